@@ -1,0 +1,51 @@
+"""remit: compare remittance channels by their real cost and plan bundled group transfers."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as config_module
+from .extensions import db, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: settings from the environment, then `config` on top (tests use it)."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(config_module.from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    _configure_logging(app)
+
+    from . import models  # noqa: F401  (registers the tables on db.metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+
+    from .errors import register_error_handlers
+    from .health import bp as health_bp
+    from .web import bp as web_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(web_bp)
+    register_error_handlers(app)
+
+    from .cli import remit_cli
+
+    app.cli.add_command(remit_cli)
+
+    from .web.format import register_filters
+
+    register_filters(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    level = getattr(logging, app.config["REMIT_LOG_LEVEL"], logging.INFO)
+    app.logger.setLevel(level)
+    logging.getLogger("remit").setLevel(level)

@@ -1,0 +1,88 @@
+"""ISO codes: countries (3166-1), subdivisions (3166-2) and currencies (4217).
+
+Every code that enters remit, from a file, a form or an API call, goes through these functions, so
+alpha-2 and alpha-3 country codes in any case are accepted everywhere and stored as alpha-2.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pycountry
+from babel.numbers import get_currency_precision, get_territory_currencies
+
+
+class CodeError(ValueError):
+    """An unknown or malformed ISO code; the message is shown to the user as is."""
+
+
+@lru_cache(maxsize=None)
+def country(code: str) -> str:
+    """The alpha-2 code of a country given as alpha-2 or alpha-3, any case."""
+    text = (code or "").strip().upper()
+    found = None
+    if len(text) == 2:
+        found = pycountry.countries.get(alpha_2=text)
+    elif len(text) == 3:
+        found = pycountry.countries.get(alpha_3=text)
+    if found is None:
+        raise CodeError(f"unknown country code '{code.strip() if code else ''}' (use ISO 3166-1 alpha-2 or alpha-3)")
+    return found.alpha_2
+
+
+def country_record(alpha_2: str):
+    return pycountry.countries.get(alpha_2=alpha_2)
+
+
+@lru_cache(maxsize=None)
+def currency(code: str) -> str:
+    text = (code or "").strip().upper()
+    if len(text) != 3 or pycountry.currencies.get(alpha_3=text) is None:
+        raise CodeError(f"unknown currency code '{code.strip() if code else ''}' (use ISO 4217, e.g. CAD)")
+    return text
+
+
+def currency_name(code: str) -> str:
+    return pycountry.currencies.get(alpha_3=code).name
+
+
+@lru_cache(maxsize=None)
+def minor_unit(code: str) -> int:
+    """Decimals of a currency's minor unit (GTQ 2, JPY 0), from CLDR via Babel."""
+    return get_currency_precision(currency(code))
+
+
+def local_currency(alpha_2: str) -> str | None:
+    """The currency a country uses today (first legal tender listed by CLDR)."""
+    currencies = get_territory_currencies(alpha_2, tender=True)
+    return currencies[0] if currencies else None
+
+
+@lru_cache(maxsize=None)
+def subdivisions(alpha_2: str) -> dict[str, tuple[str, str]]:
+    """ISO 3166-2 subdivisions of a country: code → (name, type)."""
+    return {s.code: (s.name, s.type) for s in pycountry.subdivisions.get(country_code=alpha_2) or ()}
+
+
+# ISO 3166-2 replaced Guatemala's letter codes (GT-HU) with numbers (GT-13) in 2021; people and older
+# files still write the letters, so they are read as the department they name.
+FORMER_REGION_CODES = {
+    "GT-GU": "GT-01", "GT-PR": "GT-02", "GT-SA": "GT-03", "GT-CM": "GT-04", "GT-ES": "GT-05",
+    "GT-SR": "GT-06", "GT-SO": "GT-07", "GT-TO": "GT-08", "GT-QZ": "GT-09", "GT-SU": "GT-10",
+    "GT-RE": "GT-11", "GT-SM": "GT-12", "GT-HU": "GT-13", "GT-QC": "GT-14", "GT-BV": "GT-15",
+    "GT-AV": "GT-16", "GT-PE": "GT-17", "GT-IZ": "GT-18", "GT-ZA": "GT-19", "GT-CQ": "GT-20",
+    "GT-JA": "GT-21", "GT-JU": "GT-22",
+}
+
+
+def region(code: str) -> str:
+    """An ISO 3166-2 code, upper-cased (a former code becomes the current one); unknown codes raise."""
+    text = (code or "").strip().upper()
+    text = FORMER_REGION_CODES.get(text, text)
+    alpha_2 = text.split("-", 1)[0]
+    try:
+        country(alpha_2)
+    except CodeError:
+        raise CodeError(f"unknown region code '{code.strip()}' (use ISO 3166-2, e.g. GT-HU)") from None
+    if text not in subdivisions(alpha_2):
+        raise CodeError(f"unknown region code '{code.strip()}' (use ISO 3166-2, e.g. GT-HU)")
+    return text

@@ -1,0 +1,40 @@
+"""Settings read from the environment (see the README's configuration table)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: str) -> str:
+    """SECRET_KEY from the environment, else one generated once per instance and kept there."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Created readable by the owner only: the key signs sessions and CSRF tokens.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def from_environment(instance_path: str) -> dict:
+    database_url = os.environ.get("DATABASE_URL") or "sqlite:///" + str(Path(instance_path) / "remit.db")
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SECRET_KEY": _secret_key(instance_path),
+        "REMIT_LOG_LEVEL": os.environ.get("REMIT_LOG_LEVEL", "INFO").upper(),
+        "REMIT_RATE_LIMITS": os.environ.get("REMIT_RATE_LIMITS", "on").lower() != "off",
+        "REMIT_RATE_LIMIT_STORAGE": os.environ.get("REMIT_RATE_LIMIT_STORAGE", "memory://"),
+        # Largest upload accepted by any form or API call.
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Spreadsheet guards: a hostile workbook must not exhaust memory.
+        "REMIT_IMPORT_MAX_ROWS": int(os.environ.get("REMIT_IMPORT_MAX_ROWS", "200000")),
+        "REMIT_IMPORT_MAX_COLUMNS": 64,
+    }

@@ -1,0 +1,227 @@
+"""Fee tables: one row per product and amount band (the contract's fee table file)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, validates_schema
+from sqlalchemy import select
+
+from .. import codes
+from ..extensions import db
+from ..models import FeeTier, ImportRun, Product
+from ..models.catalog import FUNDING_METHODS, PAYOUT_METHODS, PROVIDER_TYPES, SPEEDS
+from ..services import reference
+from .base import Column, ImportReport, is_blank, load_row, map_header, row_values
+from .fields import Choice, CountryCode, CurrencyCode, ExactNumber, IdList, IsoDate, RegionList, Text, decimals
+from .readers import Problem, Table
+
+COLUMNS = [
+    Column("provider"), Column("provider_type"), Column("product"),
+    Column("send_country"), Column("receive_country"), Column("send_currency"), Column("receive_currency"),
+    Column("funding_method"), Column("payout_method"), Column("speed"),
+    Column("min_amount"), Column("max_amount"), Column("fee_fixed"), Column("fee_percent"),
+    Column("fx_margin_pct"), Column("effective_from"),
+    Column("effective_to", required=False), Column("accepted_ids", required=False),
+    Column("regions", required=False), Column("source", required=False),
+]
+HEADER = [c.name for c in COLUMNS]
+MONEY_LIMIT = Decimal("100000000")  # no transfer product lists a band above 100 million
+
+
+class FeeRowSchema(Schema):
+    provider = Text(required=True)
+    provider_type = Choice(PROVIDER_TYPES, required=True)
+    product = Text(required=True)
+    send_country = CountryCode(required=True)
+    receive_country = CountryCode(required=True)
+    send_currency = CurrencyCode(required=True)
+    receive_currency = CurrencyCode(required=True)
+    funding_method = Choice(FUNDING_METHODS, required=True)
+    payout_method = Choice(PAYOUT_METHODS, required=True)
+    speed = Choice(SPEEDS, required=True)
+    min_amount = ExactNumber(required=True, minimum=Decimal(0), maximum=MONEY_LIMIT)
+    max_amount = ExactNumber(required=True, positive=True, maximum=MONEY_LIMIT)
+    fee_fixed = ExactNumber(required=True, minimum=Decimal(0), maximum=MONEY_LIMIT)
+    fee_percent = ExactNumber(required=True, minimum=Decimal(0), maximum=Decimal(100), places=4)
+    fx_margin_pct = ExactNumber(required=True, minimum=Decimal(-100), maximum=Decimal(100), places=4)
+    effective_from = IsoDate(required=True)
+    effective_to = IsoDate(load_default=None)
+    accepted_ids = IdList(load_default="")
+    regions = RegionList(load_default="")
+    source = Text(load_default="", max_length=1000)
+
+    @validates_schema
+    def check_row(self, data, **kwargs):
+        errors: dict[str, list[str]] = {}
+        if not reference.slugify(data["provider"]):
+            errors.setdefault("provider", []).append("needs at least one letter or digit")
+        if data["send_country"] == data["receive_country"]:
+            errors.setdefault("receive_country", []).append("must differ from send_country")
+        if data["min_amount"] > data["max_amount"]:
+            errors.setdefault("min_amount", []).append(
+                f"{data['min_amount']} is above max_amount {data['max_amount']}")
+        places = codes.minor_unit(data["send_currency"])
+        for name in ("min_amount", "max_amount", "fee_fixed"):
+            if decimals(data[name]) > places:
+                errors.setdefault(name, []).append(
+                    f"has more decimals than {data['send_currency']} allows ({places})")
+        if data["effective_to"] and data["effective_to"] < data["effective_from"]:
+            errors.setdefault("effective_to", []).append("is before effective_from")
+        for code in filter(None, data["regions"].split(";")):
+            if not code.startswith(data["receive_country"] + "-"):
+                errors.setdefault("regions", []).append(
+                    f"{code} is not a region of the receiving country {data['receive_country']}")
+        if errors:
+            raise ValidationError(errors)
+
+
+# Fields of a tier that, with the band, make it what it is: a difference in any is a change.
+TIER_FIELDS = ("fee_fixed", "fee_percent", "fx_margin_pct", "speed", "accepted_ids", "regions", "source",
+               "effective_from", "effective_to")
+
+
+def product_key(row: dict) -> tuple:
+    return (reference.slugify(row["provider"]), row["product"], row["send_country"], row["receive_country"],
+            row["send_currency"], row["receive_currency"], row["funding_method"], row["payout_method"])
+
+
+@dataclass
+class ProductPlan:
+    key: tuple
+    rows: list[dict]
+    product: Product | None
+    add: list[dict] = field(default_factory=list)
+    retire: list[tuple[FeeTier, dt.date]] = field(default_factory=list)
+
+
+def parse(table: Table) -> tuple[list[tuple[int, dict]], list[Problem]]:
+    positions, problems = map_header(table, COLUMNS)
+    if problems:
+        return [], problems
+    schema = FeeRowSchema()
+    records = []
+    for row, cells in table.rows:
+        if is_blank(cells):
+            continue
+        data, row_problems = load_row(schema, row, row_values(cells, positions))
+        problems.extend(row_problems)
+        if data is not None:
+            records.append((row, data))
+    if not records and not problems:
+        problems.append(Problem(2, None, "the file has a header but no data rows"))
+    problems.extend(_cross_row_problems(records))
+    return records, problems
+
+
+def _cross_row_problems(records: list[tuple[int, dict]]) -> list[Problem]:
+    problems = []
+    provider_types: dict[str, tuple[int, str]] = {}
+    by_product: dict[tuple, list[tuple[int, dict]]] = {}
+    for row, data in records:
+        slug = reference.slugify(data["provider"])
+        first = provider_types.setdefault(slug, (row, data["provider_type"]))
+        if first[1] != data["provider_type"]:
+            problems.append(Problem(row, "provider_type",
+                                    f"'{data['provider_type']}' differs from row {first[0]} ('{first[1]}') for provider {data['provider']}"))
+        by_product.setdefault(product_key(data), []).append((row, data))
+    for rows in by_product.values():
+        ordered = sorted(rows, key=lambda item: (item[1]["min_amount"], item[0]))
+        for (prev_row, prev), (row, data) in zip(ordered, ordered[1:]):
+            if data["min_amount"] <= prev["max_amount"]:
+                problems.append(Problem(
+                    row, "min_amount",
+                    f"band {data['min_amount']}–{data['max_amount']} overlaps row {prev_row}'s band "
+                    f"{prev['min_amount']}–{prev['max_amount']} of the same product",
+                ))
+    return sorted(problems)
+
+
+def _find_product(key: tuple) -> Product | None:
+    slug, name, send, receive, send_ccy, receive_ccy, funding, payout = key
+    provider = reference.find_provider_by_slug(slug)
+    corridor = reference.find_corridor(send, receive)
+    if provider is None or corridor is None:
+        return None
+    return db.session.execute(select(Product).where(
+        Product.provider_id == provider.id, Product.corridor_id == corridor.id, Product.name == name,
+        Product.send_currency == send_ccy, Product.receive_currency == receive_ccy,
+        Product.funding_method == funding, Product.payout_method == payout,
+    )).scalar_one_or_none()
+
+
+def current_tiers(product_id: int) -> list[FeeTier]:
+    return list(db.session.execute(
+        select(FeeTier).where(FeeTier.product_id == product_id, FeeTier.retired_by_import_id.is_(None))
+        .order_by(FeeTier.min_amount, FeeTier.id)
+    ).scalars())
+
+
+def _same(tier: FeeTier, data: dict) -> bool:
+    return all(getattr(tier, name) == data[name] for name in TIER_FIELDS)
+
+
+def plan(records: list[tuple[int, dict]], report: ImportReport) -> list[ProductPlan]:
+    """Work out, without writing, what the file adds, changes and retires."""
+    grouped: dict[tuple, list[dict]] = {}
+    for _, data in records:
+        grouped.setdefault(product_key(data), []).append(data)
+    plans = []
+    for key, rows in grouped.items():
+        product = _find_product(key)
+        product_plan = ProductPlan(key=key, rows=rows, product=product)
+        old = {(t.min_amount, t.max_amount): t for t in current_tiers(product.id)} if product else {}
+        start = min(r["effective_from"] for r in rows)
+        for data in rows:
+            tier = old.pop((data["min_amount"], data["max_amount"]), None)
+            if tier is None:
+                product_plan.add.append(data)
+                report.added += 1
+            elif _same(tier, data):
+                report.unchanged += 1
+            else:
+                product_plan.retire.append((tier, data["effective_from"]))
+                product_plan.add.append(data)
+                report.changed += 1
+        for tier in old.values():
+            product_plan.retire.append((tier, start))
+            report.retired += 1
+        plans.append(product_plan)
+    # Provider types that the file would change are worth saying.
+    for slug, provider_type, name in {(k[0], rows[0]["provider_type"], rows[0]["provider"]) for k, rows in grouped.items()}:
+        provider = reference.find_provider_by_slug(slug)
+        if provider is not None and provider.type != provider_type:
+            report.details.append(f"provider {name}: type {provider.type or 'not stated'} → {provider_type}")
+    return plans
+
+
+def apply(plans: list[ProductPlan], run: ImportRun) -> None:
+    for product_plan in plans:
+        if not product_plan.add and not product_plan.retire:
+            continue
+        first = product_plan.rows[0]
+        provider, _ = reference.ensure_provider(first["provider"], first["provider_type"])
+        product = product_plan.product
+        if product is None:
+            corridor = reference.ensure_corridor(first["send_country"], first["receive_country"],
+                                                 first["send_currency"], first["receive_currency"])
+            reference.ensure_currency(first["send_currency"])
+            reference.ensure_currency(first["receive_currency"])
+            product = Product(provider=provider, corridor=corridor, name=first["product"],
+                              send_currency=first["send_currency"], receive_currency=first["receive_currency"],
+                              funding_method=first["funding_method"], payout_method=first["payout_method"])
+            db.session.add(product)
+            db.session.flush()
+        for tier, retire_on in product_plan.retire:
+            tier.retired_on = retire_on
+            tier.retired_by_import_id = run.id
+        for data in product_plan.add:
+            db.session.add(FeeTier(
+                product_id=product.id, import_id=run.id,
+                **{name: data[name] for name in ("min_amount", "max_amount", *TIER_FIELDS)},
+            ))
+    # Provider type corrections apply even when no tier changed.
+    for product_plan in plans:
+        first = product_plan.rows[0]
+        reference.ensure_provider(first["provider"], first["provider_type"])

@@ -1,0 +1,12 @@
+"""The ORM models, one module per aggregate."""
+from .catalog import Corridor, Product, Provider
+from .fees import FeeTier
+from .imports import ImportRun
+from .rates import ReferenceRate
+from .reference import Country, Currency, Region
+from .survey import SurveyObservation, SurveyPricePoint
+
+__all__ = [
+    "Corridor", "Country", "Currency", "FeeTier", "ImportRun", "Product", "Provider",
+    "ReferenceRate", "Region", "SurveyObservation", "SurveyPricePoint",
+]

@@ -1,0 +1,52 @@
+"""Column types.
+
+SQLite has no exact decimal type: SQLAlchemy's Numeric stores floats there. Money must stay exact, so
+on SQLite the value is stored as its decimal text; PostgreSQL gets a real NUMERIC(p, s). Either way the
+value is quantized to the column's scale on the way in and comes back as a Decimal of that scale, so
+both databases return the same values.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, ROUND_HALF_UP
+
+from sqlalchemy import Numeric, String
+from sqlalchemy.types import TypeDecorator
+
+
+class ExactDecimal(TypeDecorator):
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int, scale: int):
+        super().__init__()
+        self.precision = precision
+        self.scale = scale
+        self._quantum = Decimal(1).scaleb(-scale)
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(self.precision + 2))
+        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if not isinstance(value, Decimal):
+            raise TypeError(f"ExactDecimal takes Decimal values, not {type(value).__name__}")
+        quantized = value.quantize(self._quantum, rounding=ROUND_HALF_UP)
+        if len(quantized.as_tuple().digits) > self.precision:
+            raise ValueError(f"{value} does not fit NUMERIC({self.precision}, {self.scale})")
+        return str(quantized) if dialect.name == "sqlite" else quantized
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return Decimal(value).quantize(self._quantum)
+
+
+# Amounts of money in a currency: room for 14 integer digits and 4 decimals.
+Money = ExactDecimal(18, 4)
+# Percentages (fees, FX margins, total cost): RPW publishes up to 4 decimals.
+Percent = ExactDecimal(12, 6)
+# Exchange rates: from 0.000651 (TZS→KES) to 1475 (USD→TZS).
+Rate = ExactDecimal(24, 10)

@@ -1,0 +1,74 @@
+"""Write the current fee tables in the import format (round-trips losslessly, byte for byte)."""
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from .. import codes
+from ..extensions import db
+from ..importers.fees import HEADER
+from ..models import FeeTier, Product, Provider
+
+
+def plain(number: Decimal, at_least: int = 0) -> str:
+    """A decimal as plain text without exponent or trailing zeros, keeping `at_least` decimals."""
+    exponent = number.normalize().as_tuple().exponent
+    places = max(at_least, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
+    return format(number.quantize(Decimal(1).scaleb(-places)), "f")
+
+
+def current_fee_rows() -> list[dict[str, str]]:
+    tiers = db.session.execute(
+        select(FeeTier).join(FeeTier.product).join(Product.provider)
+        .where(FeeTier.retired_by_import_id.is_(None))
+        .options(joinedload(FeeTier.product).joinedload(Product.provider),
+                 joinedload(FeeTier.product).joinedload(Product.corridor))
+    ).scalars().all()
+    rows = []
+    for tier in tiers:
+        product = tier.product
+        minor = codes.minor_unit(product.send_currency)
+        rows.append({
+            "provider": product.provider.name,
+            "provider_type": product.provider.type or "other",
+            "product": product.name,
+            "send_country": product.corridor.send_country,
+            "receive_country": product.corridor.receive_country,
+            "send_currency": product.send_currency,
+            "receive_currency": product.receive_currency,
+            "funding_method": product.funding_method,
+            "payout_method": product.payout_method,
+            "speed": tier.speed,
+            "min_amount": plain(tier.min_amount, minor),
+            "max_amount": plain(tier.max_amount, minor),
+            "fee_fixed": plain(tier.fee_fixed, minor),
+            "fee_percent": plain(tier.fee_percent),
+            "fx_margin_pct": plain(tier.fx_margin_pct),
+            "effective_from": tier.effective_from.isoformat(),
+            "effective_to": tier.effective_to.isoformat() if tier.effective_to else "",
+            "accepted_ids": tier.accepted_ids,
+            "regions": tier.regions,
+            "source": tier.source,
+            "_order": (product.provider.name.lower(), product.provider.slug, product.name,
+                       product.corridor.send_country, product.corridor.receive_country, product.send_currency,
+                       product.receive_currency, product.funding_method, product.payout_method, tier.min_amount),
+        })
+    rows.sort(key=lambda r: r["_order"])
+    for row in rows:
+        del row["_order"]
+    return rows
+
+
+def fee_table_csv() -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=HEADER, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(current_fee_rows())
+    return out.getvalue()
+
+
+__all__ = ["fee_table_csv", "current_fee_rows", "plain", "Provider"]

@@ -1,0 +1,54 @@
+from sqlalchemy import text
+
+from remit import create_app
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json == {"status": "error", "database": "unreachable"}
+
+
+def test_start_page_lists_seeded_corridors_and_providers(seeded, client):
+    page = client.get("/").get_data(as_text=True)
+    assert "Canada (CA)" in page and "Guatemala (GT)" in page
+    assert "United States (US)" in page and "Mexico (MX)" in page
+    assert "Philippines (PH)" in page
+    assert "Illustrative Canadian Bank A" in page
+    assert "MoneyGram" in page
+    assert "2025Q3" in page and "2011Q1" in page
+    assert "The World Bank, Remittance Prices Worldwide" in page
+
+
+def test_start_page_without_data_says_how_to_load_it(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "No data is loaded yet" in page
+    assert "remit seed" in page
+
+
+def test_unknown_page_is_an_html_404(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "404" in response.get_data(as_text=True)
+
+
+def test_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json["code"] == 404
+    assert response.json["status"] == "Not Found"
+
+
+def test_database_dialect_matches_the_parameter(app, database_url):
+    from remit.extensions import db
+
+    assert db.engine.dialect.name == ("sqlite" if database_url.startswith("sqlite") else "postgresql")
+    assert db.session.execute(text("SELECT 1")).scalar() == 1
