@@ -152,10 +152,10 @@ def _find_product(key: tuple) -> Product | None:
 
 
 def current_tiers(product_id: int) -> list[FeeTier]:
-    return list(db.session.execute(
+    tiers = db.session.execute(
         select(FeeTier).where(FeeTier.product_id == product_id, FeeTier.retired_by_import_id.is_(None))
-        .order_by(FeeTier.min_amount, FeeTier.id)
-    ).scalars())
+    ).scalars()
+    return sorted(tiers, key=lambda t: (t.min_amount, t.id))
 
 
 def _same(tier: FeeTier, data: dict) -> bool:

@@ -141,9 +141,10 @@ def _read_xlsx(data: bytes, max_rows: int, max_columns: int) -> Table:
         try:
             for index, values in enumerate(rows, start=1):
                 cells = [_cell_text(v) for v in values]
+                # max_col pads short rows with empty cells; only filled cells count.
+                while cells and cells[-1] == "":
+                    cells.pop()
                 if index == 1:
-                    while cells and cells[-1] == "":
-                        cells.pop()
                     _check_header_width(cells, max_columns)
                     table = Table(header=cells)
                     continue

@@ -38,7 +38,7 @@ class SurveyObservation(db.Model):
     corridor: Mapped[Corridor] = relationship()
     provider: Mapped[Provider] = relationship()
     price_points: Mapped[list[SurveyPricePoint]] = relationship(
-        back_populates="observation", order_by="SurveyPricePoint.amount_usd", cascade="all, delete-orphan"
+        back_populates="observation", order_by="SurveyPricePoint.id", cascade="all, delete-orphan"
     )
 
 

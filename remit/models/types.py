@@ -4,6 +4,9 @@ SQLite has no exact decimal type: SQLAlchemy's Numeric stores floats there. Mone
 on SQLite the value is stored as its decimal text; PostgreSQL gets a real NUMERIC(p, s). Either way the
 value is quantized to the column's scale on the way in and comes back as a Decimal of that scale, so
 both databases return the same values.
+
+Because SQLite holds the text, SQL may test these columns for equality but must not order or compare
+them with < or >: sort and compare amounts in Python, where they are Decimals.
 """
 from __future__ import annotations
 
@@ -31,8 +34,10 @@ class ExactDecimal(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = Decimal(value)
         if not isinstance(value, Decimal):
-            raise TypeError(f"ExactDecimal takes Decimal values, not {type(value).__name__}")
+            raise TypeError(f"ExactDecimal takes Decimal or int values, not {type(value).__name__}")
         quantized = value.quantize(self._quantum, rounding=ROUND_HALF_UP)
         if len(quantized.as_tuple().digits) > self.precision:
             raise ValueError(f"{value} does not fit NUMERIC({self.precision}, {self.scale})")
