@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, validates_schema
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from .. import codes
 from ..extensions import db
-from ..models import FeeTier, ImportRun, Product
+from ..models import Corridor, FeeTier, ImportRun, Product, Provider
 from ..models.catalog import FUNDING_METHODS, PAYOUT_METHODS, PROVIDER_TYPES, SPEEDS
 from ..services import reference
 from .base import Column, ImportReport, is_blank, load_row, map_header, row_values
@@ -138,17 +138,42 @@ def _cross_row_problems(records: list[tuple[int, dict]]) -> list[Problem]:
     return sorted(problems)
 
 
-def _find_product(key: tuple) -> Product | None:
-    slug, name, send, receive, send_ccy, receive_ccy, funding, payout = key
-    provider = reference.find_provider_by_slug(slug)
-    corridor = reference.find_corridor(send, receive)
-    if provider is None or corridor is None:
-        return None
-    return db.session.execute(select(Product).where(
-        Product.provider_id == provider.id, Product.corridor_id == corridor.id, Product.name == name,
-        Product.send_currency == send_ccy, Product.receive_currency == receive_ccy,
-        Product.funding_method == funding, Product.payout_method == payout,
-    )).scalar_one_or_none()
+def _chunks(items: list, size: int = 500):
+    for index in range(0, len(items), size):
+        yield items[index:index + size]
+
+
+@dataclass
+class Stored:
+    """What the database already holds for the providers a file names, loaded in a few queries."""
+
+    providers: dict[str, Provider]
+    corridors: dict[tuple[str, str], Corridor]
+    products: dict[tuple, Product]
+    tiers: dict[int, list[FeeTier]]
+
+    @classmethod
+    def load(cls, slugs: set[str]) -> Stored:
+        providers: dict[str, Provider] = {}
+        for chunk in _chunks(sorted(slugs)):
+            for provider in db.session.execute(select(Provider).where(Provider.slug.in_(chunk))).scalars():
+                providers[provider.slug] = provider
+        corridors = {(c.send_country, c.receive_country): c for c in db.session.execute(select(Corridor)).scalars()}
+        corridor_codes = {c.id: key for key, c in corridors.items()}
+        slug_of = {p.id: slug for slug, p in providers.items()}
+        products: dict[tuple, Product] = {}
+        tiers: dict[int, list[FeeTier]] = {}
+        for chunk in _chunks(sorted(slug_of)):
+            for product in db.session.execute(select(Product).where(Product.provider_id.in_(chunk))).scalars():
+                send, receive = corridor_codes[product.corridor_id]
+                products[(slug_of[product.provider_id], product.name, send, receive, product.send_currency,
+                          product.receive_currency, product.funding_method, product.payout_method)] = product
+        product_ids = sorted(p.id for p in products.values())
+        for chunk in _chunks(product_ids):
+            for tier in db.session.execute(select(FeeTier).where(
+                    FeeTier.product_id.in_(chunk), FeeTier.retired_by_import_id.is_(None))).scalars():
+                tiers.setdefault(tier.product_id, []).append(tier)
+        return cls(providers, corridors, products, tiers)
 
 
 def current_tiers(product_id: int) -> list[FeeTier]:
@@ -162,16 +187,25 @@ def _same(tier: FeeTier, data: dict) -> bool:
     return all(getattr(tier, name) == data[name] for name in TIER_FIELDS)
 
 
-def plan(records: list[tuple[int, dict]], report: ImportReport) -> list[ProductPlan]:
+@dataclass
+class FeePlan:
+    stored: Stored
+    products: list[ProductPlan]
+    provider_types: dict[str, tuple[str, str]]  # slug → (name, type) as the file gives them
+
+
+def plan(records: list[tuple[int, dict]], report: ImportReport) -> FeePlan:
     """Work out, without writing, what the file adds, changes and retires."""
     grouped: dict[tuple, list[dict]] = {}
     for _, data in records:
         grouped.setdefault(product_key(data), []).append(data)
+    provider_types = {key[0]: (rows[0]["provider"], rows[0]["provider_type"]) for key, rows in grouped.items()}
+    stored = Stored.load(set(provider_types))
     plans = []
     for key, rows in grouped.items():
-        product = _find_product(key)
+        product = stored.products.get(key)
         product_plan = ProductPlan(key=key, rows=rows, product=product)
-        old = {(t.min_amount, t.max_amount): t for t in current_tiers(product.id)} if product else {}
+        old = {(t.min_amount, t.max_amount): t for t in stored.tiers.get(product.id, [])} if product else {}
         start = min(r["effective_from"] for r in rows)
         for data in rows:
             tier = old.pop((data["min_amount"], data["max_amount"]), None)
@@ -184,44 +218,54 @@ def plan(records: list[tuple[int, dict]], report: ImportReport) -> list[ProductP
                 product_plan.retire.append((tier, data["effective_from"]))
                 product_plan.add.append(data)
                 report.changed += 1
-        for tier in old.values():
+        for tier in sorted(old.values(), key=lambda t: t.id):
             product_plan.retire.append((tier, start))
             report.retired += 1
         plans.append(product_plan)
-    # Provider types that the file would change are worth saying.
-    for slug, provider_type, name in {(k[0], rows[0]["provider_type"], rows[0]["provider"]) for k, rows in grouped.items()}:
-        provider = reference.find_provider_by_slug(slug)
+    for slug, (name, provider_type) in sorted(provider_types.items()):
+        provider = stored.providers.get(slug)
         if provider is not None and provider.type != provider_type:
             report.details.append(f"provider {name}: type {provider.type or 'not stated'} → {provider_type}")
-    return plans
+    return FeePlan(stored, plans, provider_types)
 
 
-def apply(plans: list[ProductPlan], run: ImportRun) -> None:
-    for product_plan in plans:
-        if not product_plan.add and not product_plan.retire:
-            continue
-        first = product_plan.rows[0]
-        provider, _ = reference.ensure_provider(first["provider"], first["provider_type"])
-        product = product_plan.product
-        if product is None:
-            corridor = reference.ensure_corridor(first["send_country"], first["receive_country"],
-                                                 first["send_currency"], first["receive_currency"])
+def apply(fee_plan: FeePlan, run: ImportRun) -> None:
+    stored = fee_plan.stored
+    with db.session.no_autoflush:
+        for slug, (name, provider_type) in fee_plan.provider_types.items():
+            provider = stored.providers.get(slug)
+            if provider is None:
+                stored.providers[slug] = Provider(slug=slug, name=name, type=provider_type, active=True)
+                db.session.add(stored.providers[slug])
+            elif provider.type != provider_type:
+                provider.type = provider_type
+        new_products = []
+        for product_plan in fee_plan.products:
+            if product_plan.product is not None or not product_plan.add:
+                continue
+            first = product_plan.rows[0]
+            corridor_key = (first["send_country"], first["receive_country"])
+            if corridor_key not in stored.corridors:
+                stored.corridors[corridor_key] = reference.ensure_corridor(
+                    *corridor_key, first["send_currency"], first["receive_currency"])
             reference.ensure_currency(first["send_currency"])
             reference.ensure_currency(first["receive_currency"])
-            product = Product(provider=provider, corridor=corridor, name=first["product"],
-                              send_currency=first["send_currency"], receive_currency=first["receive_currency"],
-                              funding_method=first["funding_method"], payout_method=first["payout_method"])
-            db.session.add(product)
-            db.session.flush()
-        for tier, retire_on in product_plan.retire:
-            tier.retired_on = retire_on
-            tier.retired_by_import_id = run.id
-        for data in product_plan.add:
-            db.session.add(FeeTier(
-                product_id=product.id, import_id=run.id,
-                **{name: data[name] for name in ("min_amount", "max_amount", *TIER_FIELDS)},
-            ))
-    # Provider type corrections apply even when no tier changed.
-    for product_plan in plans:
-        first = product_plan.rows[0]
-        reference.ensure_provider(first["provider"], first["provider_type"])
+            product_plan.product = Product(
+                provider=stored.providers[product_plan.key[0]], corridor=stored.corridors[corridor_key],
+                name=first["product"], send_currency=first["send_currency"],
+                receive_currency=first["receive_currency"], funding_method=first["funding_method"],
+                payout_method=first["payout_method"])
+            new_products.append(product_plan.product)
+        db.session.add_all(new_products)
+        db.session.flush()
+        new_tiers = []
+        for product_plan in fee_plan.products:
+            for tier, retire_on in product_plan.retire:
+                tier.retired_on = retire_on
+                tier.retired_by_import_id = run.id
+            for data in product_plan.add:
+                new_tiers.append({"product_id": product_plan.product.id, "import_id": run.id,
+                                  **{name: data[name] for name in ("min_amount", "max_amount", *TIER_FIELDS)}})
+        db.session.flush()
+    if new_tiers:
+        db.session.execute(insert(FeeTier), new_tiers)

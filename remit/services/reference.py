@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -11,6 +12,7 @@ from ..extensions import db
 from ..models import Corridor, Country, Currency, Provider, Region
 
 
+@lru_cache(maxsize=65536)
 def slugify(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:120]

@@ -1,0 +1,65 @@
+"""The `flask --app wsgi remit …` commands, as an administrator types them."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from remit.extensions import db
+from remit.models import FeeTier, ImportRun, SurveyObservation
+
+from .conftest import SEEDS, table_counts
+from .importers.helpers import csv_bytes, fee_row
+
+
+def test_seed_loads_every_seed_file_once(runner):
+    result = runner.invoke(args=["remit", "seed"])
+    assert result.exit_code == 0, result.output
+    assert "reference_rates_2025-12.csv: rates import #" in result.output
+    assert "CA-GT_illustrative_fee_table.csv: fees import #" in result.output
+    assert "rpw_raw_excerpt_EastAfrica_2011Q1.csv: rpw import #" in result.output
+    assert db.session.scalar(select(func.count()).select_from(SurveyObservation)) == 226 + 36
+    again = runner.invoke(args=["remit", "seed"])
+    assert again.exit_code == 0
+    assert again.output.count("no changes") == 4
+    skipped = runner.invoke(args=["remit", "seed", "--if-empty"])
+    assert "seeds not loaded" in skipped.output
+    assert db.session.scalar(select(func.count()).select_from(ImportRun)) == 4
+
+
+def test_import_prints_counts_and_dry_run_writes_nothing(runner, tmp_path):
+    path = tmp_path / "fees.csv"
+    path.write_bytes(csv_bytes([fee_row()]))
+    dry = runner.invoke(args=["remit", "import", "fees", str(path), "--dry-run"])
+    assert dry.exit_code == 0
+    assert "fees.csv: dry run, 1 rows valid; would make 1 added, 0 changed, 0 retired, 0 unchanged" in dry.output
+    assert table_counts()["fee_tiers"] == 0
+    real = runner.invoke(args=["remit", "import", "fees", str(path)])
+    assert real.exit_code == 0
+    assert "fees.csv: fees import #" in real.output and "1 added, 0 changed, 0 retired, 0 unchanged." in real.output
+    assert db.session.scalar(select(func.count()).select_from(FeeTier)) == 1
+
+
+def test_bad_import_exits_non_zero_with_each_problem(runner, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(csv_bytes([fee_row(fee_fixed="-1"), fee_row(min_amount="3000", max_amount="2000")]))
+    result = runner.invoke(args=["remit", "import", "fees", str(path)])
+    assert result.exit_code == 1
+    assert "row 2, column fee_fixed: must not be negative" in result.output
+    assert "row 3, column min_amount: 3000 is above max_amount 2000" in result.output
+    assert "bad.csv: rejected, 2 problem(s); nothing was written." in result.output
+    assert table_counts()["import_runs"] == 0
+
+
+def test_export_fees_writes_the_import_format(runner, tmp_path):
+    runner.invoke(args=["remit", "import", "fees", str(SEEDS / "fees" / "CA-GT_illustrative_fee_table.csv")])
+    out = tmp_path / "export.csv"
+    result = runner.invoke(args=["remit", "export", "fees", str(out)])
+    assert result.exit_code == 0
+    assert out.read_bytes() == (SEEDS / "fees" / "CA-GT_illustrative_fee_table.csv").read_bytes()
+    to_stdout = runner.invoke(args=["remit", "export", "fees"])
+    assert to_stdout.output.startswith("provider,provider_type,product,send_country,")
+
+
+def test_init_db_is_idempotent(runner):
+    result = runner.invoke(args=["remit", "init-db"])
+    assert result.exit_code == 0
+    assert "database schema is up to date" in result.output
