@@ -63,3 +63,17 @@ def test_init_db_is_idempotent(runner):
     result = runner.invoke(args=["remit", "init-db"])
     assert result.exit_code == 0
     assert "database schema is up to date" in result.output
+
+
+def test_every_bad_file_exits_non_zero_and_leaves_the_database_unchanged(runner, tmp_path):
+    from .importers.test_fees import BAD_FILES
+
+    runner.invoke(args=["remit", "import", "fees", str(SEEDS / "fees" / "CA-GT_illustrative_fee_table.csv")])
+    before = table_counts()
+    for case, (data, expected) in sorted(BAD_FILES.items()):
+        path = tmp_path / f"{case.replace(' ', '_')}.csv"
+        path.write_bytes(data)
+        result = runner.invoke(args=["remit", "import", "fees", str(path)])
+        assert result.exit_code == 1, case
+        assert expected in result.output, case
+        assert table_counts() == before, case
