@@ -1,0 +1,39 @@
+"""Rounding rules, applied once, at output.
+
+Half up, as the World Bank rounds; except the amount received, which is rounded down, because a
+provider never pays out a fraction it did not convert.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+HUNDRED = Decimal(100)
+
+
+def unit(minor_unit: int) -> Decimal:
+    """The smallest amount of a currency with `minor_unit` decimals: 0.01 for 2."""
+    return Decimal(1).scaleb(-minor_unit)
+
+
+def round_money(amount: Decimal, minor_unit: int) -> Decimal:
+    return amount.quantize(unit(minor_unit), rounding=ROUND_HALF_UP)
+
+
+def round_down(amount: Decimal, minor_unit: int) -> Decimal:
+    return amount.quantize(unit(minor_unit), rounding=ROUND_FLOOR)
+
+
+def round_up(amount: Decimal, minor_unit: int) -> Decimal:
+    return amount.quantize(unit(minor_unit), rounding=ROUND_CEILING)
+
+
+def round_pct(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def round_rate(value: Decimal, places: int = 6) -> Decimal:
+    return value.quantize(unit(places), rounding=ROUND_HALF_UP)
+
+
+def percent_of(part: Decimal, whole: Decimal) -> Decimal:
+    return part / whole * HUNDRED

@@ -1,0 +1,203 @@
+"""What one service costs for one amount, following the World Bank RPW methodology.
+
+- The sender pays the fee on top of the send amount; the whole send amount is converted at the
+  applied rate: received = send amount × applied rate, rounded down to the receive currency's unit.
+- FX margin % = (1 − applied rate / reference rate) × 100, so applied = reference × (1 − margin/100).
+- FX cost = send amount × margin / 100; total cost = fee + FX cost; total cost % = total / send × 100.
+
+Values here are exact; rounding happens at output (see money.py), except the amount received.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+from .money import HUNDRED, round_down, round_up, unit
+
+SPEED_ORDER = ("under_1h", "same_day", "next_day", "2_days", "3_5_days", "6_days_plus")
+
+
+def speed_rank(speed: str | None) -> int:
+    """0 for the fastest; unknown speeds rank after every known one."""
+    return SPEED_ORDER.index(speed) if speed in SPEED_ORDER else len(SPEED_ORDER)
+
+
+class Basis(str, Enum):
+    FEE_TABLE = "fee_table"  # exact, from an imported fee table
+    SURVEY = "survey"  # an RPW observation at the USD 200 or USD 500 price point
+
+
+@dataclass(frozen=True)
+class FeeBand:
+    min_amount: Decimal
+    max_amount: Decimal
+    fee_fixed: Decimal
+    fee_percent: Decimal
+    fx_margin_pct: Decimal
+
+    def holds(self, amount: Decimal) -> bool:
+        return self.min_amount <= amount <= self.max_amount
+
+    def fee(self, amount: Decimal) -> Decimal:
+        return self.fee_fixed + amount * self.fee_percent / HUNDRED
+
+
+@dataclass(frozen=True)
+class PricePoint:
+    """A survey price point expressed in the send currency.
+
+    `send_amount` is the observed local-currency amount, or the USD amount converted at the reference
+    rate when the survey did not record it (then `converted` is true and every quote is an estimate).
+    `fx_margin_pct` is None when the provider did not disclose its exchange rate.
+    """
+
+    amount_usd: Decimal
+    send_amount: Decimal
+    fee: Decimal
+    fx_margin_pct: Decimal | None
+    converted: bool = False
+
+
+@dataclass(frozen=True)
+class Service:
+    key: str
+    basis: Basis
+    send_currency: str
+    receive_currency: str
+    send_minor_unit: int
+    receive_minor_unit: int
+    reference_rate: Decimal | None  # send → receive mid-market; None when remit has no rate
+    bands: tuple[FeeBand, ...] = ()
+    price_points: tuple[PricePoint, ...] = ()
+    speed: str | None = None
+    transparent: bool = True
+    # Used by filters and tie-breaks, not by the price.
+    provider_type: str | None = None
+    funding_method: str | None = None
+    payout_method: str | None = None
+    regions: frozenset[str] = field(default_factory=frozenset)
+    accepted_ids: frozenset[str] = field(default_factory=frozenset)
+    sort_name: str = ""
+
+
+@dataclass(frozen=True)
+class Quote:
+    service: Service
+    send_amount: Decimal
+    fee: Decimal
+    fx_margin_pct: Decimal | None
+    reference_rate: Decimal | None
+    exchange_rate: Decimal | None
+    fx_cost: Decimal | None
+    total_cost: Decimal
+    total_cost_pct: Decimal
+    receive_amount: Decimal | None
+    estimated: bool
+    price_point_usd: Decimal | None = None
+
+    @property
+    def transparent(self) -> bool:
+        return self.service.transparent and self.fx_margin_pct is not None
+
+
+def band_for(service: Service, amount: Decimal) -> FeeBand | None:
+    return next((band for band in service.bands if band.holds(amount)), None)
+
+
+def nearest_point(service: Service, amount: Decimal) -> PricePoint | None:
+    if not service.price_points:
+        return None
+    return min(service.price_points, key=lambda p: (abs(p.send_amount - amount), p.send_amount))
+
+
+def _price(service: Service, amount: Decimal, fee: Decimal, margin: Decimal | None, estimated: bool,
+           point_usd: Decimal | None = None) -> Quote:
+    rate = applied = fx_cost = received = None
+    if margin is not None:
+        fx_cost = amount * margin / HUNDRED
+        if service.reference_rate is not None:
+            rate = service.reference_rate
+            applied = rate * (1 - margin / HUNDRED)
+            received = round_down(amount * applied, service.receive_minor_unit)
+    elif service.reference_rate is not None:
+        rate = service.reference_rate
+    total = fee + (fx_cost or Decimal(0))
+    return Quote(
+        service=service, send_amount=amount, fee=fee, fx_margin_pct=margin, reference_rate=rate,
+        exchange_rate=applied, fx_cost=fx_cost, total_cost=total, total_cost_pct=total / amount * HUNDRED,
+        receive_amount=received, estimated=estimated, price_point_usd=point_usd,
+    )
+
+
+def quote(service: Service, amount: Decimal) -> Quote | None:
+    """The quote for sending `amount` (send currency); None when the service does not take it."""
+    if amount <= 0:
+        raise ValueError("the send amount must be positive")
+    if service.basis is Basis.FEE_TABLE:
+        band = band_for(service, amount)
+        if band is None:
+            return None
+        return _price(service, amount, band.fee(amount), band.fx_margin_pct, estimated=False)
+    point = nearest_point(service, amount)
+    if point is None:
+        return None
+    estimated = point.converted or point.send_amount != amount
+    return _price(service, amount, point.fee, point.fx_margin_pct, estimated, point.amount_usd)
+
+
+def smallest_send_for(service: Service, target: Decimal) -> Quote | None:
+    """The quote for the smallest send amount (in the send currency's unit) that delivers `target`.
+
+    None when it cannot be known (no reference rate, undisclosed margin) or no band reaches it.
+    """
+    if target <= 0:
+        raise ValueError("the amount to receive must be positive")
+    if service.reference_rate is None:
+        return None
+    step = unit(service.send_minor_unit)
+
+    def delivers(amount: Decimal) -> Quote | None:
+        result = quote(service, amount)
+        if result is not None and result.receive_amount is not None and result.receive_amount >= target:
+            return result
+        return None
+
+    def first_at_or_after(margin: Decimal, low: Decimal) -> Decimal:
+        applied = service.reference_rate * (1 - margin / HUNDRED)
+        if applied <= 0:
+            return None
+        amount = max(round_up(target / applied, service.send_minor_unit), low)
+        # The rounding down of the amount received can leave it a unit short: step up until it is not.
+        while round_down(amount * applied, service.receive_minor_unit) < target:
+            amount += step
+        return amount
+
+    candidates: list[Quote] = []
+    if service.basis is Basis.FEE_TABLE:
+        for band in service.bands:
+            amount = first_at_or_after(band.fx_margin_pct, band.min_amount)
+            if amount is not None and amount <= band.max_amount:
+                found = delivers(amount)
+                if found is not None:
+                    candidates.append(found)
+    else:
+        points = sorted(service.price_points, key=lambda p: p.send_amount)
+        if not points or any(p.fx_margin_pct is None for p in points):
+            return None
+        # Each point prices the amounts nearer to it than to its neighbours (a tie goes to the lower
+        # point): find the first amount in each point's stretch that delivers.
+        for index, point in enumerate(points):
+            low = step
+            if index > 0:
+                middle = (points[index - 1].send_amount + point.send_amount) / 2
+                low = round_down(middle, service.send_minor_unit) + step
+            high = None
+            if index + 1 < len(points):
+                high = round_down((point.send_amount + points[index + 1].send_amount) / 2, service.send_minor_unit)
+            amount = first_at_or_after(point.fx_margin_pct, low)
+            if amount is not None and (high is None or amount <= high):
+                found = delivers(amount)
+                if found is not None:
+                    candidates.append(found)
+    return min(candidates, key=lambda q: q.send_amount, default=None)

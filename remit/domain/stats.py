@@ -1,0 +1,73 @@
+"""Corridor statistics as the World Bank computes them, and the UN SDG 10.c targets.
+
+- Average: simple mean of the total cost % of the corridor's transparent services, at USD 200 and,
+  separately, at USD 500. Services whose exchange rate was not disclosed are kept out.
+- SmaRT: mean of the three cheapest qualifying services at USD 200 (transparent, 5 days or less).
+- SDG 10.c: met when the average (USD 200) is below 3%; flagged when above 5%.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .money import HUNDRED
+from .pricing import speed_rank
+
+SDG_TARGET = Decimal(3)
+SDG_CEILING = Decimal(5)
+SMART_MAX_SPEED = speed_rank("3_5_days")
+
+
+@dataclass(frozen=True)
+class ServiceCost:
+    key: str
+    name: str
+    transparent: bool
+    speed: str | None
+    total_cost_pct_200: Decimal | None
+    total_cost_pct_500: Decimal | None
+
+
+@dataclass(frozen=True)
+class CorridorStats:
+    services: int
+    transparent_services: int
+    average_total_cost_pct_200: Decimal | None
+    average_total_cost_pct_500: Decimal | None
+    smart_pct: Decimal | None
+    cheapest: ServiceCost | None
+    sdg_target_met: bool | None
+    above_5pct: bool | None
+
+
+def mean(values: list[Decimal]) -> Decimal | None:
+    return sum(values, Decimal(0)) / len(values) if values else None
+
+
+def qualifies_for_smart(cost: ServiceCost) -> bool:
+    # An RPW file without speeds (the 2025 quotes) cannot exclude slow services; they are kept.
+    return cost.transparent and cost.total_cost_pct_200 is not None and (
+        cost.speed is None or speed_rank(cost.speed) <= SMART_MAX_SPEED)
+
+
+def corridor_stats(costs: list[ServiceCost]) -> CorridorStats:
+    transparent = [c for c in costs if c.transparent]
+    at_200 = [c.total_cost_pct_200 for c in transparent if c.total_cost_pct_200 is not None]
+    at_500 = [c.total_cost_pct_500 for c in transparent if c.total_cost_pct_500 is not None]
+    qualifying = sorted((c for c in costs if qualifies_for_smart(c)), key=lambda c: (c.total_cost_pct_200, c.key))
+    smart = mean([c.total_cost_pct_200 for c in qualifying[:3]]) if len(qualifying) >= 3 else None
+    priced = sorted((c for c in transparent if c.total_cost_pct_200 is not None),
+                    key=lambda c: (c.total_cost_pct_200, speed_rank(c.speed), c.key))
+    average = mean(at_200)
+    return CorridorStats(
+        services=len(costs), transparent_services=len(transparent),
+        average_total_cost_pct_200=average, average_total_cost_pct_500=mean(at_500), smart_pct=smart,
+        cheapest=priced[0] if priced else None,
+        sdg_target_met=None if average is None else average < SDG_TARGET,
+        above_5pct=None if average is None else average > SDG_CEILING,
+    )
+
+
+def yearly_saving(amount: Decimal, average_pct: Decimal, cheapest_pct: Decimal, transfers_per_year: int = 12) -> Decimal:
+    """What sending `amount` that often saves in a year with the cheapest service instead of an average one."""
+    return amount * (average_pct - cheapest_pct) / HUNDRED * transfers_per_year

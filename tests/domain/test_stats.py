@@ -1,0 +1,37 @@
+from decimal import Decimal as D
+
+from remit.domain.stats import ServiceCost, corridor_stats, yearly_saving
+
+
+def cost(key, pct200, pct500=None, transparent=True, speed=None):
+    return ServiceCost(key, key, transparent, speed, D(pct200) if pct200 else None, D(pct500) if pct500 else None)
+
+
+def test_average_smart_and_sdg_by_hand():
+    """Transparent at USD 200: 1.50 (6+ days), 2.00, 3.00, 4.00, 7.00 → average 17.50 / 5 = 3.50.
+    The hidden-rate service (1.00) is listed but kept out. SmaRT: the three cheapest that take 5 days
+    or less: 2.00, 3.00, 4.00 → 3.00. At USD 500 only two report: (1.00 + 2.00) / 2 = 1.50."""
+    stats = corridor_stats([
+        cost("slow", "1.50", speed="6_days_plus"), cost("a", "2.00", "1.00", speed="same_day"),
+        cost("b", "3.00", "2.00"), cost("c", "4.00"), cost("d", "7.00"),
+        cost("hidden", "1.00", transparent=False),
+    ])
+    assert (stats.services, stats.transparent_services) == (6, 5)
+    assert stats.average_total_cost_pct_200 == D("3.50")
+    assert stats.average_total_cost_pct_500 == D("1.50")
+    assert stats.smart_pct == D("3.00")
+    assert stats.cheapest.key == "slow"
+    assert stats.sdg_target_met is False and stats.above_5pct is False
+
+
+def test_sdg_flags_and_empty_corridor():
+    assert corridor_stats([cost("a", "2.99")]).sdg_target_met is True
+    assert corridor_stats([cost("a", "5.01")]).above_5pct is True
+    empty = corridor_stats([])
+    assert empty.average_total_cost_pct_200 is None and empty.smart_pct is None and empty.sdg_target_met is None
+    assert corridor_stats([cost("a", "2"), cost("b", "3")]).smart_pct is None  # fewer than three
+
+
+def test_yearly_saving():
+    """USD 200 a month at an average of 6.00% instead of 2.50%: 200 × 3.5% × 12 = 84.00."""
+    assert yearly_saving(D(200), D("6.00"), D("2.50")) == D("84.00")
