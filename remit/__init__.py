@@ -31,8 +31,13 @@ def create_app(config: dict | None = None) -> Flask:
     from .health import bp as health_bp
     from .web import bp as web_bp
 
+    from .api import init_api
+
+    init_api(app)
     app.register_blueprint(health_bp)
     app.register_blueprint(web_bp)
+    # After the API: flask-smorest registers a JSON handler for every HTTP error, which must not
+    # answer web pages; ours answers JSON under /api and HTML elsewhere.
     register_error_handlers(app)
 
     from .cli import remit_cli

@@ -118,4 +118,47 @@ def export_fees(file: Path | None) -> None:
         click.echo(f"wrote {text.count(chr(10)) - 1} fee tiers to {file}", err=True)
 
 
+@remit_cli.command("create-api-key")
+@click.argument("name")
+@click.option("--scope", type=click.Choice(["read", "import"]), required=True,
+              help="read: higher rate limits for reads; import: may also import files through the API.")
+def create_api_key(name: str, scope: str) -> None:
+    """Create a partner API key and print it once; only its hash is stored."""
+    from .api.keys import create_key
+
+    key, text = create_key(name.strip()[:120], scope)
+    db.session.commit()
+    click.echo(text)
+    click.echo(f"API key #{key.id} '{key.name}' ({scope}) created. It is shown only now: store it safely.", err=True)
+
+
+@remit_cli.command("revoke-api-key")
+@click.argument("prefix")
+def revoke_api_key(prefix: str) -> None:
+    """Revoke the API key whose text starts with rk_PREFIX_."""
+    import datetime as dt
+
+    from .models import ApiKey
+
+    key = db.session.execute(select(ApiKey).where(ApiKey.prefix == prefix)).scalar_one_or_none()
+    if key is None:
+        click.echo(f"no API key with prefix {prefix}", err=True)
+        sys.exit(1)
+    if key.revoked_at is None:
+        key.revoked_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        db.session.commit()
+    click.echo(f"API key #{key.id} '{key.name}' revoked")
+
+
+@remit_cli.command("list-api-keys")
+def list_api_keys() -> None:
+    """List API keys: prefix, name, scope, last use, revoked."""
+    from .models import ApiKey
+
+    for key in db.session.execute(select(ApiKey).order_by(ApiKey.id)).scalars():
+        state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+        used = f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never used"
+        click.echo(f"{key.prefix}  {key.scope:6}  {state:18}  {used:16}  {key.name}")
+
+
 assert set(SEED_ORDER) == set(KINDS)

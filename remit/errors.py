@@ -15,19 +15,42 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _respond(exc: HTTPException, errors: dict | None = None):
+def _respond(exc: HTTPException):
     code = exc.code or 500
     if _wants_json():
-        body = {"code": code, "status": exc.name, "message": exc.description or exc.name}
+        data = getattr(exc, "data", None) or {}
+        body = {"code": code, "status": exc.name, "message": data.get("message") or exc.description or exc.name}
+        errors = data.get("errors") or data.get("messages")
         if errors:
             body["errors"] = errors
-        return jsonify(body), code
+            if "message" not in data:
+                body["message"] = "The request has invalid fields: " + ", ".join(_field_names(errors)) + "."
+        response = jsonify(body)
+        response.status_code = code
+        for name, value in (data.get("headers") or {}).items():
+            response.headers[name] = value
+        if getattr(exc, "response", None) is not None and exc.response.headers.get("Retry-After"):
+            response.headers["Retry-After"] = exc.response.headers["Retry-After"]
+        return response
     return render_template("error.html", code=code, name=exc.name, description=exc.description), code
+
+
+def _field_names(errors: dict) -> list[str]:
+    """The fields named by webargs' {"query": {"amount": [...]}} (or a flat {"amount": [...]})."""
+    names = []
+    for key, value in errors.items():
+        if isinstance(value, dict):
+            names.extend(_field_names(value))
+        else:
+            names.append(key)
+    return names
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if exc.code == 304:
+            return exc.get_response()
         return _respond(exc)
 
     @app.errorhandler(OperationalError)

@@ -20,3 +20,18 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+
+from flask_limiter import Limiter  # noqa: E402
+from flask_smorest import Api  # noqa: E402
+
+
+def _client_key() -> str:
+    """Rate limits count per API key when one is given, else per client address."""
+    from flask import g, request
+
+    key = getattr(g, "api_key", None)
+    return f"key:{key.id}" if key is not None else f"ip:{request.remote_addr or 'unknown'}"
+
+
+api = Api()
+limiter = Limiter(key_func=_client_key)

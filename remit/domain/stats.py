@@ -50,6 +50,13 @@ def qualifies_for_smart(cost: ServiceCost) -> bool:
         cost.speed is None or speed_rank(cost.speed) <= SMART_MAX_SPEED)
 
 
+def _count(costs: list[ServiceCost]) -> int:
+    """Services counted once, though a survey file may give a service's two price points in two rows."""
+    with_200 = sum(1 for c in costs if c.total_cost_pct_200 is not None)
+    with_500 = sum(1 for c in costs if c.total_cost_pct_500 is not None)
+    return max(with_200, with_500)
+
+
 def corridor_stats(costs: list[ServiceCost]) -> CorridorStats:
     transparent = [c for c in costs if c.transparent]
     at_200 = [c.total_cost_pct_200 for c in transparent if c.total_cost_pct_200 is not None]
@@ -60,7 +67,7 @@ def corridor_stats(costs: list[ServiceCost]) -> CorridorStats:
                     key=lambda c: (c.total_cost_pct_200, speed_rank(c.speed), c.key))
     average = mean(at_200)
     return CorridorStats(
-        services=len(costs), transparent_services=len(transparent),
+        services=_count(costs), transparent_services=_count(transparent),
         average_total_cost_pct_200=average, average_total_cost_pct_500=mean(at_500), smart_pct=smart,
         cheapest=priced[0] if priced else None,
         sdg_target_met=None if average is None else average < SDG_TARGET,

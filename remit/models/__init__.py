@@ -1,4 +1,5 @@
 """The ORM models, one module per aggregate."""
+from .access import ApiKey
 from .catalog import Corridor, Product, Provider
 from .fees import FeeTier
 from .imports import ImportRun
@@ -7,6 +8,6 @@ from .reference import Country, Currency, Region
 from .survey import SurveyObservation, SurveyPricePoint
 
 __all__ = [
-    "Corridor", "Country", "Currency", "FeeTier", "ImportRun", "Product", "Provider",
+    "ApiKey", "Corridor", "Country", "Currency", "FeeTier", "ImportRun", "Product", "Provider",
     "ReferenceRate", "Region", "SurveyObservation", "SurveyPricePoint",
 ]

@@ -88,3 +88,5 @@ class Product(db.Model):
 
     provider: Mapped[Provider] = relationship(back_populates="products")
     corridor: Mapped[Corridor] = relationship(back_populates="products")
+    tiers: Mapped[list["FeeTier"]] = relationship(back_populates="product", order_by="FeeTier.id",  # noqa: F821
+                                                  viewonly=True)

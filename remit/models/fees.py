@@ -38,7 +38,7 @@ class FeeTier(db.Model):
     retired_by_import_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
-    product: Mapped[Product] = relationship()
+    product: Mapped[Product] = relationship(back_populates="tiers")
 
     @property
     def current(self) -> bool:

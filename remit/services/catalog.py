@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Corridor, FeeTier, Product, Provider, SurveyObservation
+from ..models import Corridor, FeeTier, Product, Provider, SurveyObservation, SurveyPricePoint
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,12 @@ def _latest_survey_by_corridor() -> dict[int, tuple[str, int]]:
     ).all())
     counts = {}
     for corridor_id, period in latest.items():
+        # Services as RPW counts them: those quoted at the USD 200 price point.
         counts[corridor_id] = (period, db.session.scalar(
-            select(func.count(func.distinct(SurveyObservation.provider_id))).where(
-                current, SurveyObservation.corridor_id == corridor_id, SurveyObservation.period == period)
+            select(func.count(func.distinct(SurveyObservation.id)))
+            .join(SurveyPricePoint, SurveyPricePoint.observation_id == SurveyObservation.id)
+            .where(current, SurveyObservation.corridor_id == corridor_id, SurveyObservation.period == period,
+                   SurveyPricePoint.amount_usd == Decimal(200))
         ))
     return counts
 
@@ -91,3 +95,74 @@ def provider_summaries() -> list[ProviderSummary]:
     ).scalars()
     return [ProviderSummary(p.slug, p.name, p.type, tuple(sorted(corridors.get(p.id, ()))))
             for p in providers if p.id in corridors]
+
+
+def provider_details(slug: str | None = None) -> list[dict]:
+    """Providers (one, by slug, or every active one) with their products and coverage."""
+    import datetime as dt
+
+    from sqlalchemy.orm import selectinload
+
+    from .comparison import RPW_FUNDING, RPW_PAYOUT, RPW_SPEEDS, in_force
+
+    today = dt.date.today()
+    query = select(Provider).options(
+        selectinload(Provider.products).selectinload(Product.tiers),
+        selectinload(Provider.products).selectinload(Product.corridor),
+    ).order_by(func.lower(Provider.name), Provider.slug)
+    query = query.where(Provider.slug == slug) if slug else query.where(Provider.active.is_(True))
+    providers = db.session.execute(query).scalars().all()
+    if not providers:
+        return []
+    latest = {}
+    for corridor_id, period in db.session.execute(
+            select(SurveyObservation.corridor_id, func.max(SurveyObservation.period))
+            .where(SurveyObservation.retired_by_import_id.is_(None)).group_by(SurveyObservation.corridor_id)):
+        latest[corridor_id] = period
+    observations: dict[int, list[SurveyObservation]] = {}
+    for obs in db.session.execute(
+            select(SurveyObservation).where(
+                SurveyObservation.provider_id.in_([p.id for p in providers]),
+                SurveyObservation.retired_by_import_id.is_(None))
+            .options(selectinload(SurveyObservation.corridor)).order_by(SurveyObservation.id)).scalars():
+        if latest.get(obs.corridor_id) == obs.period:
+            observations.setdefault(obs.provider_id, []).append(obs)
+    result = []
+    for provider in providers:
+        products, coverage = [], {}
+        for product in provider.products:
+            tiers = sorted((t for t in product.tiers if in_force(t, today)), key=lambda t: t.min_amount)
+            if not tiers:
+                continue
+            regions = sorted({r for t in tiers for r in t.regions.split(";") if r})
+            code = product.corridor.code
+            coverage.setdefault(code, set()).update(regions)
+            products.append({
+                "id": f"ft-{product.id}", "name": product.name, "corridor": code,
+                "send_currency": product.send_currency, "receive_currency": product.receive_currency,
+                "funding_method": product.funding_method, "payout_method": product.payout_method,
+                "speed": tiers[0].speed, "min_amount": str(min(t.min_amount for t in tiers).normalize()),
+                "max_amount": str(max(t.max_amount for t in tiers).normalize()), "regions": regions,
+                "accepted_ids": sorted({i for t in tiers for i in t.accepted_ids.split(";") if i}),
+                "basis": "fee_table", "data_as_of": max(t.effective_from for t in tiers).isoformat(),
+            })
+        for obs in observations.get(provider.id, []):
+            code = obs.corridor.code
+            coverage.setdefault(code, set())
+            products.append({
+                "id": f"rpw-{obs.id}",
+                "name": " · ".join(x for x in (obs.instrument, obs.access_point) if x and x != "N/A") or "service",
+                "corridor": code, "send_currency": obs.corridor.send_currency,
+                "receive_currency": obs.corridor.receive_currency,
+                "funding_method": RPW_FUNDING.get((obs.instrument or "").lower()),
+                "payout_method": RPW_PAYOUT.get((obs.pickup_method or "").lower()),
+                "speed": RPW_SPEEDS.get((obs.speed or "").lower()), "min_amount": None, "max_amount": None,
+                "regions": [], "accepted_ids": [], "basis": "survey", "data_as_of": obs.period,
+            })
+        result.append({
+            "slug": provider.slug, "name": provider.name, "type": provider.type, "website": provider.website,
+            "licence_note": provider.licence_note, "corridors": sorted(coverage),
+            "coverage": {code: sorted(regions) for code, regions in sorted(coverage.items())},
+            "products": products,
+        })
+    return result

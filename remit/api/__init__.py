@@ -1,0 +1,58 @@
+"""The JSON API under /api/v1, documented by its OpenAPI spec at /api/v1/openapi.json."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, send_from_directory
+
+from ..extensions import api, limiter
+from . import keys
+from .resources import corridors_bp, providers_bp, quotes_bp
+
+API_BLUEPRINTS = (corridors_bp, providers_bp, quotes_bp)
+
+# Set up once, at import: blueprints are shared by every app the factory builds.
+for _blueprint in API_BLUEPRINTS:
+    _blueprint.before_request(keys.load_request_key)
+    limiter.limit(keys.read_limit)(_blueprint)
+
+# Swagger UI's files come from a Python package and are served by remit itself: no CDN.
+docs_static = Blueprint("api_docs_static", __name__, url_prefix="/api/v1/docs/static")
+
+
+@docs_static.get("/<path:filename>")
+def swagger_file(filename: str):
+    import swagger_ui_bundle
+
+    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
+
+
+def api_config(app: Flask) -> None:
+    app.config.setdefault("API_TITLE", "remit")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
+    app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/api/v1/docs/static/")
+    app.config.setdefault("API_SPEC_OPTIONS", {
+        "info": {"description": (
+            "Compare what sending money home really costs: fee plus the exchange-rate margin against the "
+            "mid-market rate, as the World Bank's Remittance Prices Worldwide measures it. Money is a "
+            "decimal string; percentages have 2 decimals. Reads work without a key at a modest rate; "
+            "send `Authorization: Bearer <key>` for a higher one. Survey data: The World Bank, "
+            "Remittance Prices Worldwide (CC BY 4.0).")},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    })
+    app.config.setdefault("RATELIMIT_ENABLED", app.config.get("REMIT_RATE_LIMITS", True))
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REMIT_RATE_LIMIT_STORAGE", "memory://"))
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.config.setdefault("REMIT_ANONYMOUS_RATE_LIMIT", "60 per minute")
+    app.config.setdefault("REMIT_KEY_RATE_LIMIT", "1200 per minute")
+
+
+def init_api(app: Flask) -> None:
+    api_config(app)
+    api.init_app(app)
+    limiter.init_app(app)
+    for blueprint in API_BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    app.register_blueprint(docs_static)

@@ -1,0 +1,75 @@
+"""Partner API keys: creation, lookup from the Authorization header, scopes."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from flask import current_app, g, request
+from flask_smorest import abort
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import ApiKey
+
+KEY_PREFIX = "rk"
+
+
+def _hash(key: str) -> str:
+    # Keys carry 256 random bits, so a fast hash is safe here (unlike passwords, which use argon2)
+    # and keeps every API request cheap.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_key(name: str, scope: str) -> tuple[ApiKey, str]:
+    """A new key and its one-time text; the caller commits."""
+    prefix = secrets.token_hex(6)
+    text = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    key = ApiKey(name=name, prefix=prefix, key_hash=_hash(text), scope=scope)
+    db.session.add(key)
+    return key, text
+
+
+def find_key(text: str) -> ApiKey | None:
+    parts = text.split("_")
+    if len(parts) < 3 or parts[0] != KEY_PREFIX:
+        return None
+    key = db.session.execute(select(ApiKey).where(ApiKey.prefix == parts[1])).scalar_one_or_none()
+    if key is None or not key.active or not hmac.compare_digest(key.key_hash, _hash(text)):
+        return None
+    return key
+
+
+def load_request_key() -> None:
+    """Before an API request: a Bearer key, when given, must be valid (401 otherwise)."""
+    g.api_key = None
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return
+    scheme, _, token = header.partition(" ")
+    key = find_key(token.strip()) if scheme.lower() == "bearer" else None
+    if key is None:
+        abort(401, message="The API key is missing, unknown or revoked.",
+              headers={"WWW-Authenticate": 'Bearer realm="remit"'})
+    g.api_key = key
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    # Last use is recorded at most once a minute per key, to keep reads from writing on every request.
+    if key.last_used_at is None or now - key.last_used_at > dt.timedelta(minutes=1):
+        key.last_used_at = now
+        db.session.commit()
+
+
+def require_scope(scope: str) -> None:
+    key = g.get("api_key")
+    if key is None:
+        abort(401, message="This call needs an API key: send 'Authorization: Bearer <key>'.",
+              headers={"WWW-Authenticate": 'Bearer realm="remit"'})
+    if key.scope != scope:
+        abort(403, message=f"This API key has the '{key.scope}' scope; this call needs '{scope}'.")
+
+
+def read_limit() -> str:
+    """Anonymous clients get a modest rate; a read or import key a higher one."""
+    config = current_app.config
+    return config["REMIT_KEY_RATE_LIMIT"] if g.get("api_key") else config["REMIT_ANONYMOUS_RATE_LIMIT"]

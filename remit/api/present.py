@@ -1,0 +1,60 @@
+"""Turn domain results into the API's JSON shapes: the one place where numbers are rounded for output."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..domain.money import round_money, round_pct, round_rate
+from ..domain.pricing import Quote
+from ..services.comparison import Comparison
+
+
+def pct(value: Decimal | None) -> str | None:
+    return None if value is None else str(round_pct(value))
+
+
+def money(value: Decimal | None, minor_unit: int) -> str | None:
+    return None if value is None else str(round_money(value, minor_unit))
+
+
+def rate(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    # Six decimals for ordinary rates; more for tiny ones (TZS→USD is 0.000651).
+    places = 6 if abs(value) >= Decimal("0.01") else 10
+    return format(round_rate(value, places), "f")
+
+
+def quote_json(q: Quote, comparison: Comparison, position: int) -> dict:
+    info = comparison.info[q.service.key]
+    send_minor, receive_minor = q.service.send_minor_unit, q.service.receive_minor_unit
+    return {
+        "rank": position,
+        "provider": {"slug": info.provider_slug, "name": info.provider_name, "type": info.provider_type},
+        "product": {"id": info.product_id, "name": info.product_name, "funding_method": info.funding_method,
+                    "payout_method": info.payout_method, "speed": info.speed},
+        "send_amount": money(q.send_amount, send_minor),
+        "send_currency": q.service.send_currency,
+        "fee": money(q.fee, send_minor),
+        "exchange_rate": rate(q.exchange_rate),
+        "reference_rate": rate(q.reference_rate),
+        "reference_rate_as_of": info.reference_rate_as_of,
+        "reference_rate_source": info.reference_rate_source,
+        "fx_margin_pct": pct(q.fx_margin_pct),
+        "fx_cost": money(q.fx_cost, send_minor),
+        "total_cost": money(q.total_cost, send_minor),
+        "total_cost_pct": pct(q.total_cost_pct),
+        "receive_amount": None if q.receive_amount is None else str(q.receive_amount.quantize(
+            Decimal(1).scaleb(-receive_minor))),
+        "receive_currency": q.service.receive_currency,
+        "transparent": q.transparent,
+        "estimated": q.estimated,
+        "basis": q.service.basis.value,
+        "data_as_of": info.data_as_of,
+        "source": info.source,
+        "regions": list(info.regions),
+        "accepted_ids": list(info.accepted_ids),
+    }
+
+
+def comparison_json(comparison: Comparison) -> list[dict]:
+    return [quote_json(q, comparison, i) for i, q in enumerate(comparison.quotes, start=1)]

@@ -1,0 +1,179 @@
+"""API schemas, named by purpose: *ArgsSchema (query string in), *Schema (out). Schemas never compute."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .. import codes
+from ..importers.fields import CountryCode, CurrencyCode, ExactNumber, decimals
+from ..models.catalog import FUNDING_METHODS, PAYOUT_METHODS, PROVIDER_TYPES, SPEEDS
+
+MAX_AMOUNT = Decimal("1000000")
+
+
+class RegionCode(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return codes.region(super()._deserialize(value, attr, data, **kwargs))
+        except codes.CodeError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+def _amount(description: str) -> ExactNumber:
+    return ExactNumber(positive=True, maximum=MAX_AMOUNT, load_default=None,
+                       metadata={"description": description, "type": "string", "example": "300"})
+
+
+class CorridorArgsSchema(Schema):
+    send = CountryCode(load_default=None, metadata={"description": "sending country, ISO 3166-1 alpha-2 or alpha-3"})
+    receive = CountryCode(load_default=None, metadata={"description": "receiving country, ISO 3166-1 alpha-2 or alpha-3"})
+
+
+class StatsArgsSchema(Schema):
+    period = fields.String(load_default=None, validate=validate.Regexp(
+        r"^\d{4}(Q[1-4]|_[1-4]Q)$", error="write a quarter as 2025Q3 (or RPW's 2025_3Q)"),
+        metadata={"description": "survey quarter, YYYYQn; the latest by default"})
+
+
+class QuoteArgsSchema(Schema):
+    send = CountryCode(required=True, metadata={"description": "sending country (CA or CAN)"})
+    receive = CountryCode(required=True, metadata={"description": "receiving country (GT or GTM)"})
+    currency = CurrencyCode(required=True, metadata={"description": "the send currency, ISO 4217"})
+    amount = _amount("amount to send, in the send currency")
+    receive_amount = _amount("amount the family must receive, in the receive currency; "
+                             "answers with the smallest send amount that delivers it")
+    payout_method = fields.String(load_default=None, validate=validate.OneOf(PAYOUT_METHODS))
+    funding_method = fields.String(load_default=None, validate=validate.OneOf(FUNDING_METHODS))
+    max_speed = fields.String(load_default=None, validate=validate.OneOf(SPEEDS),
+                              metadata={"description": "only services at least this fast"})
+    provider_type = fields.String(load_default=None, validate=validate.OneOf(PROVIDER_TYPES))
+    region = RegionCode(load_default=None, metadata={"description": "ISO 3166-2 region the money must reach"})
+    id_type = fields.String(load_default=None, validate=validate.Regexp(r"^[a-z0-9_]{2,40}$"),
+                            metadata={"description": "an ID the sender holds, e.g. passport"})
+    transparent_only = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def one_amount(self, data, **kwargs):
+        if (data.get("amount") is None) == (data.get("receive_amount") is None):
+            raise ValidationError({"amount": ["give either amount or receive_amount"]})
+        if data.get("amount") is not None and "currency" in data:
+            places = codes.minor_unit(data["currency"])
+            if decimals(data["amount"]) > places:
+                raise ValidationError({"amount": [f"has more decimals than {data['currency']} allows ({places})"]})
+
+
+class ProviderRefSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+    type = fields.String(allow_none=True)
+
+
+class ProductRefSchema(Schema):
+    id = fields.String(metadata={"description": "ft-N for a fee-table product, rpw-N for a surveyed service"})
+    name = fields.String()
+    funding_method = fields.String(allow_none=True)
+    payout_method = fields.String(allow_none=True)
+    speed = fields.String(allow_none=True)
+
+
+MONEY = {"metadata": {"description": "decimal string, rounded half up to the currency's minor unit"}}
+
+
+class QuoteSchema(Schema):
+    rank = fields.Integer()
+    provider = fields.Nested(ProviderRefSchema)
+    product = fields.Nested(ProductRefSchema)
+    send_amount = fields.String(**MONEY)
+    send_currency = fields.String()
+    fee = fields.String(**MONEY)
+    exchange_rate = fields.String(allow_none=True, metadata={"description": "applied rate; null when not disclosed"})
+    reference_rate = fields.String(allow_none=True)
+    reference_rate_as_of = fields.Date(allow_none=True)
+    reference_rate_source = fields.String(allow_none=True)
+    fx_margin_pct = fields.String(allow_none=True)
+    fx_cost = fields.String(allow_none=True)
+    total_cost = fields.String(**MONEY)
+    total_cost_pct = fields.String()
+    receive_amount = fields.String(allow_none=True, metadata={"description": "rounded down to the minor unit"})
+    receive_currency = fields.String()
+    transparent = fields.Boolean()
+    estimated = fields.Boolean(metadata={"description": "true when a survey price point stands in for the amount"})
+    basis = fields.String(validate=validate.OneOf(["fee_table", "survey"]))
+    data_as_of = fields.String()
+    source = fields.String()
+    regions = fields.List(fields.String())
+    accepted_ids = fields.List(fields.String())
+
+
+class CorridorSchema(Schema):
+    code = fields.String(metadata={"example": "CA-GT"})
+    send_country = fields.String()
+    receive_country = fields.String()
+    send_currency = fields.String()
+    receive_currency = fields.String()
+    fee_table_products = fields.Integer()
+    survey_services = fields.Integer()
+    latest_period = fields.String(allow_none=True)
+
+
+class CheapestSchema(Schema):
+    product_id = fields.String()
+    name = fields.String()
+    total_cost_pct = fields.String()
+
+
+class TrendPointSchema(Schema):
+    period = fields.String()
+    average_total_cost_pct_200 = fields.String(allow_none=True)
+    average_total_cost_pct_500 = fields.String(allow_none=True)
+    smart_pct = fields.String(allow_none=True)
+
+
+class CorridorStatsSchema(Schema):
+    corridor = fields.String()
+    period = fields.String()
+    basis = fields.String(validate=validate.OneOf(["survey", "fee_table"]))
+    average_total_cost_pct_200 = fields.String(allow_none=True)
+    average_total_cost_pct_500 = fields.String(allow_none=True)
+    smart_pct = fields.String(allow_none=True)
+    services = fields.Integer()
+    transparent_services = fields.Integer()
+    sdg_target_met = fields.Boolean(allow_none=True)
+    above_5pct = fields.Boolean(allow_none=True)
+    cheapest = fields.Nested(CheapestSchema, allow_none=True)
+    monthly_amount = fields.String(allow_none=True, metadata={"description": "USD 200 in the send currency"})
+    send_currency = fields.String()
+    yearly_saving = fields.String(allow_none=True, metadata={
+        "description": "sending monthly_amount every month with the cheapest service instead of an average one"})
+    trend = fields.List(fields.Nested(TrendPointSchema))
+    source = fields.String()
+
+
+class ProviderProductSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    corridor = fields.String()
+    send_currency = fields.String()
+    receive_currency = fields.String()
+    funding_method = fields.String(allow_none=True)
+    payout_method = fields.String(allow_none=True)
+    speed = fields.String(allow_none=True)
+    min_amount = fields.String(allow_none=True)
+    max_amount = fields.String(allow_none=True)
+    regions = fields.List(fields.String())
+    accepted_ids = fields.List(fields.String())
+    basis = fields.String()
+    data_as_of = fields.String()
+
+
+class ProviderSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+    type = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+    licence_note = fields.String(allow_none=True)
+    corridors = fields.List(fields.String())
+    coverage = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
+        "description": "per corridor, the ISO 3166-2 regions paid out in; an empty list means the whole country"})
+    products = fields.List(fields.Nested(ProviderProductSchema))

@@ -1,0 +1,237 @@
+"""Compare every service of a corridor for an amount: load rows, build domain services, price, rank."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from .. import codes
+from ..domain.pricing import Basis, FeeBand, PricePoint, Quote, Service, quote, smallest_send_for, speed_rank
+from ..domain.ranking import Filters, rank
+from ..extensions import db
+from ..models import Corridor, FeeTier, Product, SurveyObservation
+from .rates import RateBook
+
+ATTRIBUTION = "Source: The World Bank, Remittance Prices Worldwide"
+
+RPW_SPEEDS = {
+    "less than one hour": "under_1h", "same day": "same_day", "next day": "next_day", "2 days": "2_days",
+    "3-5 days": "3_5_days", "6 days or more": "6_days_plus", "more than 5 days": "6_days_plus",
+}
+RPW_FUNDING = {
+    "cash": "cash", "cash to cash": "cash", "bank account transfer": "bank_account",
+    "account to account (same bank)": "bank_account", "account to account (other bank)": "bank_account",
+    "account to account": "bank_account", "debit card": "debit_card", "credit card": "credit_card",
+    "online": "online", "mobile": "mobile_wallet", "mobile wallet": "mobile_wallet",
+}
+RPW_PAYOUT = {
+    "cash": "cash_pickup", "bank account": "bank_account", "own/partner bank account": "bank_account",
+    "mobile wallet": "mobile_wallet", "home delivery": "home_delivery",
+}
+RPW_TYPES = {"bank": "bank", "money transfer operator": "mto", "post office": "post", "mobile operator": "mobile"}
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    """What a person needs to know about a service besides its price."""
+
+    product_id: str
+    provider_slug: str
+    provider_name: str
+    provider_type: str | None
+    product_name: str
+    funding_method: str | None
+    payout_method: str | None
+    speed: str | None
+    regions: tuple[str, ...]
+    accepted_ids: tuple[str, ...]
+    data_as_of: str  # the fee table's effective date, or the survey quarter
+    source: str
+    reference_rate_as_of: dt.date | None
+    reference_rate_source: str | None
+
+
+@dataclass
+class Comparison:
+    corridor: Corridor
+    send_currency: str
+    receive_currency: str
+    amount: Decimal | None
+    receive_amount: Decimal | None
+    quotes: list[Quote]
+    info: dict[str, ServiceInfo]
+    not_available: list[tuple[ServiceInfo, str]] = field(default_factory=list)
+    survey_period: str | None = None
+
+
+def in_force(tier: FeeTier, on: dt.date) -> bool:
+    return (tier.effective_from <= on and (tier.effective_to is None or on <= tier.effective_to)
+            and (tier.retired_on is None or on < tier.retired_on))
+
+
+def fee_table_services(corridor: Corridor, rates: RateBook, on: dt.date) -> list[tuple[Service, ServiceInfo]]:
+    products = db.session.execute(
+        select(Product).where(Product.corridor_id == corridor.id)
+        .options(joinedload(Product.provider), selectinload(Product.tiers))
+    ).scalars().unique().all()
+    result = []
+    for product in products:
+        if not product.provider.active:
+            continue
+        tiers = sorted((t for t in product.tiers if in_force(t, on)), key=lambda t: t.min_amount)
+        if not tiers:
+            continue
+        rate = rates.get(product.send_currency, product.receive_currency)
+        regions = sorted({r for t in tiers for r in t.regions.split(";") if r})
+        ids = sorted({i for t in tiers for i in t.accepted_ids.split(";") if i})
+        key = f"ft-{product.id}"
+        service = Service(
+            key=key, basis=Basis.FEE_TABLE, send_currency=product.send_currency,
+            receive_currency=product.receive_currency, send_minor_unit=codes.minor_unit(product.send_currency),
+            receive_minor_unit=codes.minor_unit(product.receive_currency),
+            reference_rate=rate.rate if rate else None,
+            bands=tuple(FeeBand(t.min_amount, t.max_amount, t.fee_fixed, t.fee_percent, t.fx_margin_pct) for t in tiers),
+            speed=max((t.speed for t in tiers), key=speed_rank), transparent=True,
+            provider_type=product.provider.type, funding_method=product.funding_method,
+            payout_method=product.payout_method, regions=frozenset(regions), accepted_ids=frozenset(ids),
+            sort_name=f"{product.provider.name} {product.name}".lower(),
+        )
+        info = ServiceInfo(
+            product_id=key, provider_slug=product.provider.slug, provider_name=product.provider.name,
+            provider_type=product.provider.type, product_name=product.name,
+            funding_method=product.funding_method, payout_method=product.payout_method, speed=tiers[0].speed,
+            regions=tuple(regions), accepted_ids=tuple(ids),
+            data_as_of=max(t.effective_from for t in tiers).isoformat(),
+            source=tiers[0].source or "fee table", reference_rate_as_of=rate.as_of if rate else None,
+            reference_rate_source=rate.source if rate else None,
+        )
+        result.append((service, info))
+    return result
+
+
+def latest_survey_period(corridor: Corridor) -> str | None:
+    return db.session.scalar(
+        select(SurveyObservation.period).where(
+            SurveyObservation.corridor_id == corridor.id, SurveyObservation.retired_by_import_id.is_(None))
+        .order_by(SurveyObservation.period.desc()).limit(1))
+
+
+def survey_observations(corridor: Corridor, period: str) -> list[SurveyObservation]:
+    return list(db.session.execute(
+        select(SurveyObservation).where(
+            SurveyObservation.corridor_id == corridor.id, SurveyObservation.period == period,
+            SurveyObservation.retired_by_import_id.is_(None))
+        .options(joinedload(SurveyObservation.provider), selectinload(SurveyObservation.price_points))
+        .order_by(SurveyObservation.id)
+    ).scalars().unique())
+
+
+def survey_services(corridor: Corridor, rates: RateBook, period: str | None) -> list[tuple[Service, ServiceInfo]]:
+    if period is None:
+        return []
+    send_ccy, receive_ccy = corridor.send_currency, corridor.receive_currency
+    rate = rates.get(send_ccy, receive_ccy)
+    usd_rate = rates.get("USD", send_ccy)
+    result = []
+    for obs in survey_observations(corridor, period):
+        points = []
+        for p in obs.price_points:
+            if p.amount_lcu is not None and p.lcu_code == send_ccy:
+                send_amount, converted = p.amount_lcu, False
+            elif send_ccy == "USD":
+                send_amount, converted = p.amount_usd, False
+            elif usd_rate is not None:
+                send_amount, converted = p.amount_usd * usd_rate.rate, True
+            else:
+                continue
+            if p.fee_lcu is not None and p.lcu_code == send_ccy:
+                fee = p.fee_lcu
+            elif p.fee_pct is not None:
+                fee = send_amount * p.fee_pct / 100
+            elif p.total_cost_pct is not None and p.fx_margin_pct is not None:
+                fee = send_amount * (p.total_cost_pct - p.fx_margin_pct) / 100
+            else:
+                continue
+            margin = p.fx_margin_pct if obs.transparent else None
+            points.append(PricePoint(p.amount_usd, send_amount, fee, margin, converted))
+        if not points:
+            continue
+        speed = RPW_SPEEDS.get((obs.speed or "").strip().lower())
+        funding = RPW_FUNDING.get((obs.instrument or "").strip().lower())
+        payout = RPW_PAYOUT.get((obs.pickup_method or "").strip().lower())
+        if payout is None and (obs.instrument or "").lower() == "cash to cash":
+            payout = "cash_pickup"
+        name = " · ".join(part for part in (obs.instrument, obs.access_point) if part and part != "N/A") or "service"
+        key = f"rpw-{obs.id}"
+        provider_type = obs.provider.type or RPW_TYPES.get((obs.firm_type or "").lower())
+        service = Service(
+            key=key, basis=Basis.SURVEY, send_currency=send_ccy, receive_currency=receive_ccy,
+            send_minor_unit=codes.minor_unit(send_ccy), receive_minor_unit=codes.minor_unit(receive_ccy),
+            reference_rate=rate.rate if rate else None, price_points=tuple(points), speed=speed,
+            transparent=obs.transparent, provider_type=provider_type, funding_method=funding,
+            payout_method=payout, sort_name=f"{obs.firm} {name}".lower(),
+        )
+        info = ServiceInfo(
+            product_id=key, provider_slug=obs.provider.slug, provider_name=obs.provider.name,
+            provider_type=provider_type, product_name=name, funding_method=funding, payout_method=payout,
+            speed=speed, regions=(), accepted_ids=(), data_as_of=period,
+            source=f"{ATTRIBUTION}, {period}",
+            reference_rate_as_of=rate.as_of if rate else None, reference_rate_source=rate.source if rate else None,
+        )
+        result.append((service, info))
+    return result
+
+
+def corridor_services(corridor: Corridor, rates: RateBook, on: dt.date, period: str | None):
+    return fee_table_services(corridor, rates, on) + survey_services(corridor, rates, period)
+
+
+def _one_price_point_per_service(services, amount: Decimal | None, receive_amount: Decimal | None):
+    """RPW's per-quote file gives each service's USD 200 and USD 500 quotes as two rows. Only the rows
+    of the price point nearest the amount are kept, so a service is not listed twice."""
+    single = [s for s, _ in services if s.basis is Basis.SURVEY and len(s.price_points) == 1]
+    levels = {s.price_points[0].send_amount for s in single}
+    if len(levels) < 2:
+        return services
+    target = amount
+    if target is None:
+        rate = next((s.reference_rate for s in single if s.reference_rate), None)
+        target = receive_amount / rate if rate else min(levels)
+    nearest = min(levels, key=lambda level: (abs(level - target), level))
+    return [(s, i) for s, i in services
+            if not (s.basis is Basis.SURVEY and len(s.price_points) == 1) or s.price_points[0].send_amount == nearest]
+
+
+def compare(corridor: Corridor, currency: str, *, amount: Decimal | None = None,
+            receive_amount: Decimal | None = None, filters: Filters | None = None,
+            on: dt.date | None = None) -> Comparison:
+    """Rank every service of the corridor that sends `currency`, for a send or a receive amount."""
+    on = on or dt.date.today()
+    filters = filters or Filters()
+    rates = RateBook.load(on)
+    period = latest_survey_period(corridor)
+    services = [(s, i) for s, i in corridor_services(corridor, rates, on, period)
+                if s.send_currency == currency and filters.matches(s)]
+    services = _one_price_point_per_service(services, amount, receive_amount)
+    quotes, not_available = [], []
+    for service, info in services:
+        if amount is not None:
+            result = quote(service, amount)
+            reason = "does not take this amount"
+        else:
+            result = smallest_send_for(service, receive_amount)
+            reason = ("cannot say what it pays out (no reference rate or exchange rate not disclosed)"
+                      if service.reference_rate is None or not service.transparent
+                      else "cannot deliver this amount")
+        if result is None:
+            not_available.append((info, reason))
+        else:
+            quotes.append(result)
+    receive_currency = services[0][0].receive_currency if services else corridor.receive_currency
+    return Comparison(corridor=corridor, send_currency=currency, receive_currency=receive_currency,
+                      amount=amount, receive_amount=receive_amount, quotes=rank(quotes),
+                      info={i.product_id: i for _, i in services}, not_available=not_available,
+                      survey_period=period)

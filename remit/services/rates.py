@@ -1,0 +1,68 @@
+"""Reference (mid-market) rates: the latest known, inverted or crossed through USD when needed."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import ReferenceRate
+
+PIVOT = "USD"
+
+
+@dataclass(frozen=True)
+class KnownRate:
+    base: str
+    quote: str
+    rate: Decimal
+    as_of: dt.date
+    source: str
+    derived: bool = False
+
+
+class RateBook:
+    """Every current reference rate, loaded once per request (the table is small)."""
+
+    def __init__(self, rows: list[ReferenceRate], on: dt.date):
+        self.on = on
+        self._latest: dict[tuple[str, str], KnownRate] = {}
+        for row in rows:
+            if row.as_of > on:
+                continue
+            key = (row.base_currency, row.quote_currency)
+            known = self._latest.get(key)
+            if known is None or row.as_of > known.as_of:
+                self._latest[key] = KnownRate(row.base_currency, row.quote_currency, row.rate, row.as_of, row.source)
+
+    @classmethod
+    def load(cls, on: dt.date | None = None) -> RateBook:
+        rows = db.session.execute(select(ReferenceRate).where(ReferenceRate.retired_by_import_id.is_(None))).scalars()
+        return cls(list(rows), on or dt.date.today())
+
+    def _one_step(self, base: str, quote: str) -> KnownRate | None:
+        direct = self._latest.get((base, quote))
+        inverse = self._latest.get((quote, base))
+        if direct and (not inverse or direct.as_of >= inverse.as_of):
+            return direct
+        if inverse:
+            return KnownRate(base, quote, Decimal(1) / inverse.rate, inverse.as_of,
+                             f"inverse of {inverse.base}→{inverse.quote}: {inverse.source}", derived=True)
+        return None
+
+    def get(self, base: str, quote: str) -> KnownRate | None:
+        if base == quote:
+            return KnownRate(base, quote, Decimal(1), self.on, "same currency")
+        found = self._one_step(base, quote)
+        if found or PIVOT in (base, quote):
+            return found
+        first, second = self._one_step(base, PIVOT), self._one_step(PIVOT, quote)
+        if first is None or second is None:
+            return None
+        return KnownRate(base, quote, first.rate * second.rate, min(first.as_of, second.as_of),
+                         f"crossed through {PIVOT}: {first.source}; {second.source}", derived=True)
+
+    def fingerprint(self) -> tuple:
+        return tuple(sorted((k, str(v.rate), v.as_of.isoformat()) for k, v in self._latest.items()))

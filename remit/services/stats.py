@@ -1,0 +1,112 @@
+"""Corridor statistics from RPW survey data, or from fee tables where a corridor is not surveyed."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..domain.pricing import quote
+from ..domain.stats import CorridorStats, ServiceCost, corridor_stats, yearly_saving
+from ..extensions import db
+from ..models import Corridor, SurveyObservation
+from .comparison import ATTRIBUTION, RPW_SPEEDS, fee_table_services, survey_observations
+from .rates import RateBook
+
+PRICE_POINTS_USD = (Decimal(200), Decimal(500))
+
+
+class UnknownPeriod(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class PeriodStats:
+    period: str
+    basis: str  # survey or fee_table
+    stats: CorridorStats
+    source: str
+    # The USD 200 price point in the send currency, what a migrant sending it monthly saves in a year
+    # with the cheapest service instead of the average one.
+    monthly_amount: Decimal | None
+    yearly_saving: Decimal | None
+
+
+def survey_periods(corridor: Corridor) -> list[str]:
+    return sorted(db.session.execute(
+        select(SurveyObservation.period).where(
+            SurveyObservation.corridor_id == corridor.id, SurveyObservation.retired_by_import_id.is_(None))
+        .distinct()
+    ).scalars())
+
+
+def _survey_costs(corridor: Corridor, period: str) -> list[ServiceCost]:
+    costs = []
+    for obs in survey_observations(corridor, period):
+        by_point = {p.amount_usd: p.total_cost_pct for p in obs.price_points}
+        costs.append(ServiceCost(
+            key=f"rpw-{obs.id}", name=" · ".join(x for x in (obs.firm, obs.instrument) if x),
+            transparent=obs.transparent, speed=RPW_SPEEDS.get((obs.speed or "").lower()),
+            total_cost_pct_200=by_point.get(Decimal(200)), total_cost_pct_500=by_point.get(Decimal(500)),
+        ))
+    return costs
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def _fee_table_costs(corridor: Corridor, rates: RateBook, on: dt.date) -> list[ServiceCost]:
+    usd = rates.get("USD", corridor.send_currency)
+    if usd is None:
+        return []
+    costs = []
+    for service, info in fee_table_services(corridor, rates, on):
+        if service.send_currency != corridor.send_currency:
+            continue
+        pcts = []
+        for usd_amount in PRICE_POINTS_USD:
+            amount = (usd_amount * usd.rate).quantize(Decimal(1).scaleb(-service.send_minor_unit))
+            result = quote(service, amount)
+            pcts.append(result.total_cost_pct if result is not None else None)
+        if any(p is not None for p in pcts):
+            costs.append(ServiceCost(service.key, f"{info.provider_name} · {info.product_name}",
+                                     service.transparent, service.speed, pcts[0], pcts[1]))
+    return costs
+
+
+def _saving(stats: CorridorStats, monthly_amount: Decimal | None) -> Decimal | None:
+    if monthly_amount is None or stats.average_total_cost_pct_200 is None or stats.cheapest is None:
+        return None
+    return yearly_saving(monthly_amount, stats.average_total_cost_pct_200, stats.cheapest.total_cost_pct_200)
+
+
+def stats_for(corridor: Corridor, period: str | None = None, on: dt.date | None = None) -> PeriodStats:
+    """The corridor's statistics for a survey quarter (the latest by default); a corridor that RPW
+    does not survey gets them from its fee tables, for the current quarter."""
+    on = on or dt.date.today()
+    rates = RateBook.load(on)
+    periods = survey_periods(corridor)
+    usd = rates.get("USD", corridor.send_currency)
+    monthly = (Decimal(200) * usd.rate).quantize(Decimal("0.01")) if usd else None
+    if periods:
+        chosen = period or periods[-1]
+        if chosen not in periods:
+            raise UnknownPeriod(f"no survey data for {corridor.code} in {chosen}; surveyed: {', '.join(periods)}")
+        stats = corridor_stats(_survey_costs(corridor, chosen))
+        return PeriodStats(chosen, "survey", stats, f"{ATTRIBUTION}, {chosen}", monthly, _saving(stats, monthly))
+    current = quarter_of(on)
+    if period is not None and period != current:
+        raise UnknownPeriod(f"{corridor.code} is not surveyed by RPW; fee-table statistics exist only for "
+                            f"the current quarter, {current}")
+    stats = corridor_stats(_fee_table_costs(corridor, rates, on))
+    return PeriodStats(current, "fee_table", stats, f"remit fee tables in force on {on.isoformat()}",
+                       monthly, _saving(stats, monthly))
+
+
+def trend(corridor: Corridor) -> list[PeriodStats]:
+    periods = survey_periods(corridor)
+    if not periods:
+        return [stats_for(corridor)]
+    return [stats_for(corridor, p) for p in periods]
