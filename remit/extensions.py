@@ -27,9 +27,11 @@ from flask_smorest import Api  # noqa: E402
 
 def _client_key() -> str:
     """Rate limits count per API key when one is given, else per client address."""
-    from flask import g, request
+    from flask import request
 
-    key = getattr(g, "api_key", None)
+    from .api.keys import request_key
+
+    key = request_key()
     return f"key:{key.id}" if key is not None else f"ip:{request.remote_addr or 'unknown'}"
 
 

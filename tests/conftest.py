@@ -57,7 +57,8 @@ def database_url(request, tmp_path_factory):
 
 @pytest.fixture
 def app(database_url):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    # Rate limits are off except in the tests about them: the suite makes many calls a minute.
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False})
     with app.app_context():
         yield app
         db.session.rollback()
@@ -70,6 +71,22 @@ def _empty_tables() -> None:
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(delete(table))
     db.session.commit()
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build another app on the test database (other settings); its connections are closed after."""
+    built = []
+
+    def make(**config):
+        new = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, **config})
+        built.append(new)
+        return new
+
+    yield make
+    for other in built:
+        with other.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

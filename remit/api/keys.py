@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_smorest import abort
 from sqlalchemy import select
 
@@ -41,18 +41,29 @@ def find_key(text: str) -> ApiKey | None:
     return key
 
 
+_UNSET = object()
+
+
+def request_key() -> ApiKey | None:
+    """The valid key the request carries, if any (looked up once per request)."""
+    # Kept in the request's environ, not in g: g belongs to the app context, which can outlive a request.
+    found = request.environ.get("remit.api_key", _UNSET)
+    if found is _UNSET:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        found = find_key(token.strip()) if header and scheme.lower() == "bearer" else None
+        request.environ["remit.api_key"] = found
+    return found
+
+
 def load_request_key() -> None:
     """Before an API request: a Bearer key, when given, must be valid (401 otherwise)."""
-    g.api_key = None
-    header = request.headers.get("Authorization", "")
-    if not header:
-        return
-    scheme, _, token = header.partition(" ")
-    key = find_key(token.strip()) if scheme.lower() == "bearer" else None
+    key = request_key()
     if key is None:
-        abort(401, message="The API key is missing, unknown or revoked.",
-              headers={"WWW-Authenticate": 'Bearer realm="remit"'})
-    g.api_key = key
+        if request.headers.get("Authorization"):
+            abort(401, message="The API key is missing, unknown or revoked.",
+                  headers={"WWW-Authenticate": 'Bearer realm="remit"'})
+        return
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     # Last use is recorded at most once a minute per key, to keep reads from writing on every request.
     if key.last_used_at is None or now - key.last_used_at > dt.timedelta(minutes=1):
@@ -61,7 +72,7 @@ def load_request_key() -> None:
 
 
 def require_scope(scope: str) -> None:
-    key = g.get("api_key")
+    key = request_key()
     if key is None:
         abort(401, message="This call needs an API key: send 'Authorization: Bearer <key>'.",
               headers={"WWW-Authenticate": 'Bearer realm="remit"'})
@@ -72,4 +83,4 @@ def require_scope(scope: str) -> None:
 def read_limit() -> str:
     """Anonymous clients get a modest rate; a read or import key a higher one."""
     config = current_app.config
-    return config["REMIT_KEY_RATE_LIMIT"] if g.get("api_key") else config["REMIT_ANONYMOUS_RATE_LIMIT"]
+    return config["REMIT_KEY_RATE_LIMIT"] if request_key() else config["REMIT_ANONYMOUS_RATE_LIMIT"]

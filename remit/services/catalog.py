@@ -103,7 +103,9 @@ def provider_details(slug: str | None = None) -> list[dict]:
 
     from sqlalchemy.orm import selectinload
 
+    from ..codes import minor_unit
     from .comparison import RPW_FUNDING, RPW_PAYOUT, RPW_SPEEDS, in_force
+    from .exports import plain
 
     today = dt.date.today()
     query = select(Provider).options(
@@ -141,8 +143,10 @@ def provider_details(slug: str | None = None) -> list[dict]:
                 "id": f"ft-{product.id}", "name": product.name, "corridor": code,
                 "send_currency": product.send_currency, "receive_currency": product.receive_currency,
                 "funding_method": product.funding_method, "payout_method": product.payout_method,
-                "speed": tiers[0].speed, "min_amount": str(min(t.min_amount for t in tiers).normalize()),
-                "max_amount": str(max(t.max_amount for t in tiers).normalize()), "regions": regions,
+                "speed": tiers[0].speed,
+                "min_amount": plain(min(t.min_amount for t in tiers), minor_unit(product.send_currency)),
+                "max_amount": plain(max(t.max_amount for t in tiers), minor_unit(product.send_currency)),
+                "regions": regions,
                 "accepted_ids": sorted({i for t in tiers for i in t.accepted_ids.split(";") if i}),
                 "basis": "fee_table", "data_as_of": max(t.effective_from for t in tiers).isoformat(),
             })

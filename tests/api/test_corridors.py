@@ -1,0 +1,106 @@
+"""Corridor listing and statistics: the seeded 2025 Q3 survey figures equal the source file's means."""
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal as D
+
+import pytest
+
+from ..conftest import SEEDS
+
+QUOTES = SEEDS / "rpw" / "rpw_2025Q3_quotes_USA-MEX_USA-GTM_CAN-PHL.csv"
+
+
+def source_rows():
+    with open(QUOTES, newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def pct(value: D) -> str:
+    return str(value.quantize(D("0.01"), rounding=ROUND_HALF_UP))
+
+
+@pytest.mark.parametrize("code,src,dst", [("US-MX", "USA", "MEX"), ("US-GT", "USA", "GTM"), ("CA-PH", "CAN", "PHL")])
+def test_survey_stats_equal_the_simple_means_of_the_source_file(seeded, client, code, src, dst):
+    by_point = defaultdict(list)
+    for row in source_rows():
+        if (row["source_code"], row["destination_code"]) == (src, dst) and row["transparent"] == "True":
+            by_point[row["amount_usd"]].append(D(row["total_cost_pct"]))
+    mean_200 = sum(by_point["200"]) / len(by_point["200"])
+    mean_500 = sum(by_point["500"]) / len(by_point["500"])
+    smart = sum(sorted(by_point["200"])[:3]) / 3
+    response = client.get(f"/api/v1/corridors/{code}/stats")
+    assert response.status_code == 200
+    stats = response.json
+    assert stats["period"] == "2025Q3" and stats["basis"] == "survey"
+    assert stats["average_total_cost_pct_200"] == pct(mean_200)
+    assert stats["average_total_cost_pct_500"] == pct(mean_500)
+    assert stats["smart_pct"] == pct(smart)
+    assert stats["services"] == stats["transparent_services"] == len(by_point["200"])
+    assert stats["sdg_target_met"] is (mean_200 < 3) and stats["above_5pct"] is (mean_200 > 5)
+    assert stats["source"] == "Source: The World Bank, Remittance Prices Worldwide, 2025Q3"
+    assert [t["period"] for t in stats["trend"]] == ["2025Q3"]
+
+
+def test_us_gt_average_is_the_published_4_2_percent(seeded, client):
+    stats = client.get("/api/v1/corridors/USA-GTM/stats").json
+    assert stats["average_total_cost_pct_200"] == "4.19"  # RPW: about 4.2% of USD 200 in 2025 Q3
+    # Sending USD 200 monthly with the cheapest (-2.12%) instead of the average: 200 × 6.31% × 12.
+    cheapest = D(stats["cheapest"]["total_cost_pct"])
+    assert stats["monthly_amount"] == "200.00"
+    rows = [D(r["total_cost_pct"]) for r in source_rows()
+            if r["destination_code"] == "GTM" and r["amount_usd"] == "200"]
+    exact = 200 * (sum(rows) / len(rows) - min(rows)) / 100 * 12
+    assert cheapest == min(rows)
+    assert stats["yearly_saving"] == pct(exact)
+
+
+def test_period_parameter_and_unknown_periods(seeded, client):
+    assert client.get("/api/v1/corridors/TZ-KE/stats?period=2011_1Q").json["period"] == "2011Q1"
+    missing = client.get("/api/v1/corridors/TZ-KE/stats?period=2019Q2")
+    assert missing.status_code == 404
+    assert missing.json["message"] == "no survey data for TZ-KE in 2019Q2; surveyed: 2011Q1"
+    bad = client.get("/api/v1/corridors/TZ-KE/stats?period=2019-2")
+    assert bad.status_code == 422 and "period" in bad.json["errors"]["query"]
+    assert client.get("/api/v1/corridors/XX-KE/stats").status_code == 422
+    assert client.get("/api/v1/corridors/FR-KE/stats").status_code == 404
+
+
+def test_fee_table_corridor_stats(seeded, client):
+    """CA→GT is not surveyed: USD 200 = CAD 276.04 at 1.3802; the cheapest service there is
+    Illustrative Money Transfer B's account deposit: 1.99 + 1% (2.7604) + 1.5% FX (4.1406) = 8.8910
+    = 3.22% of 276.04."""
+    stats = client.get("/api/v1/corridors/CA-GT/stats").json
+    assert stats["basis"] == "fee_table" and stats["services"] == 7
+    assert stats["monthly_amount"] == "276.04" and stats["send_currency"] == "CAD"
+    assert stats["cheapest"]["total_cost_pct"] == pct((D("1.99") + D("2.7604") + D("4.1406")) / D("276.04") * 100)
+    assert stats["source"].startswith("remit fee tables in force on ")
+
+
+def test_corridor_list_is_paginated_and_filtered(seeded, client):
+    first = client.get("/api/v1/corridors?page=1&page_size=4")
+    assert first.status_code == 200
+    assert [c["code"] for c in first.json] == ["CA-GT", "CA-PH", "TZ-KE", "TZ-RW"]
+    assert '"total": 7' in first.headers["X-Pagination"]
+    assert [c["code"] for c in client.get("/api/v1/corridors?send=USA").json] == ["US-GT", "US-MX"]
+    ph = client.get("/api/v1/corridors?receive=PH").json[0]
+    assert (ph["send_currency"], ph["receive_currency"], ph["survey_services"], ph["latest_period"]) == (
+        "CAD", "PHP", 37, "2025Q3")
+    assert client.get("/api/v1/corridors?send=QQ").status_code == 422
+
+
+def test_providers_with_products_and_coverage(seeded, client):
+    provider = client.get("/api/v1/providers/illustrative-money-transfer-a").json
+    assert provider["type"] == "mto" and provider["corridors"] == ["CA-GT"]
+    assert provider["coverage"] == {"CA-GT": ["GT-01", "GT-09", "GT-12", "GT-13", "GT-14", "GT-16"]}
+    cash = next(p for p in provider["products"] if p["payout_method"] == "cash_pickup")
+    assert (cash["min_amount"], cash["max_amount"], cash["speed"]) == ("1.00", "3000.00", "under_1h")
+    listing = client.get("/api/v1/providers?page_size=100").json
+    assert any(p["slug"] == "moneygram" and "US-MX" in p["corridors"] for p in listing)
+    assert client.get("/api/v1/providers/no-such-firm").status_code == 404
+
+
+def test_corridor_without_data_and_empty_database(client):
+    assert client.get("/api/v1/corridors").json == []
+    assert client.get("/api/v1/quotes?send=CA&receive=GT&amount=300&currency=CAD").status_code == 404
