@@ -5,7 +5,7 @@ from flask import Blueprint, Flask, send_from_directory
 
 from ..extensions import api, limiter
 from . import keys
-from .resources import corridors_bp, providers_bp, quotes_bp
+from .resources import answer_from_cache, corridors_bp, providers_bp, quotes_bp
 
 API_BLUEPRINTS = (corridors_bp, providers_bp, quotes_bp)
 
@@ -13,6 +13,8 @@ API_BLUEPRINTS = (corridors_bp, providers_bp, quotes_bp)
 for _blueprint in API_BLUEPRINTS:
     _blueprint.before_request(keys.load_request_key)
     limiter.limit(keys.read_limit)(_blueprint)
+# After the key check, so that a bad key is refused even for an answer already known.
+quotes_bp.before_request(answer_from_cache)
 
 # Swagger UI's files come from a Python package and are served by remit itself: no CDN.
 docs_static = Blueprint("api_docs_static", __name__, url_prefix="/api/v1/docs/static")

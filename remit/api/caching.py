@@ -5,25 +5,24 @@ an import made through any of them changes it.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
 from flask import Response, request
-from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import ImportRun
+from ..services.versions import data_version
 
 CACHE_CONTROL = "public, no-cache"  # may be stored, but revalidated with the ETag each time
 
 
-def data_version() -> str:
-    last, count = db.session.execute(select(func.max(ImportRun.id), func.count(ImportRun.id))).one()
-    return f"{last}:{count}:{dt.date.today().isoformat()}"
+def request_version() -> str:
+    """The data version, read once per request."""
+    if "remit.data_version" not in request.environ:
+        request.environ["remit.data_version"] = data_version()
+    return request.environ["remit.data_version"]
 
 
 def etag() -> str:
-    text = f"{data_version()}|{request.path}|{sorted(request.args.items(multi=True))}"
+    text = f"{request_version()}|{request.path}|{sorted(request.args.items(multi=True))}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

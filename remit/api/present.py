@@ -1,7 +1,11 @@
 """Turn domain results into the API's JSON shapes: the one place where numbers are rounded for output."""
 from __future__ import annotations
 
+import datetime as dt
+import json
 from decimal import Decimal
+
+from flask import Response
 
 from ..domain.money import round_money, round_pct, round_rate
 from ..domain.pricing import Quote
@@ -58,3 +62,17 @@ def quote_json(q: Quote, comparison: Comparison, position: int) -> dict:
 
 def comparison_json(comparison: Comparison) -> list[dict]:
     return [quote_json(q, comparison, i) for i, q in enumerate(comparison.quotes, start=1)]
+
+
+def _default(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def json_text(body) -> str:
+    return json.dumps(body, default=_default, ensure_ascii=False, separators=(",", ":"))
+
+
+def json_response(text: str, headers: dict[str, str]) -> Response:
+    return Response(text, status=200, mimetype="application/json", headers=headers)

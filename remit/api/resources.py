@@ -1,6 +1,7 @@
 """The read API for partner apps: corridors, corridor statistics, providers, quotes."""
 from __future__ import annotations
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint, Page, abort
 
@@ -8,9 +9,12 @@ from .. import codes
 from ..domain.ranking import Filters
 from ..services import catalog, comparison, stats
 from ..services.reference import find_corridor
+from ..services.versions import VersionedCache
 from . import caching, present
 from .schemas import (CorridorArgsSchema, CorridorSchema, CorridorStatsSchema, ProviderSchema, QuoteArgsSchema,
                       QuoteSchema, StatsArgsSchema)
+
+_answers = VersionedCache(size=1024)
 
 corridors_bp = Blueprint("corridors", __name__, url_prefix="/api/v1/corridors",
                          description="Corridors: a sending and a receiving country.")
@@ -129,6 +133,19 @@ class ProviderDetail(MethodView):
         return found[0]
 
 
+def answer_from_cache():
+    """Before the arguments are parsed: a question already answered for this data version is
+    answered again from memory (or with 304). Its arguments were valid when it was first answered."""
+    if request.method != "GET":
+        return None
+    tag = caching.etag()
+    cached = caching.not_modified(tag)
+    if cached is not None:
+        return cached
+    text = _answers.peek((tag,))
+    return None if text is None else present.json_response(text, caching.headers(tag))
+
+
 @quotes_bp.route("")
 class Quotes(MethodView):
     @quotes_bp.arguments(QuoteArgsSchema, location="query")
@@ -150,10 +167,18 @@ class Quotes(MethodView):
         cached = caching.not_modified(tag)
         if cached is not None:
             return cached
-        filters = Filters(
-            payout_method=args["payout_method"], funding_method=args["funding_method"],
-            max_speed=args["max_speed"], provider_type=args["provider_type"], region=args["region"],
-            id_held=args["id_type"], transparent_only=args["transparent_only"])
-        result = comparison.compare(corridor, args["currency"], amount=args["amount"],
-                                    receive_amount=args["receive_amount"], filters=filters)
-        return present.comparison_json(result), 200, caching.headers(tag)
+
+        def build() -> str:
+            filters = Filters(
+                payout_method=args["payout_method"], funding_method=args["funding_method"],
+                max_speed=args["max_speed"], provider_type=args["provider_type"], region=args["region"],
+                id_held=args["id_type"], transparent_only=args["transparent_only"])
+            result = comparison.compare(corridor, args["currency"], amount=args["amount"],
+                                        receive_amount=args["receive_amount"], filters=filters,
+                                        version=caching.request_version())
+            # Built by present.py in QuoteSchema's shape (a test holds them equal) and encoded
+            # directly: dumping 50 nested quotes through marshmallow took half of the request's time.
+            return present.json_text(present.comparison_json(result))
+
+        # The answer for this query and data version is kept: the same question costs no pricing.
+        return present.json_response(_answers.get((tag,), build), caching.headers(tag))

@@ -6,10 +6,12 @@ provider never pays out a fraction it did not convert.
 from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 HUNDRED = Decimal(100)
 
 
+@lru_cache(maxsize=32)
 def unit(minor_unit: int) -> Decimal:
     """The smallest amount of a currency with `minor_unit` decimals: 0.01 for 2."""
     return Decimal(1).scaleb(-minor_unit)

@@ -14,6 +14,7 @@ from ..domain.ranking import Filters, rank
 from ..extensions import db
 from ..models import Corridor, FeeTier, Product, SurveyObservation
 from .rates import RateBook
+from .versions import VersionedCache, data_version
 
 ATTRIBUTION = "Source: The World Bank, Remittance Prices Worldwide"
 
@@ -205,16 +206,26 @@ def _one_price_point_per_service(services, amount: Decimal | None, receive_amoun
             if not (s.basis is Basis.SURVEY and len(s.price_points) == 1) or s.price_points[0].send_amount == nearest]
 
 
+_services_cache = VersionedCache()
+
+
+def priced_services(corridor: Corridor, on: dt.date, version: str) -> tuple[str | None, list]:
+    """The corridor's services as the domain prices them, built once per data version and date."""
+    def build():
+        period = latest_survey_period(corridor)
+        return period, corridor_services(corridor, RateBook.load(on), on, period)
+
+    return _services_cache.get((corridor.id, on, version), build)
+
+
 def compare(corridor: Corridor, currency: str, *, amount: Decimal | None = None,
             receive_amount: Decimal | None = None, filters: Filters | None = None,
-            on: dt.date | None = None) -> Comparison:
+            on: dt.date | None = None, version: str | None = None) -> Comparison:
     """Rank every service of the corridor that sends `currency`, for a send or a receive amount."""
     on = on or dt.date.today()
     filters = filters or Filters()
-    rates = RateBook.load(on)
-    period = latest_survey_period(corridor)
-    services = [(s, i) for s, i in corridor_services(corridor, rates, on, period)
-                if s.send_currency == currency and filters.matches(s)]
+    period, built = priced_services(corridor, on, version or data_version(on))
+    services = [(s, i) for s, i in built if s.send_currency == currency and filters.matches(s)]
     services = _one_price_point_per_service(services, amount, receive_amount)
     quotes, not_available = [], []
     for service, info in services:

@@ -149,3 +149,22 @@ def test_non_transparent_service_is_listed_last_and_flagged(seeded, client):
     last = quotes[-1]
     assert last["transparent"] is False and last["fx_cost"] is None and last["exchange_rate"] is None
     assert last["total_cost"] == "1000.00"  # the fee alone, though cheaper than MoneyGram's 24,662
+
+
+def test_answers_have_exactly_the_documented_shape(seeded, client):
+    """Quotes are encoded without marshmallow for speed: the OpenAPI schema must still describe them."""
+    from remit.api.schemas import QuoteSchema
+
+    quotes = get(client, send="CA", receive="GT", amount="300", currency="CAD").json
+    schema = QuoteSchema(many=True)
+    assert schema.validate(quotes) == {}
+    assert schema.dump(schema.load(quotes)) == quotes
+
+
+def test_a_repeated_question_is_answered_alike_and_a_bad_key_still_gets_401(seeded, client):
+    first = get(client, send="CA", receive="GT", amount="300", currency="CAD")
+    second = get(client, send="CA", receive="GT", amount="300", currency="CAD")
+    assert first.json == second.json and first.headers["ETag"] == second.headers["ETag"]
+    refused = client.get("/api/v1/quotes?send=CA&receive=GT&amount=300&currency=CAD",
+                         headers={"Authorization": "Bearer rk_nothing_here"})
+    assert refused.status_code == 401

@@ -1,0 +1,55 @@
+"""The version of remit's data: it changes with every applied import (and with the date, since fee
+tables and rates are chosen by date). Read from the database, so every app process agrees on it."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import ImportRun
+
+
+def data_version(on: dt.date | None = None) -> str:
+    last, count = db.session.execute(select(func.max(ImportRun.id), func.count(ImportRun.id))).one()
+    return f"{last}:{count}:{(on or dt.date.today()).isoformat()}"
+
+
+class VersionedCache:
+    """A small LRU of values built from the database, keyed with the data version.
+
+    A process never serves a value built before an import made through another process: the key
+    holds the version read from the database on each request.
+    """
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._items: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, build: Callable[[], Any]) -> Any:
+        full_key = (str(db.engine.url), *key)
+        with self._lock:
+            if full_key in self._items:
+                self._items.move_to_end(full_key)
+                return self._items[full_key]
+        value = build()
+        with self._lock:
+            self._items[full_key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def peek(self, key: tuple) -> Any:
+        """The value kept for the key, or None; builds nothing."""
+        full_key = (str(db.engine.url), *key)
+        with self._lock:
+            return self._items.get(full_key)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
