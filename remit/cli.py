@@ -161,4 +161,109 @@ def list_api_keys() -> None:
         click.echo(f"{key.prefix}  {key.scope:6}  {state:18}  {used:16}  {key.name}")
 
 
+def _decimal_option(value: str | None, name: str):
+    from decimal import Decimal, InvalidOperation
+
+    if value is None:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise click.BadParameter(f"'{value}' is not a number", param_hint=name) from None
+    if not number.is_finite() or number < 0:
+        raise click.BadParameter(f"'{value}' must be a number of 0 or more", param_hint=name)
+    return number
+
+
+@remit_cli.command("bundle")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--send", required=True, help="Sending country (CA or CAN).")
+@click.option("--receive", required=True, help="Receiving country (GT or GTM).")
+@click.option("--currency", help="Send currency; default: the sending country's.")
+@click.option("--bulk-product", help="Product id of the bulk transfer (ft-N); default: the cheapest "
+              "account-to-account product.")
+@click.option("--max-transfer", default="10000", show_default=True, help="Cap per transfer.")
+@click.option("--distribution-fee", default="0", show_default=True, help="Per member, paid out at home.")
+@click.option("--coordinator-fee", default="0", show_default=True, help="Per transfer.")
+@click.option("--incoming-fee", default="0", show_default=True, help="Per transfer, at the receiving bank.")
+@click.option("--allocation", type=click.Choice(["pro_rata", "equal"]), default="pro_rata", show_default=True)
+@click.option("--transfers-per-year", type=click.IntRange(1, 366))
+def bundle(file: Path, send: str, receive: str, currency: str | None, bulk_product: str | None,
+           max_transfer: str, distribution_fee: str, coordinator_fee: str, incoming_fee: str,
+           allocation: str, transfers_per_year: int | None) -> None:
+    """Plan a group transfer for the members listed in FILE (CSV or XLSX: ref,amount)."""
+    from . import codes
+    from .importers.members import read_members
+    from .services import bundles
+
+    try:
+        send, receive = codes.country(send), codes.country(receive)
+        currency = codes.currency(currency or codes.local_currency(send) or "")
+    except codes.CodeError as exc:
+        raise click.BadParameter(str(exc)) from None
+    members, problems = read_members(file.read_bytes(), file.name, currency)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    request = bundles.BundleRequest(
+        send=send, receive=receive, currency=currency, members=members, bulk_product=bulk_product,
+        max_transfer=_decimal_option(max_transfer, "--max-transfer"),
+        distribution_fee=_decimal_option(distribution_fee, "--distribution-fee"),
+        coordinator_fee=_decimal_option(coordinator_fee, "--coordinator-fee"),
+        incoming_fee=_decimal_option(incoming_fee, "--incoming-fee"), allocation=allocation,
+        transfers_per_year=transfers_per_year)
+    try:
+        result = bundles.plan(request)
+    except bundles.BundleInputError as exc:
+        click.echo(exc.message, err=True)
+        for field_, messages in _flatten(exc.errors):
+            click.echo(f"  {field_}: {messages}", err=True)
+        sys.exit(1)
+    from .api.present import bundle_json
+
+    click.echo(_bundle_table(bundle_json(result)))
+
+
+def _flatten(errors, prefix=""):
+    for key, value in errors.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            yield from _flatten(value, path)
+        else:
+            yield path, "; ".join(value)
+
+
+def _bundle_table(plan: dict) -> str:
+    from decimal import Decimal
+
+    ccy = plan["currency"]
+    lines = [f"Bundle plan {plan['corridor']} in {ccy}, {plan['allocation']} allocation", "", "Transfers:"]
+    lines.append(f"  {'#':>3}  {'amount':>12}  {'product':40}  {'fee':>9}  {'FX cost':>9}  {'other':>8}  {'cost':>9}")
+    for i, t in enumerate(plan["transfers"], start=1):
+        other = str(Decimal(t["coordinator_fee"]) + Decimal(t["incoming_fee"]))
+        name = f"{t['product']['provider']} · {t['product']['name']}"[:40]
+        flag = "  reportable (FINTRAC)" if t["reportable"] else ""
+        lines.append(f"  {i:>3}  {t['amount']:>12}  {name:40}  {t['fee']:>9}  {t['fx_cost']:>9}  {other:>8}  "
+                     f"{t['cost']:>9}{flag}")
+    if not plan["transfers"]:
+        lines.append("  none: bundling does not pay for this group")
+    lines += ["", "Members:", f"  {'ref':16}  {'amount':>10}  {'share':>9}  {'alone':>9}  {'saving':>9}  "
+              f"{'saving %':>8}  best individual option"]
+    for m in plan["members"]:
+        share = m["share"] if m["joins"] else "sends alone"
+        lines.append(f"  {m['ref'][:16]:16}  {m['amount']:>10}  {share:>9}  {m['individual_cost'] or '-':>9}  "
+                     f"{m['saving'] or '-':>9}  {m['saving_pct'] or '-':>8}  {m['individual_option'] or '-'}")
+        if m["reason"]:
+            lines.append(f"  {'':16}  {m['reason']}")
+    t = plan["totals"]
+    lines += ["", f"Totals ({ccy}): alone {t['individual']}, bundled {t['bundled']}, saving {t['saving']} "
+                  f"({t['saving_pct'] or '-'}%)",
+              f"Break-even group size: {plan['break_even_members'] or 'not reached within 1,000 members'}"]
+    if plan["yearly_saving"] is not None:
+        lines.append(f"Yearly saving for the group: {ccy} {plan['yearly_saving']}")
+    lines += [f"Note: {note}" for note in plan["notes"]]
+    return "\n".join(lines)
+
+
 assert set(SEED_ORDER) == set(KINDS)

@@ -35,14 +35,25 @@ def _respond(exc: HTTPException):
     return render_template("error.html", code=code, name=exc.name, description=exc.description), code
 
 
-def _field_names(errors: dict) -> list[str]:
-    """The fields named by webargs' {"query": {"amount": [...]}} (or a flat {"amount": [...]})."""
+LOCATIONS = {"json", "query", "path", "form", "files", "headers"}
+
+
+def _field_names(errors: dict, prefix: str = "") -> list[str]:
+    """Paths of the fields in webargs' errors: {"json": {"members": {"1": {"amount": [...]}}}} names
+    members[1].amount; {"query": {"amount": [...]}} names amount."""
     names = []
     for key, value in errors.items():
-        if isinstance(value, dict):
-            names.extend(_field_names(value))
+        key = str(key)
+        if not prefix and key in LOCATIONS:
+            path = ""
+        elif key.isdigit():
+            path = f"{prefix}[{key}]"
         else:
-            names.append(key)
+            path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            names.extend(_field_names(value, path))
+        else:
+            names.append(path)
     return names
 
 

@@ -5,9 +5,9 @@ from flask import Blueprint, Flask, send_from_directory
 
 from ..extensions import api, limiter
 from . import keys
-from .resources import answer_from_cache, corridors_bp, providers_bp, quotes_bp
+from .resources import answer_from_cache, bundles_bp, corridors_bp, providers_bp, quotes_bp
 
-API_BLUEPRINTS = (corridors_bp, providers_bp, quotes_bp)
+API_BLUEPRINTS = (corridors_bp, providers_bp, quotes_bp, bundles_bp)
 
 # Set up once, at import: blueprints are shared by every app the factory builds.
 for _blueprint in API_BLUEPRINTS:

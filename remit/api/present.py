@@ -76,3 +76,38 @@ def json_text(body) -> str:
 
 def json_response(text: str, headers: dict[str, str]) -> Response:
     return Response(text, status=200, mimetype="application/json", headers=headers)
+
+
+def bundle_json(result) -> dict:
+    from ..codes import minor_unit
+
+    plan, request, info = result.plan, result.request, result.info
+    minor = minor_unit(request.currency)
+
+    def m(value):
+        return money(value, minor)
+
+    return {
+        "corridor": result.corridor_code, "currency": request.currency, "allocation": request.allocation,
+        "transfers": [{
+            "amount": m(t.amount),
+            "product": {"id": t.service_key, "name": info[t.service_key].product_name,
+                        "provider": info[t.service_key].provider_name},
+            "fee": m(t.fee), "fx_cost": m(t.fx_cost), "coordinator_fee": m(t.coordinator_fee),
+            "incoming_fee": m(t.incoming_fee), "cost": m(t.cost), "reportable": t.reportable,
+        } for t in plan.transfers],
+        "members": [{
+            "ref": r.ref, "amount": m(r.amount), "joins": r.joins, "share": m(r.share),
+            "individual_cost": m(r.individual_cost), "individual_option": r.individual_option,
+            "saving": m(r.saving), "saving_pct": pct(r.saving_pct), "reason": r.reason,
+        } for r in plan.members],
+        "totals": {"individual": m(plan.individual_total), "bundled": m(plan.bundled_total),
+                   "saving": m(plan.saving), "saving_pct": pct(plan.saving_pct),
+                   "bundle_cost": m(plan.bundle_cost), "distribution_fees": m(plan.distribution_fees)},
+        "break_even_members": plan.break_even_members,
+        "yearly_saving": m(plan.yearly_saving),
+        "curve": [{"members": p.members, "bundled_per_member": m(p.bundled_per_member),
+                   "individual_per_member": m(p.individual_per_member), "saving_per_member": m(p.saving_per_member),
+                   "total_saving": m(p.total_saving)} for p in plan.curve],
+        "notes": plan.notes,
+    }

@@ -7,14 +7,17 @@ from flask_smorest import Blueprint, Page, abort
 
 from .. import codes
 from ..domain.ranking import Filters
-from ..services import catalog, comparison, stats
+from ..services import bundles, catalog, comparison, stats
 from ..services.reference import find_corridor
 from ..services.versions import VersionedCache
 from . import caching, present
-from .schemas import (CorridorArgsSchema, CorridorSchema, CorridorStatsSchema, ProviderSchema, QuoteArgsSchema,
+from .schemas import (BundlePlanSchema, BundleRequestSchema, CorridorArgsSchema, CorridorSchema, CorridorStatsSchema, ProviderSchema, QuoteArgsSchema,
                       QuoteSchema, StatsArgsSchema)
 
 _answers = VersionedCache(size=1024)
+
+bundles_bp = Blueprint("bundles", __name__, url_prefix="/api/v1/bundles",
+                       description="Plan a group transfer, split its cost fairly, show each member's saving.")
 
 corridors_bp = Blueprint("corridors", __name__, url_prefix="/api/v1/corridors",
                          description="Corridors: a sending and a receiving country.")
@@ -182,3 +185,35 @@ class Quotes(MethodView):
 
         # The answer for this query and data version is kept: the same question costs no pricing.
         return present.json_response(_answers.get((tag,), build), caching.headers(tag))
+
+
+@bundles_bp.route("")
+class Bundles(MethodView):
+    @bundles_bp.arguments(BundleRequestSchema)
+    @bundles_bp.response(200, BundlePlanSchema)
+    @bundles_bp.alt_response(404, description="remit has no data for this corridor.")
+    @_document_errors(bundles_bp, 401, 422, 429)
+    def post(self, body):
+        """Plan a bundled transfer for a group and show what each member saves
+
+        The members' money goes in as few transfers as the product and `max_transfer` allow, to a
+        collective account; the bundle's cost (transfer fees, FX cost, coordinator and incoming fees,
+        a distribution fee per member) is split `pro_rata` or `equal`. No member pays more than their
+        best individual option: those for whom joining does not pay are left out (`joins: false`,
+        with the reason).
+        """
+        request_ = bundles.BundleRequest(
+            send=body["send"], receive=body["receive"], currency=body["currency"],
+            members=[bundles.MemberInput(m["ref"], m["amount"], m["payout_method"], m["product"])
+                     for m in body["members"]],
+            bulk_product=body["bulk_product"], max_transfer=body["max_transfer"],
+            distribution_fee=body["distribution_fee"], coordinator_fee=body["coordinator_fee"],
+            incoming_fee=body["incoming_fee"], allocation=body["allocation"],
+            transfers_per_year=body["transfers_per_year"])
+        try:
+            result = bundles.plan(request_)
+        except bundles.BundleInputError as exc:
+            if exc.errors:
+                abort(exc.status, errors={"json": exc.errors})  # the message names the fields
+            abort(exc.status, message=exc.message)
+        return present.bundle_json(result)

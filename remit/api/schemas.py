@@ -177,3 +177,117 @@ class ProviderSchema(Schema):
     coverage = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
         "description": "per corridor, the ISO 3166-2 regions paid out in; an empty list means the whole country"})
     products = fields.List(fields.Nested(ProviderProductSchema))
+
+
+class BundleMemberSchema(Schema):
+    ref = fields.String(required=True, validate=validate.Length(1, 64),
+                        metadata={"description": "the member's own reference, unique in the group"})
+    amount = ExactNumber(required=True, positive=True, maximum=MAX_AMOUNT,
+                         metadata={"type": "string", "example": "350.00", "description": "in the send currency"})
+    payout_method = fields.String(load_default=None, validate=validate.OneOf(PAYOUT_METHODS),
+                                  metadata={"description": "compare the member's individual option with this payout"})
+    product = fields.String(load_default=None, metadata={"description": "the product the member uses today"})
+
+
+def _fee(description: str):
+    return ExactNumber(load_default=Decimal(0), minimum=Decimal(0), maximum=MAX_AMOUNT,
+                       metadata={"type": "string", "description": description})
+
+
+class BundleRequestSchema(Schema):
+    send = CountryCode(required=True)
+    receive = CountryCode(required=True)
+    currency = CurrencyCode(required=True, metadata={"description": "the send currency"})
+    members = fields.List(fields.Nested(BundleMemberSchema), required=True)
+    bulk_product = fields.String(load_default=None, metadata={
+        "description": "product id of the bulk transfer; default: the cheapest account-to-account product"})
+    max_transfer = ExactNumber(load_default=Decimal(10000), positive=True, maximum=MAX_AMOUNT, metadata={
+        "type": "string", "description": "cap per transfer (default 10000: FINTRAC's reporting threshold)"})
+    distribution_fee = _fee("per member, for paying each share out from the collective account")
+    coordinator_fee = _fee("per transfer, for whoever organises it")
+    incoming_fee = _fee("per transfer, charged by the receiving bank on the collective account")
+    allocation = fields.String(load_default="pro_rata", validate=validate.OneOf(["pro_rata", "equal"]))
+    transfers_per_year = fields.Integer(load_default=None, validate=validate.Range(1, 366))
+
+    @validates_schema
+    def check_members(self, data, **kwargs):
+        members = data["members"]
+        if not members:
+            raise ValidationError({"members": ["give at least one member"]})
+        if len(members) > 1000:
+            raise ValidationError({"members": [f"at most 1000 members, not {len(members)}"]})
+        errors: dict = {}
+        seen: dict[str, int] = {}
+        places = codes.minor_unit(data["currency"])
+        for index, member in enumerate(members):
+            problems = {}
+            if member["ref"] in seen:
+                problems["ref"] = [f"member '{member['ref']}' appears twice (also member {seen[member['ref']]})"]
+            seen.setdefault(member["ref"], index)
+            if decimals(member["amount"]) > places:
+                problems["amount"] = [f"member '{member['ref']}': has more decimals than {data['currency']} "
+                                      f"allows ({places})"]
+            if problems:
+                errors[index] = problems
+        if errors:
+            raise ValidationError({"members": errors})
+
+
+class BundleProductSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    provider = fields.String()
+
+
+class BundleTransferSchema(Schema):
+    amount = fields.String()
+    product = fields.Nested(BundleProductSchema)
+    fee = fields.String()
+    fx_cost = fields.String()
+    coordinator_fee = fields.String()
+    incoming_fee = fields.String()
+    cost = fields.String()
+    reportable = fields.Boolean(metadata={"description": "at or above the reporting threshold (FINTRAC)"})
+
+
+class BundleMemberResultSchema(Schema):
+    ref = fields.String()
+    amount = fields.String()
+    joins = fields.Boolean()
+    share = fields.String(allow_none=True, metadata={"description": "null for a member who should send alone"})
+    individual_cost = fields.String(allow_none=True)
+    individual_option = fields.String(allow_none=True)
+    saving = fields.String(allow_none=True)
+    saving_pct = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+
+
+class BundleTotalsSchema(Schema):
+    individual = fields.String()
+    bundled = fields.String()
+    saving = fields.String()
+    saving_pct = fields.String(allow_none=True)
+    bundle_cost = fields.String()
+    distribution_fees = fields.String()
+
+
+class BundleCurvePointSchema(Schema):
+    members = fields.Integer()
+    bundled_per_member = fields.String()
+    individual_per_member = fields.String(allow_none=True)
+    saving_per_member = fields.String(allow_none=True)
+    total_saving = fields.String(allow_none=True)
+
+
+class BundlePlanSchema(Schema):
+    corridor = fields.String()
+    currency = fields.String()
+    allocation = fields.String()
+    transfers = fields.List(fields.Nested(BundleTransferSchema))
+    members = fields.List(fields.Nested(BundleMemberResultSchema))
+    totals = fields.Nested(BundleTotalsSchema)
+    break_even_members = fields.Integer(allow_none=True, metadata={
+        "description": "smallest group, each sending the mean amount, in which each pays less than alone"})
+    yearly_saving = fields.String(allow_none=True)
+    curve = fields.List(fields.Nested(BundleCurvePointSchema))
+    notes = fields.List(fields.String())

@@ -1,0 +1,131 @@
+"""Plan a group transfer: find the bulk channel and each member's best individual option, then let
+the domain plan, cost and allocate the bundle."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .. import codes
+from ..domain.bundling import BundlePlan, Member, Terms, plan_bundle
+from ..domain.pricing import Basis, Service, quote
+from ..extensions import db
+from ..models import Product
+from .comparison import ServiceInfo, priced_services
+from .reference import find_corridor
+from .versions import data_version
+
+MAX_MEMBERS = 1000
+
+
+class BundleInputError(ValueError):
+    """Input that names a field: `errors` maps field paths to messages."""
+
+    def __init__(self, errors: dict, message: str, status: int = 422):
+        super().__init__(message)
+        self.errors, self.message, self.status = errors, message, status
+
+
+@dataclass(frozen=True)
+class MemberInput:
+    ref: str
+    amount: Decimal
+    payout_method: str | None = None
+    product: str | None = None
+
+
+@dataclass(frozen=True)
+class BundleRequest:
+    send: str
+    receive: str
+    currency: str
+    members: list[MemberInput]
+    bulk_product: str | None = None
+    max_transfer: Decimal = Decimal(10000)
+    distribution_fee: Decimal = Decimal(0)
+    coordinator_fee: Decimal = Decimal(0)
+    incoming_fee: Decimal = Decimal(0)
+    allocation: str = "pro_rata"
+    transfers_per_year: int | None = None
+
+
+@dataclass
+class BundleResult:
+    request: BundleRequest
+    plan: BundlePlan
+    info: dict[str, ServiceInfo]
+    corridor_code: str
+
+
+def _product_problem(product_id: str, corridor_code: str) -> str:
+    """Why a product id is not one of this corridor's fee-table products."""
+    if not product_id.startswith("ft-") or not product_id[3:].isdigit():
+        return f"'{product_id}' is not a fee-table product id (ft-N)"
+    product = db.session.get(Product, int(product_id[3:]))
+    if product is None:
+        return f"no product {product_id}"
+    return f"{product_id} serves {product.corridor.code}, not {corridor_code}"
+
+
+def _best(services: list[Service], info: dict[str, ServiceInfo], amount: Decimal):
+    quotes = [q for q in (quote(s, amount) for s in services) if q is not None and q.transparent]
+    if not quotes:
+        return None, None
+    best = min(quotes, key=lambda q: (q.total_cost, q.service.key))
+    label = f"{info[best.service.key].provider_name} · {info[best.service.key].product_name}"
+    return best.total_cost, label + (" (estimated from the survey)" if best.estimated else "")
+
+
+def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
+    on = on or dt.date.today()
+    corridor = find_corridor(request.send, request.receive)
+    if corridor is None:
+        raise BundleInputError({}, f"remit has no data for the corridor {request.send}-{request.receive}.", 404)
+    minor = codes.minor_unit(request.currency)
+    _, built = priced_services(corridor, on, data_version(on))
+    services = [(s, i) for s, i in built if s.send_currency == request.currency]
+    info = {i.product_id: i for _, i in services}
+    by_key = {s.key: s for s, _ in services}
+    errors: dict = {}
+    if request.bulk_product:
+        bulk = by_key.get(request.bulk_product)
+        if bulk is None or bulk.basis is not Basis.FEE_TABLE:
+            errors["bulk_product"] = [_product_problem(request.bulk_product, corridor.code)]
+        bulk_services = [bulk] if bulk is not None else []
+    else:
+        bulk_services = [s for s, _ in services if s.basis is Basis.FEE_TABLE
+                         and s.funding_method == "bank_account" and s.payout_method == "bank_account"]
+        if not bulk_services:
+            errors["bulk_product"] = [f"{corridor.code} has no account-to-account product in {request.currency}; "
+                                      "name one with bulk_product"]
+    individual_services = [s for s, _ in services if s.transparent]
+    members = []
+    for index, m in enumerate(request.members):
+        candidates = individual_services
+        if m.product:
+            if m.product not in by_key:
+                errors.setdefault("members", {})[str(index)] = {"product": [
+                    f"member '{m.ref}': " + _product_problem(m.product, corridor.code)]}
+                continue
+            candidates = [by_key[m.product]]
+        elif m.payout_method:
+            candidates = [s for s in individual_services if s.payout_method == m.payout_method]
+        cost, label = _best(candidates, info, m.amount)
+        members.append(Member(m.ref, m.amount, cost, label))
+    if errors:
+        raise BundleInputError(errors, "The bundle request has invalid fields.")
+    terms = Terms(minor_unit=minor, max_transfer=request.max_transfer, distribution_fee=request.distribution_fee,
+                  coordinator_fee=request.coordinator_fee, incoming_fee=request.incoming_fee,
+                  allocation=request.allocation, transfers_per_year=request.transfers_per_year)
+
+    def individual_cost_at(amount: Decimal):
+        return _best(individual_services, info, amount)[0]
+
+    from ..domain.bundling import BundleError
+
+    try:
+        result = plan_bundle(members, bulk_services, terms, individual_cost_at=individual_cost_at,
+                             max_group=MAX_MEMBERS)
+    except BundleError as exc:
+        raise BundleInputError({"members": [str(exc)]}, str(exc)) from None
+    return BundleResult(request, result, info, corridor.code)
