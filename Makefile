@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 FLASK   = $(BIN)/flask --app wsgi
 
-.PHONY: run test install install-test bench clean
+.PHONY: run test install install-test bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,19 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+# Translations: the .po catalogues are the source; the build compiles them.
+MO_FILES = $(patsubst %.po,%.mo,$(wildcard remit/translations/*/LC_MESSAGES/messages.po))
+
+remit/translations/%/LC_MESSAGES/messages.mo: remit/translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ -l $*
+
+install: $(VENV)/.installed $(MO_FILES)
+install-test: $(VENV)/.installed-test $(MO_FILES)
+
+# After changing a template or a message in the code: refresh the catalogues, then translate.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o remit/translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i remit/translations/messages.pot -d remit/translations --no-location --omit-header
 
 run: install
 	$(FLASK) remit init-db

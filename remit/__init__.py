@@ -25,6 +25,12 @@ def create_app(config: dict | None = None) -> Flask:
     from . import models  # noqa: F401  (registers the tables on db.metadata)
 
     db.init_app(app)
+    from . import i18n
+    from .extensions import babel
+
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations"))
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.register(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
 
     from .errors import register_error_handlers

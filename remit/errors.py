@@ -4,7 +4,7 @@ No response ever carries a stack trace; unexpected errors are logged and answere
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
@@ -32,7 +32,11 @@ def _respond(exc: HTTPException):
         if getattr(exc, "response", None) is not None and exc.response.headers.get("Retry-After"):
             response.headers["Retry-After"] = exc.response.headers["Retry-After"]
         return response
-    return render_template("error.html", code=code, name=exc.name, description=exc.description), code
+    try:
+        return render_template("error.html", code=code, name=exc.name, description=exc.description), code
+    except Exception:  # noqa: BLE001 — the error page itself must never fail
+        current_app.logger.exception("error page could not be rendered")
+        return f"{code} {exc.name}", code, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 LOCATIONS = {"json", "query", "path", "form", "files", "headers"}

@@ -37,3 +37,7 @@ def _client_key() -> str:
 
 api = Api()
 limiter = Limiter(key_func=_client_key)
+
+from flask_babel import Babel  # noqa: E402
+
+babel = Babel()

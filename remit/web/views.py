@@ -1,13 +1,208 @@
-from flask import render_template
+"""Staff pages: compare, corridor statistics, providers, the bundle calculator."""
+from __future__ import annotations
 
-from ..services import catalog
-from . import bp
+from decimal import Decimal
+
+from flask import abort, render_template, request
+from flask_babel import gettext as _
+
+from .. import codes
+from ..domain.ranking import Filters
+from ..domain.stats import yearly_saving
+from ..importers.members import read_members
+from ..services import bundles, catalog, comparison, stats
+from ..services.reference import find_corridor
+from . import bp, charts
+from .forms import BundleForm, CompareForm, choices, parse_amount
+
+
+def _country_choices(codes_: set[str]):
+    return sorted(((c, codes.country_record(c).name) for c in codes_), key=lambda item: item[1])
+
+
+def _corridor_choices(form) -> list:
+    corridors = catalog.corridor_summaries()
+    form.send.choices = choices([("", _("Choose…"))] + _country_choices({c.send_country for c in corridors}))
+    form.receive.choices = choices([("", _("Choose…"))] + _country_choices({c.receive_country for c in corridors}))
+    currencies = sorted({c.send_currency for c in corridors} | {c.receive_currency for c in corridors})
+    form.currency.choices = choices([(c, c) for c in currencies])
+    return corridors
+
+
+def _region_choices(form, corridors) -> None:
+    receivers = sorted({c.receive_country for c in corridors})
+    regions = [("", _("Anywhere"))]
+    for country in receivers:
+        for code, (name, _kind) in sorted(codes.subdivisions(country).items(), key=lambda item: item[1][0]):
+            regions.append((code, f"{name} ({codes.country_record(country).name})"))
+    form.region.choices = choices(regions)
 
 
 @bp.get("/")
 def index():
+    form = CompareForm(formdata=None)
+    corridors = _corridor_choices(form)
+    _region_choices(form, corridors)
+    return render_template("web/index.html", form=form, corridors=corridors)
+
+
+@bp.get("/compare")
+def compare():
+    form = CompareForm(formdata=request.args)
+    corridors = _corridor_choices(form)
+    _region_choices(form, corridors)
+    corridor = None
+    if form.validate():
+        corridor = find_corridor(form.send.data, form.receive.data)
+        if corridor is None:
+            form.receive.errors.append(_("remit has no data for sending from %(send)s to %(receive)s yet.",
+                                         send=codes.country_record(form.send.data).name,
+                                         receive=codes.country_record(form.receive.data).name))
+        else:
+            wanted = corridor.send_currency if form.mode.data == "send" else corridor.receive_currency
+            if form.currency.data != wanted:
+                form.currency.errors.append(
+                    _("Money sent from %(country)s is in %(currency)s.", country=codes.country_record(
+                        corridor.send_country).name, currency=corridor.send_currency) if form.mode.data == "send"
+                    else _("The family receives %(currency)s.", currency=corridor.receive_currency))
+    if corridor is None or form.errors:
+        return render_template("web/index.html", form=form, corridors=corridors), 422
+    filters = Filters(payout_method=form.payout_method.data or None, max_speed=form.max_speed.data or None,
+                      region=form.region.data or None, id_held=form.id_type.data or None)
+    amount = form.amount_value
+    result = comparison.compare(corridor, corridor.send_currency,
+                                amount=amount if form.mode.data == "send" else None,
+                                receive_amount=amount if form.mode.data == "receive" else None, filters=filters)
+    period_stats = stats.stats_for(corridor)
+    best = result.quotes[0] if result.quotes else None
+    saving = saving_year = None
+    average = period_stats.stats.average_total_cost_pct_200
+    if best is not None and best.transparent and average is not None:
+        best_pct = best.total_cost_pct
+        saving = best.send_amount * (average - best_pct) / 100
+        saving_year = yearly_saving(best.send_amount, average, best_pct)
+    chart = None
+    if result.quotes:
+        rows = [(f"{result.info[q.service.key].provider_name} · {result.info[q.service.key].product_name}"[:48],
+                 q.total_cost) for q in result.quotes[:15]]
+        chart = charts.cost_bars(_("Total cost per service (%(currency)s)", currency=corridor.send_currency), rows)
     return render_template(
-        "web/index.html",
-        corridors=catalog.corridor_summaries(),
-        providers=catalog.provider_summaries(),
-    )
+        "web/results.html", form=form, corridor=corridor, result=result, stats=period_stats, best=best,
+        saving=saving, saving_year=saving_year, chart=chart,
+        has_survey=any(q.service.basis.value == "survey" for q in result.quotes))
+
+
+@bp.get("/corridors/<code>")
+def corridor_page(code: str):
+    send, _sep, receive = code.upper().partition("-")
+    try:
+        corridor = find_corridor(codes.country(send), codes.country(receive))
+    except codes.CodeError:
+        abort(404)
+    if corridor is None:
+        abort(404)
+    history = stats.trend(corridor)
+    current = history[-1]
+    chart = charts.trend(
+        _("Average total cost, in percent of the amount sent"), [p.period for p in history],
+        {_("Average at USD 200"): [p.stats.average_total_cost_pct_200 for p in history],
+         _("Average at USD 500"): [p.stats.average_total_cost_pct_500 for p in history],
+         _("SmaRT (3 cheapest)"): [p.stats.smart_pct for p in history]})
+    providers = [p for p in catalog.provider_details() if corridor.code in p["corridors"]]
+    by_type: dict[str, list] = {}
+    for provider in providers:
+        by_type.setdefault(provider["type"] or "", []).append(provider)
+    return render_template("web/corridor.html", corridor=corridor, current=current, history=history, chart=chart,
+                           by_type=sorted(by_type.items()))
+
+
+@bp.get("/providers")
+def providers():
+    return render_template("web/providers.html", providers=catalog.provider_details())
+
+
+@bp.get("/providers/<slug>")
+def provider(slug: str):
+    found = catalog.provider_details(slug)
+    if not found:
+        abort(404)
+    return render_template("web/provider.html", provider=found[0])
+
+
+def _members_from_form(form: BundleForm) -> tuple[list, list[str]]:
+    currency = form.currency.data
+    members, problems = [], []
+    for index, row in enumerate(form.rows.entries, start=1):
+        ref, amount = (row.form.ref.data or "").strip(), (row.form.amount.data or "").strip()
+        if not ref and not amount:
+            continue
+        if not ref or not amount:
+            row.form.amount.errors.append(_("Give both a reference and an amount."))
+            problems.append(_("Row %(n)s: give both a reference and an amount.", n=index))
+            continue
+        try:
+            members.append(bundles.MemberInput(ref, parse_amount(amount, currency)))
+        except Exception as exc:  # noqa: BLE001 — a ValidationError with a message for the person
+            row.form.amount.errors.append(str(exc))
+            problems.append(_("Row %(n)s: %(problem)s", n=index, problem=str(exc)))
+    texts = []
+    if form.pasted.data and form.pasted.data.strip():
+        texts.append(("pasted.csv", ("ref,amount\n" + form.pasted.data.strip()).encode()))
+    if form.upload.data:
+        texts.append((form.upload.data.filename or "members.csv", form.upload.data.read()))
+    for name, data in texts:
+        more, file_problems = read_members(data, name, currency)
+        members.extend(more)
+        problems.extend(str(p) for p in file_problems)
+    refs = [m.ref for m in members]
+    for ref in sorted({r for r in refs if refs.count(r) > 1}):
+        problems.append(_("The reference %(ref)s is used twice.", ref=ref))
+    if not members and not problems:
+        problems.append(_("Enter at least one member."))
+    return members, problems
+
+
+@bp.route("/bundle", methods=["GET", "POST"])
+def bundle():
+    form = BundleForm()
+    corridors = _corridor_choices(form)
+    if request.method == "GET":
+        return render_template("web/bundle.html", form=form, result=None, problems=[])
+    problems: list[str] = []
+    result = None
+    if form.validate_on_submit():
+        corridor = find_corridor(form.send.data, form.receive.data)
+        if corridor is None:
+            form.receive.errors.append(_("remit has no data for this corridor yet."))
+        elif form.currency.data != corridor.send_currency:
+            form.currency.errors.append(_("Money sent from %(country)s is in %(currency)s.",
+                                          country=codes.country_record(corridor.send_country).name,
+                                          currency=corridor.send_currency))
+        else:
+            members, problems = _members_from_form(form)
+            fees = {}
+            for name in ("distribution_fee", "incoming_fee", "coordinator_fee"):
+                try:
+                    fees[name] = form.fee(getattr(form, name))
+                except Exception:  # noqa: BLE001 — the field now carries the message
+                    pass
+            per_year = (form.transfers_per_year.data or "").strip()
+            if per_year and (not per_year.isdigit() or not 1 <= int(per_year) <= 366):
+                form.transfers_per_year.errors.append(_("Write a whole number from 1 to 366."))
+            if len(members) > bundles.MAX_MEMBERS:
+                problems.append(_("At most 1,000 members."))
+            if not problems and not form.errors:
+                try:
+                    result = bundles.plan(bundles.BundleRequest(
+                        send=corridor.send_country, receive=corridor.receive_country, currency=corridor.send_currency,
+                        members=members, allocation=form.allocation.data,
+                        transfers_per_year=int(per_year) if per_year else None, **fees))
+                except bundles.BundleInputError as exc:
+                    problems.append(exc.message)
+    if result is None:
+        return render_template("web/bundle.html", form=form, result=None, problems=problems), 422
+    plan = result.plan
+    chart = charts.savings_curve(
+        _("Saving per member by group size (%(currency)s)", currency=result.request.currency),
+        [(p.members, p.saving_per_member) for p in plan.curve]) if plan.curve else None
+    return render_template("web/bundle.html", form=form, result=result, plan=plan, chart=chart, problems=[])

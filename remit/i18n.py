@@ -1,0 +1,130 @@
+"""Languages: English, Spanish and French, chosen by ?lang=, then the session, then Accept-Language.
+
+Numbers, money and dates are formatted for the chosen locale with Babel.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Flask, request, session
+
+from .codes import minor_unit
+from .domain.money import round_money, round_pct, round_rate
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+LANGUAGES = {"en": "English", "es": "Español", "fr": "Français"}
+
+
+def select_locale() -> str:
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    return request.accept_languages.best_match(list(LANGUAGES), default="en")
+
+
+# Babel rounds half to even; remit rounds half up, once (remit.domain.money), and Babel only formats.
+
+
+def money(value: Decimal | str | None, currency: str) -> str:
+    if value is None or value == "":
+        return "—"
+    rounded = round_money(Decimal(value), minor_unit(currency))
+    return format_currency(rounded, currency, locale=get_locale(), decimal_quantization=False)
+
+
+def number(value: Decimal | str | None, places: int = 2) -> str:
+    if value is None or value == "":
+        return "—"
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return format_decimal(round_rate(Decimal(value), places), format=pattern, locale=get_locale())
+
+
+def percent(value: Decimal | str | None) -> str:
+    """'4.19' → '4,19 %' in French, '4.19%' in English: the locale's own percent sign spacing."""
+    if value is None or value == "":
+        return "—"
+    text = format_decimal(round_pct(Decimal(value)), format="#,##0.00", locale=get_locale())
+    return f"{text}\u00a0%" if str(get_locale()) == "fr" else f"{text}%"
+
+
+def rate(value: Decimal | str | None) -> str:
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    places = 6 if abs(value) >= Decimal("0.01") else 10
+    return format_decimal(round_rate(value, places), format="#,##0." + "#" * places, locale=get_locale())
+
+
+def day(value) -> str:
+    if not value:
+        return "—"
+    if isinstance(value, str):
+        import datetime as dt
+
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value  # a survey quarter such as 2025Q3
+    return format_date(value, format="medium", locale=get_locale())
+
+
+LABELS = {
+    "cash": _l("cash"), "bank_account": _l("bank account"), "debit_card": _l("debit card"),
+    "credit_card": _l("credit card"), "online": _l("online"), "mobile_wallet": _l("mobile wallet"),
+    "cash_pickup": _l("cash pickup"), "home_delivery": _l("home delivery"),
+    "under_1h": _l("within an hour"), "same_day": _l("same day"), "next_day": _l("next day"),
+    "2_days": _l("2 days"), "3_5_days": _l("3 to 5 days"), "6_days_plus": _l("6 days or more"),
+    "bank": _l("bank"), "mto": _l("money transfer operator"), "post": _l("post office"),
+    "mobile": _l("mobile operator"), "credit_union": _l("credit union"), "other": _l("other"),
+}
+
+
+def label(code: str | None) -> str:
+    """A code such as cash_pickup in the reader's language."""
+    if not code:
+        return "—"
+    return str(LABELS.get(code, code))
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(money=money, number=number, percent=percent, rate=rate, day=day, label=label)
+
+    @app.before_request
+    def choose_language_afresh():
+        # Flask-Babel keeps the locale on g, which lives as long as the app context; a context
+        # reused for several requests (as tests do) must not carry one request's language to the next.
+        from flask_babel import refresh
+
+        refresh()
+
+    @app.context_processor
+    def languages():
+        import datetime as dt
+
+        return {"languages": LANGUAGES, "current_language": str(get_locale()), "today": dt.date.today(),
+                "lang_url": lang_url}
+
+
+def lang_url(code: str) -> str:
+    """This page in another language (a page reached by a form post: its empty form)."""
+    from flask import url_for
+    from werkzeug.routing import BuildError
+
+    args = dict(request.args.items()) | {"lang": code}
+    if request.method == "GET" and request.endpoint:
+        try:
+            return url_for(request.endpoint, **(request.view_args or {}), **args)
+        except BuildError:
+            pass
+    if request.method != "GET" and request.endpoint:
+        try:
+            return url_for(request.endpoint, lang=code)
+        except BuildError:
+            pass
+    return url_for("web.index", lang=code)

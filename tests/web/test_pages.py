@@ -1,0 +1,162 @@
+"""Staff pages through the test client: every page, its error states and its empty states."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ..importers.helpers import csv_bytes, fee_row
+
+COMPARE = "/compare?send=CA&receive=GT&mode=send&amount=300&currency=CAD"
+
+
+def text_of(response) -> str:
+    html = re.sub(r"<svg.*?</svg>", "", response.get_data(as_text=True), flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_compare_form_has_labelled_fields(seeded, client):
+    page = client.get("/").get_data(as_text=True)
+    for field, label in (("send", "Sending from"), ("receive", "Sending to"), ("amount", "Amount"),
+                         ("currency", "Currency"), ("payout_method", "How the family gets the money"),
+                         ("region", "Where the family lives"), ("id_type", "ID the sender has"),
+                         ("max_speed", "How fast it must arrive")):
+        assert f'<label for="{field}">{label}</label>' in page
+    assert '<option value="GT-13">Huehuetenango (Guatemala)</option>' in page
+
+
+def test_results_rank_every_service_with_the_cheapest_highlighted(seeded, client):
+    response = client.get(COMPARE)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    text = text_of(response)
+    assert page.count('<tr class="cheapest">') == 1
+    assert len(re.findall(r"<th scope=\"row\">Illustrative", page)) == 7
+    assert ("The cheapest way is Illustrative Money Transfer B (App to a bank account): it costs CA$9.49 in all, "
+            "3.16% of the amount sent, and the family receives GTQ1,640.89.") in text
+    assert "Average cost at USD 200: 6.18%" in text and "SmaRT, the average of the three cheapest: 3.82%" in text
+    assert "Above 5%: far from the UN target of 3%." in text
+    assert '<svg' in page and 'role="img"' in page and "Bar chart of the total cost per service" in page
+    assert "Words used here" in text  # the glossary, printed with the results
+    assert len(response.data) < 150_000
+
+
+def test_receive_mode(seeded, client):
+    text = text_of(client.get("/compare?send=US&receive=GT&mode=receive&amount=2000&currency=GTQ"))
+    assert "The family must receive GTQ2,000.00" in text
+    assert "Source: The World Bank, Remittance Prices Worldwide" in text
+
+
+@pytest.mark.parametrize("query,field,message", [
+    ("amount=-3", "amount", "The amount must be more than zero."),
+    ("amount=abc", "amount", "Write an amount in figures, for example 300 or 300.50."),
+    ("amount=3.999", "amount", "CAD amounts have at most 2 decimals."),
+    ("amount=", "amount", "Enter an amount."),
+    ("amount=300&currency=USD", "currency", "Money sent from Canada is in CAD."),
+    ("amount=300&receive=PH", "receive", None),
+])
+def test_bad_input_is_shown_next_to_the_field_and_kept(seeded, client, query, field, message):
+    params = dict(p.split("=") for p in "send=CA&receive=GT&mode=send&currency=CAD".split("&"))
+    params.update(dict(p.split("=") for p in query.split("&")))
+    response = client.get("/compare", query_string=params)
+    page = response.get_data(as_text=True)
+    if field == "receive":
+        assert response.status_code == 200  # CA→PH has survey data: not an error
+        return
+    assert response.status_code == 422
+    assert f'id="{field}-error"' in page and message in page
+    assert f'aria-invalid="true"' in page
+    if params.get("amount"):
+        assert f'value="{params["amount"]}"' in page  # the value is kept
+
+
+def test_unknown_corridor_is_an_error_on_the_receive_field(seeded, client):
+    response = client.get("/compare?send=CA&receive=MX&mode=send&amount=300&currency=CAD")
+    assert response.status_code == 422
+    assert "remit has no data for sending from Canada to Mexico yet." in response.get_data(as_text=True)
+
+
+def test_spanish_and_french(seeded, client, app):
+    spanish = text_of(client.get(COMPARE + "&lang=es"))
+    assert "Todos los servicios, del más barato al más caro" in spanish
+    assert "1.640,89 GTQ" in spanish and "9,49 CAD" in spanish  # (no-break spaces folded by text_of)
+    french = app.test_client().get(COMPARE, headers={"Accept-Language": "fr-CA,fr;q=0.8"})
+    text = text_of(french)
+    assert "Tous les services, du moins cher au plus cher" in text
+    assert "1\u202f640,89\u00a0GTQ" in french.get_data(as_text=True)
+    assert '<html lang="fr">' in french.get_data(as_text=True)
+
+
+def test_corridor_page_with_trend(seeded, client):
+    response = client.get("/corridors/US-GT")
+    text = text_of(response)
+    assert response.status_code == 200
+    assert "Statistics for 2025Q3" in text and "Average cost at USD 200 4.19%" in text
+    assert "Providers by type" in text and "Walmart2World" in text
+    assert "Line chart of the average cost over time" in response.get_data(as_text=True)
+    assert client.get("/corridors/US-XX").status_code == 404
+    assert client.get("/corridors/FR-GT").status_code == 404
+
+
+def test_provider_pages_and_their_empty_states(seeded, client):
+    listing = text_of(client.get("/providers"))
+    assert "Illustrative Credit Union" in listing and "credit union" in listing
+    page = text_of(client.get("/providers/illustrative-money-transfer-a"))
+    assert "Cash at an agent to cash pickup" in page and "GT-01, GT-09, GT-12, GT-13, GT-14, GT-16" in page
+    assert client.get("/providers/nobody").status_code == 404
+
+
+def test_empty_states(app, client):
+    from remit.importers import run_import
+
+    assert "No data is loaded yet." in text_of(client.get("/"))
+    assert "No provider is loaded yet." in text_of(client.get("/providers"))
+    future = fee_row(effective_from="2099-01-01")
+    assert run_import("fees", csv_bytes([future]), "future.csv", actor="test").ok
+    assert "remit has no current services of this provider." in text_of(client.get("/providers/test-bank"))
+    assert "remit has no prices for this corridor yet." in text_of(client.get("/corridors/CA-GT"))
+    no_match = client.get("/compare?send=CA&receive=GT&mode=send&amount=300&currency=CAD")
+    assert "No service matches these choices." in text_of(no_match)
+
+
+def csrf_token(client) -> str:
+    page = client.get("/bundle").get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def bundle_form(token, **extra):
+    data = {"csrf_token": token, "send": "CA", "receive": "GT", "currency": "CAD", "distribution_fee": "1.50",
+            "incoming_fee": "15", "coordinator_fee": "0", "allocation": "pro_rata", "transfers_per_year": "12",
+            "pasted": "\n".join(f"worker-{i:02d},350" for i in range(1, 13))}
+    return data | extra
+
+
+def test_bundle_calculator(seeded, client):
+    """20 workers at CAD 350 (the seed data's break-even is 16): one wire of CAD 7,000 with Illustrative
+    Canadian Bank A (20.00 + 2% = 140.00, + 15.00 incoming) and 20 × 1.50 distribution: 205.00 in all,
+    10.25 each, against 10.74 alone with Illustrative Money Transfer B (1.99 + 1% + 1.5% of 350)."""
+    pasted = "\n".join(f"worker-{i:02d},350" for i in range(1, 21))
+    response = client.post("/bundle", data=bundle_form(csrf_token(client), pasted=pasted))
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Each sending alone CA$214.80" in text and "Bundled CA$205.00" in text
+    assert "Saving CA$9.80 (4.56%)" in text and "Bundling pays from 16 members" in text
+    assert "worker-20 CA$350.00 CA$10.25 CA$10.74 CA$0.49 (4.56%)" in text and "Saving per member by group size" in response.get_data(as_text=True)
+
+
+def test_bundle_rows_and_errors(seeded, client):
+    token = csrf_token(client)
+    rows = {"rows-0-ref": "ana", "rows-0-amount": "350", "rows-1-ref": "ben", "rows-1-amount": "-5",
+            "rows-2-ref": "", "rows-2-amount": "20"}
+    response = client.post("/bundle", data=bundle_form(token, pasted="ana,100") | rows)
+    assert response.status_code == 422
+    text = text_of(response)
+    assert "Row 2: The amount must be more than zero." in text
+    assert "Row 3: give both a reference and an amount." in text
+    assert "The reference ana is used twice." in text
+
+
+def test_bundle_without_csrf_token_is_refused(seeded, client):
+    response = client.post("/bundle", data=bundle_form(""))
+    assert response.status_code == 422
+    assert "The form expired or did not come from this page: please send it again." in text_of(response)

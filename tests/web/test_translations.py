@@ -1,0 +1,43 @@
+"""Every string a user sees has a Spanish and a French translation: this fails when one is missing."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+METHODS = [("remit/**.py", "python"), ("remit/**/templates/**.html", "jinja2")]
+KEYWORDS = DEFAULT_KEYWORDS | {"_l": None, "lazy_gettext": None}
+
+
+def source_messages() -> set[str]:
+    found = set()
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+            str(ROOT), method_map=METHODS, keywords=KEYWORDS):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_every_message_is_translated(language):
+    messages = source_messages()
+    assert len(messages) > 150  # the extraction really read the templates and the code
+    with open(ROOT / "remit" / "translations" / language / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh)
+    missing = sorted(m for m in messages if not (catalog.get(m) and catalog.get(m).string))
+    fuzzy = sorted(m.id for m in catalog if m.id and m.fuzzy)
+    assert missing == [], f"{language}: no translation for {missing[:10]}"
+    assert fuzzy == [], f"{language}: fuzzy translations {fuzzy[:10]}"
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_placeholders_match(language):
+    import re
+
+    with open(ROOT / "remit" / "translations" / language / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh)
+    for message in catalog:
+        if message.id:
+            assert sorted(re.findall(r"%\(\w+\)s", message.id)) == sorted(re.findall(r"%\(\w+\)s", message.string)), message.id
