@@ -82,6 +82,9 @@ LABELS = {
     "2_days": _l("2 days"), "3_5_days": _l("3 to 5 days"), "6_days_plus": _l("6 days or more"),
     "bank": _l("bank"), "mto": _l("money transfer operator"), "post": _l("post office"),
     "mobile": _l("mobile operator"), "credit_union": _l("credit union"), "other": _l("other"),
+    "passport": _l("passport"), "consular_id": _l("consular ID"), "drivers_licence": _l("driver's licence"),
+    "permanent_resident_card": _l("permanent resident card"), "work_permit": _l("work permit"),
+    "national_id": _l("national ID card"),
 }
 
 

@@ -17,8 +17,8 @@ def _render(chart) -> str:
 
 
 def _options(title: str, **extra) -> dict:
-    options = dict(style=STYLE, js=[], disable_xml_declaration=True, title=title, width=720, print_values=False,
-                   explicit_size=False, show_legend=False)
+    options = dict(style=STYLE, js=[], disable_xml_declaration=True, title=title, width=800, print_values=False,
+                   explicit_size=False, show_legend=False, truncate_label=-1)
     return options | extra
 
 

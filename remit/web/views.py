@@ -13,11 +13,12 @@ from ..importers.members import read_members
 from ..services import bundles, catalog, comparison, stats
 from ..services.reference import find_corridor
 from . import bp, charts
+from .format import country_name, region_name
 from .forms import BundleForm, CompareForm, choices, parse_amount
 
 
 def _country_choices(codes_: set[str]):
-    return sorted(((c, codes.country_record(c).name) for c in codes_), key=lambda item: item[1])
+    return sorted(((c, country_name(c)) for c in codes_), key=lambda item: item[1])
 
 
 def _corridor_choices(form) -> list:
@@ -34,7 +35,7 @@ def _region_choices(form, corridors) -> None:
     regions = [("", _("Anywhere"))]
     for country in receivers:
         for code, (name, _kind) in sorted(codes.subdivisions(country).items(), key=lambda item: item[1][0]):
-            regions.append((code, f"{name} ({codes.country_record(country).name})"))
+            regions.append((code, f"{region_name(name)} ({country_name(country)})"))
     form.region.choices = choices(regions)
 
 
@@ -56,14 +57,13 @@ def compare():
         corridor = find_corridor(form.send.data, form.receive.data)
         if corridor is None:
             form.receive.errors.append(_("remit has no data for sending from %(send)s to %(receive)s yet.",
-                                         send=codes.country_record(form.send.data).name,
-                                         receive=codes.country_record(form.receive.data).name))
+                                         send=country_name(form.send.data), receive=country_name(form.receive.data)))
         else:
             wanted = corridor.send_currency if form.mode.data == "send" else corridor.receive_currency
             if form.currency.data != wanted:
                 form.currency.errors.append(
-                    _("Money sent from %(country)s is in %(currency)s.", country=codes.country_record(
-                        corridor.send_country).name, currency=corridor.send_currency) if form.mode.data == "send"
+                    _("Money sent from %(country)s is in %(currency)s.", country=country_name(corridor.send_country),
+                      currency=corridor.send_currency) if form.mode.data == "send"
                     else _("The family receives %(currency)s.", currency=corridor.receive_currency))
     if corridor is None or form.errors:
         return render_template("web/index.html", form=form, corridors=corridors), 422
@@ -176,7 +176,7 @@ def bundle():
             form.receive.errors.append(_("remit has no data for this corridor yet."))
         elif form.currency.data != corridor.send_currency:
             form.currency.errors.append(_("Money sent from %(country)s is in %(currency)s.",
-                                          country=codes.country_record(corridor.send_country).name,
+                                          country=country_name(corridor.send_country),
                                           currency=corridor.send_currency))
         else:
             members, problems = _members_from_form(form)

@@ -1,0 +1,160 @@
+"""The staff pages in a real headless Chromium (Debian's package), driven by Playwright.
+
+Screenshots go to artifacts/screenshots/. Set REMIT_REQUIRE_BROWSER=1 (as .ci/run does) to make a
+missing Chromium an error rather than a skip.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+if CHROMIUM is None:
+    if os.environ.get("REMIT_REQUIRE_BROWSER") == "1":
+        raise RuntimeError("Chromium is required here (apt-get install chromium) but was not found")
+    pytest.skip("Chromium not found: browser tests skipped on this machine", allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium, not a downloaded build; no background traffic on a closed network.
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync"]}
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    from werkzeug.serving import make_server
+
+    from remit import create_app
+    from remit.cli import SEED_ORDER, SEEDS_DIR
+    from remit.extensions import db
+    from remit.importers import run_import
+
+    url = "sqlite:///" + str(tmp_path_factory.mktemp("browser") / "remit.db")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        for kind in SEED_ORDER:
+            for path in sorted((SEEDS_DIR / kind).glob("*.csv")):
+                assert run_import(kind, path.read_bytes(), path.name, actor="test").ok
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def shot(page, name: str) -> Path:
+    path = ARTIFACTS / "screenshots" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def fill_compare(page, base: str, amount: str = "300") -> None:
+    page.goto(base + "/?lang=en")
+    page.select_option("#send", "CA")
+    page.select_option("#receive", "GT")
+    page.fill("#amount", amount)
+    page.select_option("#currency", "CAD")
+    page.click("button[type=submit]")
+
+
+def test_compare_ca_gt_shows_the_ranked_table_and_chart(page, live_server):
+    fill_compare(page, live_server)
+    assert page.url.startswith(live_server + "/compare?")
+    rows = page.locator("table.results tbody tr")
+    assert rows.count() == 7
+    assert "Illustrative Money Transfer B" in rows.first.inner_text()
+    assert rows.first.get_attribute("class") == "cheapest"
+    assert page.locator("figure.chart svg").is_visible()
+    assert "it costs CA$9.49 in all, 3.16% of the amount sent" in page.locator(".summary").inner_text()
+    shot(page, "compare-results-en")
+
+
+def test_switching_to_spanish(page, live_server):
+    fill_compare(page, live_server)
+    page.click("nav.languages >> text=Español")
+    assert page.locator("h1").inner_text() == "Envíos de Canadá a Guatemala"
+    table = page.locator("table.results").inner_text()
+    assert "Tipo de cambio" in table and "1.640,89\u00a0GTQ" in table
+    shot(page, "compare-results-es")
+
+
+def test_a_bad_amount_is_shown_next_to_the_field(page, live_server):
+    fill_compare(page, live_server, amount="-5")
+    error = page.locator("#amount-error")
+    assert error.inner_text() == "The amount must be more than zero."
+    assert page.locator("#amount").input_value() == "-5"
+    assert page.locator("#amount").get_attribute("aria-invalid") == "true"
+    shot(page, "compare-bad-amount")
+
+
+def test_bundle_of_twelve_members_shows_the_totals(page, live_server):
+    page.goto(live_server + "/bundle?lang=en")
+    page.select_option("#send", "CA")
+    page.select_option("#receive", "GT")
+    page.select_option("#currency", "CAD")
+    page.fill("#pasted", "\n".join(f"worker-{i:02d},350" for i in range(1, 13)))
+    page.fill("#distribution_fee", "1.50")
+    page.fill("#incoming_fee", "15")
+    page.click("button[type=submit]")
+    totals = page.locator("#totals-heading + table").inner_text()
+    assert "Each sending alone\tCA$128.88" in totals
+    assert "Bundling pays from\t16 members" in totals
+    assert page.locator("text=worker-12").is_visible()
+    shot(page, "bundle-12")
+
+
+def test_results_print_on_one_a4_page(page, live_server):
+    fill_compare(page, live_server)
+    page.emulate_media(media="print")
+    assert not page.locator("nav.languages").is_visible()
+    shot(page, "compare-results-print")
+    pdf = page.pdf(format="A4", print_background=True)
+    (ARTIFACTS / "compare-results.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1, f"the results print on {pages} pages"
+
+
+def test_page_weight_and_first_render(page, live_server):
+    page.goto(live_server + "/compare?send=CA&receive=GT&mode=send&amount=300&currency=CAD&lang=en")
+    page.wait_for_load_state("load")
+    metrics = page.evaluate("""() => new Promise(resolve => {
+        const report = (paint) => {
+            const nav = performance.getEntriesByType('navigation')[0];
+            const resources = performance.getEntriesByType('resource');
+            resolve({document_bytes: nav.transferSize,
+                     resource_bytes: resources.reduce((s, r) => s + r.transferSize, 0),
+                     resources: resources.map(r => r.name), first_contentful_paint_ms: paint ? paint.startTime : null,
+                     dom_content_loaded_ms: nav.domContentLoadedEventEnd, load_ms: nav.loadEventEnd});
+        };
+        new PerformanceObserver(list => {
+            const fcp = list.getEntries().find(e => e.name === 'first-contentful-paint');
+            if (fcp) report(fcp);
+        }).observe({type: 'paint', buffered: true});
+        setTimeout(() => report(null), 3000);
+    })""")
+    metrics["total_bytes"] = metrics["document_bytes"] + metrics["resource_bytes"]
+    (ARTIFACTS / "page-metrics.json").write_text(json.dumps(metrics, indent=2))
+    print("results page:", metrics)
+    # Only remit's own files (the stylesheet): no script, no web font, no CDN.
+    assert metrics["resources"] and all(name.startswith(live_server + "/static/") for name in metrics["resources"])
+    assert not any(name.endswith(".js") for name in metrics["resources"])
+    assert metrics["total_bytes"] < 150_000
