@@ -40,8 +40,14 @@ def create_app(config: dict | None = None) -> Flask:
     from .api import init_api
 
     init_api(app)
+    _init_security(app)
+    from .admin import auth_bp
+    from .admin import bp as admin_bp
+
     app.register_blueprint(health_bp)
     app.register_blueprint(web_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
     # After the API: flask-smorest registers a JSON handler for every HTTP error, which must not
     # answer web pages; ours answers JSON under /api and HTML elsewhere.
     register_error_handlers(app)
@@ -54,6 +60,33 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_filters(app)
     return app
+
+
+def _init_security(app: Flask) -> None:
+    """Logins, CSRF for templates, and security headers on every response."""
+    from .api import API_BLUEPRINTS
+    from .extensions import csrf, login_manager, talisman
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    # Every form post carries a CSRF token; the JSON API does not use cookies, so it is exempt.
+    csrf.init_app(app)
+    for blueprint in API_BLUEPRINTS:
+        csrf.exempt(blueprint)
+    # No script at all may run from the page; styles only from remit itself and the inline <style> of
+    # the server-rendered SVG charts.
+    talisman.init_app(
+        app,
+        content_security_policy={"default-src": "'self'", "script-src": "'self'", "style-src": "'self' 'unsafe-inline'",
+                                 "img-src": "'self' data:", "object-src": "'none'", "base-uri": "'self'",
+                                 "form-action": "'self'", "frame-ancestors": "'none'"},
+        force_https=False,
+        strict_transport_security=True,
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+    )
 
 
 def _configure_logging(app: Flask) -> None:

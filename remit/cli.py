@@ -118,6 +118,29 @@ def export_fees(file: Path | None) -> None:
         click.echo(f"wrote {text.count(chr(10)) - 1} fee tiers to {file}", err=True)
 
 
+@remit_cli.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "staff"]), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(email: str, role: str, password_stdin: bool) -> None:
+    """Create a login; the password is asked for (or read from standard input) and stored as argon2."""
+    from .admin import auth
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = auth.create_user(email, password, role)
+        auth.audit("user created", user.email, {"role": role}, actor=_actor())
+        db.session.commit()
+    except ValueError as exc:
+        db.session.rollback()
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"login {user.email} ({role}) created")
+
+
 @remit_cli.command("create-api-key")
 @click.argument("name")
 @click.option("--scope", type=click.Choice(["read", "import"]), required=True,

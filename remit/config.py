@@ -1,6 +1,7 @@
 """Settings read from the environment (see the README's configuration table)."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import tempfile
@@ -40,6 +41,12 @@ def from_environment(instance_path: str) -> dict:
         "REMIT_LOG_LEVEL": os.environ.get("REMIT_LOG_LEVEL", "INFO").upper(),
         "REMIT_RATE_LIMITS": os.environ.get("REMIT_RATE_LIMITS", "on").lower() != "off",
         "REMIT_RATE_LIMIT_STORAGE": os.environ.get("REMIT_RATE_LIMIT_STORAGE", "memory://"),
+        "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=8),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Secure cookies need HTTPS: set REMIT_HTTPS=1 behind TLS (then HSTS is sent too).
+        "SESSION_COOKIE_SECURE": os.environ.get("REMIT_HTTPS", "0") == "1",
+        "REMIT_LOGIN_RATE_LIMIT": os.environ.get("REMIT_LOGIN_RATE_LIMIT", "30 per 15 minutes"),
         # Largest upload accepted by any form or API call.
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # Spreadsheet guards: a hostile workbook must not exhaust memory.

@@ -41,3 +41,13 @@ limiter = Limiter(key_func=_client_key)
 from flask_babel import Babel  # noqa: E402
 
 babel = Babel()
+
+from flask_login import LoginManager  # noqa: E402
+from flask_talisman import Talisman  # noqa: E402
+
+login_manager = LoginManager()
+talisman = Talisman()
+
+from flask_wtf.csrf import CSRFProtect  # noqa: E402
+
+csrf = CSRFProtect()

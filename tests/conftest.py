@@ -59,12 +59,25 @@ def database_url(request, tmp_path_factory):
 def app(database_url):
     # Rate limits are off except in the tests about them: the suite makes many calls a minute.
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False})
+    _fresh_g_per_request(app)
     with app.app_context():
         yield app
         db.session.rollback()
         _empty_tables()
         db.session.remove()
         db.engine.dispose()
+
+
+def _fresh_g_per_request(app) -> None:
+    """The test holds an app context open to reach the database, and Flask reuses it for the test
+    client's requests; in production each request has its own. Emptying g first thing in every
+    request keeps one request's cached values (CSRF token, logged-in user, locale) from leaking."""
+    from flask import g
+
+    def fresh_g():
+        g.__dict__.clear()
+
+    app.before_request_funcs.setdefault(None, []).insert(0, fresh_g)
 
 
 def _empty_tables() -> None:
@@ -80,6 +93,7 @@ def make_app(database_url):
 
     def make(**config):
         new = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, **config})
+        _fresh_g_per_request(new)
         built.append(new)
         return new
 

@@ -158,5 +158,5 @@ def test_bundle_rows_and_errors(seeded, client):
 
 def test_bundle_without_csrf_token_is_refused(seeded, client):
     response = client.post("/bundle", data=bundle_form(""))
-    assert response.status_code == 422
-    assert "The form expired or did not come from this page: please send it again." in text_of(response)
+    assert response.status_code == 400
+    assert "The CSRF token is missing." in text_of(response)

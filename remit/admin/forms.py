@@ -1,0 +1,17 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Enter your e-mail.")), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password."))])
+    new = PasswordField(_l("New password"), validators=[
+        DataRequired(_l("Enter a new password.")), Length(min=12, max=200, message=_l("Use 12 to 200 characters."))])
+    confirm = PasswordField(_l("New password again"), validators=[
+        DataRequired(_l("Enter the new password again.")), EqualTo("new", message=_l("The two new passwords differ."))])

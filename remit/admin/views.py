@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, limiter
+from . import auth, auth_bp, bp
+from .forms import LoginForm, PasswordForm
+
+
+def _login_limit() -> str:
+    return current_app.config["REMIT_LOGIN_RATE_LIMIT"]
+
+
+def _safe_next(target: str | None) -> str:
+    # Only a path on this site: never an absolute URL an attacker could slip into ?next=.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("admin.dashboard")
+
+
+@auth_bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=lambda: f"login:{request.remote_addr}")
+def login():
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user, problem = auth.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            session.clear()
+            session.permanent = True
+            login_user(user)
+            auth.audit("logged in", user.email, actor=user.email)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        status = 401
+        if problem == "locked":
+            form.password.errors.append(_("Too many wrong passwords: this login is locked for 15 minutes."))
+        else:
+            form.password.errors.append(_("The e-mail or the password is wrong."))
+    elif request.method == "POST":
+        status = 422
+    return render_template("admin/login.html", form=form), status
+
+
+@auth_bp.post("/logout")
+def logout():
+    if current_user.is_authenticated:
+        auth.audit("logged out", current_user.email)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("web.index"))
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every /admin page needs a login; pages that change data need the admin role as well."""
+
+
+@bp.get("/")
+def dashboard():
+    return render_template("admin/dashboard.html")
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            auth.change_password(current_user, form.current.data, form.new.data)
+        except ValueError as exc:
+            form.current.errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(current_user)  # the session follows the new session version
+            flash(_("Your password has been changed; other sessions have ended."))
+            return redirect(url_for("admin.dashboard"))
+    return render_template("admin/password.html", form=form), (422 if request.method == "POST" else 200)

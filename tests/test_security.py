@@ -1,0 +1,130 @@
+"""Security headers, logins, roles, lockout and CSRF."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from remit.admin import auth
+from remit.extensions import db
+
+
+def test_security_headers_on_pages_and_api(client):
+    for path in ("/", "/api/v1/corridors", "/healthz", "/no-such-page"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp.split(
+            "script-src")[1].split(";")[0]
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_no_page_has_an_inline_script(seeded, client):
+    for path in ("/", "/compare?send=CA&receive=GT&mode=send&amount=300&currency=CAD", "/bundle", "/providers",
+                 "/corridors/US-GT", "/login", "/api/v1/docs"):
+        page = client.get(path).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), path
+
+
+def make_user(email="admin@example.org", password="correct horse battery", role="admin"):
+    user = auth.create_user(email, password, role)
+    db.session.commit()
+    return user
+
+
+def csrf(client, path="/login") -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def log_in(client, email="admin@example.org", password="correct horse battery"):
+    return client.post("/login", data={"csrf_token": csrf(client), "email": email, "password": password})
+
+
+def test_password_is_stored_as_argon2(app):
+    user = make_user()
+    assert user.password_hash.startswith("$argon2id$")
+    assert "correct horse battery" not in user.password_hash
+    with pytest.raises(ValueError):
+        auth.create_user("short@example.org", "too short", "staff")
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client):
+    for path in ("/admin/", "/admin/password"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+
+
+def test_login_logout_and_wrong_password(client):
+    make_user()
+    wrong = log_in(client, password="wrong password!!")
+    assert wrong.status_code == 401 and "The e-mail or the password is wrong." in wrong.get_data(as_text=True)
+    ok = log_in(client)
+    assert ok.status_code == 302 and ok.headers["Location"] == "/admin/"
+    assert "Logged in as admin@example.org (admin)." in client.get("/admin/").get_data(as_text=True)
+    token = csrf(client, "/admin/password")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/admin/").status_code == 302
+
+
+def test_the_tenth_wrong_password_locks_the_login_even_for_the_right_one(client):
+    make_user()
+    for _ in range(10):
+        assert log_in(client, password="wrong password!!").status_code == 401
+    locked = log_in(client)
+    assert locked.status_code == 401
+    assert "Too many wrong passwords: this login is locked for 15 minutes." in locked.get_data(as_text=True)
+    user = auth.find_user("admin@example.org")
+    user.locked_until = auth.now()  # the 15 minutes have passed
+    db.session.commit()
+    assert log_in(client).status_code == 302
+
+
+def test_login_attempts_are_limited_per_address(make_app):
+    limited = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", REMIT_LOGIN_RATE_LIMIT="3 per minute")
+    client = limited.test_client()
+    with limited.app_context():
+        token = csrf(client)
+        codes = [client.post("/login", data={"csrf_token": token, "email": "x@example.org", "password": "y"}).status_code
+                 for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+
+
+def test_a_form_without_csrf_token_is_refused(client):
+    make_user()
+    response = client.post("/login", data={"email": "admin@example.org", "password": "correct horse battery"})
+    assert response.status_code == 400
+    assert "The CSRF token is missing." in response.get_data(as_text=True)
+
+
+def test_changing_the_password_ends_other_sessions(app):
+    make_user()
+    first, second = app.test_client(), app.test_client()
+    log_in(first)
+    log_in(second)
+    token = csrf(first, "/admin/password")
+    changed = first.post("/admin/password", data={"csrf_token": token, "current": "correct horse battery",
+                                                   "new": "a new long password", "confirm": "a new long password"})
+    assert changed.status_code == 302
+    assert first.get("/admin/").status_code == 200
+    assert second.get("/admin/").status_code == 302  # the other session has ended
+
+
+def test_session_cookie_flags(client):
+    make_user()
+    response = log_in(client)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_create_user_cli(runner):
+    result = runner.invoke(args=["remit", "create-user", "Staff@Example.org", "--role", "staff", "--password-stdin"],
+                           input="a long enough password\n")
+    assert result.exit_code == 0, result.output
+    assert auth.find_user("staff@example.org").role == "staff"
+    again = runner.invoke(args=["remit", "create-user", "staff@example.org", "--role", "staff", "--password-stdin"],
+                          input="a long enough password\n")
+    assert again.exit_code == 1 and "exists already" in again.output
+    short = runner.invoke(args=["remit", "create-user", "b@example.org", "--role", "admin", "--password-stdin"],
+                          input="short\n")
+    assert short.exit_code == 1 and "at least 12 characters" in short.output
