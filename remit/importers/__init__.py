@@ -5,7 +5,7 @@ import datetime as dt
 import logging
 
 from ..extensions import db
-from ..models import ImportRun
+from ..models import AuditEvent, ImportRun
 from . import fees, rates, rpw
 from .base import ImportReport, sha256
 from .readers import FileRejected, read_table
@@ -47,6 +47,8 @@ def run_import(kind: str, data: bytes, filename: str, *, actor: str, dry_run: bo
         db.session.flush()
         module.apply(changes, run)
         run.finished_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        db.session.add(AuditEvent(actor=actor[:254], action="import applied", target=f"import #{run.id}",
+                                  detail=f"{kind} {filename}: {report.counts()}"))
         db.session.commit()
     except Exception:
         db.session.rollback()

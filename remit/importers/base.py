@@ -9,6 +9,15 @@ from marshmallow import Schema, ValidationError
 from .readers import Problem, Table, normalize_header
 
 
+@dataclass(frozen=True)
+class PreviewRow:
+    """One line of an import's preview: what it adds, changes (old → new) or retires."""
+
+    action: str  # add, change, retire
+    subject: str
+    changes: tuple[tuple[str, str, str], ...] = ()  # (field, old, new)
+
+
 @dataclass
 class ImportReport:
     kind: str
@@ -23,6 +32,7 @@ class ImportReport:
     dry_run: bool = False
     import_id: int | None = None
     details: list[str] = field(default_factory=list)
+    preview: list[PreviewRow] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import Corridor, FeeTier, ImportRun, Product, Provider
 from ..models.catalog import FUNDING_METHODS, PAYOUT_METHODS, PROVIDER_TYPES, SPEEDS
 from ..services import reference
-from .base import Column, ImportReport, is_blank, load_row, map_header, row_values
+from .base import Column, ImportReport, PreviewRow, is_blank, load_row, map_header, row_values
 from .fields import Choice, CountryCode, CurrencyCode, ExactNumber, IdList, IsoDate, RegionList, Text, decimals
 from .readers import Problem, Table
 
@@ -183,6 +183,16 @@ def current_tiers(product_id: int) -> list[FeeTier]:
     return sorted(tiers, key=lambda t: (t.min_amount, t.id))
 
 
+def _text(value) -> str:
+    from decimal import Decimal
+
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
 def _same(tier: FeeTier, data: dict) -> bool:
     return all(getattr(tier, name) == data[name] for name in TIER_FIELDS)
 
@@ -207,20 +217,29 @@ def plan(records: list[tuple[int, dict]], report: ImportReport) -> FeePlan:
         product_plan = ProductPlan(key=key, rows=rows, product=product)
         old = {(t.min_amount, t.max_amount): t for t in stored.tiers.get(product.id, [])} if product else {}
         start = min(r["effective_from"] for r in rows)
+        name = f"{rows[0]['provider']} · {rows[0]['product']} ({rows[0]['send_country']}-{rows[0]['receive_country']}, " \
+               f"{rows[0]['funding_method']} → {rows[0]['payout_method']})"
         for data in rows:
             tier = old.pop((data["min_amount"], data["max_amount"]), None)
+            band = f"{name}, {data['min_amount']}–{data['max_amount']} {data['send_currency']}"
             if tier is None:
                 product_plan.add.append(data)
                 report.added += 1
+                report.preview.append(PreviewRow("add", band, tuple(
+                    (f, "", _text(data[f])) for f in ("fee_fixed", "fee_percent", "fx_margin_pct", "effective_from"))))
             elif _same(tier, data):
                 report.unchanged += 1
             else:
                 product_plan.retire.append((tier, data["effective_from"]))
                 product_plan.add.append(data)
                 report.changed += 1
+                report.preview.append(PreviewRow("change", band, tuple(
+                    (f, _text(getattr(tier, f)), _text(data[f])) for f in TIER_FIELDS if getattr(tier, f) != data[f])))
         for tier in sorted(old.values(), key=lambda t: t.id):
             product_plan.retire.append((tier, start))
             report.retired += 1
+            report.preview.append(PreviewRow("retire", f"{name}, {tier.min_amount.normalize():f}–"
+                                                       f"{tier.max_amount.normalize():f}", ()))
         plans.append(product_plan)
     for slug, (name, provider_type) in sorted(provider_types.items()):
         provider = stored.providers.get(slug)

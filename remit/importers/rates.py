@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import ImportRun, ReferenceRate
 from ..services import reference
-from .base import Column, ImportReport, is_blank, load_row, map_header, row_values
+from .base import Column, ImportReport, PreviewRow, is_blank, load_row, map_header, row_values
 from .fields import CurrencyCode, ExactNumber, IsoDate, Text
 from .readers import Problem, Table
 
@@ -69,13 +69,18 @@ def plan(records: list[tuple[int, dict]], report: ImportReport) -> list[tuple[di
     changes = []
     for _, data in records:
         old = _current(data)
+        subject = f"{data['base_currency']}→{data['quote_currency']} on {data['as_of']}"
         if old is None:
             report.added += 1
+            report.preview.append(PreviewRow("add", subject, (("rate", "", format(data["rate"], "f")),)))
         elif old.rate == data["rate"] and old.source == data["source"]:
             report.unchanged += 1
             continue
         else:
             report.changed += 1
+            report.preview.append(PreviewRow("change", subject, (
+                ("rate", format(old.rate.normalize(), "f"), format(data["rate"], "f")),
+                ("source", old.source, data["source"]))))
         changes.append((data, old))
     return changes
 

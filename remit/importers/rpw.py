@@ -23,7 +23,7 @@ from .. import codes
 from ..extensions import db
 from ..models import ImportRun, SurveyObservation, SurveyPricePoint
 from ..services import reference
-from .base import Column, ImportReport, is_blank, load_row, map_header, row_values
+from .base import Column, ImportReport, PreviewRow, is_blank, load_row, map_header, row_values
 from .fields import REQUIRED, CountryCode, CurrencyCode, ExactNumber, Text
 from .readers import Problem, Table, normalize_header
 
@@ -327,6 +327,14 @@ def plan(records: list[tuple[int, dict]], report: ImportReport) -> dict:
         report.changed += changed
         report.added += len(add) - changed
         report.retired += len(retire) - changed
+        for obs in add:
+            report.preview.append(PreviewRow("add", f"{send}-{receive} {period}: {obs['firm']} · "
+                                                    f"{obs['instrument'] or ''}", tuple(
+                (f"USD {p['amount_usd'].normalize():f} total cost %", "", format(p["total_cost_pct"], "f"))
+                for p in obs["price_points"])))
+        for observation in retire:
+            report.preview.append(PreviewRow("retire", f"{send}-{receive} {period}: {observation.firm} · "
+                                                       f"{observation.instrument or ''}"))
         if add or retire:
             changes[(send, receive, period)] = (add, retire)
     return changes
