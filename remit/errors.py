@@ -66,6 +66,10 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if exc.code == 304:
             return exc.get_response()
+        if exc.code == 413:
+            limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+            size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+            exc.description = f"The file is too large: at most {size} can be uploaded."
         return _respond(exc)
 
     @app.errorhandler(OperationalError)

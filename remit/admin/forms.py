@@ -1,6 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import EmailField, PasswordField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -15,3 +17,11 @@ class PasswordForm(FlaskForm):
         DataRequired(_l("Enter a new password.")), Length(min=12, max=200, message=_l("Use 12 to 200 characters."))])
     confirm = PasswordField(_l("New password again"), validators=[
         DataRequired(_l("Enter the new password again.")), EqualTo("new", message=_l("The two new passwords differ."))])
+
+
+class ImportForm(FlaskForm):
+    kind = SelectField(_l("What the file holds"), choices=[
+        SelectChoice("fees", _l("Fee table")), SelectChoice("rates", _l("Reference exchange rates")),
+        SelectChoice("rpw", _l("World Bank RPW survey rows"))], default="fees")
+    file = FileField(_l("File (CSV or XLSX)"), validators=[
+        FileRequired(_l("Choose a file.")), FileAllowed(["csv", "xlsx"], _l("Upload a .csv or .xlsx file."))])

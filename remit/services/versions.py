@@ -15,8 +15,10 @@ from ..models import ImportRun
 
 
 def data_version(on: dt.date | None = None) -> str:
-    last, count = db.session.execute(select(func.max(ImportRun.id), func.count(ImportRun.id))).one()
-    return f"{last}:{count}:{(on or dt.date.today()).isoformat()}"
+    """Changes with every import (its id, the count, and when the latest one finished) and the date."""
+    last, count, finished = db.session.execute(
+        select(func.max(ImportRun.id), func.count(ImportRun.id), func.max(ImportRun.finished_at))).one()
+    return f"{last}:{count}:{finished}:{(on or dt.date.today()).isoformat()}"
 
 
 class VersionedCache:
