@@ -5,9 +5,10 @@ from flask import Blueprint, Flask, send_from_directory
 
 from ..extensions import api, limiter
 from . import keys
+from .imports import imports_bp, require_import_scope
 from .resources import answer_from_cache, bundles_bp, corridors_bp, providers_bp, quotes_bp
 
-API_BLUEPRINTS = (corridors_bp, providers_bp, quotes_bp, bundles_bp)
+API_BLUEPRINTS = (corridors_bp, providers_bp, quotes_bp, bundles_bp, imports_bp)
 
 # Set up once, at import: blueprints are shared by every app the factory builds.
 for _blueprint in API_BLUEPRINTS:
@@ -15,6 +16,7 @@ for _blueprint in API_BLUEPRINTS:
     limiter.limit(keys.read_limit)(_blueprint)
 # After the key check, so that a bad key is refused even for an answer already known.
 quotes_bp.before_request(answer_from_cache)
+imports_bp.before_request(require_import_scope)
 
 # Swagger UI's files come from a Python package and are served by remit itself: no CDN.
 docs_static = Blueprint("api_docs_static", __name__, url_prefix="/api/v1/docs/static")
