@@ -31,6 +31,9 @@ def browser_type_launch_args(browser_type_launch_args):
                      "--disable-background-networking", "--disable-component-update", "--disable-sync"]}
 
 
+LIVE_DB: dict[str, str] = {}
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     from werkzeug.serving import make_server
@@ -41,6 +44,7 @@ def live_server(tmp_path_factory):
     from remit.importers import run_import
 
     url = "sqlite:///" + str(tmp_path_factory.mktemp("browser") / "remit.db")
+    LIVE_DB["url"] = url
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
     with app.app_context():
         from flask_migrate import upgrade
@@ -158,3 +162,36 @@ def test_page_weight_and_first_render(page, live_server):
     assert metrics["resources"] and all(name.startswith(live_server + "/static/") for name in metrics["resources"])
     assert not any(name.endswith(".js") for name in metrics["resources"])
     assert metrics["total_bytes"] < 150_000
+
+
+def test_admin_logs_in_uploads_previews_applies_and_sees_the_new_fee(page, live_server, tmp_path):
+    from remit import create_app
+    from remit.admin import auth
+    from remit.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": LIVE_DB["url"]})
+    with app.app_context():
+        if auth.find_user("admin@example.org") is None:
+            auth.create_user("admin@example.org", "correct horse battery", "admin")
+            db.session.commit()
+        db.engine.dispose()
+
+    page.goto(live_server + "/login?lang=en")
+    page.fill("#email", "admin@example.org")
+    page.fill("#password", "correct horse battery")
+    page.click("button[type=submit]")
+    assert page.locator("h1").inner_text() == "Administration"
+    page.goto(live_server + "/admin/imports")
+    seed = Path(__file__).resolve().parents[2] / "seeds" / "fees" / "CA-GT_illustrative_fee_table.csv"
+    changed = tmp_path / "new-fees.csv"
+    changed.write_text(seed.read_text().replace(",1.99,1,1.5,", ",0.99,1,1.5,", 1))
+    page.set_input_files("#file", str(changed))
+    page.click("button[type=submit]")
+    assert "0 to add, 1 to change, 0 to retire, 12 unchanged." in page.locator("p.summary").inner_text()
+    assert "fee_fixed" in page.locator("table.preview").inner_text()
+    shot(page, "admin-preview")
+    page.click("text=Apply")
+    assert page.locator("h1").inner_text().startswith("Import #")
+    fill_compare(page, live_server)
+    assert "it costs CA$8.49 in all" in page.locator(".summary").inner_text()  # 0.99 + 1% + 1.5% of 300
+    shot(page, "compare-after-import")
