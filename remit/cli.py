@@ -106,11 +106,12 @@ def export_group() -> None:
 
 @export_group.command("fees")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-def export_fees(file: Path | None) -> None:
-    """Write the current fee tables as CSV to FILE, or to standard output."""
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="The tables in force on this date.")
+def export_fees(file: Path | None, as_of) -> None:
+    """Write the current fee tables (or those in force on a date) as CSV to FILE, or to standard output."""
     from .services.exports import fee_table_csv
 
-    text = fee_table_csv()
+    text = fee_table_csv(as_of.date() if as_of else None)
     if file is None:
         click.echo(text, nl=False)
     else:

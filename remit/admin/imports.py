@@ -114,3 +114,37 @@ def revert(run_id: int):
 
 
 __all__ = ["audit"]
+
+
+@bp.get("/fees")
+@role_required("admin", "staff")
+def fees():
+    """The fee tables in force on a date (today by default), to read or download."""
+    import datetime as dt
+
+    from ..services.exports import current_fee_rows
+
+    text = request.args.get("as_of") or dt.date.today().isoformat()
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return render_template("admin/fees.html", rows=[], as_of=text,
+                               error=_("Write the date as YYYY-MM-DD.")), 422
+    return render_template("admin/fees.html", rows=current_fee_rows(day), as_of=day.isoformat(), error=None)
+
+
+@bp.get("/fees.csv")
+@role_required("admin", "staff")
+def fees_csv():
+    import datetime as dt
+
+    from flask import Response
+
+    from ..services.exports import fee_table_csv
+
+    try:
+        day = dt.date.fromisoformat(request.args.get("as_of") or dt.date.today().isoformat())
+    except ValueError:
+        abort(422)
+    return Response(fee_table_csv(day), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="fee-tables-{day.isoformat()}.csv"'})

@@ -21,13 +21,36 @@ def plain(number: Decimal, at_least: int = 0) -> str:
     return format(number.quantize(Decimal(1).scaleb(-places)), "f")
 
 
-def current_fee_rows() -> list[dict[str, str]]:
+def tiers_as_of(day) -> list[FeeTier]:
+    """The fee tables in force on `day`, as remit knows them now: per product, the tiers of the latest
+    import among those in force that day (so a reverted import gives way to what it replaced)."""
+    from .comparison import in_force
+
     tiers = db.session.execute(
-        select(FeeTier).join(FeeTier.product).join(Product.provider)
-        .where(FeeTier.retired_by_import_id.is_(None))
-        .options(joinedload(FeeTier.product).joinedload(Product.provider),
-                 joinedload(FeeTier.product).joinedload(Product.corridor))
+        select(FeeTier).options(joinedload(FeeTier.product).joinedload(Product.provider),
+                                joinedload(FeeTier.product).joinedload(Product.corridor))
     ).scalars().all()
+    by_product: dict[int, list[FeeTier]] = {}
+    for tier in tiers:
+        if in_force(tier, day):
+            by_product.setdefault(tier.product_id, []).append(tier)
+    chosen = []
+    for group in by_product.values():
+        latest = max(t.import_id for t in group)
+        chosen.extend(t for t in group if t.import_id == latest)
+    return chosen
+
+
+def current_fee_rows(as_of=None) -> list[dict[str, str]]:
+    if as_of is not None:
+        tiers = tiers_as_of(as_of)
+    else:
+        tiers = db.session.execute(
+            select(FeeTier).join(FeeTier.product).join(Product.provider)
+            .where(FeeTier.retired_by_import_id.is_(None))
+            .options(joinedload(FeeTier.product).joinedload(Product.provider),
+                     joinedload(FeeTier.product).joinedload(Product.corridor))
+        ).scalars().all()
     rows = []
     for tier in tiers:
         product = tier.product
@@ -63,11 +86,11 @@ def current_fee_rows() -> list[dict[str, str]]:
     return rows
 
 
-def fee_table_csv() -> str:
+def fee_table_csv(as_of=None) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=HEADER, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(current_fee_rows())
+    writer.writerows(current_fee_rows(as_of))
     return out.getvalue()
 
 

@@ -140,3 +140,16 @@ def test_only_csv_and_xlsx_are_accepted(client):
     assert "Upload a .csv or .xlsx file." in text(response)
     renamed = client.get(upload(client, b"\x89PNG\r\n\x1a\n\x00\x00", name="photo.csv").headers["Location"])
     assert renamed.status_code == 422 and "not UTF-8 text" in text(renamed)
+
+
+def test_fee_tables_page_and_download(client):
+    login(client, "staff")
+    from remit.importers import run_import
+
+    run_import("fees", SEED_FEES.read_bytes(), SEED_FEES.name, actor="a")
+    page = text(client.get("/admin/fees?as_of=2026-06-01"))
+    assert "Fee tables in force on 2026-06-01" in page and "Illustrative Credit Union" in page
+    assert "No fee table was in force on that date." in text(client.get("/admin/fees?as_of=2025-06-01"))
+    assert client.get("/admin/fees?as_of=June").status_code == 422
+    download = client.get("/admin/fees.csv?as_of=2026-06-01")
+    assert download.mimetype == "text/csv" and download.get_data(as_text=True) == SEED_FEES.read_text()

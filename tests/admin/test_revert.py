@@ -60,3 +60,17 @@ def test_an_import_changed_later_cannot_be_reverted_first(app):
         history.revert(first.import_id, actor="a")
     with pytest.raises(history.RevertError, match="there is no import #999"):
         history.revert(999, actor="a")
+
+
+def test_fee_tables_as_of_a_date(app, runner, tmp_path):
+    """January's table (CAD 15) was replaced from 1 March (CAD 17.50): each date shows its own."""
+    run_import("fees", csv_bytes([fee_row(effective_from="2026-01-01")]), "jan.csv", actor="a")
+    run_import("fees", csv_bytes([fee_row(fee_fixed="17.50", effective_from="2026-03-01")]), "mar.csv", actor="a")
+    from remit.services.exports import current_fee_rows
+
+    assert [r["fee_fixed"] for r in current_fee_rows(dt.date(2026, 2, 15))] == ["15.00"]
+    assert [r["fee_fixed"] for r in current_fee_rows(dt.date(2026, 3, 1))] == ["17.50"]
+    assert current_fee_rows(dt.date(2025, 12, 31)) == []
+    out = tmp_path / "feb.csv"
+    assert runner.invoke(args=["remit", "export", "fees", str(out), "--as-of", "2026-02-15"]).exit_code == 0
+    assert ",15.00,0,2,2026-01-01," in out.read_text()
