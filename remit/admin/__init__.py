@@ -4,4 +4,4 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 auth_bp = Blueprint("auth", __name__, template_folder="templates")
 
-from . import imports, views  # noqa: E402,F401
+from . import imports, manage, views  # noqa: E402,F401

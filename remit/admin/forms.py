@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import EmailField, PasswordField, SelectField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import URL, DataRequired, EqualTo, Length, Optional
 
 
 class LoginForm(FlaskForm):
@@ -25,3 +25,23 @@ class ImportForm(FlaskForm):
         SelectChoice("rpw", _l("World Bank RPW survey rows"))], default="fees")
     file = FileField(_l("File (CSV or XLSX)"), validators=[
         FileRequired(_l("Choose a file.")), FileAllowed(["csv", "xlsx"], _l("Upload a .csv or .xlsx file."))])
+
+
+class ProviderForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=200)])
+    website = StringField(_l("Website"), validators=[Optional(), URL(message=_l("Enter a full address, https://…")),
+                                                     Length(max=300)])
+    licence_note = TextAreaField(_l("Regulator or licence note"), validators=[Optional(), Length(max=2000)])
+    active = BooleanField(_l("Active (shown in comparisons)"))
+
+
+class ApiKeyForm(FlaskForm):
+    name = StringField(_l("Partner name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
+    scope = SelectField(_l("Scope"), choices=[SelectChoice("read", _l("read")), SelectChoice("import", _l("import"))])
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Enter your e-mail.")), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[SelectChoice("staff", _l("staff")), SelectChoice("admin", _l("admin"))])
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Enter a new password.")), Length(min=12, max=200, message=_l("Use 12 to 200 characters."))])

@@ -11,14 +11,16 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import ImportRun
+from ..models import AuditEvent, ImportRun
 
 
 def data_version(on: dt.date | None = None) -> str:
-    """Changes with every import (its id, the count, and when the latest one finished) and the date."""
+    """Changes with every import (its id, the count, and when the latest one finished), every edit of a
+    provider in the admin pages, and the date."""
     last, count, finished = db.session.execute(
         select(func.max(ImportRun.id), func.count(ImportRun.id), func.max(ImportRun.finished_at))).one()
-    return f"{last}:{count}:{finished}:{(on or dt.date.today()).isoformat()}"
+    edits = db.session.scalar(select(func.max(AuditEvent.id)).where(AuditEvent.action == "provider changed"))
+    return f"{last}:{count}:{finished}:{edits}:{(on or dt.date.today()).isoformat()}"
 
 
 class VersionedCache:

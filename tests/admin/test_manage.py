@@ -1,0 +1,84 @@
+"""Providers, API keys, users and the audit log in the admin pages."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from remit.extensions import db
+from remit.models import ApiKey, AuditEvent, Provider, User
+
+from ..conftest import SEEDS
+from .test_admin_imports import login, text, token
+
+
+def test_deactivating_a_provider_takes_it_out_of_quotes_and_is_audited(client):
+    from remit.importers import run_import
+
+    run_import("rates", (SEEDS / "rates" / "reference_rates_2025-12.csv").read_bytes(), "r.csv", actor="a")
+    run_import("fees", (SEEDS / "fees" / "CA-GT_illustrative_fee_table.csv").read_bytes(), "f.csv", actor="a")
+    quotes = "/api/v1/quotes?send=CA&receive=GT&amount=300&currency=CAD"
+    assert len(client.get(quotes).json) == 7
+    login(client)
+    response = client.post("/admin/providers/illustrative-money-transfer-b", data={
+        "csrf_token": token(client), "name": "Illustrative Money Transfer B", "website": "https://example.org",
+        "licence_note": "FINTRAC MSB (illustrative)"})  # 'active' unticked
+    assert response.status_code == 302
+    provider = db.session.execute(select(Provider).where(Provider.slug == "illustrative-money-transfer-b")).scalar_one()
+    assert provider.active is False and provider.website == "https://example.org"
+    assert len(client.get(quotes).json) == 5  # its two products are gone, at once
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "provider changed")).scalar_one()
+    assert event.actor == "admin@example.org" and '"active": [true, false]' in event.detail
+    bad = client.post("/admin/providers/illustrative-money-transfer-b",
+                      data={"csrf_token": token(client), "name": "", "website": "not a url"})
+    assert bad.status_code == 422 and "Enter a name." in text(bad)
+
+
+def test_staff_may_read_but_not_change(client):
+    from remit.importers import run_import
+
+    run_import("fees", (SEEDS / "fees" / "CA-GT_illustrative_fee_table.csv").read_bytes(), "f.csv", actor="a")
+    login(client, "staff")
+    assert client.get("/admin/providers").status_code == 200
+    assert client.get("/admin/audit").status_code == 200
+    assert client.post("/admin/providers/illustrative-credit-union", data={"csrf_token": token(client),
+                                                                           "name": "X"}).status_code == 403
+    for path in ("/admin/api-keys", "/admin/users"):
+        assert client.get(path).status_code == 403
+
+
+def test_api_keys_created_shown_once_and_revoked(client):
+    login(client)
+    page = client.post("/admin/api-keys", data={"csrf_token": token(client), "name": "Remesas App", "scope": "read"})
+    shown = re.search(r'<code class="key">(rk_[^<]+)</code>', page.get_data(as_text=True)).group(1)
+    assert client.get("/api/v1/corridors", headers={"Authorization": f"Bearer {shown}"}).status_code == 200
+    listing = text(client.get("/admin/api-keys"))
+    assert "Remesas App" in listing and shown not in listing and "UTC" in listing  # last use shown
+    key = db.session.execute(select(ApiKey)).scalar_one()
+    client.post(f"/admin/api-keys/{key.id}/revoke", data={"csrf_token": token(client)})
+    assert client.get("/api/v1/corridors", headers={"Authorization": f"Bearer {shown}"}).status_code == 401
+    actions = [a for (a,) in db.session.execute(select(AuditEvent.action).order_by(AuditEvent.id))]
+    assert "API key created" in actions and "API key revoked" in actions
+
+
+def test_users_are_managed_by_admins(client, app):
+    login(client)
+    created = client.post("/admin/users", data={"csrf_token": token(client), "email": "Ana@Example.org",
+                                                "role": "staff", "password": "a long password here"})
+    assert created.status_code == 302
+    ana = db.session.execute(select(User).where(User.email == "ana@example.org")).scalar_one()
+    assert ana.role == "staff" and ana.password_hash.startswith("$argon2id$")
+    duplicate = client.post("/admin/users", data={"csrf_token": token(client), "email": "ana@example.org",
+                                                  "role": "staff", "password": "a long password here"})
+    assert duplicate.status_code == 422 and "exists already" in text(duplicate)
+    client.post(f"/admin/users/{ana.id}/active", data={"csrf_token": token(client)})
+    db.session.refresh(ana)
+    assert ana.active is False
+    other = app.test_client()
+    page = other.get("/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    refused = other.post("/login", data={"csrf_token": csrf, "email": "ana@example.org",
+                                         "password": "a long password here"})
+    assert refused.status_code == 401
+    audit_page = text(client.get("/admin/audit"))
+    assert "user created" in audit_page and "user deactivated" in audit_page
