@@ -128,3 +128,24 @@ def test_create_user_cli(runner):
     short = runner.invoke(args=["remit", "create-user", "b@example.org", "--role", "admin", "--password-stdin"],
                           input="short\n")
     assert short.exit_code == 1 and "at least 12 characters" in short.output
+
+
+def test_hsts_is_sent_over_https_only(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    secure = client.get("/", base_url="https://remit.example.org")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_every_admin_page_redirects_anonymous_users(app, client):
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/admin") or "GET" not in rule.methods:
+            continue
+        values = {arg: ("1" if "int" in str(rule._converters.get(arg, "")).lower() else "x") for arg in rule.arguments}
+        path = rule.rule
+        for arg, value in values.items():
+            path = re.sub(rf"<(?:\w+:)?{arg}>", value, path)
+        response = client.get(path)
+        assert response.status_code == 302 and "/login?next=" in response.headers["Location"], path
+        checked += 1
+    assert checked >= 10

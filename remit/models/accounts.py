@@ -55,3 +55,19 @@ class PendingUpload(db.Model):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     user_id: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class BundleGroup(db.Model):
+    """A group of workers saved by staff to plan their bundle again next month."""
+
+    __tablename__ = "bundle_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    send_country: Mapped[str] = mapped_column(String(2))
+    receive_country: Mapped[str] = mapped_column(String(2))
+    currency: Mapped[str] = mapped_column(String(3))
+    members: Mapped[str] = mapped_column(Text)  # ref,amount lines
+    settings: Mapped[str] = mapped_column(Text, default="{}")  # fees, allocation, transfers per year (JSON)
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -162,12 +162,46 @@ def _members_from_form(form: BundleForm) -> tuple[list, list[str]]:
     return members, problems
 
 
+def _saved_groups():
+    from flask_login import current_user
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import BundleGroup
+
+    if not current_user.is_authenticated:
+        return []
+    return db.session.execute(select(BundleGroup).order_by(BundleGroup.name)).scalars().all()
+
+
+def _load_group(form: BundleForm, group_id: int) -> None:
+    import json
+
+    from flask_login import current_user
+
+    from ..extensions import db
+    from ..models import BundleGroup
+
+    if not current_user.is_authenticated:
+        abort(403)
+    group = db.session.get(BundleGroup, group_id)
+    if group is None:
+        abort(404)
+    form.send.data, form.receive.data, form.currency.data = group.send_country, group.receive_country, group.currency
+    form.pasted.data = group.members
+    for name, value in json.loads(group.settings or "{}").items():
+        if name in form and value is not None:
+            form[name].data = str(value)
+
+
 @bp.route("/bundle", methods=["GET", "POST"])
 def bundle():
     form = BundleForm()
     corridors = _corridor_choices(form)
     if request.method == "GET":
-        return render_template("web/bundle.html", form=form, result=None, problems=[])
+        if request.args.get("group", type=int):
+            _load_group(form, request.args.get("group", type=int))
+        return render_template("web/bundle.html", form=form, result=None, problems=[], groups=_saved_groups())
     problems: list[str] = []
     result = None
     if form.validate_on_submit():
@@ -200,9 +234,52 @@ def bundle():
                 except bundles.BundleInputError as exc:
                     problems.append(exc.message)
     if result is None:
-        return render_template("web/bundle.html", form=form, result=None, problems=problems), 422
+        return render_template("web/bundle.html", form=form, result=None, problems=problems,
+                               groups=_saved_groups()), 422
     plan = result.plan
     chart = charts.savings_curve(
         _("Saving per member by group size (%(currency)s)", currency=result.request.currency),
         [(p.members, p.saving_per_member) for p in plan.curve]) if plan.curve else None
-    return render_template("web/bundle.html", form=form, result=result, plan=plan, chart=chart, problems=[])
+    members_text = "\n".join(f"{m.ref},{m.amount}" for m in result.request.members)
+    return render_template("web/bundle.html", form=form, result=result, plan=plan, chart=chart, problems=[],
+                           members_text=members_text, groups=[])
+
+
+@bp.post("/bundle/groups")
+def save_group():
+    """Staff save a group (its members and settings) to plan it again later."""
+    import json
+
+    from flask import flash, redirect, url_for
+    from flask_login import current_user
+
+    from ..admin.auth import audit, role_required
+    from ..extensions import db
+    from ..models import BundleGroup
+
+    @role_required("admin", "staff")
+    def save():
+        name = (request.form.get("name") or "").strip()
+        send, receive = request.form.get("send", ""), request.form.get("receive", "")
+        currency = request.form.get("currency", "")
+        members_text = request.form.get("members", "")
+        try:
+            send, receive, currency = codes.country(send), codes.country(receive), codes.currency(currency)
+        except codes.CodeError:
+            abort(422)
+        members, problems = read_members(("ref,amount\n" + members_text).encode(), "group.csv", currency)
+        if not name or len(name) > 120 or problems or not members:
+            flash(_("The group could not be saved: give it a name of at most 120 characters."))
+            return redirect(url_for("web.bundle"))
+        settings = {k: request.form.get(k) for k in ("distribution_fee", "incoming_fee", "coordinator_fee",
+                                                      "allocation", "transfers_per_year")}
+        group = BundleGroup(name=name, send_country=send, receive_country=receive, currency=currency,
+                            members=members_text.strip(), settings=json.dumps(settings), created_by=current_user.email)
+        db.session.add(group)
+        db.session.flush()
+        audit("bundle group saved", f"{group.id} {group.name}", {"members": len(members)})
+        db.session.commit()
+        flash(_("The group %(name)s was saved.", name=name))
+        return redirect(url_for("web.bundle", group=group.id))
+
+    return save()
