@@ -14,6 +14,21 @@ KINDS = {"fees": fees, "rates": rates, "rpw": rpw}
 log = logging.getLogger("remit.importers")
 
 
+# Any number: the key of the PostgreSQL advisory lock that imports take for their transaction.
+IMPORT_LOCK = 7_465_727
+
+
+def _serialize_imports() -> None:
+    """On PostgreSQL, imports run one after the other: each waits for the previous one to commit
+    before it reads what is stored, so two imports started at once end as if run in turn. (SQLite
+    lets one writer at a time; remit's embedded default serves one machine.)"""
+    from sqlalchemy import text
+
+    if db.engine.dialect.name == "postgresql":
+        db.session.rollback()  # start the transaction with the lock, so every later read sees its result
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
+
+
 def run_import(kind: str, data: bytes, filename: str, *, actor: str, dry_run: bool = False,
                max_rows: int = 200_000, max_columns: int = 64) -> ImportReport:
     """Validate the whole file; if it is clean and not a dry run, apply it in one transaction.
@@ -35,6 +50,7 @@ def run_import(kind: str, data: bytes, filename: str, *, actor: str, dry_run: bo
         return report
     started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     try:
+        _serialize_imports()
         changes = module.plan(records, report)
         if dry_run or not report.has_changes:
             db.session.rollback()
