@@ -22,6 +22,16 @@ class Server:
     pg_ctl: str
     prefix: list[str]
     datadir: str
+    options: str = ""
+
+    def pause(self) -> None:
+        """Stop the server (fast shutdown), keeping its data, to test the app without its database."""
+        subprocess.run([*self.prefix, self.pg_ctl, "-D", self.datadir, "-m", "fast", "-w", "stop"],
+                       check=True, capture_output=True)
+
+    def resume(self) -> None:
+        subprocess.run([*self.prefix, self.pg_ctl, "-D", self.datadir, "-w", "-t", "60", "-l",
+                        os.path.join(self.base, "log"), "-o", self.options, "start"], check=True, capture_output=True)
 
     def stop(self) -> None:
         subprocess.run([*self.prefix, self.pg_ctl, "-D", self.datadir, "-m", "immediate", "stop"],
@@ -68,7 +78,7 @@ def start() -> Server:
     subprocess.run([*prefix, pg_ctl, "-D", datadir, "-w", "-t", "60", "-l", os.path.join(base, "log"),
                     "-o", options, "start"], check=True, capture_output=True)
     server = Server(url=f"postgresql+psycopg://remit@127.0.0.1:{port}/postgres", base=base, pg_ctl=pg_ctl,
-                    prefix=prefix, datadir=datadir)
+                    prefix=prefix, datadir=datadir, options=options)
     return server
 
 
