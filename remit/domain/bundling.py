@@ -271,7 +271,7 @@ def plan_bundle(members: list[Member], bulk_services: list[Service], terms: Term
             point = _equal_group(n, mean, bulk_services, terms, individual_rounded)
             if point is not None:
                 curve.append(point)
-        if individual_rounded is not None:
+        if individual_rounded is not None and _may_pay(mean, bulk_services, terms, individual_rounded):
             for n in range(1, max_group + 1):
                 point = curve[n - 1] if n <= len(curve) and curve[n - 1].members == n else \
                     _equal_group(n, mean, bulk_services, terms, individual_rounded)
@@ -287,6 +287,16 @@ def plan_bundle(members: list[Member], bulk_services: list[Service], terms: Term
         saving_pct=saving / individual_total * HUNDRED if individual_total else None,
         break_even_members=break_even, yearly_saving=yearly, curve=curve, notes=notes,
     )
+
+
+def _may_pay(amount: Decimal, services: list[Service], terms: Terms, individual: Decimal) -> bool:
+    """Whether any group size could pay: every member pays at least their distribution fee and the
+    cheapest variable rate (percent fee + FX margin) on their amount, however many share the fixed fees."""
+    rates = [b.fee_percent + b.fx_margin_pct for s in services for b in s.bands]
+    if not rates:
+        return False
+    floor = amount * min(rates) / HUNDRED + terms.distribution_fee
+    return floor < individual
 
 
 def _equal_group(n: int, amount: Decimal, services: list[Service], terms: Terms,
