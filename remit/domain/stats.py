@@ -75,6 +75,11 @@ def corridor_stats(costs: list[ServiceCost]) -> CorridorStats:
     )
 
 
+def saving(amount: Decimal, average_pct: Decimal, cheapest_pct: Decimal) -> Decimal:
+    """What one transfer of `amount` saves with the cheapest service instead of an average one."""
+    return amount * (average_pct - cheapest_pct) / HUNDRED
+
+
 def yearly_saving(amount: Decimal, average_pct: Decimal, cheapest_pct: Decimal, transfers_per_year: int = 12) -> Decimal:
     """What sending `amount` that often saves in a year with the cheapest service instead of an average one."""
-    return amount * (average_pct - cheapest_pct) / HUNDRED * transfers_per_year
+    return saving(amount, average_pct, cheapest_pct) * transfers_per_year

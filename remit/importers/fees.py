@@ -176,13 +176,6 @@ class Stored:
         return cls(providers, corridors, products, tiers)
 
 
-def current_tiers(product_id: int) -> list[FeeTier]:
-    tiers = db.session.execute(
-        select(FeeTier).where(FeeTier.product_id == product_id, FeeTier.retired_by_import_id.is_(None))
-    ).scalars()
-    return sorted(tiers, key=lambda t: (t.min_amount, t.id))
-
-
 def _text(value) -> str:
     from decimal import Decimal
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from .. import codes
 from ..extensions import db
 from ..importers.fees import HEADER
-from ..models import FeeTier, Product, Provider
+from ..models import FeeTier, Product
 
 
 def plain(number: Decimal, at_least: int = 0) -> str:
@@ -94,4 +94,4 @@ def fee_table_csv(as_of=None) -> str:
     return out.getvalue()
 
 
-__all__ = ["fee_table_csv", "current_fee_rows", "plain", "Provider"]
+__all__ = ["fee_table_csv", "current_fee_rows", "plain", "tiers_as_of"]

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from .. import codes
 from ..domain.ranking import Filters
+from ..domain.stats import saving as saving_per_transfer
 from ..domain.stats import yearly_saving
 from ..importers.members import read_members
 from ..services import bundles, catalog, comparison, stats
@@ -79,7 +80,7 @@ def compare():
     average = period_stats.stats.average_total_cost_pct_200
     if best is not None and best.transparent and average is not None:
         best_pct = best.total_cost_pct
-        saving = best.send_amount * (average - best_pct) / 100
+        saving = saving_per_transfer(best.send_amount, average, best_pct)
         saving_year = yearly_saving(best.send_amount, average, best_pct)
     chart = None
     if result.quotes:

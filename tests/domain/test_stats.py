@@ -35,3 +35,10 @@ def test_sdg_flags_and_empty_corridor():
 def test_yearly_saving():
     """USD 200 a month at an average of 6.00% instead of 2.50%: 200 × 3.5% × 12 = 84.00."""
     assert yearly_saving(D(200), D("6.00"), D("2.50")) == D("84.00")
+
+
+def test_saving_on_one_transfer():
+    """USD 200 at an average of 6.00% instead of 2.50%: 200 × 3.5% = 7.00."""
+    from remit.domain.stats import saving
+
+    assert saving(D(200), D("6.00"), D("2.50")) == D("7.00")
