@@ -9,6 +9,7 @@ from .. import codes
 from ..domain.ranking import Filters
 from ..services import bundles, catalog, comparison, stats
 from ..services.reference import find_corridor
+from ..services.snapshot import snapshot
 from ..services.versions import VersionedCache
 from . import caching, present
 from .schemas import (BundlePlanSchema, BundleRequestSchema, CorridorArgsSchema, CorridorSchema, CorridorStatsSchema, ProviderSchema, QuoteArgsSchema,
@@ -108,11 +109,12 @@ class CorridorStats(MethodView):
             period = f"{period[:4]}Q{period[5]}"
 
         def build() -> str | None:
-            try:
-                chosen = stats.stats_for(corridor, period)
-            except stats.UnknownPeriod:
-                return None
-            return present.json_text(_stats_json(corridor, chosen, stats.trend(corridor)))
+            with snapshot():  # the quarter and the trend from the same state of the tables
+                try:
+                    chosen = stats.stats_for(corridor, period)
+                except stats.UnknownPeriod:
+                    return None
+                return present.json_text(_stats_json(corridor, chosen, stats.trend(corridor)))
 
         # Statistics change only with an import: kept per question and data version, like quotes.
         text = _answers.get((tag,), build)

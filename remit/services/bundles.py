@@ -13,7 +13,6 @@ from ..extensions import db
 from ..models import Product
 from .comparison import ServiceInfo, priced_services
 from .reference import find_corridor
-from .versions import data_version
 
 MAX_MEMBERS = 1000
 
@@ -82,7 +81,7 @@ def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
     if corridor is None:
         raise BundleInputError({}, f"remit has no data for the corridor {request.send}-{request.receive}.", 404)
     minor = codes.minor_unit(request.currency)
-    _, built = priced_services(corridor, on, data_version(on))
+    _, built = priced_services(corridor, on)
     services = [(s, i) for s, i in built if s.send_currency == request.currency]
     info = {i.product_id: i for _, i in services}
     by_key = {s.key: s for s, _ in services}

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from ..extensions import db
 from ..models import Corridor, FeeTier, Product, Provider, SurveyObservation, SurveyPricePoint
+from .snapshot import consistent, reads
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class ProviderSummary:
 
 
 def _current_products_by_corridor() -> dict[int, int]:
-    rows = db.session.execute(
+    rows = reads().execute(
         select(Product.corridor_id, func.count(func.distinct(Product.id)))
         .join(FeeTier, FeeTier.product_id == Product.id)
         .where(FeeTier.retired_by_import_id.is_(None))
@@ -42,14 +42,14 @@ def _current_products_by_corridor() -> dict[int, int]:
 
 def _latest_survey_by_corridor() -> dict[int, tuple[str, int]]:
     current = SurveyObservation.retired_by_import_id.is_(None)
-    latest = dict(db.session.execute(
+    latest = dict(reads().execute(
         select(SurveyObservation.corridor_id, func.max(SurveyObservation.period))
         .where(current).group_by(SurveyObservation.corridor_id)
     ).all())
     counts = {}
     for corridor_id, period in latest.items():
         # Services as RPW counts them: those quoted at the USD 200 price point.
-        counts[corridor_id] = (period, db.session.scalar(
+        counts[corridor_id] = (period, reads().scalar(
             select(func.count(func.distinct(SurveyObservation.id)))
             .join(SurveyPricePoint, SurveyPricePoint.observation_id == SurveyObservation.id)
             .where(current, SurveyObservation.corridor_id == corridor_id, SurveyObservation.period == period,
@@ -58,10 +58,11 @@ def _latest_survey_by_corridor() -> dict[int, tuple[str, int]]:
     return counts
 
 
+@consistent
 def corridor_summaries() -> list[CorridorSummary]:
     products = _current_products_by_corridor()
     surveys = _latest_survey_by_corridor()
-    corridors = db.session.execute(
+    corridors = reads().execute(
         select(Corridor).order_by(Corridor.send_country, Corridor.receive_country)
     ).scalars()
     return [
@@ -76,8 +77,9 @@ def corridor_summaries() -> list[CorridorSummary]:
     ]
 
 
+@consistent
 def provider_summaries() -> list[ProviderSummary]:
-    pairs = db.session.execute(
+    pairs = reads().execute(
         select(Provider.id, Corridor.send_country, Corridor.receive_country)
         .join(Product, Product.provider_id == Provider.id).join(Corridor, Corridor.id == Product.corridor_id)
         .union(
@@ -90,13 +92,14 @@ def provider_summaries() -> list[ProviderSummary]:
     corridors: dict[int, set[str]] = {}
     for provider_id, send, receive in pairs:
         corridors.setdefault(provider_id, set()).add(f"{send}-{receive}")
-    providers = db.session.execute(
+    providers = reads().execute(
         select(Provider).where(Provider.active.is_(True)).order_by(func.lower(Provider.name))
     ).scalars()
     return [ProviderSummary(p.slug, p.name, p.type, tuple(sorted(corridors.get(p.id, ()))))
             for p in providers if p.id in corridors]
 
 
+@consistent
 def provider_details(slug: str | None = None) -> list[dict]:
     """Providers (one, by slug, or every active one) with their products and coverage."""
     import datetime as dt
@@ -113,16 +116,16 @@ def provider_details(slug: str | None = None) -> list[dict]:
         selectinload(Provider.products).selectinload(Product.corridor),
     ).order_by(func.lower(Provider.name), Provider.slug)
     query = query.where(Provider.slug == slug) if slug else query.where(Provider.active.is_(True))
-    providers = db.session.execute(query).scalars().all()
+    providers = reads().execute(query).scalars().all()
     if not providers:
         return []
     latest = {}
-    for corridor_id, period in db.session.execute(
+    for corridor_id, period in reads().execute(
             select(SurveyObservation.corridor_id, func.max(SurveyObservation.period))
             .where(SurveyObservation.retired_by_import_id.is_(None)).group_by(SurveyObservation.corridor_id)):
         latest[corridor_id] = period
     observations: dict[int, list[SurveyObservation]] = {}
-    for obs in db.session.execute(
+    for obs in reads().execute(
             select(SurveyObservation).where(
                 SurveyObservation.provider_id.in_([p.id for p in providers]),
                 SurveyObservation.retired_by_import_id.is_(None))

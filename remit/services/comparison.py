@@ -11,9 +11,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import codes
 from ..domain.pricing import Basis, FeeBand, PricePoint, Quote, Service, quote, smallest_send_for, speed_rank
 from ..domain.ranking import Filters, rank
-from ..extensions import db
 from ..models import Corridor, FeeTier, Product, SurveyObservation
 from .rates import RateBook
+from .snapshot import reads, snapshot
 from .versions import VersionedCache, data_version
 
 ATTRIBUTION = "Source: The World Bank, Remittance Prices Worldwide"
@@ -74,7 +74,7 @@ def in_force(tier: FeeTier, on: dt.date) -> bool:
 
 
 def fee_table_services(corridor: Corridor, rates: RateBook, on: dt.date) -> list[tuple[Service, ServiceInfo]]:
-    products = db.session.execute(
+    products = reads().execute(
         select(Product).where(Product.corridor_id == corridor.id)
         .options(joinedload(Product.provider), selectinload(Product.tiers))
     ).scalars().unique().all()
@@ -114,14 +114,14 @@ def fee_table_services(corridor: Corridor, rates: RateBook, on: dt.date) -> list
 
 
 def latest_survey_period(corridor: Corridor) -> str | None:
-    return db.session.scalar(
+    return reads().scalar(
         select(SurveyObservation.period).where(
             SurveyObservation.corridor_id == corridor.id, SurveyObservation.retired_by_import_id.is_(None))
         .order_by(SurveyObservation.period.desc()).limit(1))
 
 
 def survey_observations(corridor: Corridor, period: str) -> list[SurveyObservation]:
-    return list(db.session.execute(
+    return list(reads().execute(
         select(SurveyObservation).where(
             SurveyObservation.corridor_id == corridor.id, SurveyObservation.period == period,
             SurveyObservation.retired_by_import_id.is_(None))
@@ -209,13 +209,25 @@ def _one_price_point_per_service(services, amount: Decimal | None, receive_amoun
 _services_cache = VersionedCache()
 
 
-def priced_services(corridor: Corridor, on: dt.date, version: str) -> tuple[str | None, list]:
-    """The corridor's services as the domain prices them, built once per data version and date."""
+def priced_services(corridor: Corridor, on: dt.date, version: str | None = None) -> tuple[str | None, list]:
+    """The corridor's services as the domain prices them, built once per data version and date.
+
+    A miss is built in one snapshot with the data version it is kept under, so what is kept for a
+    version is the tables as they were at that version: never part before and part after an import.
+    `version`, when the caller has read it already, only serves to find what is kept.
+    """
+    corridor_id = corridor.id
+    if version is not None:
+        kept = _services_cache.peek((corridor_id, on, version))
+        if kept is not None:
+            return kept
+
     def build():
         period = latest_survey_period(corridor)
         return period, corridor_services(corridor, RateBook.load(on), on, period)
 
-    return _services_cache.get((corridor.id, on, version), build)
+    with snapshot():
+        return _services_cache.get((corridor_id, on, data_version(on)), build)
 
 
 def compare(corridor: Corridor, currency: str, *, amount: Decimal | None = None,
@@ -224,7 +236,7 @@ def compare(corridor: Corridor, currency: str, *, amount: Decimal | None = None,
     """Rank every service of the corridor that sends `currency`, for a send or a receive amount."""
     on = on or dt.date.today()
     filters = filters or Filters()
-    period, built = priced_services(corridor, on, version or data_version(on))
+    period, built = priced_services(corridor, on, version)
     services = [(s, i) for s, i in built if s.send_currency == currency and filters.matches(s)]
     services = _one_price_point_per_service(services, amount, receive_amount)
     quotes, not_available = [], []

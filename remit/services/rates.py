@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..extensions import db
 from ..models import ReferenceRate
+from .snapshot import reads
 
 PIVOT = "USD"
 
@@ -39,7 +39,7 @@ class RateBook:
 
     @classmethod
     def load(cls, on: dt.date | None = None) -> RateBook:
-        rows = db.session.execute(select(ReferenceRate).where(ReferenceRate.retired_by_import_id.is_(None))).scalars()
+        rows = reads().execute(select(ReferenceRate).where(ReferenceRate.retired_by_import_id.is_(None))).scalars()
         return cls(list(rows), on or dt.date.today())
 
     def _one_step(self, base: str, quote: str) -> KnownRate | None:

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from ..domain.pricing import quote
 from ..domain.stats import CorridorStats, ServiceCost, corridor_stats, yearly_saving
-from ..extensions import db
 from ..models import Corridor, SurveyObservation
 from .comparison import ATTRIBUTION, RPW_SPEEDS, fee_table_services, survey_observations
 from .rates import RateBook
+from .snapshot import consistent, reads
 
 PRICE_POINTS_USD = (Decimal(200), Decimal(500))
 
@@ -34,7 +34,7 @@ class PeriodStats:
 
 
 def survey_periods(corridor: Corridor) -> list[str]:
-    return sorted(db.session.execute(
+    return sorted(reads().execute(
         select(SurveyObservation.period).where(
             SurveyObservation.corridor_id == corridor.id, SurveyObservation.retired_by_import_id.is_(None))
         .distinct()
@@ -82,6 +82,7 @@ def _saving(stats: CorridorStats, monthly_amount: Decimal | None) -> Decimal | N
     return yearly_saving(monthly_amount, stats.average_total_cost_pct_200, stats.cheapest.total_cost_pct_200)
 
 
+@consistent
 def stats_for(corridor: Corridor, period: str | None = None, on: dt.date | None = None) -> PeriodStats:
     """The corridor's statistics for a survey quarter (the latest by default); a corridor that RPW
     does not survey gets them from its fee tables, for the current quarter."""
@@ -105,6 +106,7 @@ def stats_for(corridor: Corridor, period: str | None = None, on: dt.date | None 
                        monthly, _saving(stats, monthly))
 
 
+@consistent
 def trend(corridor: Corridor) -> list[PeriodStats]:
     periods = survey_periods(corridor)
     if not periods:

@@ -12,14 +12,15 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AuditEvent, ImportRun
+from .snapshot import reads
 
 
 def data_version(on: dt.date | None = None) -> str:
     """Changes with every import (its id, the count, and when the latest one finished), every edit of a
     provider in the admin pages, and the date."""
-    last, count, finished = db.session.execute(
+    last, count, finished = reads().execute(
         select(func.max(ImportRun.id), func.count(ImportRun.id), func.max(ImportRun.finished_at))).one()
-    edits = db.session.scalar(select(func.max(AuditEvent.id)).where(AuditEvent.action == "provider changed"))
+    edits = reads().scalar(select(func.max(AuditEvent.id)).where(AuditEvent.action == "provider changed"))
     return f"{last}:{count}:{finished}:{edits}:{(on or dt.date.today()).isoformat()}"
 
 

@@ -13,6 +13,7 @@ from ..domain.stats import yearly_saving
 from ..importers.members import read_members
 from ..services import bundles, catalog, comparison, stats
 from ..services.reference import find_corridor
+from ..services.snapshot import snapshot
 from . import bp, charts
 from .format import country_name, region_name
 from .forms import BundleForm, CompareForm, choices, parse_amount
@@ -71,10 +72,12 @@ def compare():
     filters = Filters(payout_method=form.payout_method.data or None, max_speed=form.max_speed.data or None,
                       region=form.region.data or None, id_held=form.id_type.data or None)
     amount = form.amount_value
-    result = comparison.compare(corridor, corridor.send_currency,
-                                amount=amount if form.mode.data == "send" else None,
-                                receive_amount=amount if form.mode.data == "receive" else None, filters=filters)
-    period_stats = stats.stats_for(corridor)
+    with snapshot():  # the quotes and the corridor's averages from the same state of the tables
+        result = comparison.compare(corridor, corridor.send_currency,
+                                    amount=amount if form.mode.data == "send" else None,
+                                    receive_amount=amount if form.mode.data == "receive" else None,
+                                    filters=filters)
+        period_stats = stats.stats_for(corridor)
     best = result.quotes[0] if result.quotes else None
     saving = saving_year = None
     average = period_stats.stats.average_total_cost_pct_200
@@ -102,14 +105,15 @@ def corridor_page(code: str):
         abort(404)
     if corridor is None:
         abort(404)
-    history = stats.trend(corridor)
+    with snapshot():
+        history = stats.trend(corridor)
+        providers = [p for p in catalog.provider_details() if corridor.code in p["corridors"]]
     current = history[-1]
     chart = charts.trend(
         _("Average total cost, in percent of the amount sent"), [p.period for p in history],
         {_("Average at USD 200"): [p.stats.average_total_cost_pct_200 for p in history],
          _("Average at USD 500"): [p.stats.average_total_cost_pct_500 for p in history],
          _("SmaRT (3 cheapest)"): [p.stats.smart_pct for p in history]})
-    providers = [p for p in catalog.provider_details() if corridor.code in p["corridors"]]
     by_type: dict[str, list] = {}
     for provider in providers:
         by_type.setdefault(provider["type"] or "", []).append(provider)
