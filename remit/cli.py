@@ -9,12 +9,32 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
+from sqlalchemy.exc import InternalError, OperationalError
 
+from . import dbfaults
 from .extensions import db
 from .importers import KINDS, run_import
 from .models import ImportRun
 
-remit_cli = AppGroup("remit", help="Manage remit's data: schema, seed data, imports and exports.")
+
+class RemitGroup(AppGroup):
+    """Every command: a fault of the database (full disk, read-only file, server away) or of a file
+    it writes ends with one clear line and exit status 1, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (OperationalError, InternalError) as exc:
+            fault = dbfaults.describe(exc)
+            if fault is None:
+                raise
+            raise click.ClickException(fault.english) from exc
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            raise click.ClickException(f"cannot write or read{where}: {exc.strerror or exc}") from exc
+
+
+remit_cli = RemitGroup("remit", help="Manage remit's data: schema, seed data, imports and exports.")
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 # Rates first: fee-table quotes need them; RPW rows last.
@@ -115,8 +135,37 @@ def export_fees(file: Path | None, as_of) -> None:
     if file is None:
         click.echo(text, nl=False)
     else:
-        file.write_text(text, encoding="utf-8")
+        _write_whole(file, text)
         click.echo(f"wrote {text.count(chr(10)) - 1} fee tiers to {file}", err=True)
+
+
+def _write_whole(file: Path, text: str) -> None:
+    """Write a regular file through a temporary file beside it, renamed into place: on a full disk FILE
+    is left as it was, never cut short. Anything else (a pipe, a terminal, a device) is written to."""
+    import os
+    import stat
+    import tempfile
+
+    try:
+        if file.exists() and not stat.S_ISREG(file.stat().st_mode):
+            with open(file, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
+            return
+        fd, temporary = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {file}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as a plain open() would have made it
+        os.replace(temporary, file)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise click.ClickException(f"cannot write {file}: {exc.strerror or exc}") from exc
 
 
 @remit_cli.command("create-user")

@@ -4,10 +4,11 @@ No response ever carries a stack trace; unexpected errors are logged and answere
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
-from sqlalchemy.exc import OperationalError
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from sqlalchemy.exc import InternalError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from . import dbfaults
 from .extensions import db
 
 
@@ -38,6 +39,9 @@ def _respond(exc: HTTPException):
         current_app.logger.exception("error page could not be rendered")
         return f"{code} {exc.name}", code, {"Content-Type": "text/plain; charset=utf-8"}
 
+
+# Seconds after which a retry may succeed, for the faults that pass by themselves.
+RETRY_AFTER = {"busy": 5, "unreachable": 60}
 
 LOCATIONS = {"json", "query", "path", "form", "files", "headers"}
 
@@ -73,10 +77,17 @@ def register_error_handlers(app: Flask) -> None:
         return _respond(exc)
 
     @app.errorhandler(OperationalError)
-    def database_unavailable(exc: OperationalError):
-        app.logger.error("database error: %s", exc.__class__.__name__, exc_info=exc)
+    @app.errorhandler(InternalError)
+    def database_fault(exc: OperationalError | InternalError):
+        fault = dbfaults.describe(exc)
+        if fault is None:
+            return unexpected(exc)
+        app.logger.error("database fault (%s) on %s %s", fault.kind, request.method, request.path, exc_info=exc)
         db.session.rollback()
-        return _respond(ServiceUnavailable("The database is not reachable just now. Please try again in a minute."))
+        response = make_response(_respond(ServiceUnavailable(fault.english if _wants_json() else fault.message)))
+        if fault.kind in RETRY_AFTER:
+            response.headers["Retry-After"] = str(RETRY_AFTER[fault.kind])
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

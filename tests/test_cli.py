@@ -1,6 +1,8 @@
 """The `flask --app wsgi remit …` commands, as an administrator types them."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from remit.extensions import db
@@ -57,6 +59,16 @@ def test_export_fees_writes_the_import_format(runner, tmp_path):
     assert out.read_bytes() == (SEEDS / "fees" / "CA-GT_illustrative_fee_table.csv").read_bytes()
     to_stdout = runner.invoke(args=["remit", "export", "fees"])
     assert to_stdout.output.startswith("provider,provider_type,product,send_country,")
+
+
+def test_export_to_a_file_that_cannot_be_written_says_so(runner, tmp_path):
+    missing = tmp_path / "no-such-folder" / "export.csv"
+    result = runner.invoke(args=["remit", "export", "fees", str(missing)])
+    assert result.exit_code == 1
+    assert f"Error: cannot write {missing}: No such file or directory" in result.output
+    if Path("/dev/full").exists():  # a device that answers every write with "no space left"
+        full = runner.invoke(args=["remit", "export", "fees", "/dev/full"])
+        assert full.exit_code == 1 and "Error: cannot write /dev/full: No space left on device" in full.output
 
 
 def test_init_db_is_idempotent(runner):

@@ -9,7 +9,9 @@ import secrets
 from flask import current_app, request
 from flask_smorest import abort
 from sqlalchemy import select
+from sqlalchemy.exc import InternalError, OperationalError
 
+from .. import dbfaults
 from ..extensions import db
 from ..models import ApiKey
 
@@ -67,8 +69,18 @@ def load_request_key() -> None:
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     # Last use is recorded at most once a minute per key, to keep reads from writing on every request.
     if key.last_used_at is None or now - key.last_used_at > dt.timedelta(minutes=1):
+        prefix = key.prefix
         key.last_used_at = now
-        db.session.commit()
+        try:
+            db.session.commit()
+        except (OperationalError, InternalError) as exc:
+            # A full disk or a read-only database must not stop partners from reading: the last
+            # use goes unrecorded, with a warning in the log.
+            db.session.rollback()
+            fault = dbfaults.describe(exc)
+            if fault is None or fault.kind not in ("full", "read_only", "busy", "io"):
+                raise
+            current_app.logger.warning("last use of API key %s not recorded: %s", prefix, fault.kind)
 
 
 def require_scope(scope: str) -> None:

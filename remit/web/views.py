@@ -1,8 +1,6 @@
 """Staff pages: compare, corridor statistics, providers, the bundle calculator."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 
@@ -202,7 +200,7 @@ def _load_group(form: BundleForm, group_id: int) -> None:
 @bp.route("/bundle", methods=["GET", "POST"])
 def bundle():
     form = BundleForm()
-    corridors = _corridor_choices(form)
+    _corridor_choices(form)  # fills the country selects
     if request.method == "GET":
         if request.args.get("group", type=int):
             _load_group(form, request.args.get("group", type=int))

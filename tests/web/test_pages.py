@@ -65,7 +65,7 @@ def test_bad_input_is_shown_next_to_the_field_and_kept(seeded, client, query, fi
         return
     assert response.status_code == 422
     assert f'id="{field}-error"' in page and message in page
-    assert f'aria-invalid="true"' in page
+    assert 'aria-invalid="true"' in page
     if params.get("amount"):
         assert f'value="{params["amount"]}"' in page  # the value is kept
 
