@@ -98,8 +98,8 @@ def with_wrk(url: str, seconds: int, connections: int, script: str | None = None
         command += ["-s", script]
     result = subprocess.run([*command, url], capture_output=True, text=True, check=True)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
-    p50 = re.search(r"50%\s+(\S+)", result.stdout).group(1)
-    p99 = re.search(r"99%\s+(\S+)", result.stdout).group(1)
+    p50 = re.search(r"^\s*50%\s+(\S+)", result.stdout, re.M).group(1)
+    p99 = re.search(r"^\s*99%\s+(\S+)", result.stdout, re.M).group(1)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
     return rps, f"p50 {p50}, p99 {p99}, non-2xx {errors.group(1) if errors else 0}"
 

@@ -214,13 +214,12 @@ def priced_services(corridor: Corridor, on: dt.date, version: str | None = None)
 
     A miss is built in one snapshot with the data version it is kept under, so what is kept for a
     version is the tables as they were at that version: never part before and part after an import.
-    `version`, when the caller has read it already, only serves to find what is kept.
+    `version` (read here when the caller has not) only serves to find what is kept.
     """
     corridor_id = corridor.id
-    if version is not None:
-        kept = _services_cache.peek((corridor_id, on, version))
-        if kept is not None:
-            return kept
+    kept = _services_cache.peek((corridor_id, on, version or data_version(on)))
+    if kept is not None:
+        return kept
 
     def build():
         period = latest_survey_period(corridor)

@@ -31,14 +31,53 @@ from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
 from ..extensions import db
 
-_current: ContextVar[Session | None] = ContextVar("remit_snapshot", default=None)
+class _Snapshot:
+    """One snapshot's connection and session, opened at the first read: an answer found in memory
+    costs no connection at all."""
+
+    def __init__(self):
+        self._connection = None
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            connection = db.engine.connect()
+            try:
+                if connection.dialect.name == "postgresql":
+                    # Not marked READ ONLY: that would leave the pooled connection starting every later
+                    # transaction with an explicit READ WRITE, which a standby server refuses. Nothing
+                    # writes here anyway: the transaction is rolled back.
+                    connection.execution_options(isolation_level="REPEATABLE READ")
+                elif connection.dialect.name == "sqlite":
+                    # The driver opens no transaction for a SELECT; this one lasts until close().
+                    connection.exec_driver_sql("BEGIN")
+            except BaseException:
+                connection.close()
+                raise
+            self._connection = connection
+            self._session = Session(bind=connection, autoflush=False, expire_on_commit=False)
+        return self._session
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            try:
+                self._connection.rollback()
+            finally:
+                self._connection.close()
+            self._session = self._connection = None
+
+
+_current: ContextVar[_Snapshot | None] = ContextVar("remit_snapshot", default=None)
 
 T = TypeVar("T")
 
 
 def reads() -> Session:
     """The session the services read through: the current snapshot's, else the request's own."""
-    return _current.get() or db.session
+    current = _current.get()
+    return current.session if current is not None else db.session
 
 
 def active() -> bool:
@@ -46,35 +85,21 @@ def active() -> bool:
 
 
 @contextmanager
-def snapshot() -> Iterator[Session]:
-    """Run the enclosed reads of the services in one consistent view of the database."""
-    outer = _current.get()
-    if outer is not None:
-        yield outer
+def snapshot() -> Iterator[None]:
+    """Run the enclosed reads of the services (through `reads()`) in one consistent view of the
+    database. The connection is taken at the first read and given back at the end."""
+    if _current.get() is not None or isinstance(db.engine.pool, (StaticPool, SingletonThreadPool)):
+        # Inside a snapshot already; or an in-memory SQLite database, whose single connection is
+        # shared with the request's session: there is no other writer to be isolated from.
+        yield
         return
-    engine = db.engine
-    if isinstance(engine.pool, (StaticPool, SingletonThreadPool)):
-        # An in-memory SQLite database has a single connection, shared with the request's session:
-        # there is no other writer to be isolated from.
-        yield db.session
-        return
-    with engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            # Not marked READ ONLY: that would leave the pooled connection starting every later
-            # transaction with an explicit READ WRITE, which a standby server refuses. Nothing writes
-            # here anyway: the transaction is rolled back.
-            connection.execution_options(isolation_level="REPEATABLE READ")
-        elif connection.dialect.name == "sqlite":
-            # The driver opens no transaction for a SELECT; this one lasts until the rollback below.
-            connection.exec_driver_sql("BEGIN")
-        session = Session(bind=connection, autoflush=False, expire_on_commit=False)
-        token = _current.set(session)
-        try:
-            yield session
-        finally:
-            _current.reset(token)
-            session.close()
-            connection.rollback()
+    current = _Snapshot()
+    token = _current.set(current)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+        current.close()
 
 
 def consistent(func: Callable[..., T]) -> Callable[..., T]:
