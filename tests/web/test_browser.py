@@ -78,6 +78,10 @@ def fill_compare(page, base: str, amount: str = "300") -> None:
     page.fill("#amount", amount)
     page.select_option("#currency", "CAD")
     page.click("button[type=submit]")
+    # The click returns once the new page's navigation has begun; its stylesheet (print rules
+    # included) applies by the load event.
+    page.wait_for_url(re.compile(r"/compare\?"))
+    page.wait_for_load_state("load")
 
 
 def test_compare_ca_gt_shows_the_ranked_table_and_chart(page, live_server):
