@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from sqlalchemy import event, text
@@ -187,3 +188,25 @@ class _Driver(Exception):
 def test_database_faults_are_told_apart(error, kind):
     fault = dbfaults.describe(error)
     assert (fault.kind if fault else None) == kind
+
+
+def test_a_login_that_cannot_be_recorded_does_not_log_in(app, client, switch):
+    """The audit row of a login is written before the login takes effect: on a read-only database
+    the answer is the read-only page, and the browser is not logged in."""
+    from remit.admin import auth
+    from remit.models import AuditEvent
+
+    auth.create_user("admin@example.org", "correct horse battery", "admin")
+    db.session.commit()
+    page = client.get("/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    switch.set("read_only")
+    answer = client.post("/login", data={"csrf_token": csrf, "email": "admin@example.org",
+                                         "password": "correct horse battery"})
+    assert answer.status_code == 503
+    assert "The database is read-only just now" in answer.get_data(as_text=True)
+    assert client.get("/admin/").status_code == 302  # sent to the login page
+    switch.set(None)
+    assert db.session.query(AuditEvent).filter_by(action="logged in").count() == 0
+    login(client)  # and once writable, the login goes through
+    assert client.get("/admin/").status_code == 200

@@ -28,11 +28,13 @@ def login():
     if form.validate_on_submit():
         user, problem = auth.authenticate(form.email.data, form.password.data)
         if user is not None:
+            # Recorded before it takes effect: if the audit row cannot be written (a full disk, a
+            # read-only database), the answer is an error and the browser is not logged in.
+            auth.audit("logged in", user.email, actor=user.email)
+            db.session.commit()
             session.clear()
             session.permanent = True
             login_user(user)
-            auth.audit("logged in", user.email, actor=user.email)
-            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
         status = 401
         if problem == "locked":
