@@ -80,10 +80,6 @@ def reads() -> Session:
     return current.session if current is not None else db.session
 
 
-def active() -> bool:
-    return _current.get() is not None
-
-
 @contextmanager
 def snapshot() -> Iterator[None]:
     """Run the enclosed reads of the services (through `reads()`) in one consistent view of the
