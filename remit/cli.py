@@ -13,7 +13,7 @@ from sqlalchemy.exc import InternalError, OperationalError
 
 from . import dbfaults
 from .extensions import db
-from .importers import KINDS, run_import
+from .importers import run_import
 from .models import ImportRun
 
 
@@ -337,6 +337,3 @@ def _bundle_table(plan: dict) -> str:
         lines.append(f"Yearly saving for the group: {ccy} {plan['yearly_saving']}")
     lines += [f"Note: {note}" for note in plan["notes"]]
     return "\n".join(lines)
-
-
-assert set(SEED_ORDER) == set(KINDS)

@@ -12,6 +12,13 @@ from .conftest import SEEDS, table_counts
 from .importers.helpers import csv_bytes, fee_row
 
 
+def test_seed_order_covers_every_import_kind():
+    from remit.cli import SEED_ORDER
+    from remit.importers import KINDS
+
+    assert sorted(SEED_ORDER) == sorted(KINDS)
+
+
 def test_seed_loads_every_seed_file_once(runner):
     result = runner.invoke(args=["remit", "seed"])
     assert result.exit_code == 0, result.output

@@ -35,7 +35,3 @@ def round_pct(value: Decimal) -> Decimal:
 
 def round_rate(value: Decimal, places: int = 6) -> Decimal:
     return value.quantize(unit(places), rounding=ROUND_HALF_UP)
-
-
-def percent_of(part: Decimal, whole: Decimal) -> Decimal:
-    return part / whole * HUNDRED

@@ -22,14 +22,6 @@ class CorridorSummary:
     latest_period: str | None
 
 
-@dataclass(frozen=True)
-class ProviderSummary:
-    slug: str
-    name: str
-    type: str | None
-    corridors: tuple[str, ...]
-
-
 def _current_products_by_corridor() -> dict[int, int]:
     rows = reads().execute(
         select(Product.corridor_id, func.count(func.distinct(Product.id)))
@@ -75,28 +67,6 @@ def corridor_summaries() -> list[CorridorSummary]:
         for c in corridors
         if products.get(c.id) or c.id in surveys
     ]
-
-
-@consistent
-def provider_summaries() -> list[ProviderSummary]:
-    pairs = reads().execute(
-        select(Provider.id, Corridor.send_country, Corridor.receive_country)
-        .join(Product, Product.provider_id == Provider.id).join(Corridor, Corridor.id == Product.corridor_id)
-        .union(
-            select(Provider.id, Corridor.send_country, Corridor.receive_country)
-            .join(SurveyObservation, SurveyObservation.provider_id == Provider.id)
-            .join(Corridor, Corridor.id == SurveyObservation.corridor_id)
-            .where(SurveyObservation.retired_by_import_id.is_(None))
-        )
-    ).all()
-    corridors: dict[int, set[str]] = {}
-    for provider_id, send, receive in pairs:
-        corridors.setdefault(provider_id, set()).add(f"{send}-{receive}")
-    providers = reads().execute(
-        select(Provider).where(Provider.active.is_(True)).order_by(func.lower(Provider.name))
-    ).scalars()
-    return [ProviderSummary(p.slug, p.name, p.type, tuple(sorted(corridors.get(p.id, ()))))
-            for p in providers if p.id in corridors]
 
 
 @consistent

@@ -63,6 +63,3 @@ class RateBook:
             return None
         return KnownRate(base, quote, first.rate * second.rate, min(first.as_of, second.as_of),
                          f"crossed through {PIVOT}: {first.source}; {second.source}", derived=True)
-
-    def fingerprint(self) -> tuple:
-        return tuple(sorted((k, str(v.rate), v.as_of.isoformat()) for k, v in self._latest.items()))
