@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from functools import wraps
 
 from argon2 import PasswordHasher
@@ -12,7 +11,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db, login_manager
-from ..models import AuditEvent, User
+from ..models import User
+from ..services import audit as audit_log
 
 HASHER = PasswordHasher()
 MAX_FAILURES = 10
@@ -105,9 +105,8 @@ def actor_name() -> str:
 
 
 def audit(action: str, target: str = "", detail: str | dict = "", actor: str | None = None) -> None:
-    """Record a change; the caller commits it with the change itself."""
-    text = detail if isinstance(detail, str) else json.dumps(detail, sort_keys=True, default=str)
-    db.session.add(AuditEvent(actor=actor or actor_name(), action=action, target=target[:200], detail=text))
+    """Record a change by the logged-in user (or `actor`); the caller commits it with the change itself."""
+    audit_log.record(action, target, detail, actor=actor or actor_name())
 
 
 def role_required(*roles: str):

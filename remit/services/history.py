@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import FeeTier, ImportRun, ReferenceRate, SurveyObservation, SurveyPricePoint
+from . import audit
 
 MODELS = {"fees": FeeTier, "rates": ReferenceRate, "rpw": SurveyObservation}
 COPY_SKIP = {"id", "import_id", "retired_by_import_id", "retired_on", "created_at"}
@@ -54,8 +55,6 @@ def _copy(row, run_id: int):
 
 def revert(run_id: int, actor: str) -> ImportRun:
     """Undo import #run_id; the caller commits. Refused when a later import changed the same rows."""
-    from ..admin.auth import audit
-
     run = db.session.get(ImportRun, run_id)
     if run is None:
         raise RevertError(f"there is no import #{run_id}")
@@ -79,9 +78,9 @@ def revert(run_id: int, actor: str) -> ImportRun:
             row.retired_on = today
     for row in changes.retired:
         db.session.add(_copy(row, revert_run.id))
-    audit("import reverted", f"import #{run.id}", {"revert_import": revert_run.id,
-                                                    "restored": len(changes.retired), "retired": len(changes.added)},
-          actor=actor)
+    audit.record("import reverted", f"import #{run.id}", {"revert_import": revert_run.id,
+                                                          "restored": len(changes.retired), "retired": len(changes.added)},
+                 actor=actor)
     return revert_run
 
 
