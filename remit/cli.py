@@ -197,7 +197,7 @@ def create_user_command(email: str, role: str, password_stdin: bool) -> None:
               help="read: higher rate limits for reads; import: may also import files through the API.")
 def create_api_key(name: str, scope: str) -> None:
     """Create a partner API key and print it once; only its hash is stored."""
-    from .api.keys import create_key
+    from .services.keys import create_key
 
     key, text = create_key(name.strip()[:120], scope)
     db.session.commit()

@@ -22,21 +22,12 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 
 from flask_limiter import Limiter  # noqa: E402
+from flask_limiter.util import get_remote_address  # noqa: E402
 from flask_smorest import Api  # noqa: E402
 
-
-def _client_key() -> str:
-    """Rate limits count per API key when one is given, else per client address."""
-    from flask import request
-
-    from .api.keys import request_key
-
-    key = request_key()
-    return f"key:{key.id}" if key is not None else f"ip:{request.remote_addr or 'unknown'}"
-
-
 api = Api()
-limiter = Limiter(key_func=_client_key)
+# Counted per client address unless a limit names its own key (the API counts per key: api/keys.py).
+limiter = Limiter(key_func=get_remote_address)
 
 from flask_babel import Babel  # noqa: E402
 

@@ -9,7 +9,7 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import InternalError, OperationalError
 
 from remit import dbfaults
-from remit.api.keys import create_key
+from remit.services.keys import create_key
 from remit.extensions import db
 
 from .admin.test_admin_imports import login, token, upload

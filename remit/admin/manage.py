@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..api.keys import create_key
 from ..extensions import db
 from ..models import ApiKey, AuditEvent, Provider, User
+from ..services.keys import create_key
 from . import bp
 from .auth import audit, create_user, now, role_required
 from .forms import ApiKeyForm, ProviderForm, UserForm

@@ -4,18 +4,21 @@ from __future__ import annotations
 from flask import Blueprint, Flask, send_from_directory
 
 from ..extensions import api, limiter
-from . import keys
+from . import caching, keys
+from .bundles import bundles_bp
+from .corridors import corridors_bp
 from .imports import imports_bp, require_import_scope
-from .resources import answer_from_cache, bundles_bp, corridors_bp, providers_bp, quotes_bp
+from .providers import providers_bp
+from .quotes import quotes_bp
 
 API_BLUEPRINTS = (corridors_bp, providers_bp, quotes_bp, bundles_bp, imports_bp)
 
 # Set up once, at import: blueprints are shared by every app the factory builds.
 for _blueprint in API_BLUEPRINTS:
     _blueprint.before_request(keys.load_request_key)
-    limiter.limit(keys.read_limit)(_blueprint)
+    limiter.limit(keys.read_limit, key_func=keys.client_key)(_blueprint)
 # After the key check, so that a bad key is refused even for an answer already known.
-quotes_bp.before_request(answer_from_cache)
+quotes_bp.before_request(caching.answer_from_cache)
 imports_bp.before_request(require_import_scope)
 
 # Swagger UI's files come from a Python package and are served by remit itself: no CDN.

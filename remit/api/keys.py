@@ -1,47 +1,16 @@
-"""Partner API keys: creation, lookup from the Authorization header, scopes."""
+"""Partner API keys on a request: the key from the Authorization header, scopes, rate limits."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import secrets
 
 from flask import current_app, request
 from flask_smorest import abort
-from sqlalchemy import select
 from sqlalchemy.exc import InternalError, OperationalError
 
 from .. import dbfaults
 from ..extensions import db
 from ..models import ApiKey
-
-KEY_PREFIX = "rk"
-
-
-def _hash(key: str) -> str:
-    # Keys carry 256 random bits, so a fast hash is safe here (unlike passwords, which use argon2)
-    # and keeps every API request cheap.
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def create_key(name: str, scope: str) -> tuple[ApiKey, str]:
-    """A new key and its one-time text; the caller commits."""
-    prefix = secrets.token_hex(6)
-    text = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
-    key = ApiKey(name=name, prefix=prefix, key_hash=_hash(text), scope=scope)
-    db.session.add(key)
-    return key, text
-
-
-def find_key(text: str) -> ApiKey | None:
-    parts = text.split("_")
-    if len(parts) < 3 or parts[0] != KEY_PREFIX:
-        return None
-    key = db.session.execute(select(ApiKey).where(ApiKey.prefix == parts[1])).scalar_one_or_none()
-    if key is None or not key.active or not hmac.compare_digest(key.key_hash, _hash(text)):
-        return None
-    return key
-
+from ..services.keys import find_key
 
 _UNSET = object()
 
@@ -96,3 +65,9 @@ def read_limit() -> str:
     """Anonymous clients get a modest rate; a read or import key a higher one."""
     config = current_app.config
     return config["REMIT_KEY_RATE_LIMIT"] if request_key() else config["REMIT_ANONYMOUS_RATE_LIMIT"]
+
+
+def client_key() -> str:
+    """Rate limits count per API key when one is given, else per client address."""
+    key = request_key()
+    return f"key:{key.id}" if key is not None else f"ip:{request.remote_addr or 'unknown'}"

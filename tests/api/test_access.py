@@ -44,7 +44,7 @@ def test_anonymous_clients_are_limited_more_than_key_holders(app, make_app):
                    REMIT_ANONYMOUS_RATE_LIMIT="3 per minute", REMIT_KEY_RATE_LIMIT="6 per minute")
     client = app.test_client()
     with app.app_context():
-        key, text = __import__("remit.api.keys", fromlist=["create_key"]).create_key("limit test", "read")
+        key, text = __import__("remit.services.keys", fromlist=["create_key"]).create_key("limit test", "read")
         db.session.commit()
         try:
             codes = [client.get("/api/v1/corridors").status_code for _ in range(4)]

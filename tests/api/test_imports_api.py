@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from remit.api.keys import create_key
+from remit.services.keys import create_key
 from remit.extensions import db
 
 from ..conftest import SEEDS, table_counts

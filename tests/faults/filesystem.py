@@ -17,7 +17,7 @@ def main(folder: Path, fee_file: Path, changed_file: Path) -> dict:
     from flask_migrate import upgrade
 
     from remit import create_app
-    from remit.api.keys import create_key
+    from remit.services.keys import create_key
     from remit.cli import SEED_ORDER, SEEDS_DIR
     from remit.extensions import db
     from remit.importers import run_import
