@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, validates_schema
 from sqlalchemy import insert, select
 
 from .. import codes
+from ..formats import FEE_TABLE_COLUMNS, FEE_TABLE_OPTIONAL
 from ..extensions import db
 from ..models import Corridor, FeeTier, ImportRun, Product, Provider
 from ..models.catalog import FUNDING_METHODS, PAYOUT_METHODS, PROVIDER_TYPES, SPEEDS
@@ -17,15 +18,7 @@ from .base import Column, ImportReport, PreviewRow, is_blank, load_row, map_head
 from .fields import Choice, CountryCode, CurrencyCode, ExactNumber, IdList, IsoDate, RegionList, Text, decimals
 from .readers import Problem, Table
 
-COLUMNS = [
-    Column("provider"), Column("provider_type"), Column("product"),
-    Column("send_country"), Column("receive_country"), Column("send_currency"), Column("receive_currency"),
-    Column("funding_method"), Column("payout_method"), Column("speed"),
-    Column("min_amount"), Column("max_amount"), Column("fee_fixed"), Column("fee_percent"),
-    Column("fx_margin_pct"), Column("effective_from"),
-    Column("effective_to", required=False), Column("accepted_ids", required=False),
-    Column("regions", required=False), Column("source", required=False),
-]
+COLUMNS = [Column(name, required=name not in FEE_TABLE_OPTIONAL) for name in FEE_TABLE_COLUMNS]
 HEADER = [c.name for c in COLUMNS]
 MONEY_LIMIT = Decimal("100000000")  # no transfer product lists a band above 100 million
 

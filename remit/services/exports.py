@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import codes
 from ..extensions import db
-from ..importers.fees import HEADER
+from ..formats import FEE_TABLE_COLUMNS
 from ..models import FeeTier, Product
 
 
@@ -88,7 +88,7 @@ def current_fee_rows(as_of=None) -> list[dict[str, str]]:
 
 def fee_table_csv(as_of=None) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=HEADER, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=FEE_TABLE_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(current_fee_rows(as_of))
     return out.getvalue()
