@@ -9,9 +9,13 @@ import hashlib
 
 from flask import Response, request
 
-from ..services.versions import data_version
+from ..services.versions import VersionedCache, data_version
+from . import present
 
 CACHE_CONTROL = "public, no-cache"  # may be stored, but revalidated with the ETag each time
+
+# Answers (JSON text) kept per question and data version: quotes and corridor statistics.
+answers = VersionedCache(size=1024)
 
 
 def request_version() -> str:
@@ -37,3 +41,16 @@ def not_modified(tag: str) -> Response | None:
 
 def headers(tag: str) -> dict[str, str]:
     return {"ETag": f'"{tag}"', "Cache-Control": CACHE_CONTROL}
+
+
+def answer_from_cache():
+    """Before the arguments are parsed: a question already answered for this data version is
+    answered again from memory (or with 304). Its arguments were valid when it was first answered."""
+    if request.method != "GET":
+        return None
+    tag = etag()
+    cached = not_modified(tag)
+    if cached is not None:
+        return cached
+    text = answers.peek((tag,))
+    return None if text is None else present.json_response(text, headers(tag))

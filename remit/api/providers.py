@@ -1,0 +1,35 @@
+"""Providers with their products and coverage."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, Page, abort
+
+from ..services import catalog
+from .responses import document_errors
+from .schemas import ProviderSchema
+
+providers_bp = Blueprint("providers", __name__, url_prefix="/api/v1/providers",
+                         description="Providers with their products and coverage.")
+
+
+@providers_bp.route("")
+class Providers(MethodView):
+    @providers_bp.response(200, ProviderSchema(many=True))
+    @providers_bp.paginate(Page)
+    @document_errors(providers_bp, 401, 429)
+    def get(self):
+        """Every active provider with its products and coverage"""
+        return catalog.provider_details()
+
+
+@providers_bp.route("/<string:slug>")
+class ProviderDetail(MethodView):
+    @providers_bp.response(200, ProviderSchema)
+    @providers_bp.alt_response(404, description="No provider with this slug.")
+    @document_errors(providers_bp, 401, 429)
+    def get(self, slug):
+        """One provider with its products and coverage"""
+        found = catalog.provider_details(slug)
+        if not found:
+            abort(404, message=f"No provider '{slug}'.")
+        return found[0]
