@@ -32,7 +32,7 @@ install-test: $(VENV)/.installed-test $(MO_FILES)
 
 # After changing a template or a message in the code: refresh the catalogues, then translate.
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o remit/translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k msg:2 -k msgn:2,3 -o remit/translations/messages.pot --no-location --omit-header .
 	$(BIN)/pybabel update -i remit/translations/messages.pot -d remit/translations
 
 run: install

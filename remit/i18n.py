@@ -9,6 +9,7 @@ from decimal import Decimal
 from flask import Flask, request, session
 
 from .codes import minor_unit
+from .domain.messages import Message
 from .domain.money import round_money, round_pct, round_rate
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
@@ -95,8 +96,36 @@ def label(code: str | None) -> str:
     return str(LABELS.get(code, code))
 
 
+def translate(value) -> str:
+    """A message in the reader's language: a `Message` by its template, with its parameters
+    formatted as the language writes them; any other value as it is."""
+    if not isinstance(value, Message):
+        return "" if value is None else str(value)
+    from flask_babel import get_translations
+
+    translations = get_translations()
+    if value.plural is not None:
+        template = translations.ungettext(value.template, value.plural, value.count)
+    else:
+        template = translations.ugettext(value.template)
+    return template % {name: _localised(param) for name, param in value.params.items()}
+
+
+def _localised(param):
+    if isinstance(param, Message):
+        return translate(param)
+    if isinstance(param, bool):
+        return str(param)
+    if isinstance(param, Decimal):  # ints (row numbers, counts) are shown as they are
+        return format_decimal(param, locale=get_locale())
+    if isinstance(param, (list, tuple)):
+        return ", ".join(str(_localised(p)) for p in param)
+    return param
+
+
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, number=number, percent=percent, rate=rate, day=day, label=label)
+    app.jinja_env.filters.update(money=money, number=number, percent=percent, rate=rate, day=day, label=label,
+                                 t=translate)
 
     @app.before_request
     def choose_language_afresh():

@@ -24,7 +24,7 @@ from decimal import ROUND_FLOOR, Decimal
 from .money import HUNDRED, round_money, round_up, unit
 from .pricing import Service, band_for, quote
 
-ALLOCATIONS = ("pro_rata", "equal")
+from .vocabulary import ALLOCATIONS
 
 
 class BundleError(ValueError):

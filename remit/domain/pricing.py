@@ -15,13 +15,6 @@ from enum import Enum
 
 from .money import HUNDRED, round_down, round_up, unit
 
-SPEED_ORDER = ("under_1h", "same_day", "next_day", "2_days", "3_5_days", "6_days_plus")
-
-
-def speed_rank(speed: str | None) -> int:
-    """0 for the fastest; unknown speeds rank after every known one."""
-    return SPEED_ORDER.index(speed) if speed in SPEED_ORDER else len(SPEED_ORDER)
-
 
 class Basis(str, Enum):
     FEE_TABLE = "fee_table"  # exact, from an imported fee table

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .pricing import Quote, Service, speed_rank
+from .pricing import Quote, Service
+from .vocabulary import speed_rank
 
 
 def rank_key(q: Quote) -> tuple:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .money import HUNDRED
-from .pricing import speed_rank
+from .vocabulary import speed_rank
 
 SDG_TARGET = Decimal(3)
 SDG_CEILING = Decimal(5)

@@ -1,15 +1,21 @@
-"""marshmallow fields for text cells: codes, exact decimals, dates, lists."""
+"""marshmallow fields for text cells and API values: codes, exact decimals, dates, lists.
+
+Numbers follow `remit.inputs.parse_plain_decimal`; every message is a `Message` (remit.domain.messages)
+so that pages can show it in their language.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from marshmallow import ValidationError, fields
 
 from .. import codes
+from ..domain.messages import msg
+from ..inputs import InputError, decimals, parse_plain_decimal, quoted
 
-REQUIRED = {"required": "a value is required", "null": "a value is required"}
+REQUIRED = {"required": msg("required", "a value is required"), "null": msg("required", "a value is required")}
 # A cell starting with one of these is read as a formula by spreadsheet programs (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -23,9 +29,11 @@ class Text(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if len(text) > self.max_length:
-            raise ValidationError(f"is {len(text)} characters long; at most {self.max_length} are allowed")
+            raise ValidationError(msg("text_too_long", "is %(length)s characters long; at most %(limit)s are allowed",
+                                      length=len(text), limit=self.max_length))
         if text.startswith(FORMULA_START):
-            raise ValidationError(f"must not start with '{text[0]}' (spreadsheets read it as a formula)")
+            raise ValidationError(msg("text_formula", "must not start with '%(start)s' (spreadsheets read it as a formula)",
+                                      start=text[0]))
         return text
 
 
@@ -40,7 +48,8 @@ class Choice(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip().lower()
         if text not in self.choices:
-            raise ValidationError(f"'{value}' is not one of: {', '.join(self.choices)}")
+            raise ValidationError(msg("not_a_choice", "'%(typed)s' is not one of: %(choices)s",
+                                      typed=quoted(value), choices=list(self.choices)))
         return text
 
 
@@ -69,7 +78,8 @@ class CurrencyCode(fields.String):
 
 
 class ExactNumber(fields.Field):
-    """A decimal number written as text: '9.99', '-0.41', '1e-5'. Never a float."""
+    """A decimal number written as plain text ('9.99', '-0.41'), read by the one rule for numbers
+    (remit.inputs.parse_plain_decimal). Never a float."""
 
     def __init__(self, *, minimum: Decimal | None = None, maximum: Decimal | None = None,
                  places: int | None = None, positive: bool = False, **kwargs):
@@ -78,29 +88,26 @@ class ExactNumber(fields.Field):
         self.minimum, self.maximum, self.places, self.positive = minimum, maximum, places, positive
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = str(value).strip().replace(" ", "")
+        if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+            raise ValidationError(msg("number_as_text", "write the number as text, e.g. \"300.50\""))
         try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError(f"'{value}' is not a number") from None
-        if not number.is_finite():
-            raise ValidationError(f"'{value}' is not a number")
+            number = parse_plain_decimal(value)
+        except InputError as exc:
+            raise ValidationError(exc.message) from None
+        shown = quoted(str(value).strip())
         if self.positive and number <= 0:
-            raise ValidationError(f"must be greater than 0, not {value}")
+            raise ValidationError(msg("not_positive", "must be greater than 0, not %(typed)s", typed=shown))
         if self.minimum is not None and number < self.minimum:
-            raise ValidationError(
-                "must not be negative" if self.minimum == 0 else f"must be at least {self.minimum}, not {value}"
-            )
+            if self.minimum == 0:
+                raise ValidationError(msg("negative", "must not be negative"))
+            raise ValidationError(msg("below_minimum", "must be at least %(minimum)s, not %(typed)s",
+                                      minimum=self.minimum, typed=shown))
         if self.maximum is not None and number > self.maximum:
-            raise ValidationError(f"must be at most {self.maximum}, not {value}")
+            raise ValidationError(msg("above_maximum", "must be at most %(maximum)s, not %(typed)s",
+                                      maximum=self.maximum, typed=shown))
         if self.places is not None and decimals(number) > self.places:
-            raise ValidationError(f"has more than {self.places} decimals")
+            raise ValidationError(msg("too_many_decimals", "has more than %(places)s decimals", places=self.places))
         return number
-
-
-def decimals(number: Decimal) -> int:
-    exponent = number.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 class IsoDate(fields.Field):
@@ -113,11 +120,12 @@ class IsoDate(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         text = str(value).strip()
         if not self.PATTERN.match(text):
-            raise ValidationError(f"'{value}' is not a date in the form YYYY-MM-DD")
+            raise ValidationError(msg("not_a_date", "'%(typed)s' is not a date in the form YYYY-MM-DD",
+                                      typed=quoted(value)))
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise ValidationError(f"'{value}' is not a real date") from None
+            raise ValidationError(msg("not_a_real_date", "'%(typed)s' is not a real date", typed=text)) from None
 
 
 class IdList(fields.Field):
@@ -129,7 +137,9 @@ class IdList(fields.Field):
         items = [part.strip().lower() for part in str(value).split(";") if part.strip()]
         for item in items:
             if not self.TOKEN.match(item):
-                raise ValidationError(f"'{item}' is not an ID kind (letters, digits and '_', e.g. passport)")
+                raise ValidationError(msg("not_an_id_kind",
+                                          "'%(typed)s' is not an ID kind (letters, digits and '_', e.g. passport)",
+                                          typed=quoted(item)))
         return ";".join(sorted(set(items)))
 
 
@@ -145,3 +155,7 @@ class RegionList(fields.Field):
                 except codes.CodeError as exc:
                     raise ValidationError(str(exc)) from None
         return ";".join(sorted(set(items)))
+
+
+__all__ = ["Choice", "CountryCode", "CurrencyCode", "ExactNumber", "FORMULA_START", "IdList", "IsoDate",
+           "REQUIRED", "RegionList", "Text", "decimals"]

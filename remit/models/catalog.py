@@ -9,10 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .reference import Country, Currency
 
-PROVIDER_TYPES = ("bank", "mto", "post", "mobile", "credit_union", "other")
-FUNDING_METHODS = ("cash", "bank_account", "debit_card", "credit_card", "online", "mobile_wallet")
-PAYOUT_METHODS = ("cash_pickup", "bank_account", "mobile_wallet", "home_delivery")
-SPEEDS = ("under_1h", "same_day", "next_day", "2_days", "3_5_days", "6_days_plus")
+from ..domain.vocabulary import FUNDING_METHODS, PAYOUT_METHODS, PROVIDER_TYPES, SPEEDS  # noqa: F401 (old imports)
 
 
 class Corridor(db.Model):

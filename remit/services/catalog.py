@@ -77,7 +77,8 @@ def provider_details(slug: str | None = None) -> list[dict]:
     from sqlalchemy.orm import selectinload
 
     from ..codes import minor_unit
-    from .comparison import RPW_FUNDING, RPW_PAYOUT, RPW_SPEEDS, in_force
+    from ..domain.vocabulary import rpw_funding, rpw_payout, rpw_speed
+    from .comparison import in_force
     from .exports import plain
 
     today = dt.date.today()
@@ -131,9 +132,9 @@ def provider_details(slug: str | None = None) -> list[dict]:
                 "name": " · ".join(x for x in (obs.instrument, obs.access_point) if x and x != "N/A") or "service",
                 "corridor": code, "send_currency": obs.corridor.send_currency,
                 "receive_currency": obs.corridor.receive_currency,
-                "funding_method": RPW_FUNDING.get((obs.instrument or "").lower()),
-                "payout_method": RPW_PAYOUT.get((obs.pickup_method or "").lower()),
-                "speed": RPW_SPEEDS.get((obs.speed or "").lower()), "min_amount": None, "max_amount": None,
+                "funding_method": rpw_funding(obs.instrument),
+                "payout_method": rpw_payout(obs.pickup_method, obs.instrument),
+                "speed": rpw_speed(obs.speed), "min_amount": None, "max_amount": None,
                 "regions": [], "accepted_ids": [], "basis": "survey", "data_as_of": obs.period,
             })
         result.append({

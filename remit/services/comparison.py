@@ -9,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import codes
-from ..domain.pricing import Basis, FeeBand, PricePoint, Quote, Service, quote, smallest_send_for, speed_rank
+from ..domain import vocabulary
+from ..domain.vocabulary import speed_rank
+from ..domain.pricing import Basis, FeeBand, PricePoint, Quote, Service, quote, smallest_send_for
 from ..domain.ranking import Filters, rank
 from ..models import Corridor, FeeTier, Product, SurveyObservation
 from .rates import RateBook
@@ -17,23 +19,6 @@ from .snapshot import reads, snapshot
 from .versions import VersionedCache, data_version
 
 ATTRIBUTION = "Source: The World Bank, Remittance Prices Worldwide"
-
-RPW_SPEEDS = {
-    "less than one hour": "under_1h", "same day": "same_day", "next day": "next_day", "2 days": "2_days",
-    "3-5 days": "3_5_days", "6 days or more": "6_days_plus", "more than 5 days": "6_days_plus",
-}
-RPW_FUNDING = {
-    "cash": "cash", "cash to cash": "cash", "bank account transfer": "bank_account",
-    "account to account (same bank)": "bank_account", "account to account (other bank)": "bank_account",
-    "account to account": "bank_account", "debit card": "debit_card", "credit card": "credit_card",
-    "online": "online", "mobile": "mobile_wallet", "mobile wallet": "mobile_wallet",
-}
-RPW_PAYOUT = {
-    "cash": "cash_pickup", "bank account": "bank_account", "own/partner bank account": "bank_account",
-    "mobile wallet": "mobile_wallet", "home delivery": "home_delivery",
-}
-RPW_TYPES = {"bank": "bank", "money transfer operator": "mto", "post office": "post", "mobile operator": "mobile"}
-
 
 @dataclass(frozen=True)
 class ServiceInfo:
@@ -160,14 +145,12 @@ def survey_services(corridor: Corridor, rates: RateBook, period: str | None) -> 
             points.append(PricePoint(p.amount_usd, send_amount, fee, margin, converted))
         if not points:
             continue
-        speed = RPW_SPEEDS.get((obs.speed or "").strip().lower())
-        funding = RPW_FUNDING.get((obs.instrument or "").strip().lower())
-        payout = RPW_PAYOUT.get((obs.pickup_method or "").strip().lower())
-        if payout is None and (obs.instrument or "").lower() == "cash to cash":
-            payout = "cash_pickup"
+        speed = vocabulary.rpw_speed(obs.speed)
+        funding = vocabulary.rpw_funding(obs.instrument)
+        payout = vocabulary.rpw_payout(obs.pickup_method, obs.instrument)
         name = " · ".join(part for part in (obs.instrument, obs.access_point) if part and part != "N/A") or "service"
         key = f"rpw-{obs.id}"
-        provider_type = obs.provider.type or RPW_TYPES.get((obs.firm_type or "").lower())
+        provider_type = obs.provider.type or vocabulary.rpw_firm_type(obs.firm_type)
         service = Service(
             key=key, basis=Basis.SURVEY, send_currency=send_ccy, receive_currency=receive_ccy,
             send_minor_unit=codes.minor_unit(send_ccy), receive_minor_unit=codes.minor_unit(receive_ccy),

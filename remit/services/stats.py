@@ -10,7 +10,8 @@ from sqlalchemy import select
 from ..domain.pricing import quote
 from ..domain.stats import CorridorStats, ServiceCost, corridor_stats, yearly_saving
 from ..models import Corridor, SurveyObservation
-from .comparison import ATTRIBUTION, RPW_SPEEDS, fee_table_services, survey_observations
+from ..domain.vocabulary import rpw_speed
+from .comparison import ATTRIBUTION, fee_table_services, survey_observations
 from .rates import RateBook
 from .snapshot import consistent, reads
 
@@ -47,7 +48,7 @@ def _survey_costs(corridor: Corridor, period: str) -> list[ServiceCost]:
         by_point = {p.amount_usd: p.total_cost_pct for p in obs.price_points}
         costs.append(ServiceCost(
             key=f"rpw-{obs.id}", name=" · ".join(x for x in (obs.firm, obs.instrument) if x),
-            transparent=obs.transparent, speed=RPW_SPEEDS.get((obs.speed or "").lower()),
+            transparent=obs.transparent, speed=rpw_speed(obs.speed),
             total_cost_pct_200=by_point.get(Decimal(200)), total_cost_pct_500=by_point.get(Decimal(500)),
         ))
     return costs

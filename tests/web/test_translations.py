@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 METHODS = [("remit/**.py", "python"), ("remit/**/templates/**.html", "jinja2")]
-KEYWORDS = DEFAULT_KEYWORDS | {"_l": None, "lazy_gettext": None}
+KEYWORDS = DEFAULT_KEYWORDS | {"_l": None, "lazy_gettext": None, "msg": (2,), "msgn": (2, 3)}
 
 
 def source_messages() -> set[str]:

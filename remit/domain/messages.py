@@ -1,0 +1,57 @@
+"""Messages for people: English text that also carries a stable code and its parameters.
+
+A rule that refuses or qualifies something says why with `msg(code, template, **params)`. The result
+is a `str` whose value is the English text, so logs, the command line and the API use it as it is;
+the web edge translates its template into the page's language and fills in the parameters there
+(`remit.i18n.translate`, the Jinja filter `|t`), formatting numbers the way that language writes them.
+
+`msg` and `msgn` are Babel extraction keywords (`msg:2`, `msgn:2,3`): every template reaches the
+catalogues. Templates use Python's %(name)s placeholders; a literal percent sign is written %%.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+class Message(str):
+    """English text with `code`, `template` (the msgid), `plural` and `count` (for msgn) and `params`."""
+
+    code: str
+    template: str
+    plural: str | None
+    count: int | None
+    params: dict
+
+    def __new__(cls, code: str, template: str, params: dict, plural: str | None = None,
+                count: int | None = None):
+        chosen = template if plural is None or count == 1 else plural
+        text = super().__new__(cls, chosen % {name: english(value) for name, value in params.items()})
+        text.code, text.template, text.plural, text.count, text.params = code, template, plural, count, params
+        return text
+
+    def __reduce__(self):
+        return (Message, (self.code, self.template, self.params, self.plural, self.count))
+
+
+def english(value) -> str | int:
+    """A parameter as the English text shows it: decimals in plain digits, lists joined by commas."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(english(v)) for v in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def msg(code: str, template: str, **params) -> Message:
+    return Message(code, template, params)
+
+
+def msgn(code: str, singular: str, plural: str, count: int, **params) -> Message:
+    """A message with a singular and a plural form, chosen by `count` (available as %(count)s)."""
+    return Message(code, singular, {"count": count, **params}, plural=plural, count=count)
+
+
+def code_of(text) -> str | None:
+    return getattr(text, "code", None)

@@ -1,0 +1,188 @@
+"""Every rule for reading what people and programs send remit, and every limit, in one place.
+
+Forms, pasted lists, uploaded files, the API and the command line read numbers through the two
+functions here, so a number means the same wherever it is typed:
+
+- `parse_plain_decimal` — files, the API and the command line: plain digits with an optional sign and
+  one decimal point (`300.50`, `-0.41`). No thousands separators, no decimal comma, no exponent: a
+  file declares no language, and `1,000` could be a thousand or one.
+- `parse_amount` — web forms and pasted lists: the page language's own way of writing numbers
+  (en `1,000.50`, es `1.000,50`, fr `1 000,50`), read with Babel's strict parsing, and always plain
+  `300.50`, which shareable links use. When the two readings disagree and the currency can hold both,
+  the amount is refused as ambiguous; a reading the currency cannot hold (more decimals than its minor
+  unit) is not a reading. No amount is ever read as another number.
+
+Only the ASCII digits 0–9 count (Python's Decimal would also read ٣٠٠). Every refusal is an
+`InputError` whose `message` shows what was typed (cut to `QUOTE_LIMIT` characters) and the forms
+that are accepted.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+
+from . import codes
+from .domain.messages import Message, msg
+
+# --- Limits ---------------------------------------------------------------------------------------
+MAX_AMOUNT = Decimal(1_000_000)  # a send amount, a member's share, a fee typed in a form or the API
+MAX_FEE_TABLE_AMOUNT = Decimal(100_000_000)  # no transfer product lists a band above 100 million
+MAX_SURVEY_NUMBER = Decimal("99999999999999")  # RPW amounts and rates (TZS, VND run into millions)
+MAX_PERCENT = Decimal(100)  # a fee percent or an FX margin, either way
+MAX_MEMBERS = 1000  # members of one bundle
+MAX_TRANSFERS = 1000  # transfers of one bundle plan
+MAX_NUMBER_LENGTH = 40  # characters of one number as typed
+QUOTE_LIMIT = 60  # characters of a typed value quoted back in a message
+MAX_REF_LENGTH = 64  # a member's reference
+MAX_TRANSFERS_PER_YEAR = 366
+
+_SPACES = "\u0020\u00a0\u202f\u2009"  # space, no-break space, narrow no-break space, thin space
+_ALLOWED = re.compile(rf"[+-]?[0-9.,{_SPACES}]+")
+_PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_SPACE_GROUPED = re.compile(rf"[+-]?[0-9]{{1,3}}(?:[{_SPACES}][0-9]{{3}})+(?:[.,][0-9]*)?")
+_EXPONENT = re.compile(r"[+-]?[0-9.,]*[0-9][eE][+-]?[0-9]+")
+
+
+class InputError(ValueError):
+    """A value that cannot be read as meant; `message` says why, for a person."""
+
+    def __init__(self, message: Message):
+        super().__init__(message)
+        self.message = message
+
+
+def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """What was typed, as a message may quote it: cut short, never the whole of a huge value."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def decimals(number: Decimal) -> int:
+    """Decimal places that matter: 300.50 has 1, 300.505 has 3, 300 has 0."""
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def written_places(number: Decimal) -> int:
+    """Decimal places as written: 1.000 has 3 (a currency with 2 cannot be written so)."""
+    exponent = number.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _non_ascii_digit(text: str) -> bool:
+    return any(ch.isdigit() and not "0" <= ch <= "9" for ch in text)
+
+
+def _common_refusal(text: str, shown: str) -> InputError | None:
+    if len(text) > MAX_NUMBER_LENGTH:
+        return InputError(msg("number_too_long", "“%(typed)s” is too long to be a number.", typed=shown))
+    if _non_ascii_digit(text):
+        return InputError(msg("number_digits", "Write “%(typed)s” with the digits 0 to 9.", typed=shown))
+    if _EXPONENT.fullmatch(text):
+        return InputError(msg("number_exponent",
+                              "Write “%(typed)s” in plain digits, without an exponent (1000, not 1e3).",
+                              typed=shown))
+    return None
+
+
+def parse_plain_decimal(text) -> Decimal:
+    """A number written as plain text: digits, an optional sign and one decimal point."""
+    raw = "" if text is None else str(text)
+    stripped = raw.strip()
+    shown = quoted(stripped)
+    if not stripped:
+        raise InputError(msg("number_missing", "A number is required."))
+    refusal = _common_refusal(stripped, shown)
+    if refusal is not None:
+        raise refusal
+    if not any("0" <= ch <= "9" for ch in stripped):
+        raise InputError(msg("not_a_number", "'%(typed)s' is not a number", typed=shown))
+    if not _PLAIN.fullmatch(stripped):
+        raise InputError(msg(
+            "number_not_plain",
+            "“%(typed)s” is not a plain number: write digits with a point for decimals and no thousands "
+            "separator, e.g. 1234.50.", typed=shown))
+    return Decimal(stripped)
+
+
+def _examples(locale: str) -> tuple[str, str]:
+    """How this language writes 12,345.50, with and without a thousands separator."""
+    sample = Decimal("12345.50")
+    return (format_decimal(sample, format="#,##0.00", locale=locale),
+            format_decimal(sample, format="0.00", locale=locale))
+
+
+def _readings(text: str, locale: str) -> set[Decimal]:
+    """Every number the text can mean: in the page's language, and as plain digits with a point."""
+    found: set[Decimal] = set()
+    compact = text
+    if any(ch in _SPACES for ch in text):
+        # Spaces only ever group thousands (French writes 1 000): valid groups of three, or nothing.
+        if not _SPACE_GROUPED.fullmatch(text):
+            return found
+        compact = "".join(ch for ch in text if ch not in _SPACES)
+    if _PLAIN.fullmatch(compact):
+        found.add(Decimal(compact))
+    try:
+        found.add(parse_decimal(compact, locale=locale, strict=True))
+    except (NumberFormatError, InvalidOperation, ValueError):
+        pass
+    return found
+
+
+def parse_amount(text, locale: str, currency: str | None = None, *, allow_zero: bool = False,
+                 maximum: Decimal = MAX_AMOUNT) -> Decimal:
+    """An amount typed by a person on a page in `locale` (en, es, fr), in `currency` when known."""
+    raw = "" if text is None else str(text)
+    stripped = raw.strip(_SPACES + "\t\r\n")
+    shown = quoted(stripped)
+    locale = str(locale or "en")
+    grouped, plain = _examples(locale)
+    if not stripped:
+        raise InputError(msg("amount_missing", "Enter an amount."))
+    refusal = _common_refusal(stripped, shown)
+    if refusal is not None:
+        raise refusal
+    readings = _readings(stripped, locale) if _ALLOWED.fullmatch(stripped) else set()
+    if not readings:
+        raise InputError(msg(
+            "amount_unreadable",
+            "“%(typed)s” cannot be read as an amount. Write it like %(grouped)s or %(plain)s.",
+            typed=shown, grouped=grouped, plain=plain))
+    places = codes.minor_unit(currency) if currency else None
+    held = {r for r in readings if places is None or written_places(r) <= places}
+    if not held:
+        raise InputError(msg(
+            "amount_decimals",
+            "“%(typed)s” has more decimals than %(currency)s has (%(places)s). Write it like %(grouped)s "
+            "or %(plain)s.", typed=shown, currency=currency, places=places, grouped=grouped, plain=plain))
+    if len(held) > 1:
+        low, high = sorted(held)
+        raise InputError(msg(
+            "amount_ambiguous",
+            "“%(typed)s” can be read as %(low)s or as %(high)s. Write it without a thousands separator, "
+            "like %(plain)s.", typed=shown, low=low, high=high, plain=plain))
+    value = held.pop()
+    if value < 0 or (value == 0 and not allow_zero):
+        raise InputError(msg("amount_not_positive", "The amount must be more than zero."))
+    if value > maximum:
+        raise InputError(msg("amount_too_large", "The amount is too large: at most %(maximum)s.",
+                             maximum=maximum))
+    return value
+
+
+def check_places(value: Decimal, currency: str) -> None:
+    """Refuse an amount with more decimals than the currency's minor unit (CAD 2, JPY 0)."""
+    places = codes.minor_unit(currency)
+    if decimals(value) > places:
+        raise InputError(msg("currency_decimals", "has more decimals than %(currency)s allows (%(places)s)",
+                             currency=currency, places=places))
+
+
+__all__ = [
+    "InputError", "MAX_AMOUNT", "MAX_FEE_TABLE_AMOUNT", "MAX_MEMBERS", "MAX_NUMBER_LENGTH", "MAX_PERCENT",
+    "MAX_REF_LENGTH", "MAX_SURVEY_NUMBER", "MAX_TRANSFERS", "MAX_TRANSFERS_PER_YEAR", "QUOTE_LIMIT",
+    "check_places", "decimals", "parse_amount", "parse_plain_decimal", "quoted",
+]

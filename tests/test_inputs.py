@@ -1,0 +1,126 @@
+"""The one rule for numbers typed by people (parse_amount) and sent by programs (parse_plain_decimal)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from babel.numbers import format_decimal
+from hypothesis import given
+from hypothesis import strategies as st
+
+from remit.inputs import InputError, parse_amount, parse_plain_decimal
+
+D = Decimal
+REFUSED = None
+
+# What each way of writing means on a page in each language, for CAD (2 decimals). None: refused.
+TABLE = {
+    #  typed        en           es           fr
+    "1,000":    (D("1000"),   REFUSED,     REFUSED),
+    "1.000":    (REFUSED,     D("1000"),   REFUSED),
+    "1 000":    (D("1000"),   D("1000"),   D("1000")),
+    "300,50":   (REFUSED,     D("300.50"), D("300.50")),
+    "300.50":   (D("300.50"), D("300.50"), D("300.50")),
+    "1,00":     (REFUSED,     D("1"),      D("1")),
+    "٣٠٠":      (REFUSED,     REFUSED,     REFUSED),
+    "1e3":      (REFUSED,     REFUSED,     REFUSED),
+    "1.000,50": (REFUSED,     D("1000.50"), REFUSED),
+    "1,000.50": (D("1000.50"), REFUSED,    REFUSED),
+    "1\u202f000,50": (REFUSED, D("1000.50"), D("1000.50")),
+}
+
+
+@pytest.mark.parametrize("typed", list(TABLE))
+@pytest.mark.parametrize("index,language", list(enumerate(["en", "es", "fr"])))
+def test_each_way_of_writing_is_read_as_meant_or_refused(typed, index, language):
+    expected = TABLE[typed][index]
+    if expected is REFUSED:
+        with pytest.raises(InputError) as refused:
+            parse_amount(typed, language, "CAD")
+        assert typed in str(refused.value.message)  # the message shows what was typed
+    else:
+        assert parse_amount(typed, language, "CAD") == expected
+
+
+def test_refusals_show_the_accepted_forms_of_the_language():
+    with pytest.raises(InputError) as en:
+        parse_amount("300,50", "en", "CAD")
+    assert str(en.value.message) == "“300,50” cannot be read as an amount. Write it like 12,345.50 or 12345.50."
+    assert en.value.message.code == "amount_unreadable"
+    with pytest.raises(InputError) as es:
+        parse_amount("1,000", "es", "CAD")
+    assert "12.345,50" in str(es.value.message) and es.value.message.code == "amount_decimals"
+
+
+def test_a_reading_the_currency_cannot_hold_is_not_a_reading():
+    # In Spanish 1.500 is fifteen hundred; as plain digits it would be 1.500, which CAD cannot hold...
+    assert parse_amount("1.500", "es", "CAD") == 1500
+    # ...but a dinar has three decimals: both readings are possible, so it is refused as ambiguous.
+    with pytest.raises(InputError) as ambiguous:
+        parse_amount("1.500", "es", "KWD")
+    assert ambiguous.value.message.code == "amount_ambiguous"
+    assert str(ambiguous.value.message).startswith("“1.500” can be read as 1.500 or as 1500.")
+    with pytest.raises(InputError):
+        parse_amount("300.5", "en", "JPY")  # yen have no decimals
+
+
+@pytest.mark.parametrize("typed,code", [
+    ("", "amount_missing"), ("   ", "amount_missing"), ("0", "amount_not_positive"),
+    ("-5", "amount_not_positive"), ("1000001", "amount_too_large"), ("CAD 300", "amount_unreadable"),
+    ("3" * 41, "number_too_long"), ("１２", "number_digits"), ("1,0000", "amount_unreadable"),
+])
+def test_refusals_name_the_problem(typed, code):
+    with pytest.raises(InputError) as refused:
+        parse_amount(typed, "en", "CAD")
+    assert refused.value.message.code == code
+
+
+def test_a_long_value_is_quoted_cut_short():
+    with pytest.raises(InputError) as refused:
+        parse_amount("9" * 5000, "en", "CAD")
+    assert len(str(refused.value.message)) < 120
+
+
+TWO_PLACE = st.decimals(min_value=D("0.01"), max_value=D("1000000"), places=2)
+
+
+@given(amount=TWO_PLACE, written_in=st.sampled_from(["en", "es", "fr"]), read_in=st.sampled_from(["en", "es", "fr"]),
+       grouped=st.booleans(), currency=st.sampled_from(["CAD", "USD", "GTQ", "MXN"]))
+def test_an_amount_written_in_any_language_is_never_read_as_another_number(amount, written_in, read_in, grouped,
+                                                                           currency):
+    text = format_decimal(amount, format="#,##0.00" if grouped else "0.00", locale=written_in)
+    try:
+        read = parse_amount(text, read_in, currency)
+    except InputError:
+        assert written_in != read_in  # refusing is allowed only across languages
+        return
+    assert read == amount
+    if written_in == read_in:
+        assert parse_amount(text, read_in, currency) == amount
+
+
+@given(amount=st.integers(min_value=1, max_value=1_000_000), written_in=st.sampled_from(["en", "es", "fr"]),
+       read_in=st.sampled_from(["en", "es", "fr"]))
+def test_whole_yen_are_never_misread(amount, written_in, read_in):
+    text = format_decimal(amount, format="#,##0", locale=written_in)
+    try:
+        assert parse_amount(text, read_in, "JPY") == amount
+    except InputError:
+        assert written_in != read_in
+
+
+@pytest.mark.parametrize("typed,value", [("300.50", D("300.50")), ("-0.41", D("-0.41")), ("+5", D("5")),
+                                         (".5", D("0.5")), ("7", D("7")), (" 12.5 ", D("12.5"))])
+def test_plain_numbers(typed, value):
+    assert parse_plain_decimal(typed) == value
+
+
+@pytest.mark.parametrize("typed,code", [
+    ("1,000", "number_not_plain"), ("300,50", "number_not_plain"), ("1e3", "number_exponent"),
+    ("1e-999999999", "number_exponent"), ("٣٠٠", "number_digits"), ("lots", "not_a_number"), ("", "number_missing"),
+    ("1" * 5000, "number_too_long"), ("NaN", "not_a_number"), ("Infinity", "not_a_number"), ("1 000", "number_not_plain"),
+])
+def test_plain_numbers_refuse_everything_else(typed, code):
+    with pytest.raises(InputError) as refused:
+        parse_plain_decimal(typed)
+    assert refused.value.message.code == code
