@@ -22,6 +22,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     _configure_logging(app)
 
+    from .edge import init_edge
+
+    init_edge(app)  # before the blueprints: their URL rules use its id converter
+
     from . import models  # noqa: F401  (registers the tables on db.metadata)
 
     db.init_app(app)

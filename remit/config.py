@@ -7,6 +7,8 @@ import secrets
 import tempfile
 from pathlib import Path
 
+from . import inputs
+
 
 def _secret_key(instance_path: str) -> str:
     """SECRET_KEY from the environment, else one generated once per instance and kept there."""
@@ -48,7 +50,7 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": os.environ.get("REMIT_HTTPS", "0") == "1",
         "REMIT_LOGIN_RATE_LIMIT": os.environ.get("REMIT_LOGIN_RATE_LIMIT", "30 per 15 minutes"),
         # Largest upload accepted by any form or API call.
-        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": inputs.MAX_UPLOAD_BYTES,
         # Spreadsheet guards: a hostile workbook must not exhaust memory.
         "REMIT_IMPORT_MAX_ROWS": int(os.environ.get("REMIT_IMPORT_MAX_ROWS", "200000")),
         "REMIT_IMPORT_MAX_COLUMNS": 64,

@@ -16,6 +16,11 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _own_headers(exc: HTTPException) -> dict[str, str]:
+    """The headers an HTTP error carries besides its body's type: Allow on a 405, for one."""
+    return {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}
+
+
 def _respond(exc: HTTPException):
     code = exc.code or 500
     if _wants_json():
@@ -28,16 +33,18 @@ def _respond(exc: HTTPException):
                 body["message"] = "The request has invalid fields: " + ", ".join(_field_names(errors)) + "."
         response = jsonify(body)
         response.status_code = code
+        response.headers.update(_own_headers(exc))
         for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value
         if getattr(exc, "response", None) is not None and exc.response.headers.get("Retry-After"):
             response.headers["Retry-After"] = exc.response.headers["Retry-After"]
         return response
     try:
-        return render_template("error.html", code=code, name=exc.name, description=exc.description), code
+        return render_template("error.html", code=code, name=exc.name, description=exc.description), code, \
+            _own_headers(exc)
     except Exception:  # noqa: BLE001 — the error page itself must never fail
         current_app.logger.exception("error page could not be rendered")
-        return f"{code} {exc.name}", code, {"Content-Type": "text/plain; charset=utf-8"}
+        return f"{code} {exc.name}", code, {**_own_headers(exc), "Content-Type": "text/plain; charset=utf-8"}
 
 
 # Seconds after which a retry may succeed, for the faults that pass by themselves.
@@ -65,15 +72,28 @@ def _field_names(errors: dict, prefix: str = "") -> list[str]:
     return names
 
 
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+
+
+def _too_large() -> str:
+    """Which limit a 413 met: the body's size, or the form's fields."""
+    limit = request.max_content_length or 0
+    if request.is_json:
+        return f"The JSON body is too large: at most {_size(limit)} is read."
+    if request.content_length is None or request.content_length > limit:
+        return f"The file is too large: at most {_size(limit)} can be uploaded."
+    return (f"The form is too large: at most {request.max_form_parts} fields and "
+            f"{_size(request.max_form_memory_size)} of text are read.")
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if exc.code == 304:
             return exc.get_response()
         if exc.code == 413:
-            limit = app.config.get("MAX_CONTENT_LENGTH") or 0
-            size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
-            exc.description = f"The file is too large: at most {size} can be uploaded."
+            exc.description = _too_large()
         return _respond(exc)
 
     @app.errorhandler(OperationalError)

@@ -18,6 +18,7 @@ that are accepted.
 """
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -181,8 +182,90 @@ def check_places(value: Decimal, currency: str) -> None:
                              currency=currency, places=places))
 
 
+# --- Requests -------------------------------------------------------------------------------------
+MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # a request body with a file (imports, member lists)
+MAX_JSON_BYTES = 1024 * 1024  # a JSON request body: 1,000 members take about 150 KB
+MAX_JSON_DEPTH = 32  # nesting of arrays and objects in a JSON body (a bundle request has 3)
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL): larger ids name nothing
+QUOTES_PAGE_SIZE = 50  # quotes per page of GET /api/v1/quotes unless page_size says otherwise
+QUOTES_MAX_PAGE_SIZE = 100
+
+
+class JSONRefused(InputError):
+    """A JSON text remit will not read; the message says why (answered 400)."""
+
+    status = 400
+
+
+# A JSON string (skipped whole) or a bracket: nesting is counted on brackets outside strings.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_JSON_NUL = re.compile(r"\x00|\\u0000", re.IGNORECASE)
+
+
+def _number(kind):
+    def parse(text: str):
+        if len(text) > MAX_NUMBER_LENGTH:
+            raise JSONRefused(msg("json_number_too_long", "A number in the JSON body has %(length)s characters; "
+                                  "at most %(limit)s are read.", length=len(text), limit=MAX_NUMBER_LENGTH))
+        return kind(text)
+    return parse
+
+
+def _constant(name: str):
+    raise JSONRefused(msg("json_not_a_number", "'%(name)s' is not a JSON number.", name=name))
+
+
+def read_json(text: str | bytes):
+    """A JSON document, refusing what would cost more than its size to read (nesting deeper than
+    MAX_JSON_DEPTH, numbers longer than MAX_NUMBER_LENGTH characters) and what remit never takes:
+    NaN and Infinity, the NUL character."""
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise JSONRefused(msg("json_not_utf8", "The JSON body is not UTF-8 text.")) from None
+    if _JSON_NUL.search(text):
+        raise JSONRefused(msg("json_nul", "The JSON body contains the NUL character (\\u0000), which remit does "
+                              "not read."))
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        bracket = token.group()
+        if bracket in ("[", "{"):
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise JSONRefused(msg("json_too_deep", "The JSON body nests arrays and objects deeper than "
+                                      "%(limit)s levels.", limit=MAX_JSON_DEPTH))
+        elif bracket in ("]", "}"):
+            depth -= 1
+    try:
+        return json.loads(text, parse_int=_number(int), parse_float=_number(float), parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        raise JSONRefused(msg("json_invalid", "The body is not valid JSON: %(problem)s (line %(line)s, column "
+                              "%(column)s).", problem=exc.msg, line=exc.lineno, column=exc.colno)) from None
+
+
+def record_id(text) -> int | None:
+    """An id from a URL or a query string: a whole number from 1 to MAX_ID, else None (names nothing)."""
+    text = "" if text is None else str(text).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
+
+def page_number(text, pages: int) -> int | None:
+    """A page asked for in a query string: 1 when absent, else a whole number from 1 to `pages`;
+    None for anything else (no such page)."""
+    if text is None or str(text).strip() == "":
+        return 1
+    value = record_id(text)
+    return value if value is not None and value <= max(1, pages) else None
+
+
 __all__ = [
-    "InputError", "MAX_AMOUNT", "MAX_FEE_TABLE_AMOUNT", "MAX_MEMBERS", "MAX_NUMBER_LENGTH", "MAX_PERCENT",
-    "MAX_REF_LENGTH", "MAX_SURVEY_NUMBER", "MAX_TRANSFERS", "MAX_TRANSFERS_PER_YEAR", "QUOTE_LIMIT",
-    "check_places", "decimals", "parse_amount", "parse_plain_decimal", "quoted",
+    "InputError", "JSONRefused", "MAX_AMOUNT", "MAX_FEE_TABLE_AMOUNT", "MAX_ID", "MAX_JSON_BYTES",
+    "MAX_JSON_DEPTH", "MAX_MEMBERS", "MAX_NUMBER_LENGTH", "MAX_PERCENT", "MAX_REF_LENGTH",
+    "MAX_SURVEY_NUMBER", "MAX_TRANSFERS", "MAX_TRANSFERS_PER_YEAR", "MAX_UPLOAD_BYTES",
+    "QUOTES_MAX_PAGE_SIZE", "QUOTES_PAGE_SIZE", "QUOTE_LIMIT", "check_places", "decimals", "page_number",
+    "parse_amount", "parse_plain_decimal", "quoted", "read_json", "record_id",
 ]

@@ -8,7 +8,8 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from remit.inputs import InputError, parse_amount, parse_plain_decimal
+from remit.inputs import (MAX_ID, InputError, JSONRefused, page_number, parse_amount, parse_plain_decimal, read_json,
+                          record_id)
 
 D = Decimal
 REFUSED = None
@@ -124,3 +125,41 @@ def test_plain_numbers_refuse_everything_else(typed, code):
     with pytest.raises(InputError) as refused:
         parse_plain_decimal(typed)
     assert refused.value.message.code == code
+
+
+def test_json_is_read_within_its_limits():
+    assert read_json(b'{"a": [1, 2.5, "x"], "b": null}') == {"a": [1, 2.5, "x"], "b": None}
+    assert read_json("[" * 32 + "]" * 32) is not None  # 32 levels are read
+    assert read_json('{"text": "' + "[" * 40 + '\\"["}') == {"text": "[" * 40 + '"['}  # brackets in strings
+    assert read_json("1" * 40) == int("1" * 40)
+
+
+@pytest.mark.parametrize("text,why", [
+    ("[" * 33 + "]" * 33, "The JSON body nests arrays and objects deeper than 32 levels."),
+    ("[" * 1_000_000, "The JSON body nests arrays and objects deeper than 32 levels."),
+    ("1" * 41, "A number in the JSON body has 41 characters; at most 40 are read."),
+    ("-" + "1" * 40, "A number in the JSON body has 41 characters; at most 40 are read."),
+    ("1e" + "9" * 39, "A number in the JSON body has 41 characters; at most 40 are read."),
+    ("[NaN]", "'NaN' is not a JSON number."),
+    ("-Infinity", "'-Infinity' is not a JSON number."),
+    ('{"a": "\\u0000"}', "The JSON body contains the NUL character (\\u0000), which remit does not read."),
+    ("{not json", "The body is not valid JSON: Expecting property name enclosed in double quotes (line 1, column 2)."),
+    (b"\xff", "The JSON body is not UTF-8 text."),
+])
+def test_json_beyond_its_limits_is_refused_saying_why(text, why):
+    with pytest.raises(JSONRefused) as refused:
+        read_json(text)
+    assert str(refused.value) == why
+
+
+def test_ids_stop_where_an_integer_column_does():
+    assert record_id("1") == 1 and record_id(str(MAX_ID)) == MAX_ID == 2_147_483_647
+    for text in (None, "", "0", "-1", "1.5", "abc", "²", "١٢", str(MAX_ID + 1), "9" * 5000):
+        assert record_id(text) is None, text
+
+
+def test_page_numbers_are_within_the_pages():
+    assert page_number(None, 3) == 1 and page_number("", 3) == 1 and page_number("3", 3) == 3
+    assert page_number("1", 0) == 1  # an empty list still has its first page
+    for text in ("0", "4", "abc", "9" * 30):
+        assert page_number(text, 3) is None, text

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from remit.admin import auth
 from remit.extensions import db
@@ -141,7 +142,8 @@ def test_every_admin_page_redirects_anonymous_users(app, client):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/admin") or "GET" not in rule.methods:
             continue
-        values = {arg: ("1" if "int" in str(rule._converters.get(arg, "")).lower() else "x") for arg in rule.arguments}
+        values = {arg: ("1" if isinstance(rule._converters.get(arg), IntegerConverter) else "x")
+                  for arg in rule.arguments}
         path = rule.rule
         for arg, value in values.items():
             path = re.sub(rf"<(?:\w+:)?{arg}>", value, path)

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from ..services import bundles
 from . import present
-from .responses import document_errors
+from .blueprint import Blueprint, document_errors
 from .schemas import BundlePlanSchema, BundleRequestSchema
 
 bundles_bp = Blueprint("bundles", __name__, url_prefix="/api/v1/bundles",

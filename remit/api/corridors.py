@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, Page, abort
+from flask_smorest import Page, abort
 
 from .. import codes
 from ..services import catalog, stats
 from ..services.reference import find_corridor
 from ..services.snapshot import snapshot
 from . import caching, present
-from .responses import document_errors
+from .blueprint import Blueprint, document_errors
 from .schemas import CorridorArgsSchema, CorridorSchema, CorridorStatsSchema, StatsArgsSchema
 
 corridors_bp = Blueprint("corridors", __name__, url_prefix="/api/v1/corridors",
@@ -85,19 +85,19 @@ class CorridorStats(MethodView):
         if period and "_" in period:
             period = f"{period[:4]}Q{period[5]}"
 
-        def build() -> str | None:
+        def build() -> caching.Answer | None:
             with snapshot():  # the quarter and the trend from the same state of the tables
                 try:
                     chosen = stats.stats_for(corridor, period)
                 except stats.UnknownPeriod:
                     return None
-                return present.json_text(_stats_json(corridor, chosen, stats.trend(corridor)))
+                return caching.Answer(present.json_text(_stats_json(corridor, chosen, stats.trend(corridor))))
 
         # Statistics change only with an import: kept per question and data version, like quotes.
-        text = caching.answers.get((tag,), build)
-        if text is None:
+        answer = caching.answers.get((tag,), build)
+        if answer is None:
             try:
                 stats.stats_for(corridor, period)
             except stats.UnknownPeriod as exc:
                 abort(404, message=str(exc))
-        return present.json_response(text, caching.headers(tag))
+        return caching.respond(answer, tag)

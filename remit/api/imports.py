@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
@@ -11,6 +11,7 @@ from ..extensions import db
 from ..importers import run_import
 from ..models import ImportRun
 from . import keys
+from .blueprint import Blueprint
 
 imports_bp = Blueprint("imports", __name__, url_prefix="/api/v1/imports",
                        description="Import fee tables, reference rates or RPW rows (needs an `import` key).")

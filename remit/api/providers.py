@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, Page, abort
+from flask_smorest import Page, abort
 
 from ..services import catalog
-from .responses import document_errors
+from .blueprint import Blueprint, document_errors
 from .schemas import ProviderSchema
 
 providers_bp = Blueprint("providers", __name__, url_prefix="/api/v1/providers",

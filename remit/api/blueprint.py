@@ -1,0 +1,53 @@
+"""The API's blueprint class: request bodies read by remit's JSON rules, and the error answers every
+operation documents in the OpenAPI spec."""
+from __future__ import annotations
+
+import flask_smorest
+from flask import current_app
+from flask_smorest import abort
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
+
+from ..inputs import MAX_ID, JSONRefused
+
+ERRORS = {"400": "The body is not JSON remit reads (too deep, too long a number, not UTF-8).",
+          "401": "The API key is unknown or revoked.", "422": "A parameter is wrong; `errors` names it.",
+          "429": "Too many requests from this client; try again later."}
+
+
+class Parser(FlaskParser):
+    """webargs reads JSON with the app's JSON provider (remit/edge.py), so its limits hold for the API."""
+
+    def load_json(self, req, schema):
+        if not is_json_request(req):
+            return core.missing
+        data = req.get_data(cache=True)
+        if not data.strip():
+            return core.missing
+        try:
+            return current_app.json.loads(data)
+        except JSONRefused as exc:
+            abort(400, message=str(exc), errors={"json": [str(exc)]})
+
+
+class PaginationParser(Parser):
+    """Page numbers stop where an integer column does, as ids do (remit.inputs.MAX_ID)."""
+
+    def parse(self, *args, **kwargs):
+        parameters = super().parse(*args, **kwargs)
+        if parameters.page > MAX_ID:
+            abort(422, errors={"query": {"page": [f"must be at most {MAX_ID}"]}})
+        return parameters
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = Parser()
+    PAGINATION_ARGUMENTS_PARSER = PaginationParser()
+
+
+def document_errors(blp: Blueprint, *codes_: int):
+    def decorate(func):
+        for code in codes_:
+            func = blp.alt_response(code, description=ERRORS.get(str(code), ""), schema=None)(func)
+        return func
+    return decorate

@@ -1,0 +1,58 @@
+"""What every request passes before a view sees it: the body's size, how JSON is read, ids in URLs,
+and text that no database column can hold. The limits themselves live in remit/inputs.py."""
+from __future__ import annotations
+
+from flask import Flask, abort, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.routing import IntegerConverter, ValidationError
+
+from . import inputs
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON with remit's reading rules: too deep or too long numbers are refused (400)."""
+
+    def loads(self, s, **kwargs):
+        return inputs.read_json(s)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every URL: a whole number from 1 to inputs.MAX_ID, else the URL matches nothing (404).
+    A larger id could not be looked up (PostgreSQL's INTEGER ends there) and names nothing."""
+
+    def __init__(self, map, fixed_digits=0, min=1, max=inputs.MAX_ID, signed=False):  # noqa: A002 — werkzeug's names
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+    def to_python(self, value: str):
+        if len(value) > len(str(self.max)):
+            raise ValidationError()
+        return super().to_python(value)
+
+
+def _refuse_nul() -> None:
+    """The NUL character fits no text column (PostgreSQL refuses it): a path holding it names
+    nothing (404); a query string or a web form holding it is refused (400). The API's JSON reader
+    refuses it too; the API's forms are left unread here, so that a key is checked before the body."""
+    if "\x00" in request.path:
+        abort(404)
+    sources = [("query string", request.args)]
+    if request.method == "POST" and not request.path.startswith("/api/"):
+        sources.append(("form", request.form))
+    for where, values in sources:
+        for name, value in values.items(multi=True):
+            if "\x00" in name or "\x00" in value:
+                abort(400, description=f"The {where} contains the NUL character, which remit does not read.")
+
+
+def _limit_json_body() -> None:
+    # A JSON body needs far less room than a file upload: refused (413) before it is read.
+    if request.is_json:
+        request.max_content_length = min(request.max_content_length or inputs.MAX_JSON_BYTES, inputs.MAX_JSON_BYTES)
+
+
+def init_edge(app: Flask) -> None:
+    """Before any blueprint: the converter applies to the rules registered after it."""
+    app.json = JSONProvider(app)
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(_limit_json_body)
+    app.before_request(_refuse_nul)
