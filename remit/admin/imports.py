@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..importers import run_import
+from ..inputs import page_number
 from ..models import ImportRun, PendingUpload
 from ..services import history
 from . import bp
@@ -26,11 +27,13 @@ def _dry_run(pending: PendingUpload):
 @bp.get("/imports")
 @role_required("admin", "staff")
 def imports():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
     total = db.session.scalar(select(func.count()).select_from(ImportRun))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = page_number(request.args.get("page"), pages)
+    if page is None:
+        abort(404)
     runs = history.recent_runs(PAGE_SIZE, (page - 1) * PAGE_SIZE)
-    return render_template("admin/imports.html", form=ImportForm(), runs=runs, page=page,
-                           pages=max(1, -(-total // PAGE_SIZE)))
+    return render_template("admin/imports.html", form=ImportForm(), runs=runs, page=page, pages=pages)
 
 
 @bp.post("/imports")

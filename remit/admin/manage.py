@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..inputs import page_number
 from ..models import ApiKey, AuditEvent, Provider, User
 from ..services.keys import create_key
 from . import bp
@@ -123,8 +124,11 @@ def user_active(user_id: int):
 @bp.get("/audit")
 @role_required("admin", "staff")
 def audit_log():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
     total = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = page_number(request.args.get("page"), pages)
+    if page is None:
+        abort(404)
     events = db.session.execute(select(AuditEvent).order_by(AuditEvent.id.desc())
                                 .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
-    return render_template("admin/audit.html", events=events, page=page, pages=max(1, -(-total // PAGE_SIZE)))
+    return render_template("admin/audit.html", events=events, page=page, pages=pages)

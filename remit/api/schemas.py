@@ -186,7 +186,8 @@ class BundleMemberSchema(Schema):
                          metadata={"type": "string", "example": "350.00", "description": "in the send currency"})
     payout_method = fields.String(load_default=None, validate=validate.OneOf(PAYOUT_METHODS),
                                   metadata={"description": "compare the member's individual option with this payout"})
-    product = fields.String(load_default=None, metadata={"description": "the product the member uses today"})
+    product = fields.String(load_default=None, validate=validate.Length(max=40),
+                            metadata={"description": "the product the member uses today"})
 
 
 def _fee(description: str):
@@ -199,7 +200,7 @@ class BundleRequestSchema(Schema):
     receive = CountryCode(required=True)
     currency = CurrencyCode(required=True, metadata={"description": "the send currency"})
     members = fields.List(fields.Nested(BundleMemberSchema), required=True)
-    bulk_product = fields.String(load_default=None, metadata={
+    bulk_product = fields.String(load_default=None, validate=validate.Length(max=40), metadata={
         "description": "product id of the bulk transfer; default: the cheapest account-to-account product"})
     max_transfer = ExactNumber(load_default=Decimal(10000), positive=True, maximum=MAX_AMOUNT, metadata={
         "type": "string", "description": "cap per transfer (default 10000: FINTRAC's reporting threshold)"})
@@ -231,6 +232,9 @@ class BundleRequestSchema(Schema):
                 errors[index] = problems
         if errors:
             raise ValidationError({"members": errors})
+        for name in ("max_transfer", "distribution_fee", "coordinator_fee", "incoming_fee"):
+            if decimals(data[name]) > places:
+                raise ValidationError({name: [f"has more decimals than {data['currency']} allows ({places})"]})
 
 
 class BundleProductSchema(Schema):

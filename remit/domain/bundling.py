@@ -19,7 +19,7 @@ operator's on a small one. The plan:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from .money import HUNDRED, round_money, round_up, unit
 from .pricing import Service, band_for, quote
@@ -28,7 +28,19 @@ from .vocabulary import ALLOCATIONS
 
 
 class BundleError(ValueError):
-    """The bundle cannot be planned as asked; the message says why."""
+    """The bundle cannot be planned as asked; the message says why, `field` names the input at fault."""
+
+    field = "members"
+
+
+class TooManyTransfers(BundleError):
+    """The cap per transfer would split the group's total into more transfers than a plan holds."""
+
+    field = "max_transfer"
+
+    def __init__(self, message: str, smallest_cap: Decimal):
+        super().__init__(message)
+        self.smallest_cap = smallest_cap
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,7 @@ class Terms:
     incoming_fee: Decimal = Decimal(0)
     allocation: str = "pro_rata"
     transfers_per_year: int | None = None
+    max_transfers: int = 1000  # transfers one plan may hold (remit.inputs.MAX_TRANSFERS)
 
 
 @dataclass(frozen=True)
@@ -113,14 +126,41 @@ def split(total: Decimal, parts: int, minor_unit: int) -> list[Decimal]:
     return [(base + (1 if i < extra else 0)) * step for i in range(parts)]
 
 
+def transfers_needed(total: Decimal, cap: Decimal) -> int:
+    return int((total / cap).to_integral_value(rounding=ROUND_CEILING))
+
+
+def _transfer_count(total: Decimal, service: Service, terms: Terms) -> int | None:
+    """How many transfers carry `total` with this service under the cap; None when it takes more
+    than a plan holds (or no transfer can be made)."""
+    cap = min(terms.max_transfer, max(b.max_amount for b in service.bands))
+    if cap < unit(terms.minor_unit):
+        return None
+    count = transfers_needed(total, cap)
+    return count if count <= terms.max_transfers else None
+
+
+def check_transfer_cap(total: Decimal, terms: Terms) -> None:
+    """Refuse a cap per transfer that would split `total` into more transfers than a plan holds,
+    naming the smallest cap that fits."""
+    smallest = round_up(total / terms.max_transfers, terms.minor_unit)
+    if terms.max_transfer >= smallest:
+        return
+    if terms.max_transfer < unit(terms.minor_unit):  # less than a cent (or the currency's unit): no transfer
+        split_into = "carries nothing"
+    else:
+        split_into = f"would split the group's {total} into {transfers_needed(total, terms.max_transfer)} transfers"
+    raise TooManyTransfers(f"a cap of {terms.max_transfer} per transfer {split_into}; a plan holds at most "
+                           f"{terms.max_transfers} transfers: the cap must be at least {smallest}", smallest)
+
+
 def plan_transfers(total: Decimal, service: Service, terms: Terms) -> list[Transfer] | None:
     """As few transfers as the service's largest band and the cap allow; None if it cannot carry them."""
     if total <= 0 or not service.bands:
         return None
-    cap = min(terms.max_transfer, max(b.max_amount for b in service.bands))
-    if cap <= 0:
+    count = _transfer_count(total, service, terms)
+    if count is None:
         return None
-    count = int((total / cap).to_integral_value(rounding="ROUND_CEILING"))
     # The amounts differ by one minor unit at most: each distinct amount is priced once.
     priced: dict[Decimal, Transfer | None] = {}
     transfers = []
@@ -140,10 +180,9 @@ def transfers_cost(total: Decimal, service: Service, terms: Terms) -> Decimal | 
     """The cost of plan_transfers(total, …) without listing the transfers (for group-size sweeps)."""
     if total <= 0 or not service.bands:
         return None
-    cap = min(terms.max_transfer, max(b.max_amount for b in service.bands))
-    if cap <= 0:
+    count = _transfer_count(total, service, terms)
+    if count is None:
         return None
-    count = int((total / cap).to_integral_value(rounding="ROUND_CEILING"))
     step = unit(terms.minor_unit)
     units = int((total / step).to_integral_value(rounding=ROUND_FLOOR))
     base, extra = divmod(units, count)
@@ -211,6 +250,7 @@ def plan_bundle(members: list[Member], bulk_services: list[Service], terms: Term
         raise BundleError("every member needs a different ref")
     ordered = sorted(members, key=lambda m: m.ref)
     notes: list[str] = []
+    check_transfer_cap(sum((m.amount for m in members), Decimal(0)), terms)
     if _cost(ordered, bulk_services, terms) is None:
         raise BundleError("no account-to-account product can carry this group's total")
 

@@ -10,6 +10,7 @@ from .. import codes
 from ..domain.bundling import BundlePlan, Member, Terms, plan_bundle
 from ..domain.pricing import Basis, Service, quote
 from ..extensions import db
+from ..inputs import MAX_TRANSFERS, record_id
 from ..models import Product
 from .comparison import ServiceInfo, priced_services
 from .reference import find_corridor
@@ -58,11 +59,13 @@ class BundleResult:
 
 def _product_problem(product_id: str, corridor_code: str) -> str:
     """Why a product id is not one of this corridor's fee-table products."""
-    if not product_id.startswith("ft-") or not product_id[3:].isdigit():
-        return f"'{product_id}' is not a fee-table product id (ft-N)"
-    product = db.session.get(Product, int(product_id[3:]))
+    number = product_id[3:] if product_id.startswith("ft-") else ""
+    if not number.isascii() or not number.isdigit():
+        return f"'{product_id[:60]}' is not a fee-table product id (ft-N)"
+    found = record_id(number)  # an id no column can hold names no product
+    product = db.session.get(Product, found) if found is not None else None
     if product is None:
-        return f"no product {product_id}"
+        return f"no product {product_id[:60]}"
     return f"{product_id} serves {product.corridor.code}, not {corridor_code}"
 
 
@@ -115,7 +118,8 @@ def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
         raise BundleInputError(errors, "The bundle request has invalid fields.")
     terms = Terms(minor_unit=minor, max_transfer=request.max_transfer, distribution_fee=request.distribution_fee,
                   coordinator_fee=request.coordinator_fee, incoming_fee=request.incoming_fee,
-                  allocation=request.allocation, transfers_per_year=request.transfers_per_year)
+                  allocation=request.allocation, transfers_per_year=request.transfers_per_year,
+                  max_transfers=MAX_TRANSFERS)
 
     def individual_cost_at(amount: Decimal):
         return _best(individual_services, info, amount)[0]
@@ -126,5 +130,5 @@ def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
         result = plan_bundle(members, bulk_services, terms, individual_cost_at=individual_cost_at,
                              max_group=MAX_MEMBERS)
     except BundleError as exc:
-        raise BundleInputError({"members": [str(exc)]}, str(exc)) from None
+        raise BundleInputError({exc.field: [str(exc)]}, str(exc)) from None
     return BundleResult(request, result, info, corridor.code)

@@ -9,6 +9,7 @@ from ..domain.ranking import Filters
 from ..domain.stats import saving as saving_per_transfer
 from ..domain.stats import yearly_saving
 from ..importers.members import read_members
+from ..inputs import record_id
 from ..services import bundles, catalog, comparison, stats
 from ..services.reference import find_corridor
 from ..services.snapshot import snapshot
@@ -202,8 +203,11 @@ def bundle():
     form = BundleForm()
     _corridor_choices(form)  # fills the country selects
     if request.method == "GET":
-        if request.args.get("group", type=int):
-            _load_group(form, request.args.get("group", type=int))
+        if request.args.get("group"):
+            group_id = record_id(request.args["group"])
+            if group_id is None:
+                abort(404)
+            _load_group(form, group_id)
         return render_template("web/bundle.html", form=form, result=None, problems=[], groups=_saved_groups())
     problems: list[str] = []
     result = None
@@ -224,7 +228,8 @@ def bundle():
                 except Exception:  # noqa: BLE001 — the field now carries the message
                     pass
             per_year = (form.transfers_per_year.data or "").strip()
-            if per_year and (not per_year.isdigit() or not 1 <= int(per_year) <= 366):
+            if per_year and not (per_year.isascii() and per_year.isdigit() and len(per_year) <= 3
+                                 and 1 <= int(per_year) <= 366):
                 form.transfers_per_year.errors.append(_("Write a whole number from 1 to 366."))
             if len(members) > bundles.MAX_MEMBERS:
                 problems.append(_("At most 1,000 members."))

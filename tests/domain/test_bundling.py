@@ -170,3 +170,45 @@ def test_the_sweep_costs_transfers_exactly_as_the_plan_does(total, fixed, cap):
     transfers = plan_transfers(total, service, terms)
     assert transfers_cost(total, service, terms) == sum((t.cost for t in transfers), D(0))
     assert sum((t.amount for t in transfers), D(0)) == total
+
+
+def test_a_cap_that_would_need_more_than_1000_transfers_names_the_smallest_that_fits():
+    """One member of 1,000,000 under a cap of 0.01: 100 million transfers. 1,000,000 / 1,000 = 1,000.00
+    is the smallest cap that fits in 1,000 transfers."""
+    from remit.domain.bundling import TooManyTransfers
+
+    one = [Member("a", D(1000000), None, None)]
+    with pytest.raises(TooManyTransfers) as refused:
+        plan_bundle(one, [wire(max_amount="1000000")], Terms(minor_unit=2, max_transfer=D("0.01")))
+    assert str(refused.value) == ("a cap of 0.01 per transfer would split the group's 1000000 into 100000000 "
+                                  "transfers; a plan holds at most 1000 transfers: the cap must be at least 1000.00")
+    assert refused.value.smallest_cap == D("1000.00") and refused.value.field == "max_transfer"
+    tiny = Terms(minor_unit=2, max_transfer=D("0.001"))
+    with pytest.raises(TooManyTransfers, match="a cap of 0.001 per transfer carries nothing"):
+        plan_bundle(one, [wire(max_amount="1000000")], tiny)
+    plan = plan_bundle(one, [wire(max_amount="1000000")], Terms(minor_unit=2, max_transfer=D("1000.00")))
+    assert len(plan.transfers) == 1000 and {t.amount for t in plan.transfers} == {D("1000.00")}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.decimals(min_value=D("1.00"), max_value=D("1000000000.00"), places=2),
+       st.decimals(min_value=D("0.01"), max_value=D("1000000.00"), places=2), st.integers(1, 1000))
+def test_a_plan_never_holds_more_transfers_than_allowed(total, cap, limit):
+    """Either the plan fits in `limit` transfers, or it is refused with the smallest cap that fits: one
+    cent less would not."""
+    from remit.domain.bundling import TooManyTransfers, check_transfer_cap, plan_transfers, transfers_needed
+
+    terms = Terms(minor_unit=2, max_transfer=cap, max_transfers=limit)
+    service = Service(key="ft-any", basis=Basis.FEE_TABLE, send_currency="CAD", receive_currency="GTQ",
+                      send_minor_unit=2, receive_minor_unit=2, reference_rate=D("5.55"),
+                      bands=(FeeBand(D("0.01"), D("1000000000"), D("30"), D("0"), D("2")),))
+    try:
+        check_transfer_cap(total, terms)
+    except TooManyTransfers as refused:
+        assert transfers_needed(total, cap) > limit
+        assert transfers_needed(total, refused.smallest_cap) <= limit
+        assert refused.smallest_cap == D("0.01") or transfers_needed(total, refused.smallest_cap - D("0.01")) > limit
+        assert plan_transfers(total, service, terms) is None
+    else:
+        transfers = plan_transfers(total, service, terms)
+        assert transfers is not None and len(transfers) <= limit
