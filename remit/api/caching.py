@@ -6,6 +6,7 @@ an import made through any of them changes it.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from flask import Response, request
 
@@ -14,8 +15,21 @@ from . import present
 
 CACHE_CONTROL = "public, no-cache"  # may be stored, but revalidated with the ETag each time
 
-# Answers (JSON text) kept per question and data version: quotes and corridor statistics.
-answers = VersionedCache(size=1024)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A JSON answer as sent: its text, the headers that go with it (X-Pagination) and, for a page of
+    a list, how many items the whole list holds."""
+
+    text: str
+    headers: tuple[tuple[str, str], ...] = ()
+    total: int | None = None
+
+
+# Answers kept per question and data version (quotes and corridor statistics): at most 1,024 of
+# them and 16 million characters in all, however many different questions clients ask.
+answers = VersionedCache(size=1024, budget=16_000_000, weigh=lambda answer: len(answer.text))
 
 
 def request_version() -> str:
@@ -43,6 +57,10 @@ def headers(tag: str) -> dict[str, str]:
     return {"ETag": f'"{tag}"', "Cache-Control": CACHE_CONTROL}
 
 
+def respond(answer: Answer, tag: str) -> Response:
+    return present.json_response(answer.text, {**headers(tag), **dict(answer.headers)})
+
+
 def answer_from_cache():
     """Before the arguments are parsed: a question already answered for this data version is
     answered again from memory (or with 304). Its arguments were valid when it was first answered."""
@@ -52,5 +70,5 @@ def answer_from_cache():
     cached = not_modified(tag)
     if cached is not None:
         return cached
-    text = answers.peek((tag,))
-    return None if text is None else present.json_response(text, headers(tag))
+    answer = answers.peek((tag,))
+    return None if answer is None else respond(answer, tag)

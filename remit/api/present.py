@@ -60,8 +60,10 @@ def quote_json(q: Quote, comparison: Comparison, position: int) -> dict:
     }
 
 
-def comparison_json(comparison: Comparison) -> list[dict]:
-    return [quote_json(q, comparison, i) for i, q in enumerate(comparison.quotes, start=1)]
+def comparison_json(comparison: Comparison, first: int = 0, count: int | None = None) -> list[dict]:
+    """The quotes ranked `first + 1` to `first + count` (every one when count is None)."""
+    end = None if count is None else first + count
+    return [quote_json(q, comparison, i) for i, q in enumerate(comparison.quotes[first:end], start=first + 1)]
 
 
 def _default(value):

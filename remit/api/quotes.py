@@ -1,14 +1,17 @@
 """Quotes: what a transfer really costs with each service of a corridor, ranked."""
 from __future__ import annotations
 
+import json
+
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from ..domain.ranking import Filters
+from ..inputs import QUOTES_MAX_PAGE_SIZE, QUOTES_PAGE_SIZE
 from ..services import comparison
 from ..services.reference import find_corridor
 from . import caching, present
-from .responses import document_errors
+from .blueprint import Blueprint, document_errors
 from .schemas import QuoteArgsSchema, QuoteSchema
 
 quotes_bp = Blueprint("quotes", __name__, url_prefix="/api/v1/quotes",
@@ -19,15 +22,18 @@ quotes_bp = Blueprint("quotes", __name__, url_prefix="/api/v1/quotes",
 class Quotes(MethodView):
     @quotes_bp.arguments(QuoteArgsSchema, location="query")
     @quotes_bp.response(200, QuoteSchema(many=True))
+    @quotes_bp.paginate(page_size=QUOTES_PAGE_SIZE, max_page_size=QUOTES_MAX_PAGE_SIZE)
     @quotes_bp.alt_response(404, description="remit has no data for this corridor.")
     @document_errors(quotes_bp, 401, 422, 429)
-    def get(self, args):
+    def get(self, args, pagination_parameters):
         """Every service of a corridor ranked by the total cost of sending an amount
 
         Total cost = fee + FX cost, the FX cost being the margin of the applied rate under the
         mid-market reference rate (World Bank RPW methodology). Give `amount` (to send) or
         `receive_amount` (to be received: the answer is the smallest send amount that delivers it).
         Services that do not disclose their exchange rate come last, flagged `transparent: false`.
+        One page of the ranking at a time: 50 quotes unless `page_size` (at most 100) says otherwise;
+        the `X-Pagination` header gives the total.
         """
         corridor = find_corridor(args["send"], args["receive"])
         if corridor is None:
@@ -37,7 +43,7 @@ class Quotes(MethodView):
         if cached is not None:
             return cached
 
-        def build() -> str:
+        def build() -> caching.Answer:
             filters = Filters(
                 payout_method=args["payout_method"], funding_method=args["funding_method"],
                 max_speed=args["max_speed"], provider_type=args["provider_type"], region=args["region"],
@@ -45,9 +51,15 @@ class Quotes(MethodView):
             result = comparison.compare(corridor, args["currency"], amount=args["amount"],
                                         receive_amount=args["receive_amount"], filters=filters,
                                         version=caching.request_version())
+            total = len(result.quotes)
+            page = pagination_parameters
             # Built by present.py in QuoteSchema's shape (a test holds them equal) and encoded
             # directly: dumping 50 nested quotes through marshmallow took half of the request's time.
-            return present.json_text(present.comparison_json(result))
+            text = present.json_text(present.comparison_json(result, page.first_item, page.page_size))
+            metadata = quotes_bp._make_pagination_metadata(page.page, page.page_size, total)
+            return caching.Answer(text, (("X-Pagination", json.dumps(metadata)),), total)
 
         # The answer for this query and data version is kept: the same question costs no pricing.
-        return present.json_response(caching.answers.get((tag,), build), caching.headers(tag))
+        answer = caching.answers.get((tag,), build)
+        pagination_parameters.item_count = answer.total
+        return caching.respond(answer, tag)

@@ -31,9 +31,13 @@ class VersionedCache:
     holds the version read from the database on each request.
     """
 
-    def __init__(self, size: int = 256):
-        self.size = size
+    def __init__(self, size: int = 256, *, budget: int | None = None, weigh: Callable[[Any], int] = len):
+        """At most `size` values and, when `budget` is given, values whose `weigh` sums to at most it
+        (the least recently used go first), so what a client asks for cannot grow memory without bound."""
+        self.size, self.budget, self.weigh = size, budget, weigh
         self._items: OrderedDict[tuple, Any] = OrderedDict()
+        self._weights: dict[tuple, int] = {}
+        self._weight = 0
         self._lock = threading.Lock()
 
     def get(self, key: tuple, build: Callable[[], Any]) -> Any:
@@ -43,10 +47,18 @@ class VersionedCache:
                 self._items.move_to_end(full_key)
                 return self._items[full_key]
         value = build()
+        weight = self.weigh(value) if self.budget is not None and value is not None else 0
+        if self.budget is not None and weight > self.budget:
+            return value  # larger than the whole cache: answered, not kept
         with self._lock:
+            if full_key in self._items:
+                self._weight -= self._weights.pop(full_key, 0)
             self._items[full_key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self._weights[full_key] = weight
+            self._weight += weight
+            while len(self._items) > self.size or (self.budget is not None and self._weight > self.budget):
+                old_key, _ = self._items.popitem(last=False)
+                self._weight -= self._weights.pop(old_key, 0)
         return value
 
     def peek(self, key: tuple) -> Any:
@@ -58,3 +70,5 @@ class VersionedCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._weights.clear()
+            self._weight = 0

@@ -168,3 +168,32 @@ def test_a_repeated_question_is_answered_alike_and_a_bad_key_still_gets_401(seed
     refused = client.get("/api/v1/quotes?send=CA&receive=GT&amount=300&currency=CAD",
                          headers={"Authorization": "Bearer rk_nothing_here"})
     assert refused.status_code == 401
+
+
+def test_quotes_come_a_page_at_a_time_with_the_total(app, client):
+    """60 products of one corridor, fee CAD 1.00 … 60.00 on CAD 300 (no FX margin): 50 quotes a page by
+    default, ranked 1 to 50, and X-Pagination says 60 in all."""
+    import json
+
+    from remit.importers import run_import
+
+    rates = b"base_currency,quote_currency,rate,as_of,source\nCAD,GTQ,5.5,2025-12-26,test rate\n"
+    assert run_import("rates", rates, "rates.csv", actor="test").ok
+    rows = [fee_row(product=f"Wire {n:02d}", fee_fixed=f"{n}.00", fx_margin_pct="0") for n in range(1, 61)]
+    assert run_import("fees", csv_bytes(rows), "fees.csv", actor="test").ok
+    first = get(client, send="CA", receive="GT", amount="300", currency="CAD")
+    assert [q["fee"] for q in first.json] == [f"{n}.00" for n in range(1, 51)]
+    assert [q["rank"] for q in first.json] == list(range(1, 51))
+    assert json.loads(first.headers["X-Pagination"]) == {"total": 60, "total_pages": 2, "first_page": 1,
+                                                         "last_page": 2, "page": 1, "next_page": 2}
+    second = get(client, send="CA", receive="GT", amount="300", currency="CAD", page=2)
+    assert [q["rank"] for q in second.json] == list(range(51, 61)) and second.json[0]["fee"] == "51.00"
+    small = get(client, send="CA", receive="GT", amount="300", currency="CAD", page=3, page_size=25)
+    assert [q["rank"] for q in small.json] == list(range(51, 61))
+    assert json.loads(small.headers["X-Pagination"])["total_pages"] == 3
+    # Asked again, the kept answer carries the same header.
+    again = get(client, send="CA", receive="GT", amount="300", currency="CAD", page=2)
+    assert again.get_data() == second.get_data() and again.headers["X-Pagination"] == second.headers["X-Pagination"]
+    spec = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/quotes"]["get"]
+    page_size = next(p for p in spec["parameters"] if p["name"] == "page_size")
+    assert page_size["schema"]["default"] == 50 and page_size["schema"]["maximum"] == 100
