@@ -1,0 +1,145 @@
+"""Hostile requests and the answer each must get: a 4xx that says why, never a 500, a hang or memory
+growing with what was sent.
+
+The same list runs in the suite (tests/test_hostile.py, with Flask's test client on both databases)
+and against a live gunicorn (bench/hostile.py, which also measures time and memory per request).
+Each case says who sends it: anyone, a logged-in administrator (`admin`, with a CSRF token in
+its form) or a partner with an `import` key.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BIG_ID = "9" * 30  # beyond any integer column
+HUGE_ID = "9" * 5000  # beyond what Python turns into an int without being told to
+CSRF = "<csrf>"  # replaced by a valid token for the session sending the form
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    method: str
+    path: str
+    status: int
+    says: str = ""  # text the answer must contain
+    who: str = "anyone"  # anyone, admin, import_key
+    json: object = None
+    data: bytes | None = None
+    content_type: str | None = None
+    form: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)
+    allow: str | None = None  # the Allow header a 405 must carry
+
+
+def _bundle(**changes) -> dict:
+    return {"send": "CA", "receive": "GT", "currency": "CAD", "members": [{"ref": "w1", "amount": "350.00"}]} | changes
+
+
+def _json_with(value: str) -> bytes:
+    return ('{"send": "CA", "receive": "GT", "currency": "CAD", "members": [{"ref": "w1", "amount": "350"}], '
+            '"transfers_per_year": ' + value + "}").encode()
+
+
+CASES = [
+    # --- the API ----------------------------------------------------------------------------------
+    Case("a cap per transfer of 0.01 for a member of 1,000,000 (100 million transfers)", "POST", "/api/v1/bundles",
+         422, "the cap must be at least 1000.00",
+         json=_bundle(members=[{"ref": "a", "amount": "1000000"}], max_transfer="0.01")),
+    Case("a cap per transfer of 0.00001 (smaller than a cent)", "POST", "/api/v1/bundles", 422,
+         "has more decimals than CAD allows (2)",
+         json=_bundle(members=[{"ref": "a", "amount": "1000000"}], max_transfer="0.00001")),
+    Case("1,000 members of 1,000,000 under the default cap (100,000 transfers)", "POST", "/api/v1/bundles", 422,
+         "the cap must be at least 1000000.00",
+         json=_bundle(members=[{"ref": f"m{i}", "amount": "1000000"} for i in range(1000)])),
+    Case("a JSON integer of 5,000 digits", "POST", "/api/v1/bundles", 400,
+         "A number in the JSON body has 5000 characters", data=_json_with("1" * 5000),
+         content_type="application/json"),
+    Case("a JSON integer of 4,200 digits (under Python's own limit)", "POST", "/api/v1/bundles", 400,
+         "at most 40 are read", data=_json_with("1" * 4200), content_type="application/json"),
+    Case("a JSON number of 100,000 characters", "POST", "/api/v1/bundles", 400, "at most 40 are read",
+         data=_json_with("1." + "0" * 99998), content_type="application/json"),
+    Case("JSON nested 100,000 deep", "POST", "/api/v1/bundles", 400, "deeper than 32 levels",
+         data=b"[" * 100_000 + b"]" * 100_000, content_type="application/json"),
+    Case("JSON nested 33 deep inside a string-free object", "POST", "/api/v1/bundles", 400, "deeper than 32 levels",
+         data=b'{"a":' * 33 + b"1" + b"}" * 33, content_type="application/json"),
+    Case("NaN in JSON", "POST", "/api/v1/bundles", 400, "'NaN' is not a JSON number", data=_json_with("NaN"),
+         content_type="application/json"),
+    Case("a NUL character in a JSON string", "POST", "/api/v1/bundles", 400, "NUL character",
+         json=_bundle(members=[{"ref": "w\u0000", "amount": "350"}])),
+    Case("a JSON body that is not UTF-8", "POST", "/api/v1/bundles", 400, "not UTF-8",
+         data=b'{"send": "\xff"}', content_type="application/json"),
+    Case("a JSON body of 2 MB", "POST", "/api/v1/bundles", 413, "The JSON body is too large: at most 1 MB",
+         data=b'{"send": "' + b"x" * 2_000_000 + b'"}', content_type="application/json"),
+    Case("a JSON array where an object is expected", "POST", "/api/v1/bundles", 422, "Invalid input type",
+         json=[1, 2]),
+    Case("bulk product ft- and 30 digits", "POST", "/api/v1/bundles", 422, "no product ft-" + BIG_ID,
+         json=_bundle(bulk_product="ft-" + BIG_ID)),
+    Case("a member's product ft- and 30 digits", "POST", "/api/v1/bundles", 422, "no product ft-" + BIG_ID,
+         json=_bundle(members=[{"ref": "a", "amount": "5", "product": "ft-" + BIG_ID}])),
+    Case("bulk product ft- and 5,000 digits", "POST", "/api/v1/bundles", 422, "Longer than maximum length 40",
+         json=_bundle(bulk_product="ft-" + HUGE_ID)),
+    Case("an amount of 1e-999999999", "GET", "/api/v1/quotes?send=CA&receive=GT&currency=CAD&amount=1e-999999999",
+         422, "without an exponent"),
+    Case("a cap per transfer of 1e-999999999", "POST", "/api/v1/bundles", 422, "without an exponent",
+         json=_bundle(max_transfer="1e-999999999")),
+    Case("a fee of 0e-999999999", "POST", "/api/v1/bundles", 422, "without an exponent",
+         json=_bundle(distribution_fee="0e-999999999")),
+    Case("an amount in Arabic-Indic digits", "POST", "/api/v1/bundles", 422, "with the digits 0 to 9",
+         json=_bundle(members=[{"ref": "a", "amount": "٣٠٠"}])),
+    Case("quotes, page 0", "GET", "/api/v1/quotes?send=CA&receive=GT&currency=CAD&amount=300&page=0", 422,
+         "Must be greater than or equal to 1"),
+    Case("quotes, 1,000 a page", "GET", "/api/v1/quotes?send=CA&receive=GT&currency=CAD&amount=300&page_size=1000",
+         422, "less than or equal to 100"),
+    Case("quotes, page beyond any integer column", "GET",
+         f"/api/v1/quotes?send=CA&receive=GT&currency=CAD&amount=300&page={BIG_ID}", 422, "must be at most 2147483647"),
+    Case("corridors, page beyond any integer column", "GET", f"/api/v1/corridors?page={BIG_ID}", 422,
+         "must be at most 2147483647"),
+    Case("an import id beyond any integer column", "GET", f"/api/v1/imports/{BIG_ID}", 404, who="import_key"),
+    Case("an import id of 5,000 digits", "GET", f"/api/v1/imports/{HUGE_ID}", 404, who="import_key"),
+    Case("a provider slug with a NUL character", "GET", "/api/v1/providers/a%00b", 404),
+    Case("corridor statistics with a NUL character", "GET", "/api/v1/corridors/C%00-GT/stats", 404),
+    Case("a NUL character in the query string", "GET", "/api/v1/corridors?send=C%00A", 400, "NUL character"),
+    Case("DELETE on quotes", "DELETE", "/api/v1/quotes", 405, allow="GET, HEAD, OPTIONS"),
+    Case("PUT on bundles", "PUT", "/api/v1/bundles", 405, allow="OPTIONS, POST"),
+    Case("an upload of 17 MB without a key", "POST", "/api/v1/imports", 401,
+         data=b"x" * (17 * 1024 * 1024), content_type="multipart/form-data; boundary=x"),
+    Case("an upload of 17 MB with an import key", "POST", "/api/v1/imports", 413, "at most 16 MB",
+         who="import_key", data=b"x" * (17 * 1024 * 1024), content_type="multipart/form-data; boundary=x"),
+    # --- web pages --------------------------------------------------------------------------------
+    Case("a saved group id beyond any integer column", "GET", f"/bundle?group={BIG_ID}", 404),
+    Case("a superscript two as transfers per year", "POST", "/bundle", 422, "Write a whole number from 1 to 366.",
+         form={"csrf_token": CSRF, "send": "CA", "receive": "GT", "currency": "CAD", "rows-0-ref": "a",
+               "rows-0-amount": "300", "transfers_per_year": "²"}),
+    Case("5,000 digits as transfers per year", "POST", "/bundle", 422, "Write a whole number from 1 to 366.",
+         form={"csrf_token": CSRF, "send": "CA", "receive": "GT", "currency": "CAD", "rows-0-ref": "a",
+               "rows-0-amount": "300", "transfers_per_year": "9" * 5000}),
+    Case("a form of 5,000 fields (the page reads its first 200 rows)", "POST", "/bundle", 422,
+         "Row 200: give both a reference and an amount.",
+         form={"csrf_token": CSRF, "send": "CA", "receive": "GT", "currency": "CAD",
+               **{f"rows-{i}-ref": "a" for i in range(5000)}}),
+    Case("a multipart form of 2,000 parts", "POST", "/bundle", 413, "at most 1000 fields",
+         data=b"".join(b'--x\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nv\r\n' % i for i in range(2000))
+         + b"--x--\r\n", content_type="multipart/form-data; boundary=x"),
+    Case("a corridor page with a NUL character", "GET", "/corridors/C%00-GT", 404),
+    Case("a provider page with a NUL character", "GET", "/providers/a%00b", 404),
+    Case("a NUL character in the compare form", "GET",
+         "/compare?send=C%00A&receive=GT&mode=send&amount=3&currency=CAD", 400, "NUL character"),
+    Case("POST on the providers page", "POST", "/providers", 405, allow="GET, HEAD, OPTIONS"),
+    Case("a language of 10,000 characters", "GET", "/?lang=" + "x" * 10_000, 200),
+    # --- administration (logged in) --------------------------------------------------------------
+    Case("an import id beyond any integer column", "GET", f"/admin/imports/{BIG_ID}", 404, who="admin"),
+    Case("an import id of 5,000 digits", "GET", f"/admin/imports/{HUGE_ID}", 404, who="admin"),
+    Case("a pending upload id beyond any integer column", "GET", f"/admin/imports/pending/{BIG_ID}", 404, who="admin"),
+    Case("imports, page beyond any integer column", "GET", f"/admin/imports?page={BIG_ID}", 404, who="admin"),
+    Case("imports, page 0", "GET", "/admin/imports?page=0", 404, who="admin"),
+    Case("audit log, page beyond any integer column", "GET", f"/admin/audit?page={BIG_ID}", 404, who="admin"),
+    Case("revert of an import id beyond any integer column", "POST", f"/admin/imports/{BIG_ID}/revert", 404,
+         who="admin", form={"csrf_token": CSRF}),
+    Case("revoke of a key id beyond any integer column", "POST", f"/admin/api-keys/{BIG_ID}/revoke", 404,
+         who="admin", form={"csrf_token": CSRF}),
+    Case("(de)activation of a user id beyond any integer column", "POST", f"/admin/users/{BIG_ID}/active", 404,
+         who="admin", form={"csrf_token": CSRF}),
+    Case("an admin provider page with a NUL character", "GET", "/admin/providers/a%00b", 404, who="admin"),
+    Case("a NUL character in a new user's e-mail", "POST", "/admin/users", 400, "NUL character", who="admin",
+         form={"csrf_token": CSRF, "email": "a\u0000@example.org", "role": "staff", "password": "x" * 12}),
+]
