@@ -290,7 +290,7 @@ def bundle(file: Path, send: str, receive: str, currency: str | None, bulk_produ
         result = bundles.plan(request)
     except bundles.BundleInputError as exc:
         click.echo(exc.message, err=True)
-        for field_, messages in _flatten(exc.errors):
+        for field_, messages in _flatten(exc.errors or {}):
             click.echo(f"  {field_}: {messages}", err=True)
         sys.exit(1)
     from .api.present import bundle_json

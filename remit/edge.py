@@ -7,6 +7,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from . import inputs
+from .domain.messages import msg
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -35,13 +36,15 @@ def _refuse_nul() -> None:
     refuses it too; the API's forms are left unread here, so that a key is checked before the body."""
     if "\x00" in request.path:
         abort(404)
-    sources = [("query string", request.args)]
+    sources = [(request.args, msg("nul_in_query", "The address contains the NUL character, which remit does not "
+                                                 "read."))]
     if request.method == "POST" and not request.path.startswith("/api/"):
-        sources.append(("form", request.form))
-    for where, values in sources:
+        sources.append((request.form, msg("nul_in_form", "The form contains the NUL character, which remit does not "
+                                                          "read.")))
+    for values, refusal in sources:
         for name, value in values.items(multi=True):
             if "\x00" in name or "\x00" in value:
-                abort(400, description=f"The {where} contains the NUL character, which remit does not read.")
+                abort(400, description=refusal)
 
 
 def _limit_json_body() -> None:

@@ -1,19 +1,78 @@
-"""One place that turns errors into responses: JSON under /api, HTML pages elsewhere.
+"""The one error map: every refusal and every error becomes a response here, JSON under /api and an
+HTML page elsewhere.
 
-No response ever carries a stack trace; unexpected errors are logged and answered as a plain 500.
+A refusal is a domain or validation exception (RemitError, InputError, an unknown ISO code, a bundle
+that cannot be planned) or an HTTP error. Under /api it answers
+`{"code": <status>, "status": <name>, "message": <English>, "reason": <message code>, "errors": {...}}`;
+on a page, the same message in the page's language. Views raise; they never turn an exception into
+text themselves. No response ever carries a stack trace; unexpected errors are logged and answered as
+a plain 500.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from flask import Flask, current_app, jsonify, make_response, render_template, request
 from sqlalchemy.exc import InternalError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable, default_exceptions
 
 from . import dbfaults
+from .codes import CodeError
+from .domain.bundling import BundleError
+from .domain.errors import RemitError
+from .domain.messages import Message, msg
 from .extensions import db
+from .inputs import InputError
+
+# What a page says for an HTTP error raised without a text of its own (werkzeug's are English only).
+STATUS_TEXTS = {
+    400: msg("http_400", "remit could not read this request."),
+    401: msg("http_401", "This needs a login or an API key."),
+    403: msg("http_403", "Your login does not allow this."),
+    404: msg("http_404", "There is nothing at this address."),
+    405: msg("http_405", "This address does not take this kind of request."),
+    422: msg("http_422", "What was sent cannot be used as it is."),
+    429: msg("http_429", "Too many requests from here: please wait a little, then try again."),
+    500: msg("http_500", "Something went wrong on our side. The error has been logged."),
+}
+
+
+@dataclass
+class Refusal:
+    """What a domain or validation exception answers: a status, a message, the fields at fault."""
+
+    status: int
+    message: Message | str
+    errors: dict | None = None  # {"field": [message, …]}, placed under the request's location
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str | None:
+        return getattr(self.message, "code", None)
+
+
+def refusal_of(exc: Exception) -> Refusal | None:
+    """The map itself: each kind of refusal and its status."""
+    if isinstance(exc, RemitError):
+        return Refusal(exc.status, exc.message, exc.errors, dict(exc.extra))
+    if isinstance(exc, InputError):  # a number or a JSON body remit will not read: 422, or its own status
+        return Refusal(getattr(exc, "status", 422), exc.message)
+    if isinstance(exc, BundleError):
+        return Refusal(422, str(exc), {exc.field: [str(exc)]})
+    if isinstance(exc, CodeError):
+        return Refusal(422, str(exc))
+    return None
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+def _location() -> str:
+    """Where the fields at fault were sent, as webargs names it in `errors`."""
+    if request.is_json:
+        return "json"
+    return "query" if request.method in ("GET", "HEAD") else "form"
 
 
 def _own_headers(exc: HTTPException) -> dict[str, str]:
@@ -21,11 +80,26 @@ def _own_headers(exc: HTTPException) -> dict[str, str]:
     return {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}
 
 
+def _text(exc: HTTPException) -> Message | str:
+    """The error's own text, or the status's when it has none but werkzeug's default."""
+    default = default_exceptions.get(exc.code)
+    if exc.description is None or (default is not None and exc.description == default.description):
+        return STATUS_TEXTS.get(exc.code, exc.name)
+    return exc.description
+
+
 def _respond(exc: HTTPException):
     code = exc.code or 500
+    text = _text(exc)
     if _wants_json():
         data = getattr(exc, "data", None) or {}
-        body = {"code": code, "status": exc.name, "message": data.get("message") or exc.description or exc.name}
+        message = data.get("message") or text
+        body = {"code": code, "status": exc.name, "message": str(message)}
+        reason = getattr(message, "code", None) if message is not STATUS_TEXTS.get(code) else None
+        if reason:  # the message's stable code, for programs (absent for a status's generic text)
+            body["reason"] = reason
+        for key, value in (data.get("extra") or {}).items():  # further members, e.g. the corridors held
+            body.setdefault(key, value)
         errors = data.get("errors") or data.get("messages")
         if errors:
             body["errors"] = errors
@@ -39,12 +113,27 @@ def _respond(exc: HTTPException):
         if getattr(exc, "response", None) is not None and exc.response.headers.get("Retry-After"):
             response.headers["Retry-After"] = exc.response.headers["Retry-After"]
         return response
+    from .i18n import translate
+
     try:
-        return render_template("error.html", code=code, name=exc.name, description=exc.description), code, \
+        return render_template("error.html", code=code, name=exc.name, description=translate(text)), code, \
             _own_headers(exc)
     except Exception:  # noqa: BLE001 — the error page itself must never fail
         current_app.logger.exception("error page could not be rendered")
         return f"{code} {exc.name}", code, {**_own_headers(exc), "Content-Type": "text/plain; charset=utf-8"}
+
+
+def _refused(refusal: Refusal):
+    """A refusal as the HTTP error of its status, with its message, fields and extra members."""
+    exc = default_exceptions.get(refusal.status, HTTPException)(description=refusal.message)
+    exc.code = refusal.status
+    data = {"extra": {**refusal.extra, **({"reason": refusal.reason} if refusal.reason else {})}}
+    if refusal.errors:
+        data["errors"] = {_location(): refusal.errors}
+    else:
+        data["message"] = refusal.message
+    exc.data = data
+    return _respond(exc)
 
 
 # Seconds after which a retry may succeed, for the faults that pass by themselves.
@@ -76,15 +165,15 @@ def _size(limit: int) -> str:
     return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
 
 
-def _too_large() -> str:
+def _too_large() -> Message:
     """Which limit a 413 met: the body's size, or the form's fields."""
     limit = request.max_content_length or 0
     if request.is_json:
-        return f"The JSON body is too large: at most {_size(limit)} is read."
+        return msg("json_too_large", "The JSON body is too large: at most %(size)s is read.", size=_size(limit))
     if request.content_length is None or request.content_length > limit:
-        return f"The file is too large: at most {_size(limit)} can be uploaded."
-    return (f"The form is too large: at most {request.max_form_parts} fields and "
-            f"{_size(request.max_form_memory_size)} of text are read.")
+        return msg("file_too_large", "The file is too large: at most %(size)s can be uploaded.", size=_size(limit))
+    return msg("form_too_large", "The form is too large: at most %(fields)s fields and %(size)s of text are read.",
+               fields=request.max_form_parts, size=_size(request.max_form_memory_size))
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -95,6 +184,15 @@ def register_error_handlers(app: Flask) -> None:
         if exc.code == 413:
             exc.description = _too_large()
         return _respond(exc)
+
+    @app.errorhandler(RemitError)
+    @app.errorhandler(InputError)
+    @app.errorhandler(BundleError)
+    @app.errorhandler(CodeError)
+    def refused(exc: Exception):
+        refusal = refusal_of(exc)
+        db.session.rollback()  # a refused request writes nothing
+        return _refused(refusal)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InternalError)
@@ -113,4 +211,4 @@ def register_error_handlers(app: Flask) -> None:
     def unexpected(exc: Exception):
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
-        return _respond(InternalServerError("Something went wrong on our side. The error has been logged."))
+        return _respond(InternalServerError(STATUS_TEXTS[500]))

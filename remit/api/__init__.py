@@ -5,6 +5,7 @@ from flask import Blueprint, Flask, send_from_directory
 
 from ..extensions import api, limiter
 from . import caching, keys
+from .blueprint import ErrorSchema
 from .bundles import bundles_bp
 from .corridors import corridors_bp
 from .imports import imports_bp, require_import_scope
@@ -58,6 +59,7 @@ def api_config(app: Flask) -> None:
 
 def init_api(app: Flask) -> None:
     api_config(app)
+    api.ERROR_SCHEMA = ErrorSchema
     api.init_app(app)
     limiter.init_app(app)
     for blueprint in API_BLUEPRINTS:

@@ -3,12 +3,14 @@ operation documents in the OpenAPI spec."""
 from __future__ import annotations
 
 import flask_smorest
+import flask_smorest.error_handler
+import marshmallow as ma
 from flask import current_app
 from flask_smorest import abort
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from ..inputs import MAX_ID, JSONRefused
+from ..inputs import MAX_ID
 
 ERRORS = {"400": "The body is not JSON remit reads (too deep, too long a number, not UTF-8).",
           "401": "The API key is unknown or revoked.", "422": "A parameter is wrong; `errors` names it.",
@@ -16,7 +18,8 @@ ERRORS = {"400": "The body is not JSON remit reads (too deep, too long a number,
 
 
 class Parser(FlaskParser):
-    """webargs reads JSON with the app's JSON provider (remit/edge.py), so its limits hold for the API."""
+    """webargs reads JSON with the app's JSON provider (remit/edge.py), so its limits hold for the API;
+    what it refuses (JSONRefused) is answered 400 by the error map."""
 
     def load_json(self, req, schema):
         if not is_json_request(req):
@@ -24,10 +27,13 @@ class Parser(FlaskParser):
         data = req.get_data(cache=True)
         if not data.strip():
             return core.missing
-        try:
-            return current_app.json.loads(data)
-        except JSONRefused as exc:
-            abort(400, message=str(exc), errors={"json": [str(exc)]})
+        return current_app.json.loads(data)
+
+
+class ErrorSchema(flask_smorest.error_handler.ErrorSchema):
+    """The error answers as remit/errors.py writes them (documentation only)."""
+
+    reason = ma.fields.String(metadata={"description": "the message's stable code, e.g. `amount_exponent`"})
 
 
 class PaginationParser(Parser):

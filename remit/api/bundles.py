@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import abort
 
 from ..services import bundles
 from . import present
@@ -36,10 +35,4 @@ class Bundles(MethodView):
             distribution_fee=body["distribution_fee"], coordinator_fee=body["coordinator_fee"],
             incoming_fee=body["incoming_fee"], allocation=body["allocation"],
             transfers_per_year=body["transfers_per_year"])
-        try:
-            result = bundles.plan(request_)
-        except bundles.BundleInputError as exc:
-            if exc.errors:
-                abort(exc.status, errors={"json": exc.errors})  # the message names the fields
-            abort(exc.status, message=exc.message)
-        return present.bundle_json(result)
+        return present.bundle_json(bundles.plan(request_))  # a refusal is answered by remit/errors.py

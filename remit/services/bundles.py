@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from .. import codes
 from ..domain.bundling import BundlePlan, Member, Terms, plan_bundle
+from ..domain.errors import RemitError
 from ..domain.pricing import Basis, Service, quote
 from ..extensions import db
 from ..inputs import MAX_TRANSFERS, record_id
@@ -18,12 +19,12 @@ from .reference import find_corridor
 MAX_MEMBERS = 1000
 
 
-class BundleInputError(ValueError):
+class BundleInputError(RemitError):
     """Input that names a field: `errors` maps field paths to messages."""
 
     def __init__(self, errors: dict, message: str, status: int = 422):
-        super().__init__(message)
-        self.errors, self.message, self.status = errors, message, status
+        super().__init__(message, errors=errors or None)
+        self.status = status
 
 
 @dataclass(frozen=True)
