@@ -274,7 +274,8 @@ def bundle(file: Path, send: str, receive: str, currency: str | None, bulk_produ
         currency = codes.currency(currency or codes.local_currency(send) or "")
     except codes.CodeError as exc:
         raise click.BadParameter(str(exc)) from None
-    members, problems = read_members(file.read_bytes(), file.name, currency)
+    # Amounts as plain numbers or as English writes them (1,000.50): a file names no language.
+    members, problems = read_members(file.read_bytes(), file.name, currency, "en")
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)

@@ -34,6 +34,15 @@ def _secret_key(instance_path: str) -> str:
     return key
 
 
+def _days(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= 36500:
+        raise ValueError(f"{name} must be a whole number of days from 1 to 36500, not {text!r}")
+    return int(text)
+
+
 def from_environment(instance_path: str) -> dict:
     database_url = os.environ.get("DATABASE_URL") or "sqlite:///" + str(Path(instance_path) / "remit.db")
     return {
@@ -48,6 +57,9 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Secure cookies need HTTPS: set REMIT_HTTPS=1 behind TLS (then HSTS is sent too).
         "SESSION_COOKIE_SECURE": os.environ.get("REMIT_HTTPS", "0") == "1",
+        # Data older than this is flagged `stale` beside every figure it gives (see the README).
+        "REMIT_RATE_MAX_AGE_DAYS": _days("REMIT_RATE_MAX_AGE_DAYS", 14),
+        "REMIT_SURVEY_MAX_AGE_DAYS": _days("REMIT_SURVEY_MAX_AGE_DAYS", 365),
         "REMIT_LOGIN_RATE_LIMIT": os.environ.get("REMIT_LOGIN_RATE_LIMIT", "30 per 15 minutes"),
         # Largest upload accepted by any form or API call.
         "MAX_CONTENT_LENGTH": inputs.MAX_UPLOAD_BYTES,

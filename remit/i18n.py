@@ -4,14 +4,17 @@ Numbers, money and dates are formatted for the chosen locale with Babel.
 """
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from flask import Flask, request, session
 
 from .codes import minor_unit
+from .domain import caveats
 from .domain.messages import Message
+from .inputs import amount_examples
 from .domain.money import round_money, round_pct, round_rate
-from babel.dates import format_date
+from babel.dates import format_date, get_month_names
 from babel.numbers import format_currency, format_decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -66,12 +69,10 @@ def day(value) -> str:
     if not value:
         return "—"
     if isinstance(value, str):
-        import datetime as dt
-
         try:
             value = dt.date.fromisoformat(value)
         except ValueError:
-            return value  # a survey quarter such as 2025Q3
+            return quarter_words(value)  # a survey quarter such as 2025Q3
     return format_date(value, format="medium", locale=get_locale())
 
 
@@ -86,6 +87,16 @@ LABELS = {
     "passport": _l("passport"), "consular_id": _l("consular ID"), "drivers_licence": _l("driver's licence"),
     "permanent_resident_card": _l("permanent resident card"), "work_permit": _l("work permit"),
     "national_id": _l("national ID card"),
+    # What the admin pages list: kinds of import, their results, preview actions and audited actions.
+    "fees": _l("fee table"), "rates": _l("reference rates"), "rpw": _l("RPW survey"),
+    "applied": _l("applied"), "no_change": _l("no change"), "dry_run": _l("dry run"), "rejected": _l("rejected"),
+    "add": _l("add"), "change": _l("change"), "retire": _l("retire"),
+    "API key created": _l("API key created"), "API key revoked": _l("API key revoked"),
+    "bundle group saved": _l("group saved"), "logged in": _l("logged in"), "logged out": _l("logged out"),
+    "login locked": _l("login locked"), "password changed": _l("password changed"),
+    "provider changed": _l("provider changed"), "user activated": _l("login activated"),
+    "user deactivated": _l("login deactivated"), "user created": _l("login created"),
+    "import applied": _l("import applied"), "import reverted": _l("import reverted"),
 }
 
 
@@ -93,7 +104,37 @@ def label(code: str | None) -> str:
     """A code such as cash_pickup in the reader's language."""
     if not code:
         return "—"
+    if code.startswith("reverts #"):  # an import run's result: "reverts #12"
+        from flask_babel import gettext
+
+        return gettext("reverts import %(run)s", run=code.removeprefix("reverts "))
     return str(LABELS.get(code, code))
+
+
+def quarter_words(period: str | None) -> str:
+    """2025Q3 as a person says it: "July–September 2025"."""
+    if not period:
+        return "—"
+    from flask_babel import gettext
+
+    try:
+        first, last = caveats.quarter_bounds(period)
+    except ValueError:
+        return period
+    months = get_month_names("wide", context="stand-alone", locale=get_locale())
+    return gettext("%(first)s–%(last)s %(year)s", first=months[first.month], last=months[last.month],
+                   year=str(first.year))
+
+
+def age_words(age: caveats.Age) -> str:
+    """How long ago, in days, months or years: "14 months"."""
+    from flask_babel import ngettext
+
+    if age.unit == "days":
+        return ngettext("%(num)s day", "%(num)s days", age.count)
+    if age.unit == "months":
+        return ngettext("%(num)s month", "%(num)s months", age.count)
+    return ngettext("%(num)s year", "%(num)s years", age.count)
 
 
 def translate(value) -> str:
@@ -118,6 +159,8 @@ def _localised(param):
         return str(param)
     if isinstance(param, Decimal):  # ints (row numbers, counts) are shown as they are
         return format_decimal(param, locale=get_locale())
+    if isinstance(param, dt.date):
+        return format_date(param, format="medium", locale=get_locale())
     if isinstance(param, (list, tuple)):
         return ", ".join(str(_localised(p)) for p in param)
     return param
@@ -125,7 +168,7 @@ def _localised(param):
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, number=number, percent=percent, rate=rate, day=day, label=label,
-                                 t=translate)
+                                 t=translate, quarter_words=quarter_words, age_words=age_words)
 
     @app.before_request
     def choose_language_afresh():
@@ -140,7 +183,7 @@ def register(app: Flask) -> None:
         import datetime as dt
 
         return {"languages": LANGUAGES, "current_language": str(get_locale()), "today": dt.date.today(),
-                "lang_url": lang_url}
+                "lang_url": lang_url, "amount_examples": lambda: amount_examples(str(get_locale()))}
 
 
 def lang_url(code: str) -> str:

@@ -108,7 +108,7 @@ def parse_plain_decimal(text) -> Decimal:
     return Decimal(stripped)
 
 
-def _examples(locale: str) -> tuple[str, str]:
+def amount_examples(locale: str) -> tuple[str, str]:
     """How this language writes 12,345.50, with and without a thousands separator."""
     sample = Decimal("12345.50")
     return (format_decimal(sample, format="#,##0.00", locale=locale),
@@ -140,7 +140,7 @@ def parse_amount(text, locale: str, currency: str | None = None, *, allow_zero: 
     stripped = raw.strip(_SPACES + "\t\r\n")
     shown = quoted(stripped)
     locale = str(locale or "en")
-    grouped, plain = _examples(locale)
+    grouped, plain = amount_examples(locale)
     if not stripped:
         raise InputError(msg("amount_missing", "Enter an amount."))
     refusal = _common_refusal(stripped, shown)

@@ -9,6 +9,14 @@ from . import auth, auth_bp, bp
 from .forms import LoginForm, PasswordForm
 
 
+def _clear_session_keeping_language() -> None:
+    """A new session at login and logout; the reader's language is not part of what ends."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
 def _login_limit() -> str:
     return current_app.config["REMIT_LOGIN_RATE_LIMIT"]
 
@@ -32,7 +40,7 @@ def login():
             # read-only database), the answer is an error and the browser is not logged in.
             auth.audit("logged in", user.email, actor=user.email)
             db.session.commit()
-            session.clear()
+            _clear_session_keeping_language()
             session.permanent = True
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
@@ -52,7 +60,7 @@ def logout():
         auth.audit("logged out", current_user.email)
         db.session.commit()
     logout_user()
-    session.clear()
+    _clear_session_keeping_language()
     return redirect(url_for("web.index"))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from flask import Response, request
+from flask import Response, current_app, request
 
 from ..services.versions import VersionedCache, data_version
 from . import present
@@ -40,7 +40,9 @@ def request_version() -> str:
 
 
 def etag() -> str:
-    text = f"{request_version()}|{request.path}|{sorted(request.args.items(multi=True))}"
+    # The freshness limits decide the `stale` warning: a change of settings changes the answer.
+    limits = (current_app.config.get("REMIT_RATE_MAX_AGE_DAYS"), current_app.config.get("REMIT_SURVEY_MAX_AGE_DAYS"))
+    text = f"{request_version()}|{limits}|{request.path}|{sorted(request.args.items(multi=True))}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

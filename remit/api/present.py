@@ -57,6 +57,7 @@ def quote_json(q: Quote, comparison: Comparison, position: int) -> dict:
         "source": info.source,
         "regions": list(info.regions),
         "accepted_ids": list(info.accepted_ids),
+        "warnings": list(comparison.warnings.get(q.service.key, ())),
     }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from flask import url_for
 from flask.views import MethodView
 from flask_smorest import abort
 
@@ -37,7 +38,9 @@ class Quotes(MethodView):
         """
         corridor = find_corridor(args["send"], args["receive"])
         if corridor is None:
-            abort(404, message=f"remit has no data for the corridor {args['send']}-{args['receive']}.")
+            abort(404, message=f"remit has no data for the corridor {args['send']}-{args['receive']}; the corridors "
+                               f"it holds are listed at {url_for('corridors.Corridors')}.",
+                  extra={"corridors": url_for("corridors.Corridors", _external=True)})
         tag = caching.etag()
         cached = caching.not_modified(tag)
         if cached is not None:
@@ -48,9 +51,13 @@ class Quotes(MethodView):
                 payout_method=args["payout_method"], funding_method=args["funding_method"],
                 max_speed=args["max_speed"], provider_type=args["provider_type"], region=args["region"],
                 id_held=args["id_type"], transparent_only=args["transparent_only"])
-            result = comparison.compare(corridor, args["currency"], amount=args["amount"],
-                                        receive_amount=args["receive_amount"], filters=filters,
-                                        version=caching.request_version())
+            try:
+                result = comparison.compare(corridor, args["currency"], amount=args["amount"],
+                                            receive_amount=args["receive_amount"], filters=filters,
+                                            version=caching.request_version())
+            except comparison.CurrencyNotPriced as exc:
+                abort(422, message=str(exc.message), errors={"query": exc.errors},
+                      extra=exc.extra | {"reason": exc.reason})
             total = len(result.quotes)
             page = pagination_parameters
             # Built by present.py in QuoteSchema's shape (a test holds them equal) and encoded

@@ -6,10 +6,12 @@ from decimal import Decimal
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .. import codes
+from ..inputs import MAX_AMOUNT, MAX_MEMBERS
+from ..domain.caveats import WARNINGS
+from ..domain.messages import msg
 from ..importers.fields import CountryCode, CurrencyCode, ExactNumber, decimals
 from ..models.catalog import FUNDING_METHODS, PAYOUT_METHODS, PROVIDER_TYPES, SPEEDS
 
-MAX_AMOUNT = Decimal("1000000")
 
 
 class RegionCode(fields.String):
@@ -104,6 +106,11 @@ class QuoteSchema(Schema):
     source = fields.String()
     regions = fields.List(fields.String())
     accepted_ids = fields.List(fields.String())
+    warnings = fields.List(fields.String(validate=validate.OneOf(WARNINGS)), metadata={"description": (
+        "what should stop a person from taking the quote at face value: negative_margin (the applied rate "
+        "beat the mid-market rate when priced: a promotion or data out of step), stale (the reference rate "
+        "or the survey is past its freshness limit), not_transparent (exchange rate not disclosed: the cost "
+        "is the fee alone), estimate (a survey price point stands in for this amount)")})
 
 
 class CorridorSchema(Schema):
@@ -215,8 +222,9 @@ class BundleRequestSchema(Schema):
         members = data["members"]
         if not members:
             raise ValidationError({"members": ["give at least one member"]})
-        if len(members) > 1000:
-            raise ValidationError({"members": [f"at most 1000 members, not {len(members)}"]})
+        if len(members) > MAX_MEMBERS:
+            raise ValidationError({"members": [msg("members_limit", "at most %(limit)s members, not %(count)s",
+                                                   limit=MAX_MEMBERS, count=len(members))]})
         errors: dict = {}
         seen: dict[str, int] = {}
         places = codes.minor_unit(data["currency"])

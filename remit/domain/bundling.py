@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from .messages import msg, msgn
 from .money import HUNDRED, round_money, round_up, unit
 from .pricing import Service, band_for, quote
 
@@ -209,7 +210,7 @@ def cheapest_transfers(total: Decimal, services: list[Service], terms: Terms) ->
 def allocate(cost: Decimal, members: list[Member], rule: str, minor_unit: int) -> dict[str, tuple[Decimal, Decimal]]:
     """Each member's exact and rounded share of `cost` (already rounded); rounded shares sum to it."""
     if rule not in ALLOCATIONS:
-        raise BundleError(f"allocation must be one of {', '.join(ALLOCATIONS)}")
+        raise BundleError(msg("allocation_unknown", "allocation must be one of %(choices)s", choices=list(ALLOCATIONS)))
     step = unit(minor_unit)
     total_amount = sum((m.amount for m in members), Decimal(0))
     exact = {m.ref: (cost * m.amount / total_amount if rule == "pro_rata" else cost / len(members)) for m in members}
@@ -244,15 +245,15 @@ def plan_bundle(members: list[Member], bulk_services: list[Service], terms: Term
     """Plan the bundle. `individual_cost_at(amount)` gives the best individual cost for an amount
     (for the break-even size and the savings curve)."""
     if not members:
-        raise BundleError("a bundle needs at least one member")
+        raise BundleError(msg("bundle_no_members", "a bundle needs at least one member"))
     refs = [m.ref for m in members]
     if len(set(refs)) != len(refs):
-        raise BundleError("every member needs a different ref")
+        raise BundleError(msg("bundle_refs_repeat", "every member needs a different ref"))
     ordered = sorted(members, key=lambda m: m.ref)
     notes: list[str] = []
     check_transfer_cap(sum((m.amount for m in members), Decimal(0)), terms)
     if _cost(ordered, bulk_services, terms) is None:
-        raise BundleError("no account-to-account product can carry this group's total")
+        raise BundleError(msg("bundle_no_product", "no account-to-account product can carry this group's total"))
 
     coalition = ordered
     reasons: dict[str, str] = {}
@@ -266,15 +267,20 @@ def plan_bundle(members: list[Member], bulk_services: list[Service], terms: Term
         if not losers:
             break
         for m in losers:
-            reasons[m.ref] = (f"joining would cost {costed.shares[m.ref][1]}, more than sending alone with "
-                              f"{m.individual_option} at {round_money(m.individual_cost, terms.minor_unit)}")
+            reasons[m.ref] = msg("member_better_alone",
+                                 "joining would cost %(share)s, more than sending alone with %(option)s at %(alone)s",
+                                 share=costed.shares[m.ref][1], option=m.individual_option,
+                                 alone=round_money(m.individual_cost, terms.minor_unit))
         coalition = [m for m in coalition if m.ref not in reasons]
     if reasons:
-        notes.append(f"Under {terms.allocation} allocation joining does not pay for {len(reasons)} member(s); "
-                     "they are better off sending alone and the bundle is planned without them.")
+        notes.append(msgn("members_left_out",
+                          "Joining does not pay for %(count)s member under this way of sharing the cost; they are "
+                          "better off sending alone and the bundle is planned without them.",
+                          "Joining does not pay for %(count)s members under this way of sharing the cost; they are "
+                          "better off sending alone and the bundle is planned without them.", len(reasons)))
     if not coalition or costed is None:
         costed = None
-        notes.append("Bundling does not pay for anyone in this group: each member should send alone.")
+        notes.append(msg("bundle_pays_nobody", "Bundling does not pay for anyone in this group: each member should send alone."))
 
     results = {}
     for m in ordered:
@@ -288,20 +294,23 @@ def plan_bundle(members: list[Member], bulk_services: list[Service], terms: Term
         else:
             results[m.ref] = MemberResult(m.ref, m.amount, False, None, None, individual, m.individual_option,
                                           Decimal(0) if individual is not None else None, Decimal(0),
-                                          reasons.get(m.ref, "bundling does not pay for this group"))
+                                          reasons.get(m.ref, msg("bundle_pays_nobody_member",
+                                                                 "bundling does not pay for this group")))
     compared = [r for r in results.values() if r.individual_cost is not None]
     if len(compared) < len(results):
-        notes.append("Members with no individual option for their amount are left out of the totals.")
+        notes.append(msg("members_without_option", "Members with no individual option for their amount are left out of the totals."))
     individual_total = sum((r.individual_cost for r in compared), Decimal(0))
     bundled_total = sum(((r.share if r.joins else r.individual_cost) for r in compared), Decimal(0))
     saving = individual_total - bundled_total
     transfers = costed.transfers if costed else []
     if any(t.reportable for t in transfers):
-        notes.append(f"Transfers of {terms.reporting_threshold} or more are reported to FINTRAC, with the "
-                     "pooling organisation as originator.")
+        notes.append(msg("transfer_reported",
+                         "Transfers of %(threshold)s or more are reported to FINTRAC, with the pooling organisation "
+                         "as originator.", threshold=terms.reporting_threshold))
     elif sum((t.amount for t in transfers), Decimal(0)) >= terms.reporting_threshold:
-        notes.append(f"These transfers add up to {terms.reporting_threshold} or more: made within 24 hours "
-                     "by or for the same organisation they are reported together to FINTRAC.")
+        notes.append(msg("transfers_reported_together",
+                         "These transfers add up to %(threshold)s or more: made within 24 hours by or for the same "
+                         "organisation they are reported together to FINTRAC.", threshold=terms.reporting_threshold))
     mean = round_money(sum((m.amount for m in ordered), Decimal(0)) / len(ordered), terms.minor_unit)
     curve, break_even = [], None
     if individual_cost_at is not None:

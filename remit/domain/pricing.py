@@ -93,6 +93,11 @@ class Quote:
     def transparent(self) -> bool:
         return self.service.transparent and self.fx_margin_pct is not None
 
+    @property
+    def negative_margin(self) -> bool:
+        """The applied rate beat the mid-market reference rate: a promotion or data out of step."""
+        return self.fx_margin_pct is not None and self.fx_margin_pct < 0
+
 
 def band_for(service: Service, amount: Decimal) -> FeeBand | None:
     return next((band for band in service.bands if band.holds(amount)), None)

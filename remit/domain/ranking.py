@@ -8,13 +8,22 @@ from .vocabulary import speed_rank
 
 
 def rank_key(q: Quote) -> tuple:
-    """Transparent services first; then total cost; ties go to the faster, then by name and key so
-    that the order is total and the same on every run."""
-    return (not q.transparent, q.total_cost, speed_rank(q.service.speed), q.service.sort_name, q.service.key)
+    """Three tiers, then total cost: services that disclose their rate and price at or under the
+    mid-market rate; then those whose rate beat the mid-market rate when priced (negative margin: a
+    promotion or data out of step, which a person should not be told is the cheapest way); then those
+    that do not disclose their rate (their cost shown is the fee alone). Ties go to the faster, then by
+    name and key, so that the order is total and the same on every run."""
+    tier = 2 if not q.transparent else (1 if q.negative_margin else 0)
+    return (tier, q.total_cost, speed_rank(q.service.speed), q.service.sort_name, q.service.key)
 
 
 def rank(quotes) -> list[Quote]:
     return sorted(quotes, key=rank_key)
+
+
+# The filters a service can fail only when it recorded the value: a survey that did not record how
+# a service pays out keeps it under a payout filter, labelled "not recorded".
+RECORDED_FILTERS = ("payout_method", "funding_method", "max_speed", "provider_type")
 
 
 @dataclass(frozen=True)
@@ -27,14 +36,20 @@ class Filters:
     id_held: str | None = None  # services that accept it (no list = not stated, kept)
     transparent_only: bool = False
 
+    @property
+    def active(self) -> dict[str, object]:
+        """The filters set, by name."""
+        return {name: value for name, value in self.__dict__.items() if value}
+
     def matches(self, service: Service) -> bool:
-        if self.payout_method and service.payout_method != self.payout_method:
+        """False only when the service is known not to meet a filter; a value not recorded passes."""
+        if self.payout_method and service.payout_method not in (None, self.payout_method):
             return False
-        if self.funding_method and service.funding_method != self.funding_method:
+        if self.funding_method and service.funding_method not in (None, self.funding_method):
             return False
-        if self.max_speed and (service.speed is None or speed_rank(service.speed) > speed_rank(self.max_speed)):
+        if self.max_speed and service.speed is not None and speed_rank(service.speed) > speed_rank(self.max_speed):
             return False
-        if self.provider_type and service.provider_type != self.provider_type:
+        if self.provider_type and service.provider_type not in (None, self.provider_type):
             return False
         if self.region and service.regions and self.region not in service.regions:
             return False
@@ -43,3 +58,9 @@ class Filters:
         if self.transparent_only and not service.transparent:
             return False
         return True
+
+    def unrecorded(self, service: Service) -> tuple[str, ...]:
+        """The filters set that the service passes only because it did not record the value."""
+        values = {"payout_method": service.payout_method, "funding_method": service.funding_method,
+                  "max_speed": service.speed, "provider_type": service.provider_type}
+        return tuple(name for name in RECORDED_FILTERS if getattr(self, name) and values[name] is None)

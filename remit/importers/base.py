@@ -121,8 +121,9 @@ def _problems(row: int, messages) -> list[Problem]:
         for column, texts in messages.items():
             column_name = None if column == "_schema" else column
             for text in texts if isinstance(texts, list) else [texts]:
-                found.append(Problem(row, column_name, str(text)))
+                # A Message stays one (it is a str), so pages can say it in their language.
+                found.append(Problem(row, column_name, text if isinstance(text, str) else str(text)))
     else:
         for text in messages:
-            found.append(Problem(row, None, str(text)))
+            found.append(Problem(row, None, text if isinstance(text, str) else str(text)))
     return found

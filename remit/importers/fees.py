@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, validates_schema
 from sqlalchemy import insert, select
 
 from .. import codes
+from ..domain.messages import msg
 from ..formats import FEE_TABLE_COLUMNS, FEE_TABLE_OPTIONAL
 from ..extensions import db
 from ..models import Corridor, FeeTier, ImportRun, Product, Provider
@@ -230,7 +231,8 @@ def plan(records: list[tuple[int, dict]], report: ImportReport) -> FeePlan:
     for slug, (name, provider_type) in sorted(provider_types.items()):
         provider = stored.providers.get(slug)
         if provider is not None and provider.type != provider_type:
-            report.details.append(f"provider {name}: type {provider.type or 'not stated'} → {provider_type}")
+            report.details.append(msg("provider_type_changes", "provider %(name)s: type %(old)s → %(new)s", name=name,
+                                      old=provider.type or "—", new=provider_type))
     return FeePlan(stored, plans, provider_types)
 
 

@@ -24,11 +24,18 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        return str(self.text())
+
+    def text(self):
+        """`row N, column C: message` as a Message, so a page can say it in its own language."""
+        from ..domain.messages import msg
+
         if self.row is None:
-            return f"file: {self.message}"
+            return msg("problem_file", "file: %(message)s", message=self.message)
         if self.column is None:
-            return f"row {self.row}: {self.message}"
-        return f"row {self.row}, column {self.column}: {self.message}"
+            return msg("problem_row", "row %(row)s: %(message)s", row=self.row, message=self.message)
+        return msg("problem_row_column", "row %(row)s, column %(column)s: %(message)s", row=self.row,
+                   column=self.column, message=self.message)
 
 
 class FileRejected(Exception):

@@ -9,14 +9,14 @@ from decimal import Decimal
 from .. import codes
 from ..domain.bundling import BundlePlan, Member, Terms, plan_bundle
 from ..domain.errors import RemitError
+from ..domain.messages import msg
 from ..domain.pricing import Basis, Service, quote
 from ..extensions import db
-from ..inputs import MAX_TRANSFERS, record_id
+from ..inputs import MAX_MEMBERS, MAX_TRANSFERS, quoted, record_id
 from ..models import Product
 from .comparison import ServiceInfo, priced_services
 from .reference import find_corridor
 
-MAX_MEMBERS = 1000
 
 
 class BundleInputError(RemitError):
@@ -62,12 +62,13 @@ def _product_problem(product_id: str, corridor_code: str) -> str:
     """Why a product id is not one of this corridor's fee-table products."""
     number = product_id[3:] if product_id.startswith("ft-") else ""
     if not number.isascii() or not number.isdigit():
-        return f"'{product_id[:60]}' is not a fee-table product id (ft-N)"
+        return msg("not_a_product_id", "'%(id)s' is not a fee-table product id (ft-N)", id=quoted(product_id))
     found = record_id(number)  # an id no column can hold names no product
     product = db.session.get(Product, found) if found is not None else None
     if product is None:
-        return f"no product {product_id[:60]}"
-    return f"{product_id} serves {product.corridor.code}, not {corridor_code}"
+        return msg("no_such_product", "no product %(id)s", id=quoted(product_id))
+    return msg("product_other_corridor", "%(id)s serves %(serves)s, not %(corridor)s", id=product_id,
+               serves=product.corridor.code, corridor=corridor_code)
 
 
 def _best(services: list[Service], info: dict[str, ServiceInfo], amount: Decimal):
@@ -76,14 +77,16 @@ def _best(services: list[Service], info: dict[str, ServiceInfo], amount: Decimal
         return None, None
     best = min(quotes, key=lambda q: (q.total_cost, q.service.key))
     label = f"{info[best.service.key].provider_name} · {info[best.service.key].product_name}"
-    return best.total_cost, label + (" (estimated from the survey)" if best.estimated else "")
+    return best.total_cost, (msg("option_estimated", "%(option)s (estimated from the survey)", option=label)
+                             if best.estimated else label)
 
 
 def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
     on = on or dt.date.today()
     corridor = find_corridor(request.send, request.receive)
     if corridor is None:
-        raise BundleInputError({}, f"remit has no data for the corridor {request.send}-{request.receive}.", 404)
+        raise BundleInputError({}, msg("corridor_unknown", "remit has no data for the corridor %(corridor)s.",
+                                       corridor=f"{request.send}-{request.receive}"), 404)
     minor = codes.minor_unit(request.currency)
     _, built = priced_services(corridor, on)
     services = [(s, i) for s, i in built if s.send_currency == request.currency]
@@ -99,16 +102,18 @@ def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
         bulk_services = [s for s, _ in services if s.basis is Basis.FEE_TABLE
                          and s.funding_method == "bank_account" and s.payout_method == "bank_account"]
         if not bulk_services:
-            errors["bulk_product"] = [f"{corridor.code} has no account-to-account product in {request.currency}; "
-                                      "name one with bulk_product"]
+            errors["bulk_product"] = [msg("no_bulk_product",
+                                          "%(corridor)s has no account-to-account product in %(currency)s; name one "
+                                          "with bulk_product", corridor=corridor.code, currency=request.currency)]
     individual_services = [s for s, _ in services if s.transparent]
     members = []
     for index, m in enumerate(request.members):
         candidates = individual_services
         if m.product:
             if m.product not in by_key:
-                errors.setdefault("members", {})[str(index)] = {"product": [
-                    f"member '{m.ref}': " + _product_problem(m.product, corridor.code)]}
+                errors.setdefault("members", {})[str(index)] = {"product": [msg(
+                    "member_product", "member '%(ref)s': %(problem)s", ref=m.ref,
+                    problem=_product_problem(m.product, corridor.code))]}
                 continue
             candidates = [by_key[m.product]]
         elif m.payout_method:
@@ -116,7 +121,7 @@ def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
         cost, label = _best(candidates, info, m.amount)
         members.append(Member(m.ref, m.amount, cost, label))
     if errors:
-        raise BundleInputError(errors, "The bundle request has invalid fields.")
+        raise BundleInputError(errors, msg("bundle_invalid", "The bundle request has invalid fields."))
     terms = Terms(minor_unit=minor, max_transfer=request.max_transfer, distribution_fee=request.distribution_fee,
                   coordinator_fee=request.coordinator_fee, incoming_fee=request.incoming_fee,
                   allocation=request.allocation, transfers_per_year=request.transfers_per_year,

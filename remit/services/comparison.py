@@ -5,11 +5,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import codes
-from ..domain import vocabulary
+from ..domain import caveats, vocabulary
+from ..domain.errors import RemitError
+from ..domain.messages import Message, msg
 from ..domain.vocabulary import speed_rank
 from ..domain.pricing import Basis, FeeBand, PricePoint, Quote, Service, quote, smallest_send_for
 from ..domain.ranking import Filters, rank
@@ -18,7 +21,9 @@ from .rates import RateBook
 from .snapshot import reads, snapshot
 from .versions import VersionedCache, data_version
 
-ATTRIBUTION = "Source: The World Bank, Remittance Prices Worldwide"
+def survey_source(period: str) -> Message:
+    """The survey's name and quarter only: pages add the translated label ("Source:", "Fuente:")."""
+    return msg("source_rpw", "The World Bank, Remittance Prices Worldwide, %(period)s", period=period)
 
 @dataclass(frozen=True)
 class ServiceInfo:
@@ -40,6 +45,18 @@ class ServiceInfo:
     reference_rate_source: str | None
 
 
+@dataclass(frozen=True)
+class DataDate:
+    """The date of the data behind some of the quotes, how old it is and whether it is past its limit."""
+
+    kind: str  # "survey" (a survey quarter) or "rate" (a reference rate's date)
+    first_day: dt.date  # the quarter's first day; the rate's date
+    last_day: dt.date  # the quarter's last day; the rate's date
+    period: str | None
+    age: caveats.Age
+    stale: bool
+
+
 @dataclass
 class Comparison:
     corridor: Corridor
@@ -49,8 +66,44 @@ class Comparison:
     receive_amount: Decimal | None
     quotes: list[Quote]
     info: dict[str, ServiceInfo]
-    not_available: list[tuple[ServiceInfo, str]] = field(default_factory=list)
+    not_available: list[tuple[ServiceInfo, Message]] = field(default_factory=list)
     survey_period: str | None = None
+    filters: Filters = field(default_factory=Filters)
+    excluded: int = 0  # services of the corridor the filters left out
+    services_total: int = 0  # services of the corridor in force in this currency, before the filters
+    warnings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by service key
+    unrecorded: dict[str, tuple[str, ...]] = field(default_factory=dict)  # filters passed for want of data
+    data_dates: list[DataDate] = field(default_factory=list)
+
+    @property
+    def stale(self) -> list[DataDate]:
+        return [d for d in self.data_dates if d.stale]
+
+    @property
+    def recommended(self) -> Quote | None:
+        """The quote a page may call the cheapest: the first that discloses its rate and does not beat
+        the mid-market rate (the ranking puts those first)."""
+        first = self.quotes[0] if self.quotes else None
+        return first if first is not None and first.transparent and not first.negative_margin else None
+
+    @property
+    def sources(self) -> list[str]:
+        """The sources of the quotes shown, each once, in the order of the quotes."""
+        return list(dict.fromkeys(self.info[q.service.key].source for q in self.quotes))
+
+    @property
+    def below_mid_market(self) -> list[Quote]:
+        return [q for q in self.quotes if q.negative_margin]
+
+
+class CurrencyNotPriced(RemitError):
+    """The corridor is not priced in the currency asked for."""
+
+
+def freshness() -> caveats.Freshness:
+    config = current_app.config
+    return caveats.Freshness(rate_max_age_days=int(config.get("REMIT_RATE_MAX_AGE_DAYS", 14)),
+                             survey_max_age_days=int(config.get("REMIT_SURVEY_MAX_AGE_DAYS", 365)))
 
 
 def in_force(tier: FeeTier, on: dt.date) -> bool:
@@ -162,7 +215,7 @@ def survey_services(corridor: Corridor, rates: RateBook, period: str | None) -> 
             product_id=key, provider_slug=obs.provider.slug, provider_name=obs.provider.name,
             provider_type=provider_type, product_name=name, funding_method=funding, payout_method=payout,
             speed=speed, regions=(), accepted_ids=(), data_as_of=period,
-            source=f"{ATTRIBUTION}, {period}",
+            source=survey_source(period),
             reference_rate_as_of=rate.as_of if rate else None, reference_rate_source=rate.source if rate else None,
         )
         result.append((service, info))
@@ -214,29 +267,62 @@ def priced_services(corridor: Corridor, on: dt.date, version: str | None = None)
 
 def compare(corridor: Corridor, currency: str, *, amount: Decimal | None = None,
             receive_amount: Decimal | None = None, filters: Filters | None = None,
-            on: dt.date | None = None, version: str | None = None) -> Comparison:
-    """Rank every service of the corridor that sends `currency`, for a send or a receive amount."""
+            on: dt.date | None = None, version: str | None = None,
+            limits: caveats.Freshness | None = None) -> Comparison:
+    """Rank every service of the corridor that sends `currency`, for a send or a receive amount, each
+    quote with its warnings; say how many services the filters left out and how old the data is."""
     on = on or dt.date.today()
     filters = filters or Filters()
+    limits = limits or freshness()
     period, built = priced_services(corridor, on, version)
-    services = [(s, i) for s, i in built if s.send_currency == currency and filters.matches(s)]
-    services = _one_price_point_per_service(services, amount, receive_amount)
+    currencies = sorted({s.send_currency for s, _ in built} or {corridor.send_currency})
+    if currency not in currencies:
+        raise CurrencyNotPriced(msg(
+            "currency_not_priced", "%(corridor)s is priced in %(currencies)s, not in %(currency)s.",
+            corridor=corridor.code, currencies=currencies, currency=currency), field="currency",
+            extra={"currencies": currencies})
+    in_currency = _one_price_point_per_service([(s, i) for s, i in built if s.send_currency == currency],
+                                               amount, receive_amount)
+    services = [(s, i) for s, i in in_currency if filters.matches(s)]
     quotes, not_available = [], []
     for service, info in services:
         if amount is not None:
             result = quote(service, amount)
-            reason = "does not take this amount"
+            reason = msg("not_this_amount", "does not take this amount")
         else:
             result = smallest_send_for(service, receive_amount)
-            reason = ("cannot say what it pays out (no reference rate or exchange rate not disclosed)"
+            reason = (msg("payout_unknown",
+                          "cannot say what it pays out (no reference rate or exchange rate not disclosed)")
                       if service.reference_rate is None or not service.transparent
-                      else "cannot deliver this amount")
+                      else msg("cannot_deliver", "cannot deliver this amount"))
         if result is None:
             not_available.append((info, reason))
         else:
             quotes.append(result)
+    info = {i.product_id: i for _, i in services}
+    warnings = {q.service.key: caveats.warnings(
+        q, rate_as_of=info[q.service.key].reference_rate_as_of,
+        survey_period=period if q.service.basis is Basis.SURVEY else None, today=on, limits=limits)
+        for q in quotes}
     receive_currency = services[0][0].receive_currency if services else corridor.receive_currency
     return Comparison(corridor=corridor, send_currency=currency, receive_currency=receive_currency,
-                      amount=amount, receive_amount=receive_amount, quotes=rank(quotes),
-                      info={i.product_id: i for _, i in services}, not_available=not_available,
-                      survey_period=period)
+                      amount=amount, receive_amount=receive_amount, quotes=rank(quotes), info=info,
+                      not_available=not_available, survey_period=period, filters=filters,
+                      excluded=len(in_currency) - len(services), services_total=len(in_currency),
+                      warnings=warnings,
+                      unrecorded={s.key: filters.unrecorded(s) for s, _ in services if filters.unrecorded(s)},
+                      data_dates=_data_dates(quotes, info, period, on, limits))
+
+
+def _data_dates(quotes: list[Quote], info: dict[str, ServiceInfo], period: str | None, on: dt.date,
+                limits: caveats.Freshness) -> list[DataDate]:
+    dates = []
+    if period is not None and any(q.service.basis is Basis.SURVEY for q in quotes):
+        first, last = caveats.quarter_bounds(period)
+        dates.append(DataDate("survey", first, last, period, caveats.age(last, on),
+                              caveats.survey_is_stale(period, on, limits)))
+    rate_days = sorted({info[q.service.key].reference_rate_as_of for q in quotes if q.reference_rate is not None
+                        and info[q.service.key].reference_rate_as_of is not None})
+    for day in rate_days:
+        dates.append(DataDate("rate", day, day, None, caveats.age(day, on), caveats.rate_is_stale(day, on, limits)))
+    return dates

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from ..domain.messages import msg
 from ..models import ReferenceRate
 from .snapshot import reads
 
@@ -49,12 +50,13 @@ class RateBook:
             return direct
         if inverse:
             return KnownRate(base, quote, Decimal(1) / inverse.rate, inverse.as_of,
-                             f"inverse of {inverse.base}→{inverse.quote}: {inverse.source}", derived=True)
+                             msg("rate_inverse", "inverse of %(base)s→%(quote)s: %(source)s", base=inverse.base,
+                                 quote=inverse.quote, source=inverse.source), derived=True)
         return None
 
     def get(self, base: str, quote: str) -> KnownRate | None:
         if base == quote:
-            return KnownRate(base, quote, Decimal(1), self.on, "same currency")
+            return KnownRate(base, quote, Decimal(1), self.on, msg("rate_same_currency", "same currency"))
         found = self._one_step(base, quote)
         if found or PIVOT in (base, quote):
             return found
@@ -62,4 +64,5 @@ class RateBook:
         if first is None or second is None:
             return None
         return KnownRate(base, quote, first.rate * second.rate, min(first.as_of, second.as_of),
-                         f"crossed through {PIVOT}: {first.source}; {second.source}", derived=True)
+                         msg("rate_crossed", "crossed through %(pivot)s: %(first)s; %(second)s", pivot=PIVOT,
+                             first=first.source, second=second.source), derived=True)

@@ -11,15 +11,18 @@ from ..domain.pricing import quote
 from ..domain.stats import CorridorStats, ServiceCost, corridor_stats, yearly_saving
 from ..models import Corridor, SurveyObservation
 from ..domain.vocabulary import rpw_speed
-from .comparison import ATTRIBUTION, fee_table_services, survey_observations
+from ..domain.caveats import age, quarter_bounds, quarter_of, survey_is_stale
+from ..domain.errors import NotFound
+from ..domain.messages import msg
+from .comparison import DataDate, fee_table_services, freshness, survey_observations, survey_source
 from .rates import RateBook
 from .snapshot import consistent, reads
 
 PRICE_POINTS_USD = (Decimal(200), Decimal(500))
 
 
-class UnknownPeriod(LookupError):
-    pass
+class UnknownPeriod(NotFound):
+    """No statistics for the quarter asked for."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class PeriodStats:
     # with the cheapest service instead of the average one.
     monthly_amount: Decimal | None
     yearly_saving: Decimal | None
+    data_date: DataDate | None = None  # the survey quarter, how old it is and whether past its limit
 
 
 def survey_periods(corridor: Corridor) -> list[str]:
@@ -52,10 +56,6 @@ def _survey_costs(corridor: Corridor, period: str) -> list[ServiceCost]:
             total_cost_pct_200=by_point.get(Decimal(200)), total_cost_pct_500=by_point.get(Decimal(500)),
         ))
     return costs
-
-
-def quarter_of(day: dt.date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
 def _fee_table_costs(corridor: Corridor, rates: RateBook, on: dt.date) -> list[ServiceCost]:
@@ -95,15 +95,20 @@ def stats_for(corridor: Corridor, period: str | None = None, on: dt.date | None 
     if periods:
         chosen = period or periods[-1]
         if chosen not in periods:
-            raise UnknownPeriod(f"no survey data for {corridor.code} in {chosen}; surveyed: {', '.join(periods)}")
+            raise UnknownPeriod(msg("period_not_surveyed", "no survey data for %(corridor)s in %(period)s; surveyed: %(periods)s",
+                                    corridor=corridor.code, period=chosen, periods=periods), field="period")
         stats = corridor_stats(_survey_costs(corridor, chosen))
-        return PeriodStats(chosen, "survey", stats, f"{ATTRIBUTION}, {chosen}", monthly, _saving(stats, monthly))
+        first, last = quarter_bounds(chosen)
+        when = DataDate("survey", first, last, chosen, age(last, on), survey_is_stale(chosen, on, freshness()))
+        return PeriodStats(chosen, "survey", stats, survey_source(chosen), monthly, _saving(stats, monthly),
+                           when)
     current = quarter_of(on)
     if period is not None and period != current:
-        raise UnknownPeriod(f"{corridor.code} is not surveyed by RPW; fee-table statistics exist only for "
-                            f"the current quarter, {current}")
+        raise UnknownPeriod(msg("period_fee_tables_only",
+                                "%(corridor)s is not surveyed by RPW; fee-table statistics exist only for the current "
+                                "quarter, %(current)s", corridor=corridor.code, current=current), field="period")
     stats = corridor_stats(_fee_table_costs(corridor, rates, on))
-    return PeriodStats(current, "fee_table", stats, f"remit fee tables in force on {on.isoformat()}",
+    return PeriodStats(current, "fee_table", stats, msg("source_fee_tables", "remit fee tables in force on %(date)s", date=on),
                        monthly, _saving(stats, monthly))
 
 

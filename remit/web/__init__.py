@@ -4,3 +4,9 @@ from flask import Blueprint
 bp = Blueprint("web", __name__, template_folder="templates")
 
 from . import views  # noqa: E402,F401
+from .errorpages import explanation, title  # noqa: E402
+
+
+@bp.app_context_processor
+def error_texts():
+    return {"error_title": title, "error_text": explanation}

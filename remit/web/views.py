@@ -1,21 +1,23 @@
 """Staff pages: compare, corridor statistics, providers, the bundle calculator."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, url_for
+from wtforms.fields.choices import SelectChoice
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .. import codes
 from ..domain.ranking import Filters
-from ..domain.stats import saving as saving_per_transfer
-from ..domain.stats import yearly_saving
-from ..importers.members import read_members
-from ..inputs import record_id
-from ..services import bundles, catalog, comparison, stats
+from ..importers.members import read_members, read_pasted
+from ..inputs import MAX_MEMBERS, MAX_TRANSFERS_PER_YEAR, record_id
+from ..services import bundles, catalog, results, stats
 from ..services.reference import find_corridor
 from ..services.snapshot import snapshot
 from . import bp, charts
+from ..i18n import number as format_number
+from ..i18n import translate
 from .format import country_name, region_name
-from .forms import BundleForm, CompareForm, choices, parse_amount
+from .forms import BundleForm, CompareForm, choices, read_amount
 
 
 def _country_choices(codes_: set[str]):
@@ -27,22 +29,24 @@ def _corridor_choices(form) -> list:
     form.send.choices = choices([("", _("Choose…"))] + _country_choices({c.send_country for c in corridors}))
     form.receive.choices = choices([("", _("Choose…"))] + _country_choices({c.receive_country for c in corridors}))
     currencies = sorted({c.send_currency for c in corridors} | {c.receive_currency for c in corridors})
-    form.currency.choices = choices([(c, c) for c in currencies])
+    form.currency.choices = choices([("", _("The sending country's"))] + [(c, c) for c in currencies])
     return corridors
 
 
 def _region_choices(form, corridors) -> None:
-    receivers = sorted({c.receive_country for c in corridors})
-    regions = [("", _("Anywhere"))]
-    for country in receivers:
+    """Regions grouped by country; their names are ISO's (translated where ISO has a translation)."""
+    regions = [SelectChoice("", _("Anywhere"))]
+    for country in sorted({c.receive_country for c in corridors}):
+        group = country_name(country)
         for code, (name, _kind) in sorted(codes.subdivisions(country).items(), key=lambda item: item[1][0]):
-            regions.append((code, f"{region_name(name)} ({country_name(country)})"))
-    form.region.choices = choices(regions)
+            regions.append(SelectChoice(code, region_name(name), {"translate": "no"}, group))
+    form.region.choices = regions
 
 
 @bp.get("/")
 def index():
-    form = CompareForm(formdata=None)
+    # "Change this comparison" comes back with the query: the form shows what was asked.
+    form = CompareForm(formdata=request.args or None)
     corridors = _corridor_choices(form)
     _region_choices(form, corridors)
     return render_template("web/index.html", form=form, corridors=corridors)
@@ -53,46 +57,40 @@ def compare():
     form = CompareForm(formdata=request.args)
     corridors = _corridor_choices(form)
     _region_choices(form, corridors)
-    corridor = None
+    corridor = amount = None
     if form.validate():
         corridor = find_corridor(form.send.data, form.receive.data)
         if corridor is None:
-            form.receive.errors.append(_("remit has no data for sending from %(send)s to %(receive)s yet.",
+            form.receive.errors.append(_("remit has no data yet for this corridor: %(send)s → %(receive)s.",
                                          send=country_name(form.send.data), receive=country_name(form.receive.data)))
         else:
-            wanted = corridor.send_currency if form.mode.data == "send" else corridor.receive_currency
-            if form.currency.data != wanted:
+            sending = form.mode.data == "send"
+            wanted = corridor.send_currency if sending else corridor.receive_currency
+            if form.currency.data and form.currency.data != wanted:
                 form.currency.errors.append(
-                    _("Money sent from %(country)s is in %(currency)s.", country=country_name(corridor.send_country),
-                      currency=corridor.send_currency) if form.mode.data == "send"
-                    else _("The family receives %(currency)s.", currency=corridor.receive_currency))
+                    _("The sending country, %(country)s, uses %(currency)s.",
+                      country=country_name(corridor.send_country), currency=wanted) if sending
+                    else _("The family receives %(currency)s.", currency=wanted))
+            else:
+                amount = read_amount(form.amount, wanted)
     if corridor is None or form.errors:
         return render_template("web/index.html", form=form, corridors=corridors), 422
     filters = Filters(payout_method=form.payout_method.data or None, max_speed=form.max_speed.data or None,
                       region=form.region.data or None, id_held=form.id_type.data or None)
-    amount = form.amount_value
-    with snapshot():  # the quotes and the corridor's averages from the same state of the tables
-        result = comparison.compare(corridor, corridor.send_currency,
-                                    amount=amount if form.mode.data == "send" else None,
-                                    receive_amount=amount if form.mode.data == "receive" else None,
-                                    filters=filters)
-        period_stats = stats.stats_for(corridor)
-    best = result.quotes[0] if result.quotes else None
-    saving = saving_year = None
-    average = period_stats.stats.average_total_cost_pct_200
-    if best is not None and best.transparent and average is not None:
-        best_pct = best.total_cost_pct
-        saving = saving_per_transfer(best.send_amount, average, best_pct)
-        saving_year = yearly_saving(best.send_amount, average, best_pct)
+    sending = form.mode.data == "send"
+    found = results.results(corridor, corridor.send_currency, amount=amount if sending else None,
+                            receive_amount=None if sending else amount, filters=filters)
+    quotes = found.comparison.quotes
     chart = None
-    if result.quotes:
-        rows = [(f"{result.info[q.service.key].provider_name} · {result.info[q.service.key].product_name}"[:48],
-                 q.total_cost) for q in result.quotes[:15]]
+    if quotes:
+        rows = [(f"{found.comparison.info[q.service.key].provider_name} · "
+                 f"{found.comparison.info[q.service.key].product_name}"[:48], q.total_cost) for q in quotes[:15]]
         chart = charts.cost_bars(_("Total cost per service (%(currency)s)", currency=corridor.send_currency), rows)
-    return render_template(
-        "web/results.html", form=form, corridor=corridor, result=result, stats=period_stats, best=best,
-        saving=saving, saving_year=saving_year, chart=chart,
-        has_survey=any(q.service.basis.value == "survey" for q in result.quotes))
+    return render_template("web/results.html", form=form, corridor=corridor, found=found, result=found.comparison,
+                           stats=found.stats, best=found.comparison.recommended, chart=chart,
+                           new_comparison=url_for("web.index", **request.args.to_dict()),
+                           region_label=next((f"{c.label} ({c.optgroup})" for c in form.region.choices
+                                              if c.value == filters.region), filters.region))
 
 
 @bp.get("/corridors/<code>")
@@ -116,6 +114,7 @@ def corridor_page(code: str):
     by_type: dict[str, list] = {}
     for provider in providers:
         by_type.setdefault(provider["type"] or "", []).append(provider)
+    # Types come from fee tables and RPW's workbooks; RPW's 2025 per-quote file gives none.
     return render_template("web/corridor.html", corridor=corridor, current=current, history=history, chart=chart,
                            by_type=sorted(by_type.items()))
 
@@ -133,8 +132,8 @@ def provider(slug: str):
     return render_template("web/provider.html", provider=found[0])
 
 
-def _members_from_form(form: BundleForm) -> tuple[list, list[str]]:
-    currency = form.currency.data
+def _members_from_form(form: BundleForm, currency: str) -> tuple[list, list[str]]:
+    locale = str(get_locale())
     members, problems = [], []
     for index, row in enumerate(form.rows.entries, start=1):
         ref, amount = (row.form.ref.data or "").strip(), (row.form.amount.data or "").strip()
@@ -144,20 +143,20 @@ def _members_from_form(form: BundleForm) -> tuple[list, list[str]]:
             row.form.amount.errors.append(_("Give both a reference and an amount."))
             problems.append(_("Row %(n)s: give both a reference and an amount.", n=index))
             continue
-        try:
-            members.append(bundles.MemberInput(ref, parse_amount(amount, currency)))
-        except Exception as exc:  # noqa: BLE001 — a ValidationError with a message for the person
-            row.form.amount.errors.append(str(exc))
-            problems.append(_("Row %(n)s: %(problem)s", n=index, problem=str(exc)))
-    texts = []
+        value = read_amount(row.form.amount, currency)
+        if value is None:
+            problems.append(_("Row %(n)s: %(problem)s", n=index, problem=translate(row.form.amount.errors[-1])))
+        else:
+            members.append(bundles.MemberInput(ref, value))
+    lists = []
     if form.pasted.data and form.pasted.data.strip():
-        texts.append(("pasted.csv", ("ref,amount\n" + form.pasted.data.strip()).encode()))
+        lists.append(read_pasted(form.pasted.data, currency, locale))
     if form.upload.data:
-        texts.append((form.upload.data.filename or "members.csv", form.upload.data.read()))
-    for name, data in texts:
-        more, file_problems = read_members(data, name, currency)
+        lists.append(read_members(form.upload.data.read(), form.upload.data.filename or "members.csv", currency,
+                                  locale))
+    for more, list_problems in lists:
         members.extend(more)
-        problems.extend(str(p) for p in file_problems)
+        problems.extend(translate(p.text()) for p in list_problems)
     refs = [m.ref for m in members]
     for ref in sorted({r for r in refs if refs.count(r) > 1}):
         problems.append(_("The reference %(ref)s is used twice.", ref=ref))
@@ -215,32 +214,28 @@ def bundle():
         corridor = find_corridor(form.send.data, form.receive.data)
         if corridor is None:
             form.receive.errors.append(_("remit has no data for this corridor yet."))
-        elif form.currency.data != corridor.send_currency:
-            form.currency.errors.append(_("Money sent from %(country)s is in %(currency)s.",
+        elif form.currency.data and form.currency.data != corridor.send_currency:
+            form.currency.errors.append(_("The sending country, %(country)s, uses %(currency)s.",
                                           country=country_name(corridor.send_country),
                                           currency=corridor.send_currency))
         else:
-            members, problems = _members_from_form(form)
-            fees = {}
-            for name in ("distribution_fee", "incoming_fee", "coordinator_fee"):
-                try:
-                    fees[name] = form.fee(getattr(form, name))
-                except Exception:  # noqa: BLE001 — the field now carries the message
-                    pass
+            members, problems = _members_from_form(form, corridor.send_currency)
+            fees = {name: form.fee(getattr(form, name), corridor.send_currency)
+                    for name in ("distribution_fee", "incoming_fee", "coordinator_fee")}
             per_year = (form.transfers_per_year.data or "").strip()
             if per_year and not (per_year.isascii() and per_year.isdigit() and len(per_year) <= 3
-                                 and 1 <= int(per_year) <= 366):
+                                 and 1 <= int(per_year) <= MAX_TRANSFERS_PER_YEAR):
                 form.transfers_per_year.errors.append(_("Write a whole number from 1 to 366."))
-            if len(members) > bundles.MAX_MEMBERS:
-                problems.append(_("At most 1,000 members."))
-            if not problems and not form.errors:
+            if len(members) > MAX_MEMBERS:
+                problems.append(_("A group has at most %(limit)s members.", limit=format_number(MAX_MEMBERS, 0)))
+            if not problems and not form.errors and None not in fees.values():
                 try:
                     result = bundles.plan(bundles.BundleRequest(
                         send=corridor.send_country, receive=corridor.receive_country, currency=corridor.send_currency,
                         members=members, allocation=form.allocation.data,
                         transfers_per_year=int(per_year) if per_year else None, **fees))
                 except bundles.BundleInputError as exc:
-                    problems.append(exc.message)
+                    problems.append(translate(exc.message))
     if result is None:
         return render_template("web/bundle.html", form=form, result=None, problems=problems,
                                groups=_saved_groups()), 422
@@ -248,7 +243,7 @@ def bundle():
     chart = charts.savings_curve(
         _("Saving per member by group size (%(currency)s)", currency=result.request.currency),
         [(p.members, p.saving_per_member) for p in plan.curve]) if plan.curve else None
-    members_text = "\n".join(f"{m.ref},{m.amount}" for m in result.request.members)
+    members_text = "\n".join(f"{m.ref}\t{m.amount}" for m in result.request.members)
     return render_template("web/bundle.html", form=form, result=result, plan=plan, chart=chart, problems=[],
                            members_text=members_text, groups=[])
 
@@ -275,7 +270,7 @@ def save_group():
             send, receive, currency = codes.country(send), codes.country(receive), codes.currency(currency)
         except codes.CodeError:
             abort(422)
-        members, problems = read_members(("ref,amount\n" + members_text).encode(), "group.csv", currency)
+        members, problems = read_pasted(members_text, currency, "en")
         if not name or len(name) > 120 or problems or not members:
             flash(_("The group could not be saved: give it a name of at most 120 characters."))
             return redirect(url_for("web.bundle"))

@@ -117,6 +117,6 @@ def test_cli_refuses_a_bad_member_list_with_row_and_column(worked_example, runne
     path.write_text("ref,amount\nw1,350\nw1,200\nw3,-4\nw4,1.999\n")
     result = runner.invoke(args=["remit", "bundle", str(path), "--send", "CA", "--receive", "GT"])
     assert result.exit_code == 1
-    assert "row 3, column ref: 'w1' is already on row 2" in result.output
-    assert "row 4, column amount: must be greater than 0, not -4" in result.output
-    assert "row 5, column amount: has more decimals than CAD allows (2)" in result.output
+    assert "row 3, column reference: “w1” is already on row 2" in result.output
+    assert "row 4, column amount: The amount must be more than zero." in result.output
+    assert "row 5, column amount: “1.999” has more decimals than CAD has (2)." in result.output

@@ -39,7 +39,7 @@ def test_survey_stats_equal_the_simple_means_of_the_source_file(seeded, client, 
     assert stats["smart_pct"] == pct(smart)
     assert stats["services"] == stats["transparent_services"] == len(by_point["200"])
     assert stats["sdg_target_met"] is (mean_200 < 3) and stats["above_5pct"] is (mean_200 > 5)
-    assert stats["source"] == "Source: The World Bank, Remittance Prices Worldwide, 2025Q3"
+    assert stats["source"] == "The World Bank, Remittance Prices Worldwide, 2025Q3"
     assert [t["period"] for t in stats["trend"]] == ["2025Q3"]
 
 

@@ -62,7 +62,7 @@ def test_receive_amount_mode(seeded, client):
 def test_survey_quotes_at_the_price_point_are_observed_and_elsewhere_estimated(seeded, client):
     at_200 = get(client, send="USA", receive="GTM", amount="200", currency="USD").json
     assert len(at_200) == 30 and all(q["basis"] == "survey" and q["estimated"] is False for q in at_200)
-    assert all(q["source"] == "Source: The World Bank, Remittance Prices Worldwide, 2025Q3" for q in at_200)
+    assert all(q["source"] == "The World Bank, Remittance Prices Worldwide, 2025Q3" for q in at_200)
     at_450 = get(client, send="US", receive="GT", amount="450", currency="USD").json
     assert all(q["estimated"] is True for q in at_450)
 
@@ -94,7 +94,7 @@ def test_bad_parameters_are_422_naming_the_field(seeded, client, params, field):
 def test_unknown_corridor_is_404(seeded, client):
     response = get(client, send="FR", receive="GT", amount="300", currency="EUR")
     assert response.status_code == 404
-    assert response.json["message"] == "remit has no data for the corridor FR-GT."
+    assert response.json["message"].startswith("remit has no data for the corridor FR-GT;")
 
 
 def test_filters_reach_the_api(seeded, client):

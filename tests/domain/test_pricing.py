@@ -125,10 +125,13 @@ def test_filters():
     def keys(**kw):
         return [s.key for s in services if Filters(**kw).matches(s)]
 
-    assert keys(payout_method="cash_pickup") == ["cash"]
-    assert keys(funding_method="bank_account") == ["wire"]
-    assert keys(max_speed="same_day") == ["cash"]  # unknown speed cannot be shown to be fast enough
-    assert keys(provider_type="bank") == ["wire"]
+    # The survey recorded none of these for `hidden`: it is kept, and labelled as not recorded.
+    assert keys(payout_method="cash_pickup") == ["cash", "hidden"]
+    assert keys(funding_method="bank_account") == ["wire", "hidden"]
+    assert keys(max_speed="same_day") == ["cash", "hidden"]
+    assert keys(provider_type="bank") == ["wire", "hidden"]
+    assert Filters(payout_method="cash_pickup", max_speed="same_day").unrecorded(hidden) == ("payout_method", "max_speed")
+    assert Filters(payout_method="cash_pickup").unrecorded(cash) == ()
     assert keys(region="GT-13") == ["cash", "wire", "hidden"]  # no list means the whole country
     assert keys(region="GT-01") == ["wire", "hidden"]
     assert keys(id_held="consular_id") == ["wire", "hidden"]

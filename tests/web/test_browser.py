@@ -99,7 +99,7 @@ def test_compare_ca_gt_shows_the_ranked_table_and_chart(page, live_server):
 def test_switching_to_spanish(page, live_server):
     fill_compare(page, live_server)
     page.click("nav.languages >> text=Español")
-    assert page.locator("h1").inner_text() == "Envíos de Canadá a Guatemala"
+    assert page.locator("h1").inner_text() == "Envío de dinero: Canadá → Guatemala"
     table = page.locator("table.results").inner_text()
     assert "Tipo de cambio" in table and "1.640,89\u00a0GTQ" in table
     shot(page, "compare-results-es")

@@ -1,0 +1,105 @@
+"""What should stop a person from taking a price at face value, and how old the data behind it is.
+
+Every quote carries the warnings that apply to it (the contract's `warnings`):
+- `negative_margin` — the applied rate beat the mid-market reference rate (FX margin below 0): a
+  promotion when surveyed, a reference rate out of step with the survey's, or an error in the data.
+  Such a quote is not recommended as the cheapest (see ranking.rank_key);
+- `stale` — the data is past its freshness limit: the reference rate is more than
+  `rate_max_age_days` old, or the survey quarter ended more than `survey_max_age_days` ago;
+- `not_transparent` — the provider did not disclose its exchange rate: the cost shown is the fee
+  only, the real cost is higher;
+- `estimate` — a survey price point (USD 200 or 500) stands in for another amount.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .pricing import Quote
+
+NEGATIVE_MARGIN = "negative_margin"
+STALE = "stale"
+NOT_TRANSPARENT = "not_transparent"
+ESTIMATE = "estimate"
+WARNINGS = (NEGATIVE_MARGIN, STALE, NOT_TRANSPARENT, ESTIMATE)
+
+PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How old data may be before it is flagged `stale` (REMIT_RATE_MAX_AGE_DAYS, REMIT_SURVEY_MAX_AGE_DAYS)."""
+
+    rate_max_age_days: int = 14
+    survey_max_age_days: int = 365
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a quarter written 2025Q3."""
+    match = PERIOD.match(period)
+    if match is None:
+        raise ValueError(f"not a quarter: {period!r}")
+    year, quarter = int(match.group(1)), int(match.group(2))
+    first = dt.date(year, 3 * quarter - 2, 1)
+    last = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
+    return first, last - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Age:
+    """How long ago something was, in the unit a person would use."""
+
+    days: int
+
+    @property
+    def unit(self) -> str:
+        if self.days < 60:
+            return "days"
+        if self.days < 730:
+            return "months"
+        return "years"
+
+    @property
+    def count(self) -> int:
+        if self.unit == "days":
+            return self.days
+        if self.unit == "months":
+            return round(self.days / 30.4375)
+        return self.days // 365
+
+
+def age(since: dt.date, today: dt.date) -> Age:
+    return Age(max(0, (today - since).days))
+
+
+def rate_is_stale(as_of: dt.date | None, today: dt.date, limits: Freshness) -> bool:
+    return as_of is not None and (today - as_of).days > limits.rate_max_age_days
+
+
+def survey_is_stale(period: str | None, today: dt.date, limits: Freshness) -> bool:
+    if period is None or PERIOD.match(period) is None:
+        return False
+    return (today - quarter_bounds(period)[1]).days > limits.survey_max_age_days
+
+
+def warnings(q: Quote, *, rate_as_of: dt.date | None, survey_period: str | None, today: dt.date,
+             limits: Freshness) -> tuple[str, ...]:
+    """The warnings of one quote, in the contract's order."""
+    found = []
+    if q.negative_margin:
+        found.append(NEGATIVE_MARGIN)
+    # The amount received (and, for a fee table, the FX cost) rests on the reference rate; a survey
+    # price on the quarter it was surveyed in.
+    if rate_is_stale(rate_as_of if q.reference_rate is not None else None, today, limits) \
+            or survey_is_stale(survey_period, today, limits):
+        found.append(STALE)
+    if not q.transparent:
+        found.append(NOT_TRANSPARENT)
+    if q.estimated:
+        found.append(ESTIMATE)
+    return tuple(found)

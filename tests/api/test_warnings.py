@@ -1,0 +1,133 @@
+"""Every quote says what should stop a person from taking it at face value (the contract's `warnings`)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from remit.importers import run_import
+
+from ..importers.helpers import csv_bytes, fee_row
+
+TODAY = dt.date.today()
+RATE_HEADER = ["base_currency", "quote_currency", "rate", "as_of", "source"]
+QUOTE_HEADER = ["period", "source_code", "destination_code", "provider", "instrument", "access_point", "amount_usd",
+                "fee_pct", "fx_margin_pct", "total_cost_pct", "transparent"]
+
+
+def get(client, **params):
+    response = client.get("/api/v1/quotes", query_string=params)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def load(kind: str, rows: list[dict], header: list[str] | None = None) -> None:
+    report = run_import(kind, csv_bytes(rows, header), f"{kind}.csv", actor="test")
+    assert report.ok, report.problems
+
+
+def rates(as_of: dt.date) -> None:
+    load("rates", [{"base_currency": "USD", "quote_currency": "CAD", "rate": "1.40", "as_of": as_of.isoformat(),
+                    "source": "test"},
+                   {"base_currency": "USD", "quote_currency": "GTQ", "rate": "7.70", "as_of": as_of.isoformat(),
+                    "source": "test"}], RATE_HEADER)
+
+
+def wire(**changes) -> None:
+    load("fees", [fee_row(**changes)])
+
+
+def survey_is_stale(period_end: dt.date) -> bool:
+    return (TODAY - period_end).days > 365
+
+
+def test_a_survey_promotion_below_the_mid_market_rate_is_flagged_and_not_ranked_first(seeded, client):
+    quotes = get(client, send="US", receive="MX", amount="200", currency="USD")
+    by_name = {(q["provider"]["name"], q["product"]["name"]): q for q in quotes}
+    walmart = by_name[("Walmart2World", "Debit card · Internet")]
+    # RPW 2025 Q3: fee 0, applied rate 2.44% better than the reference rate: a total cost of −2.44%.
+    assert walmart["total_cost_pct"] == "-2.44" and walmart["fx_margin_pct"] == "-2.44"
+    assert "negative_margin" in walmart["warnings"]
+    assert ("stale" in walmart["warnings"]) == survey_is_stale(dt.date(2025, 9, 30))
+    # Services that price at or under the mid-market rate come first; those that beat it after them.
+    flagged = [q["rank"] for q in quotes if "negative_margin" in q["warnings"]]
+    clean = [q["rank"] for q in quotes if q["transparent"] and "negative_margin" not in q["warnings"]]
+    assert flagged and clean and max(clean) < min(flagged)
+    assert "negative_margin" not in quotes[0]["warnings"] and float(quotes[0]["fx_margin_pct"]) >= 0
+
+
+def test_a_survey_price_at_another_amount_is_an_estimate(seeded, client):
+    at_200 = get(client, send="US", receive="GT", amount="200", currency="USD")
+    at_450 = get(client, send="US", receive="GT", amount="450", currency="USD")
+    assert all("estimate" not in q["warnings"] for q in at_200)
+    assert all("estimate" in q["warnings"] for q in at_450)
+
+
+def test_seeded_rates_of_december_2025_are_stale_by_their_age(seeded, client):
+    quotes = get(client, send="CA", receive="GT", amount="300", currency="CAD")
+    # The seeded CAD→GTQ cross rate is as old as its older leg, USD→GTQ of 2025-12-26.
+    assert {q["reference_rate_as_of"] for q in quotes} == {"2025-12-26"}
+    expected = (TODAY - dt.date(2025, 12, 26)).days > 14
+    assert all(("stale" in q["warnings"]) == expected for q in quotes)
+
+
+@pytest.mark.parametrize("days_old,stale", [(0, False), (14, False), (15, True), (400, True)])
+def test_a_rate_is_stale_after_14_days(app, client, days_old, stale):
+    rates(TODAY - dt.timedelta(days=days_old))
+    wire()
+    [quote] = get(client, send="CA", receive="GT", amount="300", currency="CAD")
+    assert quote["reference_rate_as_of"] == (TODAY - dt.timedelta(days=days_old)).isoformat()
+    assert quote["warnings"] == (["stale"] if stale else [])
+
+
+def test_the_freshness_limits_are_settings(app, make_app):
+    rates(TODAY - dt.timedelta(days=20))
+    wire()
+    strict = get(app.test_client(), send="CA", receive="GT", amount="300", currency="CAD")
+    other = make_app(RATELIMIT_ENABLED=False, REMIT_RATE_MAX_AGE_DAYS=30)
+    with other.app_context():
+        lenient = get(other.test_client(), send="CA", receive="GT", amount="300", currency="CAD")
+    assert strict[0]["warnings"] == ["stale"] and lenient[0]["warnings"] == []
+
+
+def test_an_undisclosed_rate_is_flagged_and_ranked_last(app, client):
+    rates(TODAY)
+    period = f"{TODAY.year}Q{(TODAY.month - 1) // 3 + 1}"
+    load("rpw", [
+        {"period": period, "source_code": "CAN", "destination_code": "GTM", "provider": "Open Rates",
+         "instrument": "Cash", "access_point": "Agent", "amount_usd": "200", "fee_pct": "2.0",
+         "fx_margin_pct": "1.0", "total_cost_pct": "3.0", "transparent": "True"},
+        {"period": period, "source_code": "CAN", "destination_code": "GTM", "provider": "Hidden Rates",
+         "instrument": "Cash", "access_point": "Agent", "amount_usd": "200", "fee_pct": "0.5",
+         "fx_margin_pct": "", "total_cost_pct": "0.5", "transparent": "False"},
+    ], QUOTE_HEADER)
+    quotes = get(client, send="CA", receive="GT", amount="280", currency="CAD")  # USD 200 = CAD 280
+    assert [q["provider"]["name"] for q in quotes] == ["Open Rates", "Hidden Rates"]
+    # A price surveyed in USD and converted to CAD at the reference rate is an estimate.
+    assert quotes[0]["warnings"] == ["estimate"]
+    assert quotes[1]["warnings"] == ["not_transparent", "estimate"]  # fee only (0.5%): the real cost is higher
+
+
+def test_a_send_currency_the_corridor_is_not_priced_in_is_422_naming_its_currencies(seeded, client):
+    response = client.get("/api/v1/quotes", query_string={"send": "CA", "receive": "GT", "amount": "300",
+                                                         "currency": "USD"})
+    assert response.status_code == 422
+    assert response.json["message"] == "CA-GT is priced in CAD, not in USD."
+    assert response.json["errors"] == {"query": {"currency": ["CA-GT is priced in CAD, not in USD."]}}
+    assert response.json["currencies"] == ["CAD"] and response.json["reason"] == "currency_not_priced"
+
+
+def test_an_unknown_corridor_is_404_with_the_list_of_corridors(seeded, client):
+    response = client.get("/api/v1/quotes", query_string={"send": "FR", "receive": "GT", "amount": "300",
+                                                         "currency": "EUR"})
+    assert response.status_code == 404
+    assert response.json["corridors"].endswith("/api/v1/corridors")
+    assert client.get(response.json["corridors"]).status_code == 200
+
+
+def test_filters_keep_services_that_did_not_record_the_value(seeded, client):
+    everything = get(client, send="US", receive="GT", amount="200", currency="USD")
+    by_cash = get(client, send="US", receive="GT", amount="200", currency="USD", payout_method="cash_pickup",
+                  max_speed="same_day")
+    # The 2025 survey file records neither payout method nor speed: no service is dropped for want of them.
+    assert len(by_cash) == len(everything) == 30

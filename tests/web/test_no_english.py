@@ -1,0 +1,184 @@
+"""Every page and error page in Spanish and French carries no English: no text of the English
+catalogue, no English vocabulary label, no English sentence. Provider, product and reference names,
+sources and other data are not translated (marked translate="no" in the pages, or taken from the
+database here) and do not count."""
+from __future__ import annotations
+
+import html
+import io
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from remit.extensions import db
+from remit.i18n import LABELS
+from remit.models import FeeTier, ImportRun, Product, Provider, ReferenceRate, SurveyObservation
+
+from ..admin.test_admin_imports import PASSWORD, login, token
+from ..conftest import ROOT
+from ..importers.helpers import csv_bytes, fee_row
+
+ENGLISH_WORDS = re.compile(r"\b(the|and|with|from|this|that|these|is|are|was|of|to|for|your|you|not|"
+                           r"cannot|please|when|which|sending|amount|fee|rate|data|old|applied|added|changed|retired|unchanged|"
+                           r"logged|import|fees|rates)\b", re.I)
+
+
+def english_catalogue(language: str) -> list[str]:
+    """Fragments of every English msgid whose translation differs, long enough not to be a word both
+    languages share."""
+    with open(ROOT / "remit" / "translations" / language / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh)
+    fragments = set()
+    for message in catalog:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for msgid in ids:
+            if not msgid or msgid in strings:
+                continue
+            for part in re.split(r"%\(\w+\)s|%%|\n", msgid):
+                part = part.strip(" .,:;()")
+                if len(part) >= 14 and " " in part:
+                    fragments.add(part)
+    return sorted(fragments)
+
+
+def translations(language: str) -> str:
+    with open(ROOT / "remit" / "translations" / language / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh)
+    return "\n".join(s for m in catalog for s in (m.string if isinstance(m.string, tuple) else (m.string,)) if s)
+
+
+def data_texts() -> list[str]:
+    """Names and sources that are data, in any language the data is in."""
+    texts = set()
+    for provider in db.session.execute(select(Provider)).scalars():
+        texts.add(provider.name)
+    for product in db.session.execute(select(Product)).scalars():
+        texts.add(product.name)
+    for tier in db.session.execute(select(FeeTier)).scalars():
+        texts.add(tier.source)
+    for obs in db.session.execute(select(SurveyObservation)).scalars():
+        texts.update(t for t in (obs.firm, obs.instrument, obs.access_point) if t)
+    for rate in db.session.execute(select(ReferenceRate)).scalars():
+        texts.add(rate.source)
+    for run in db.session.execute(select(ImportRun)).scalars():
+        texts.update((run.filename, run.actor, run.summary))
+    return sorted((t for t in texts if t), key=len, reverse=True)
+
+
+def visible_text(page: str, data: list[str]) -> str:
+    page = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", page, flags=re.S)
+    # Elements marked as data (translate="no") hold names and codes, not words of the page.
+    while True:
+        stripped = re.sub(r'<(\w+)[^>]*\btranslate="no"[^>]*>[^<]*</\1>', " ", page)
+        if stripped == page:
+            break
+        page = stripped
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    for value in data:
+        text = text.replace(value, " ")
+    text = re.sub(r"\S+@\S+|https?://\S+|/\S+|\b[\w-]+\.(csv|xlsx)\b", " ", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def english_in(text: str, fragments: list[str], language: str) -> list[str]:
+    found = [f for f in fragments if f in text]
+    with force_locale("en"):
+        english_labels = {str(label) for label in LABELS.values()}
+    english_labels |= {
+        "cash pickup", "bank account", "money transfer operator", "mobile wallet", "home delivery", "same day",
+        "next day", "credit union", "post office", "mobile operator", "driver's licence", "work permit"}
+    # A label that is also a word of the language ("change" in French) proves nothing.
+    english_labels = {label for label in english_labels if not re.search(rf"\b{re.escape(label)}\b",
+                                                                         translations(language), re.I)}
+    found += [f"label: {label}" for label in english_labels if re.search(rf"\b{re.escape(label)}\b", text)]
+    found += [f"word: …{text[max(0, m.start() - 30):m.end() + 30]}…" for m in ENGLISH_WORDS.finditer(text)]
+    return found
+
+
+@pytest.fixture
+def pages(seeded, client):
+    """Every page a reader can reach, with the data to make each one show its content."""
+    run_import_rows = fee_row(provider="Formula Free", product="Wire")
+    from remit.importers import run_import
+
+    assert run_import("fees", csv_bytes([run_import_rows]), "extra.csv", actor="test").ok
+    login(client, "admin")
+    preview = client.post("/admin/imports", data={"csrf_token": token(client), "kind": "fees",
+                                                  "file": (io.BytesIO(csv_bytes([fee_row(max_amount="lots")])),
+                                                           "bad.csv")}, content_type="multipart/form-data")
+    run_id = db.session.scalar(select(ImportRun.id).order_by(ImportRun.id.desc()))
+    return {
+        "public": ["/", "/compare?send=CA&receive=GT&mode=send&amount=300",
+                   "/compare?send=US&receive=MX&mode=send&amount=200&payout_method=cash_pickup&max_speed=same_day",
+                   "/compare?send=US&receive=GT&mode=receive&amount=2000",
+                   "/compare?send=CA&receive=GT&mode=send&amount=300%2C50%2C1",
+                   "/corridors/US-GT", "/corridors/CA-GT", "/corridors/TZ-KE", "/providers",
+                   "/providers/illustrative-money-transfer-a", "/providers/walmart2world", "/bundle",
+                   "/no-such-page", "/providers/nobody"],
+        "admin": ["/admin/", "/admin/imports", preview.headers.get("Location") or "/admin/imports",
+                  f"/admin/imports/{run_id}", "/admin/fees", "/admin/providers",
+                  "/admin/providers/illustrative-money-transfer-a", "/admin/api-keys", "/admin/users",
+                  "/admin/audit", "/admin/password"],
+    }
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_no_english_on_any_page(pages, client, language):
+    fragments = english_catalogue(language)
+    data = data_texts()
+    problems = {}
+    client.get(f"/?lang={language}")  # the session keeps the language from here on
+    for url in pages["public"] + pages["admin"]:
+        response = client.get(url)
+        assert response.status_code in (200, 404, 422), (url, response.status_code)
+        assert f'<html lang="{language}">' in response.get_data(as_text=True), url
+        found = english_in(visible_text(response.get_data(as_text=True), data), fragments, language)
+        if found:
+            problems[url] = found[:6]
+    bundle_page = client.get("/bundle").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', bundle_page).group(1)
+    pasted = "\n".join(f"w{i:02d}\t350,00" for i in range(1, 21))
+    for data_ in ({"pasted": pasted}, {"pasted": "w1\t-5"}):
+        response = client.post("/bundle", data={"csrf_token": csrf, "send": "CA", "receive": "GT",
+                                                "distribution_fee": "1,50", "incoming_fee": "15",
+                                                "coordinator_fee": "0", "allocation": "pro_rata",
+                                                "transfers_per_year": "12"} | data_)
+        found = english_in(visible_text(response.get_data(as_text=True), data), fragments, language)
+        if found:
+            problems[f"POST /bundle {data_}"] = found[:6]
+    for method, url, kwargs in (("post", "/", {}), ("post", "/bundle", {"data": {}}),
+                                ("get", "/admin/imports/999999", {}), ("post", "/logout", {})):
+        response = getattr(client, method)(url, **kwargs)
+        found = english_in(visible_text(response.get_data(as_text=True), data), fragments, language)
+        if found:
+            problems[f"{method.upper()} {url} → {response.status_code}"] = found[:6]
+    assert not problems, "\n".join(f"{url}:\n    " + "\n    ".join(found) for url, found in problems.items())
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_error_pages_speak_the_language(make_app, language):
+    app = make_app(RATELIMIT_ENABLED=True, REMIT_LOGIN_RATE_LIMIT="1 per hour", PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("a bug")
+
+    with app.app_context():
+        client = app.test_client()
+        client.get(f"/?lang={language}")
+        fragments = english_catalogue(language)
+        answers = {500: client.get("/boom"), 405: client.post("/"), 404: client.get("/nowhere"),
+                   403: client.get("/bundle?group=1"), 400: client.post("/bundle", data={})}
+        csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                         client.get("/login").get_data(as_text=True)).group(1)
+        form = {"csrf_token": csrf, "email": "a@example.org", "password": PASSWORD}
+        client.post("/login", data=form)
+        answers[429] = client.post("/login", data=form)
+        for status, response in answers.items():
+            assert response.status_code == status
+            text = visible_text(response.get_data(as_text=True), [])
+            assert english_in(text, fragments, language) == [], (status, text)
