@@ -52,3 +52,14 @@ def test_placeholders_match(language):
         for string in strings:
             assert set(names(string)) <= expected, (message.id, string)
         assert set(names(strings[-1])) == expected, message.id
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_no_entry_is_written_twice(language):
+    """The catalogues merge as a union: an entry added on two branches must not stay twice (Babel
+    would keep one of the two silently)."""
+    path = ROOT / "remit" / "translations" / language / "LC_MESSAGES" / "messages.po"
+    with open(path, "rb") as fh:
+        catalog = read_po(fh)
+    written = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("msgid "))
+    assert written == len(catalog) + 1, "an entry is written twice: run scripts/dedupe_catalogues.py"  # +1: header
