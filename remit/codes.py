@@ -10,9 +10,17 @@ from functools import lru_cache
 import pycountry
 from babel.numbers import get_currency_precision, get_territory_currencies
 
+from .domain.messages import msg
+
 
 class CodeError(ValueError):
-    """An unknown or malformed ISO code; the message is shown to the user as is."""
+    """An unknown or malformed ISO code; the message is a Message (English, translatable)."""
+
+
+def quoted_code(code) -> str:
+    """What was given as a code, as a message quotes it: stripped and cut short."""
+    text = str(code or "").strip()
+    return text if len(text) <= 20 else text[:19] + "…"
 
 
 @lru_cache(maxsize=None)
@@ -25,7 +33,8 @@ def country(code: str) -> str:
     elif len(text) == 3:
         found = pycountry.countries.get(alpha_3=text)
     if found is None:
-        raise CodeError(f"unknown country code '{code.strip() if code else ''}' (use ISO 3166-1 alpha-2 or alpha-3)")
+        raise CodeError(msg("unknown_country", "unknown country code '%(code)s' (use ISO 3166-1 alpha-2 or alpha-3)",
+                            code=quoted_code(code)))
     return found.alpha_2
 
 
@@ -37,7 +46,8 @@ def country_record(alpha_2: str):
 def currency(code: str) -> str:
     text = (code or "").strip().upper()
     if len(text) != 3 or pycountry.currencies.get(alpha_3=text) is None:
-        raise CodeError(f"unknown currency code '{code.strip() if code else ''}' (use ISO 4217, e.g. CAD)")
+        raise CodeError(msg("unknown_currency", "unknown currency code '%(code)s' (use ISO 4217, e.g. CAD)",
+                            code=quoted_code(code)))
     return text
 
 
@@ -82,7 +92,9 @@ def region(code: str) -> str:
     try:
         country(alpha_2)
     except CodeError:
-        raise CodeError(f"unknown region code '{code.strip()}' (use ISO 3166-2, e.g. GT-HU)") from None
+        raise CodeError(msg("unknown_region", "unknown region code '%(code)s' (use ISO 3166-2, e.g. GT-HU)",
+                            code=quoted_code(code))) from None
     if text not in subdivisions(alpha_2):
-        raise CodeError(f"unknown region code '{code.strip()}' (use ISO 3166-2, e.g. GT-HU)")
+        raise CodeError(msg("unknown_region", "unknown region code '%(code)s' (use ISO 3166-2, e.g. GT-HU)",
+                            code=quoted_code(code)))
     return text

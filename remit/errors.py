@@ -58,9 +58,9 @@ def refusal_of(exc: Exception) -> Refusal | None:
     if isinstance(exc, InputError):  # a number or a JSON body remit will not read: 422, or its own status
         return Refusal(getattr(exc, "status", 422), exc.message)
     if isinstance(exc, BundleError):
-        return Refusal(422, str(exc), {exc.field: [str(exc)]})
+        return Refusal(422, exc.args[0], {exc.field: [exc.args[0]]})
     if isinstance(exc, CodeError):
-        return Refusal(422, str(exc))
+        return Refusal(422, exc.args[0])
     return None
 
 

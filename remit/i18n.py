@@ -158,7 +158,10 @@ def _localised(param):
     if isinstance(param, bool):
         return str(param)
     if isinstance(param, Decimal):  # ints (row numbers, counts) are shown as they are
-        return format_decimal(param, locale=get_locale())
+        # As written, without grouping: a band's 2000.00 stays 2000,00 in Spanish, as the file has it.
+        places = max(0, -param.as_tuple().exponent) if param.is_finite() else 0
+        return format_decimal(param, format="0" + ("." + "0" * places if places else ""), locale=get_locale(),
+                              decimal_quantization=False)
     if isinstance(param, dt.date):
         return format_date(param, format="medium", locale=get_locale())
     if isinstance(param, (list, tuple)):

@@ -19,7 +19,7 @@ class RegionCode(fields.String):
         try:
             return codes.region(super()._deserialize(value, attr, data, **kwargs))
         except codes.CodeError as exc:
-            raise ValidationError(str(exc)) from None
+            raise ValidationError(exc.args[0]) from None
 
 
 def _amount(description: str) -> ExactNumber:

@@ -44,11 +44,12 @@ def english(value) -> str | int:
     return str(value)
 
 
-def msg(code: str, template: str, **params) -> Message:
+def msg(code: str, template: str, /, **params) -> Message:
+    """Positional-only, so that a parameter may itself be called `code` or `template`."""
     return Message(code, template, params)
 
 
-def msgn(code: str, singular: str, plural: str, count: int, **params) -> Message:
+def msgn(code: str, singular: str, plural: str, count: int, /, **params) -> Message:
     """A message with a singular and a plural form, chosen by `count` (available as %(count)s)."""
     return Message(code, singular, {"count": count, **params}, plural=plural, count=count)
 

@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 
 from marshmallow import Schema, ValidationError
 
+from ..domain.messages import msg
 from .readers import Problem, Table, normalize_header
+
+
+NO_DATA_ROWS = msg("no_data_rows", "the file has a header but no data rows")
 
 
 @dataclass(frozen=True)
@@ -83,15 +87,16 @@ def map_header(table: Table, columns: list[Column], *, strict: bool = True) -> t
         column = lookup.get(normalize_header(raw))
         if column is None:
             if strict:
-                problems.append(Problem(1, raw, "unknown column; expected one of: " + ", ".join(c.name for c in columns)))
+                problems.append(Problem(1, raw, msg("unknown_column", "unknown column; expected one of: %(columns)s",
+                                                    columns=[c.name for c in columns])))
             continue
         if column.name in positions:
-            problems.append(Problem(1, raw, f"column {column.name} appears twice"))
+            problems.append(Problem(1, raw, msg("column_twice", "column %(column)s appears twice", column=column.name)))
             continue
         positions[column.name] = index
     for column in columns:
         if column.required and column.name not in positions:
-            problems.append(Problem(1, column.name, "missing column"))
+            problems.append(Problem(1, column.name, msg("missing_column", "missing column")))
     return positions, problems
 
 

@@ -15,8 +15,9 @@ from ..extensions import db
 from ..models import Corridor, FeeTier, ImportRun, Product, Provider
 from ..models.catalog import FUNDING_METHODS, PAYOUT_METHODS, PROVIDER_TYPES, SPEEDS
 from ..services import reference
-from .base import Column, ImportReport, PreviewRow, is_blank, load_row, map_header, row_values
-from .fields import Choice, CountryCode, CurrencyCode, ExactNumber, IdList, IsoDate, RegionList, Text, decimals
+from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, is_blank, load_row, map_header, row_values
+from ..inputs import written_places
+from .fields import Choice, CountryCode, CurrencyCode, ExactNumber, IdList, IsoDate, RegionList, Text
 from .readers import Problem, Table
 
 COLUMNS = [Column(name, required=name not in FEE_TABLE_OPTIONAL) for name in FEE_TABLE_COLUMNS]
@@ -50,23 +51,28 @@ class FeeRowSchema(Schema):
     def check_row(self, data, **kwargs):
         errors: dict[str, list[str]] = {}
         if not reference.slugify(data["provider"]):
-            errors.setdefault("provider", []).append("needs at least one letter or digit")
+            errors.setdefault("provider", []).append(msg("needs_letter", "needs at least one letter or digit"))
         if data["send_country"] == data["receive_country"]:
-            errors.setdefault("receive_country", []).append("must differ from send_country")
+            errors.setdefault("receive_country", []).append(msg("same_country", "must differ from send_country"))
         if data["min_amount"] > data["max_amount"]:
-            errors.setdefault("min_amount", []).append(
-                f"{data['min_amount']} is above max_amount {data['max_amount']}")
+            errors.setdefault("min_amount", []).append(msg(
+                "band_inverted", "%(min)s is above max_amount %(max)s", min=data["min_amount"], max=data["max_amount"]))
         places = codes.minor_unit(data["send_currency"])
         for name in ("min_amount", "max_amount", "fee_fixed"):
-            if decimals(data[name]) > places:
-                errors.setdefault(name, []).append(
-                    f"has more decimals than {data['send_currency']} allows ({places})")
+            # As written: a file's 1.000 has three decimals, which CAD cannot hold (it is not read as 1).
+            if written_places(data[name]) > places:
+                errors.setdefault(name, []).append(msg(
+                    "currency_decimals_written",
+                    "“%(typed)s” has more decimals than %(currency)s allows (%(places)s); a file takes plain numbers, "
+                    "so a thousand is 1000", typed=format(data[name], "f"), currency=data["send_currency"],
+                    places=places))
         if data["effective_to"] and data["effective_to"] < data["effective_from"]:
-            errors.setdefault("effective_to", []).append("is before effective_from")
+            errors.setdefault("effective_to", []).append(msg("ends_before_start", "is before effective_from"))
         for code in filter(None, data["regions"].split(";")):
             if not code.startswith(data["receive_country"] + "-"):
-                errors.setdefault("regions", []).append(
-                    f"{code} is not a region of the receiving country {data['receive_country']}")
+                errors.setdefault("regions", []).append(msg(
+                    "region_elsewhere", "%(region)s is not a region of the receiving country %(country)s",
+                    region=code, country=data["receive_country"]))
         if errors:
             raise ValidationError(errors)
 
@@ -104,7 +110,7 @@ def parse(table: Table) -> tuple[list[tuple[int, dict]], list[Problem]]:
         if data is not None:
             records.append((row, data))
     if not records and not problems:
-        problems.append(Problem(2, None, "the file has a header but no data rows"))
+        problems.append(Problem(2, None, NO_DATA_ROWS))
     problems.extend(_cross_row_problems(records))
     return records, problems
 
@@ -117,18 +123,19 @@ def _cross_row_problems(records: list[tuple[int, dict]]) -> list[Problem]:
         slug = reference.slugify(data["provider"])
         first = provider_types.setdefault(slug, (row, data["provider_type"]))
         if first[1] != data["provider_type"]:
-            problems.append(Problem(row, "provider_type",
-                                    f"'{data['provider_type']}' differs from row {first[0]} ('{first[1]}') for provider {data['provider']}"))
+            problems.append(Problem(row, "provider_type", msg(
+                "provider_type_differs", "'%(type)s' differs from row %(row)s ('%(first)s') for provider %(provider)s",
+                type=data["provider_type"], row=first[0], first=first[1], provider=data["provider"])))
         by_product.setdefault(product_key(data), []).append((row, data))
     for rows in by_product.values():
         ordered = sorted(rows, key=lambda item: (item[1]["min_amount"], item[0]))
         for (prev_row, prev), (row, data) in zip(ordered, ordered[1:]):
             if data["min_amount"] <= prev["max_amount"]:
-                problems.append(Problem(
-                    row, "min_amount",
-                    f"band {data['min_amount']}–{data['max_amount']} overlaps row {prev_row}'s band "
-                    f"{prev['min_amount']}–{prev['max_amount']} of the same product",
-                ))
+                problems.append(Problem(row, "min_amount", msg(
+                    "bands_overlap",
+                    "band %(min)s–%(max)s overlaps row %(row)s's band %(prev_min)s–%(prev_max)s of the same product",
+                    min=data["min_amount"], max=data["max_amount"], row=prev_row, prev_min=prev["min_amount"],
+                    prev_max=prev["max_amount"])))
     return sorted(problems)
 
 

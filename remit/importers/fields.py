@@ -62,7 +62,7 @@ class CountryCode(fields.String):
         try:
             return codes.country(super()._deserialize(value, attr, data, **kwargs))
         except codes.CodeError as exc:
-            raise ValidationError(str(exc)) from None
+            raise ValidationError(exc.args[0]) from None
 
 
 class CurrencyCode(fields.String):
@@ -74,7 +74,7 @@ class CurrencyCode(fields.String):
         try:
             return codes.currency(super()._deserialize(value, attr, data, **kwargs))
         except codes.CodeError as exc:
-            raise ValidationError(str(exc)) from None
+            raise ValidationError(exc.args[0]) from None
 
 
 class ExactNumber(fields.Field):
@@ -153,7 +153,7 @@ class RegionList(fields.Field):
                 try:
                     items.append(codes.region(part))
                 except codes.CodeError as exc:
-                    raise ValidationError(str(exc)) from None
+                    raise ValidationError(exc.args[0]) from None
         return ";".join(sorted(set(items)))
 
 

@@ -6,10 +6,11 @@ from decimal import Decimal
 from marshmallow import Schema, ValidationError, validates_schema
 from sqlalchemy import select
 
+from ..domain.messages import msg
 from ..extensions import db
 from ..models import ImportRun, ReferenceRate
 from ..services import reference
-from .base import Column, ImportReport, PreviewRow, is_blank, load_row, map_header, row_values
+from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, is_blank, load_row, map_header, row_values
 from .fields import CurrencyCode, ExactNumber, IsoDate, Text
 from .readers import Problem, Table
 
@@ -27,7 +28,7 @@ class RateRowSchema(Schema):
     @validates_schema
     def check_row(self, data, **kwargs):
         if data["base_currency"] == data["quote_currency"]:
-            raise ValidationError({"quote_currency": ["must differ from base_currency"]})
+            raise ValidationError({"quote_currency": [msg("same_currency", "must differ from base_currency")]})
 
 
 def parse(table: Table) -> tuple[list[tuple[int, dict]], list[Problem]]:
@@ -46,12 +47,13 @@ def parse(table: Table) -> tuple[list[tuple[int, dict]], list[Problem]]:
             continue
         key = (data["base_currency"], data["quote_currency"], data["as_of"])
         if key in seen:
-            problems.append(Problem(row, "as_of", f"row {seen[key]} already gives {key[0]}→{key[1]} on {key[2]}"))
+            problems.append(Problem(row, "as_of", msg("rate_twice", "row %(row)s already gives %(base)s→%(quote)s on %(day)s",
+                                                      row=seen[key], base=key[0], quote=key[1], day=key[2])))
             continue
         seen[key] = row
         records.append((row, data))
     if not records and not problems:
-        problems.append(Problem(2, None, "the file has a header but no data rows"))
+        problems.append(Problem(2, None, NO_DATA_ROWS))
     return records, problems
 
 

@@ -14,6 +14,9 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..domain.messages import msg
+from ..inputs import quoted
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -61,12 +64,12 @@ def normalize_header(name: str) -> str:
 
 def read_table(data: bytes, filename: str, *, max_rows: int = 200_000, max_columns: int = 64) -> Table:
     if not data or not data.strip():
-        raise FileRejected([Problem(1, None, "the file is empty: expected a header row and data rows")])
+        raise FileRejected([Problem(1, None, msg("file_empty", "the file is empty: expected a header row and data rows"))])
     is_xlsx_name = filename.lower().endswith((".xlsx", ".xlsm"))
     if data.startswith(XLSX_MAGIC):
         return _read_xlsx(data, max_rows, max_columns)
     if is_xlsx_name:
-        raise FileRejected([Problem(None, None, f"'{filename}' is not a readable XLSX workbook")])
+        raise FileRejected([Problem(None, None, msg("not_xlsx", "'%(name)s' is not a readable XLSX workbook", name=quoted(filename)))])
     return _read_csv(data, max_rows, max_columns)
 
 
@@ -75,17 +78,15 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         row = data[: exc.start].count(b"\n") + 1
-        raise FileRejected([Problem(
-            row, None,
-            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read); "
-            "save it as 'CSV UTF-8' and import it again",
-        )]) from None
+        raise FileRejected([Problem(row, None, msg(
+            "not_utf8", "the file is not UTF-8 text (byte 0x%(byte)s cannot be read); save it as 'CSV UTF-8' and "
+            "import it again", byte=f"{data[exc.start]:02x}"))]) from None
 
 
 def _read_csv(data: bytes, max_rows: int, max_columns: int) -> Table:
     text = _decode(data)
     if "\x00" in text:
-        raise FileRejected([Problem(None, None, "the file is not a CSV text file (it holds NUL bytes)")])
+        raise FileRejected([Problem(None, None, msg("csv_nul", "the file is not a CSV text file (it holds NUL bytes)"))])
     first_line = text.split("\n", 1)[0]
     # Spreadsheets set to Spanish or French save CSV with ';' between fields.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -94,23 +95,27 @@ def _read_csv(data: bytes, max_rows: int, max_columns: int) -> Table:
         records = iter(reader)
         header = next(records, None)
         if header is None:
-            raise FileRejected([Problem(1, None, "the file is empty: expected a header row")])
+            raise FileRejected([Problem(1, None, msg("file_no_header", "the file is empty: expected a header row"))])
         _check_header_width(header, max_columns)
         table = Table(header=[h.strip() for h in header])
         for index, record in enumerate(records, start=2):
             if index > max_rows + 1:
-                raise FileRejected([Problem(index, None, f"the file has more than {max_rows} data rows")])
+                raise FileRejected([Problem(index, None, msg("too_many_rows", "the file has more than %(limit)s data rows",
+                                                           limit=max_rows))])
             if len(record) > max_columns:
-                raise FileRejected([Problem(index, None, f"the row has {len(record)} cells; at most {max_columns} are read")])
+                raise FileRejected([Problem(index, None, msg("row_too_wide", "the row has %(cells)s cells; at most %(limit)s are read",
+                                                           cells=len(record), limit=max_columns))])
             table.rows.append((index, [cell.strip() for cell in record]))
     except csv.Error as exc:
-        raise FileRejected([Problem(reader.line_num, None, f"the CSV cannot be read: {exc}")]) from None
+        raise FileRejected([Problem(reader.line_num, None, msg("csv_unreadable", "the CSV cannot be read: %(error)s",
+                                                                   error=quoted(str(exc))))]) from None
     return table
 
 
 def _check_header_width(header, max_columns: int) -> None:
     if len(header) > max_columns:
-        raise FileRejected([Problem(1, None, f"the header has {len(header)} columns; at most {max_columns} are read")])
+        raise FileRejected([Problem(1, None, msg("header_too_wide", "the header has %(columns)s columns; at most %(limit)s are read",
+                                                 columns=len(header), limit=max_columns))])
 
 
 def _cell_text(value) -> str:
@@ -136,13 +141,15 @@ def _read_xlsx(data: bytes, max_rows: int, max_columns: int) -> Table:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise FileRejected([Problem(None, None, f"the file is not a readable XLSX workbook ({exc.__class__.__name__})")]) from None
+        raise FileRejected([Problem(None, None, msg("xlsx_unreadable", "the file is not a readable XLSX workbook (%(error)s)",
+                                                    error=exc.__class__.__name__))]) from None
     except Exception as exc:  # openpyxl raises many kinds on damaged parts  # noqa: BLE001
-        raise FileRejected([Problem(None, None, f"the file is not a readable XLSX workbook ({exc.__class__.__name__})")]) from None
+        raise FileRejected([Problem(None, None, msg("xlsx_unreadable", "the file is not a readable XLSX workbook (%(error)s)",
+                                                    error=exc.__class__.__name__))]) from None
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
-            raise FileRejected([Problem(None, None, "the workbook has no sheet")])
+            raise FileRejected([Problem(None, None, msg("xlsx_no_sheet", "the workbook has no sheet"))])
         rows = sheet.iter_rows(values_only=True, max_col=max_columns + 1)
         table: Table | None = None
         try:
@@ -156,16 +163,20 @@ def _read_xlsx(data: bytes, max_rows: int, max_columns: int) -> Table:
                     table = Table(header=cells)
                     continue
                 if index > max_rows + 1:
-                    raise FileRejected([Problem(index, None, f"the file has more than {max_rows} data rows")])
+                    raise FileRejected([Problem(index, None, msg("too_many_rows", "the file has more than %(limit)s data rows",
+                                                               limit=max_rows))])
                 if len(cells) > max_columns:
-                    raise FileRejected([Problem(index, None, f"the row has more than {max_columns} cells")])
+                    raise FileRejected([Problem(index, None, msg("row_too_wide_xlsx", "the row has more than %(limit)s cells",
+                                                               limit=max_columns))])
                 table.rows.append((index, cells))
         except FileRejected:
             raise
         except Exception as exc:  # noqa: BLE001 — a damaged sheet part
-            raise FileRejected([Problem(None, None, f"the workbook's sheet cannot be read ({exc.__class__.__name__})")]) from None
+            raise FileRejected([Problem(None, None, msg("xlsx_sheet_unreadable",
+                                                    "the workbook's sheet cannot be read (%(error)s)",
+                                                    error=exc.__class__.__name__))]) from None
         if table is None or not any(table.header):
-            raise FileRejected([Problem(1, None, "the file is empty: expected a header row")])
+            raise FileRejected([Problem(1, None, msg("file_no_header", "the file is empty: expected a header row"))])
         return table
     finally:
         workbook.close()

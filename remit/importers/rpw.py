@@ -19,11 +19,13 @@ from decimal import Decimal
 from marshmallow import Schema, ValidationError, fields, validates_schema
 from sqlalchemy import select
 
+from ..domain.messages import msg
+from ..inputs import quoted
 from .. import codes
 from ..extensions import db
 from ..models import ImportRun, SurveyObservation, SurveyPricePoint
 from ..services import reference
-from .base import Column, ImportReport, PreviewRow, is_blank, load_row, map_header, row_values
+from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, is_blank, load_row, map_header, row_values
 from .fields import REQUIRED, CountryCode, CurrencyCode, ExactNumber, Text
 from .readers import Problem, Table, normalize_header
 
@@ -89,7 +91,8 @@ class Period(fields.Field):
             match = pattern.match(text)
             if match:
                 return f"{match.group(1)}Q{match.group(2)}"
-        raise ValidationError(f"'{value}' is not a quarter (write 2011Q1 or RPW's 2011_1Q)")
+        raise ValidationError(msg("not_a_quarter", "'%(typed)s' is not a quarter (write 2011Q1 or RPW's 2011_1Q)",
+                                  typed=quoted(value)))
 
 
 class YesNo(fields.Field):
@@ -103,7 +106,7 @@ class YesNo(fields.Field):
             return True
         if text in {"no", "n", "false", "0"}:
             return False
-        raise ValidationError(f"'{value}' is not yes or no")
+        raise ValidationError(msg("not_yes_no", "'%(typed)s' is not yes or no", typed=quoted(value)))
 
 
 class SurveyDate(fields.Field):
@@ -116,7 +119,9 @@ class SurveyDate(fields.Field):
                 return dt.datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
-        raise ValidationError(f"'{value}' is not a date (RPW writes 24/Jan/2011; YYYY-MM-DD is read too)")
+        raise ValidationError(msg("not_a_survey_date",
+                                  "'%(typed)s' is not a date (RPW writes 24/Jan/2011; YYYY-MM-DD is read too)",
+                                  typed=quoted(value)))
 
 
 def _money(**kw):
@@ -142,7 +147,7 @@ class _Common(Schema):
     @validates_schema
     def check_corridor(self, data, **kwargs):
         if data["source_code"] == data["destination_code"]:
-            raise ValidationError({"destination_code": ["must differ from source_code"]})
+            raise ValidationError({"destination_code": [msg("same_country_rpw", "must differ from source_code")]})
 
 
 class _SheetRowBase(_Common):
@@ -161,13 +166,15 @@ class _SheetRowBase(_Common):
     @validates_schema
     def check_price_points(self, data, **kwargs):
         if not reference.slugify(data["firm"]):
-            raise ValidationError({"firm": ["needs at least one letter or digit"]})
+            raise ValidationError({"firm": [msg("needs_letter", "needs at least one letter or digit")]})
         if not any(data.get(f"{p}_total_cost_pct") is not None for p in ("cc1", "cc2")):
-            raise ValidationError({"cc1_total_cost_pct": ["a total cost % is needed for at least one price point"]})
+            raise ValidationError({"cc1_total_cost_pct": [msg("total_cost_needed",
+                                                             "a total cost %% is needed for at least one price point")]})
         for p in ("cc1", "cc2"):
             given = [k for k in data if k.startswith(p + "_") and data[k] is not None]
             if given and data.get(f"{p}_total_cost_pct") is None:
-                raise ValidationError({f"{p}_total_cost_pct": ["a value is required when the price point has other values"]})
+                raise ValidationError({f"{p}_total_cost_pct": [msg(
+                    "total_cost_with_point", "a value is required when the price point has other values")]})
 
 
 def _price_point_fields(prefix: str) -> dict:
@@ -199,7 +206,7 @@ class QuoteRowSchema(_Common):
     @validates_schema
     def check_provider(self, data, **kwargs):
         if not reference.slugify(data["provider"]):
-            raise ValidationError({"provider": ["needs at least one letter or digit"]})
+            raise ValidationError({"provider": [msg("needs_letter", "needs at least one letter or digit")]})
 
 
 def _layout(table: Table) -> str:
@@ -265,7 +272,7 @@ def parse(table: Table) -> tuple[list[tuple[int, dict]], list[Problem]]:
         if data is not None:
             records.append((row, _observation(layout, data)))
     if not records and not problems:
-        problems.append(Problem(2, None, "the file has a header but no data rows"))
+        problems.append(Problem(2, None, NO_DATA_ROWS))
     return records, problems
 
 

@@ -189,7 +189,8 @@ BAD_FILES = {
         "row 2, column effective_from: '2026-02-30' is not a real date"),
     "too many decimals for the currency": (
         csv_bytes([fee_row(fee_fixed="9.999")]),
-        "row 2, column fee_fixed: has more decimals than CAD allows (2)"),
+        "row 2, column fee_fixed: “9.999” has more decimals than CAD allows (2); a file takes plain numbers, so a "
+        "thousand is 1000"),
     "empty required cell": (
         csv_bytes([fee_row(product="")]),
         "row 2, column product: a value is required"),
