@@ -105,6 +105,32 @@ def test_switching_to_spanish(page, live_server):
     shot(page, "compare-results-es")
 
 
+def test_spanish_results_say_how_old_the_data_is_and_flag_a_promotion(page, live_server):
+    """USA → Mexico at USD 200 in Spanish: the 2025 Q3 survey is past its 365-day limit (by the date the
+    suite runs), and Walmart2World's −2.44% beat the mid-market rate; neither is taken at face value."""
+    import datetime as dt
+
+    page.goto(live_server + "/?lang=es")
+    page.select_option("#send", "US")
+    page.select_option("#receive", "MX")
+    page.fill("#amount", "200")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/compare\?"))
+    if (dt.date.today() - dt.date(2025, 9, 30)).days > 365:
+        banner = page.locator("p.stale").first
+        assert banner.is_visible()
+        assert re.match(r"Datos antiguos: precios encuestados por el Banco Mundial en julio–septiembre de 2025, "
+                        r"hace \d+ meses\.", banner.inner_text())
+    walmart = page.locator("table.results tbody tr", has_text="Walmart2World").filter(has_text="Internet").first
+    assert "Mejor que el tipo medio del mercado cuando se tomó el precio" in walmart.inner_text()
+    assert walmart.get_attribute("class") != "cheapest"
+    summary = page.locator(".summary").inner_text()
+    assert "dieron un tipo de cambio mejor que el tipo medio del mercado" in summary
+    first = page.locator("table.results tbody tr").first
+    assert first.get_attribute("class") == "cheapest" and "Mejor que el tipo medio" not in first.inner_text()
+    shot(page, "compare-results-es-us-mx")
+
+
 def test_a_bad_amount_is_shown_next_to_the_field(page, live_server):
     fill_compare(page, live_server, amount="-5")
     error = page.locator("#amount-error")
