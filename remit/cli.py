@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import InternalError, OperationalError
 
 from . import dbfaults
+from .domain.errors import RemitError
 from .extensions import db
 from .importers import run_import
 from .models import ImportRun
@@ -184,7 +185,7 @@ def create_user_command(email: str, role: str, password_stdin: bool) -> None:
         user = auth.create_user(email, password, role)
         auth.audit("user created", user.email, {"role": role}, actor=_actor())
         db.session.commit()
-    except ValueError as exc:
+    except RemitError as exc:
         db.session.rollback()
         click.echo(str(exc), err=True)
         sys.exit(1)

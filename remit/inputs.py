@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import unquote, urlsplit
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
@@ -189,6 +190,7 @@ MAX_JSON_DEPTH = 32  # nesting of arrays and objects in a JSON body (a bundle re
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL): larger ids name nothing
 QUOTES_PAGE_SIZE = 50  # quotes per page of GET /api/v1/quotes unless page_size says otherwise
 QUOTES_MAX_PAGE_SIZE = 100
+MAX_NEXT_LENGTH = 2000  # characters of the address a login sends the browser back to
 
 
 class JSONRefused(InputError):
@@ -262,10 +264,42 @@ def page_number(text, pages: int) -> int | None:
     return value if value is not None and value <= max(1, pages) else None
 
 
+
+def _unsafe_for_a_path(text: str) -> bool:
+    parts = urlsplit(text)
+    return (not text.startswith("/") or text.startswith("//") or bool(parts.scheme) or bool(parts.netloc)
+            or any(ch.isspace() or ch == "\\" or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text))
+
+
+def same_site_path(target) -> str | None:
+    """`target` when it is a path on this site (as ?next= after a login), else None.
+
+    Browsers drop tabs and line breaks from an address and read a backslash as a slash, so
+    `/\t/evil.example` and `/\\evil.example` lead off-site as `//evil.example` does: any of these refuse
+    the target, in it as given and once its percent-escapes are undone (as often as they nest), so
+    `/%2F%2Fevil.example` and `/%252F…` are refused too."""
+    if not target:
+        return None
+    text = str(target)
+    if len(text) > MAX_NEXT_LENGTH:
+        return None
+    decoded = text
+    for _ in range(4):  # %2525252F is still a slash: undo escapes until nothing changes
+        once = unquote(decoded)
+        if once == decoded:
+            break
+        decoded = once
+    else:
+        return None
+    if _unsafe_for_a_path(text) or _unsafe_for_a_path(decoded):
+        return None
+    return text
+
+
 __all__ = [
     "InputError", "JSONRefused", "MAX_AMOUNT", "MAX_FEE_TABLE_AMOUNT", "MAX_ID", "MAX_JSON_BYTES",
     "MAX_JSON_DEPTH", "MAX_MEMBERS", "MAX_NUMBER_LENGTH", "MAX_PERCENT", "MAX_REF_LENGTH",
     "MAX_SURVEY_NUMBER", "MAX_TRANSFERS", "MAX_TRANSFERS_PER_YEAR", "MAX_UPLOAD_BYTES",
     "QUOTES_MAX_PAGE_SIZE", "QUOTES_PAGE_SIZE", "QUOTE_LIMIT", "check_places", "decimals", "page_number",
-    "parse_amount", "parse_plain_decimal", "quoted", "read_json", "record_id",
+    "parse_amount", "parse_plain_decimal", "quoted", "read_json", "record_id", "same_site_path",
 ]

@@ -1,13 +1,17 @@
 """Security headers, logins, roles, lockout and CSRF."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
 from remit.admin import auth
+from remit.domain.errors import RemitError
 from remit.extensions import db
+from remit.models import AuditEvent, LoginFailure
 
 
 def test_security_headers_on_pages_and_api(client):
@@ -46,7 +50,7 @@ def test_password_is_stored_as_argon2(app):
     user = make_user()
     assert user.password_hash.startswith("$argon2id$")
     assert "correct horse battery" not in user.password_hash
-    with pytest.raises(ValueError):
+    with pytest.raises(RemitError, match="A password needs 12 to 200 characters."):
         auth.create_user("short@example.org", "too short", "staff")
 
 
@@ -68,17 +72,100 @@ def test_login_logout_and_wrong_password(client):
     assert client.get("/admin/").status_code == 302
 
 
-def test_the_tenth_wrong_password_locks_the_login_even_for_the_right_one(client):
+STRANGER, OWNER = {"REMOTE_ADDR": "203.0.113.5"}, {"REMOTE_ADDR": "198.51.100.7"}
+
+
+def log_in_from(client, where: dict, email="admin@example.org", password="correct horse battery"):
+    return client.post("/login", data={"csrf_token": csrf(client), "email": email, "password": password},
+                       environ_base=where)
+
+
+def test_each_wrong_password_after_the_fourth_doubles_the_wait():
+    waits = [auth.wait_after(n) for n in range(1, 12)]
+    assert waits == [None] * 4 + [dt.timedelta(seconds=s) for s in (30, 60, 120, 240, 480, 900, 900)]
+
+
+def test_a_stranger_failing_on_purpose_slows_only_themselves(client):
     make_user()
-    for _ in range(10):
-        assert log_in(client, password="wrong password!!").status_code == 401
-    locked = log_in(client)
-    assert locked.status_code == 401
-    assert "Too many wrong passwords: this login is locked for 15 minutes." in locked.get_data(as_text=True)
-    user = auth.find_user("admin@example.org")
-    user.locked_until = auth.now()  # the 15 minutes have passed
+    for _ in range(4):
+        wrong = log_in_from(client, STRANGER, password="wrong password!!")
+        assert wrong.status_code == 401 and "The e-mail or the password is wrong." in wrong.get_data(as_text=True)
+    fifth = log_in_from(client, STRANGER, password="wrong password!!")
+    assert fifth.status_code == 401
+    assert "Too many wrong passwords from here: try again in 1 minute." in fifth.get_data(as_text=True)
+    # From that address even the right password waits …
+    assert log_in_from(client, STRANGER).status_code == 401
+    # … while the owner, elsewhere, logs in.
+    owner = client.application.test_client()
+    assert log_in_from(owner, OWNER).status_code == 302
+    # When the wait is over, one more wrong password waits twice as long (1 minute, then 2).
+    row = db.session.execute(select(LoginFailure)).scalar_one()
+    assert (row.email, row.address, row.failures) == ("admin@example.org", "203.0.113.5", 5)
+    row.locked_until = auth.now() - dt.timedelta(seconds=1)
     db.session.commit()
-    assert log_in(client).status_code == 302
+    sixth = log_in_from(client, STRANGER, password="wrong password!!")
+    assert "try again in 1 minute." in sixth.get_data(as_text=True)
+    db.session.refresh(row)
+    row.locked_until = auth.now() - dt.timedelta(seconds=1)
+    db.session.commit()
+    assert "try again in 2 minutes." in log_in_from(client, STRANGER, password="wrong password!!").get_data(
+        as_text=True)
+    db.session.refresh(row)
+    row.locked_until = auth.now() - dt.timedelta(seconds=1)
+    db.session.commit()
+    # The right password, once the wait is over, logs in and forgets the failures.
+    assert log_in_from(client, STRANGER).status_code == 302
+    assert db.session.execute(select(LoginFailure)).all() == []
+    assert [e.action for e in db.session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()] == [
+        "logins slowed", "logged in", "logged in"]
+
+
+def test_an_unknown_e_mail_is_slowed_the_same_way(client):
+    make_user()
+    answers = [log_in_from(client, STRANGER, email="nobody@example.org", password="wrong password!!")
+               for _ in range(5)]
+    assert [a.status_code for a in answers] == [401] * 5
+    assert "try again in 1 minute." in answers[-1].get_data(as_text=True)
+    # Another e-mail from the same address is not slowed.
+    other = log_in_from(client, STRANGER, password="wrong password!!")
+    assert "The e-mail or the password is wrong." in other.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", [
+    "/%09/evil.example", "/%0a/evil.example", "//evil.example", "/\\evil.example", "/%5Cevil.example",
+    "/%2F%2Fevil.example", "/%252F%252Fevil.example", "https://evil.example/", "/%20/evil.example",
+    "javascript:alert(1)", "%2F%2Fevil.example",
+])
+def test_next_leads_nowhere_off_site(client, target):
+    make_user()
+    page = client.get(f"/login?next={target}")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    response = client.post(f"/login?next={target}", data={"csrf_token": token, "email": "admin@example.org",
+                                                          "password": "correct horse battery"})
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/"
+
+
+def test_next_leads_back_to_the_page_asked_for(client):
+    make_user()
+    asked = client.get("/admin/imports?page=1")
+    assert asked.headers["Location"] == "/login?next=%2Fadmin%2Fimports%3Fpage%3D1"
+    token = csrf(client)
+    response = client.post(asked.headers["Location"], data={"csrf_token": token, "email": "admin@example.org",
+                                                            "password": "correct horse battery"})
+    assert response.headers["Location"] == "/admin/imports?page=1"
+
+
+def test_a_session_cookie_copied_before_logout_opens_nothing_after(app):
+    make_user()
+    browser, thief = app.test_client(), app.test_client()
+    log_in(browser)
+    thief.set_cookie("session", browser.get_cookie("session").value)
+    assert thief.get("/admin/").status_code == 200  # the copy works while the session lasts
+    assert browser.post("/logout", data={"csrf_token": csrf(browser, "/admin/password")}).status_code == 302
+    after = thief.get("/admin/")
+    assert after.status_code == 302 and "/login?next=" in after.headers["Location"]
+    assert browser.get("/admin/").status_code == 302
+    assert log_in(browser).status_code == 302  # a new login works
 
 
 def test_login_attempts_are_limited_per_address(make_app):
@@ -128,7 +215,7 @@ def test_create_user_cli(runner):
     assert again.exit_code == 1 and "exists already" in again.output
     short = runner.invoke(args=["remit", "create-user", "b@example.org", "--role", "admin", "--password-stdin"],
                           input="short\n")
-    assert short.exit_code == 1 and "at least 12 characters" in short.output
+    assert short.exit_code == 1 and "A password needs 12 to 200 characters." in short.output
 
 
 def test_hsts_is_sent_over_https_only(client):

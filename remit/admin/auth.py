@@ -1,4 +1,4 @@
-"""Logins: argon2 password hashes, lockout after repeated failures, roles, the audit log."""
+"""Logins: argon2 password hashes, wrong passwords slowed per e-mail and address, roles, the audit log."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,16 +8,24 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
+from ..domain.errors import RemitError
+from ..domain.messages import msg
 from ..extensions import db, login_manager
-from ..models import User
+from ..models import LoginFailure, User
 from ..services import audit as audit_log
 
 HASHER = PasswordHasher()
-MAX_FAILURES = 10
-LOCK_FOR = dt.timedelta(minutes=15)
 MIN_PASSWORD = 12
+MAX_PASSWORD = 200
+# Wrong passwords for one e-mail from one address: the first FREE_FAILURES cost nothing; each one after
+# makes that pair wait twice as long as the one before (30 s, 1 min, 2 min, …), at most LONGEST_WAIT.
+FREE_FAILURES = 4
+FIRST_WAIT = dt.timedelta(seconds=30)
+LONGEST_WAIT = dt.timedelta(minutes=15)
+FORGET_AFTER = dt.timedelta(days=1)  # failures older than this, and no longer waiting, are forgotten
 # Verified against when the e-mail is unknown, so that a wrong e-mail takes as long as a wrong password.
 _DUMMY_HASH = HASHER.hash("not a real password, only for timing")
 
@@ -27,66 +35,114 @@ def now() -> dt.datetime:
 
 
 def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
-        raise ValueError(f"a password needs at least {MIN_PASSWORD} characters")
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise RemitError(msg("password_length", "A password needs %(low)s to %(high)s characters.",
+                             low=MIN_PASSWORD, high=MAX_PASSWORD), field="password")
     return HASHER.hash(password)
 
 
+def _email(text: str) -> str:
+    return (text or "").strip().lower()[:254]
+
+
 def find_user(email: str) -> User | None:
-    return db.session.execute(select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+    return db.session.execute(select(User).where(User.email == _email(email))).scalar_one_or_none()
 
 
 def create_user(email: str, password: str, role: str) -> User:
-    email = email.strip().lower()
+    email = (email or "").strip().lower()
     if "@" not in email or len(email) > 254:
-        raise ValueError(f"'{email}' is not an e-mail address")
+        raise RemitError(msg("not_an_email", "'%(email)s' is not an e-mail address", email=email[:60]), field="email")
     if role not in ("admin", "staff"):
-        raise ValueError("the role is admin or staff")
+        raise RemitError(msg("bad_role", "the role is admin or staff"), field="role")
     if find_user(email) is not None:
-        raise ValueError(f"a login for {email} exists already")
+        raise RemitError(msg("login_exists", "a login for %(email)s exists already", email=email), field="email")
     user = User(email=email, password_hash=hash_password(password), role=role, active=True)
     db.session.add(user)
     return user
 
 
-def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
-    """The user, or None and why. Ten wrong passwords in a row lock the account for 15 minutes,
-    during which even the right password is refused."""
-    user = find_user(email)
-    if user is None or not user.active:
+def wait_after(failures: int) -> dt.timedelta | None:
+    """How long one e-mail and address wait after this many wrong passwords in a row."""
+    if failures <= FREE_FAILURES:
+        return None
+    return min(LONGEST_WAIT, FIRST_WAIT * 2 ** min(failures - FREE_FAILURES - 1, 16))
+
+
+def _failure_row(email: str, address: str) -> LoginFailure | None:
+    return db.session.execute(select(LoginFailure).where(LoginFailure.email == email,
+                                                         LoginFailure.address == address)).scalar_one_or_none()
+
+
+def _count_failure(email: str, address: str) -> LoginFailure:
+    """One more wrong password for the pair, counted in the database (every app server sees it)."""
+    stamp = now()
+    db.session.execute(delete(LoginFailure).where(LoginFailure.last_failure_at < stamp - FORGET_AFTER,
+                                                  (LoginFailure.locked_until.is_(None))
+                                                  | (LoginFailure.locked_until < stamp)))
+    changed = db.session.execute(update(LoginFailure).where(LoginFailure.email == email,
+                                                            LoginFailure.address == address)
+                                 .values(failures=LoginFailure.failures + 1, last_failure_at=stamp))
+    if changed.rowcount == 0:
         try:
-            HASHER.verify(_DUMMY_HASH, password)
-        except VerificationError:
-            pass
-        return None, "wrong"
-    if user.locked_until is not None and user.locked_until > now():
-        return None, "locked"
+            with db.session.begin_nested():
+                db.session.add(LoginFailure(email=email, address=address, failures=1, last_failure_at=stamp))
+        except IntegrityError:  # another request for the same pair inserted it first
+            db.session.execute(update(LoginFailure).where(LoginFailure.email == email,
+                                                          LoginFailure.address == address)
+                               .values(failures=LoginFailure.failures + 1, last_failure_at=stamp))
+    row = _failure_row(email, address)
+    db.session.refresh(row)
+    wait = wait_after(row.failures)
+    row.locked_until = stamp + wait if wait else None
+    return row
+
+
+def authenticate(email: str, password: str, address: str) -> tuple[User | None, str | None, dt.timedelta | None]:
+    """The user, or None, why ("wrong" or "waiting") and how long to wait.
+
+    After a few wrong passwords for one e-mail from one address, that pair must wait before trying
+    again, longer after each further failure; the right password from elsewhere is never refused."""
+    email, address = _email(email), (address or "unknown")[:64]
+    row = _failure_row(email, address)
+    if row is not None and row.locked_until is not None and row.locked_until > now():
+        return None, "waiting", row.locked_until - now()
+    user = find_user(email)
     try:
-        HASHER.verify(user.password_hash, password)
+        HASHER.verify(user.password_hash if user is not None and user.active else _DUMMY_HASH, password)
+        right = user is not None and user.active
     except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = now() + LOCK_FOR
-            user.failed_logins = 0
-            audit("login locked", user.email, f"after {MAX_FAILURES} wrong passwords", actor=user.email)
+        right = False
+    if not right:
+        row = _count_failure(email, address)
+        if row.failures == FREE_FAILURES + 1 and user is not None:
+            audit("logins slowed", user.email, f"{row.failures} wrong passwords from {address}", actor=user.email)
         db.session.commit()
-        return None, "wrong"
-    user.failed_logins = 0
-    user.locked_until = None
+        waiting = row.locked_until - now() if row.locked_until else None
+        return None, ("waiting" if waiting else "wrong"), waiting
+    db.session.execute(delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.address == address))
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = HASHER.hash(password)
     db.session.commit()
-    return user, None
+    return user, None, None
 
 
 def change_password(user: User, current: str, new: str) -> None:
     try:
         HASHER.verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
-        raise ValueError("the current password is wrong") from None
-    user.password_hash = hash_password(new)
+        raise RemitError(msg("current_password_wrong", "the current password is wrong"), field="current") from None
+    try:
+        user.password_hash = hash_password(new)
+    except RemitError as exc:
+        raise RemitError(exc.message, field="new") from None
     user.session_version += 1  # every other session of this user ends
     audit("password changed", user.email)
+
+
+def end_sessions(user: User) -> None:
+    """Every session of the user ends, this one and any copy of its cookie (the caller commits)."""
+    user.session_version += 1
 
 
 @login_manager.user_loader

@@ -6,7 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from ..domain.errors import RemitError
 from ..extensions import db
+from ..i18n import translate
 from ..inputs import page_number
 from ..models import ApiKey, AuditEvent, Provider, User
 from ..services.keys import create_key
@@ -91,8 +93,8 @@ def users():
         if form.validate_on_submit():
             try:
                 user = create_user(form.email.data, form.password.data, form.role.data)
-            except ValueError as exc:
-                form.email.errors.append(str(exc))
+            except RemitError as exc:
+                form[exc.field or "email"].errors.append(translate(exc.message))
                 status = 422
             else:
                 audit("user created", user.email, {"role": user.role})

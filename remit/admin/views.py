@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import math
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..domain.errors import RemitError
 from ..extensions import db, limiter
+from ..i18n import translate
+from ..inputs import same_site_path
 from . import auth, auth_bp, bp
 from .forms import LoginForm, PasswordForm
 
@@ -21,11 +27,9 @@ def _login_limit() -> str:
     return current_app.config["REMIT_LOGIN_RATE_LIMIT"]
 
 
-def _safe_next(target: str | None) -> str:
-    # Only a path on this site: never an absolute URL an attacker could slip into ?next=.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("admin.dashboard")
+def _next_page() -> str:
+    """Where the login sends the browser: ?next= when it is a path on this site, else the dashboard."""
+    return same_site_path(request.args.get("next")) or url_for("admin.dashboard")
 
 
 @auth_bp.route("/login", methods=["GET", "POST"])
@@ -34,7 +38,7 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user, problem = auth.authenticate(form.email.data, form.password.data)
+        user, problem, wait = auth.authenticate(form.email.data, form.password.data, request.remote_addr)
         if user is not None:
             # Recorded before it takes effect: if the audit row cannot be written (a full disk, a
             # read-only database), the answer is an error and the browser is not logged in.
@@ -43,10 +47,13 @@ def login():
             _clear_session_keeping_language()
             session.permanent = True
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_next_page())
         status = 401
-        if problem == "locked":
-            form.password.errors.append(_("Too many wrong passwords: this login is locked for 15 minutes."))
+        if problem == "waiting":
+            minutes = max(1, math.ceil(wait.total_seconds() / 60))
+            form.password.errors.append(ngettext(
+                "Too many wrong passwords from here: try again in %(num)s minute.",
+                "Too many wrong passwords from here: try again in %(num)s minutes.", minutes))
         else:
             form.password.errors.append(_("The e-mail or the password is wrong."))
     elif request.method == "POST":
@@ -57,6 +64,9 @@ def login():
 @auth_bp.post("/logout")
 def logout():
     if current_user.is_authenticated:
+        # The session's cookie is signed, not stored: a copy of it would still open the pages, so
+        # logging out ends every session of this login (the session version moves on).
+        auth.end_sessions(current_user)
         auth.audit("logged out", current_user.email)
         db.session.commit()
     logout_user()
@@ -81,8 +91,8 @@ def password():
     if form.validate_on_submit():
         try:
             auth.change_password(current_user, form.current.data, form.new.data)
-        except ValueError as exc:
-            form.current.errors.append(str(exc))
+        except RemitError as exc:
+            form[exc.field or "current"].errors.append(translate(exc.message))
         else:
             db.session.commit()
             login_user(current_user)  # the session follows the new session version

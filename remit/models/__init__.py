@@ -1,6 +1,6 @@
 """The ORM models, one module per aggregate."""
 from .access import ApiKey
-from .accounts import AuditEvent, BundleGroup, PendingUpload, User
+from .accounts import AuditEvent, BundleGroup, LoginFailure, PendingUpload, User
 from .catalog import Corridor, Product, Provider
 from .fees import FeeTier
 from .imports import ImportRun
@@ -9,6 +9,6 @@ from .reference import Country, Currency, Region
 from .survey import SurveyObservation, SurveyPricePoint
 
 __all__ = [
-    "ApiKey", "AuditEvent", "BundleGroup", "PendingUpload", "User", "Corridor", "Country", "Currency", "FeeTier", "ImportRun", "Product", "Provider",
+    "ApiKey", "AuditEvent", "BundleGroup", "LoginFailure", "PendingUpload", "User", "Corridor", "Country", "Currency", "FeeTier", "ImportRun", "Product", "Provider",
     "ReferenceRate", "Region", "SurveyObservation", "SurveyPricePoint",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, LargeBinary, String, Text, func
+from sqlalchemy import Boolean, LargeBinary, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -20,9 +20,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(200))  # argon2id
     role: Mapped[str] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
-    session_version: Mapped[int] = mapped_column(default=1)  # bumped on password change: old sessions end
+    session_version: Mapped[int] = mapped_column(default=1)  # bumped at logout and password change: old sessions end
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     @property
@@ -31,6 +29,24 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+
+class LoginFailure(db.Model):
+    """Wrong passwords for one e-mail from one address, and until when that pair must wait.
+
+    Counted per pair, so a stranger failing on purpose slows only their own attempts, never the
+    account's owner elsewhere. Kept for e-mails that have no login too, so that the answers do not
+    tell which e-mails have one."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (UniqueConstraint("email", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))  # as typed, lower-case
+    address: Mapped[str] = mapped_column(String(64))  # the client's IP address
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime]
 
 
 class AuditEvent(db.Model):
