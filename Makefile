@@ -4,6 +4,8 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# One process with threads counts rate limits in one store; WORKERS=4 needs REMIT_RATE_LIMIT_STORAGE=redis://…
+WORKERS ?= 1
 FLASK   = $(BIN)/flask --app wsgi
 
 .PHONY: run test install install-test bench clean translations
@@ -38,7 +40,7 @@ translations: install
 run: install
 	$(FLASK) remit init-db
 	$(FLASK) remit seed --if-empty
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
 
 test: install-test
 	$(BIN)/python -m pytest

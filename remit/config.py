@@ -67,3 +67,19 @@ def from_environment(instance_path: str) -> dict:
         "REMIT_IMPORT_MAX_ROWS": int(os.environ.get("REMIT_IMPORT_MAX_ROWS", "200000")),
         "REMIT_IMPORT_MAX_COLUMNS": 64,
     }
+
+
+def rate_limits_problem(workers: int, environ=os.environ) -> str | None:
+    """Why a server of `workers` processes would not count rate limits exactly, or None.
+
+    The default store (memory://) lives in one process: with several, each would count its own
+    requests and a client would get the limit once per process. One process with threads shares
+    it; several processes need a store they all reach (redis://…)."""
+    if environ.get("REMIT_RATE_LIMITS", "on").lower() == "off" or workers <= 1:
+        return None
+    storage = environ.get("REMIT_RATE_LIMIT_STORAGE", "memory://")
+    if storage.startswith("memory://"):
+        return (f"{workers} worker processes would each count rate limits in their own memory: serve with one "
+                "worker and threads, or set REMIT_RATE_LIMIT_STORAGE=redis://… (or REMIT_RATE_LIMITS=off "
+                "behind a gateway that limits)")
+    return None

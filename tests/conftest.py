@@ -1,7 +1,8 @@
 """Fixtures: the app on SQLite and on a throwaway PostgreSQL server, a CLI runner, data builders.
 
 Every test that takes `app` runs once per database. REMIT_TEST_DATABASES=sqlite limits a local run
-to SQLite; REMIT_REQUIRE_POSTGRES=1 (set by .ci/run) makes a missing PostgreSQL an error, not a skip.
+to SQLite; REMIT_REQUIRE_POSTGRES=1 (set by .ci/run) makes a missing PostgreSQL an error, not a skip,
+and REMIT_REQUIRE_REDIS=1 a missing redis-server.
 """
 from __future__ import annotations
 
@@ -32,6 +33,21 @@ def postgres_server():
             pytest.fail("PostgreSQL (initdb, pg_ctl) is required here but was not found")
         pytest.skip("PostgreSQL's initdb/pg_ctl not found: the PostgreSQL run is skipped on this machine")
     server = pg.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A throwaway redis-server for the rate-limit tests; REMIT_REQUIRE_REDIS=1 (set by .ci/run) makes a
+    missing redis-server an error, not a skip."""
+    from . import redis_server as redis_
+
+    if redis_.find_binary() is None:
+        if os.environ.get("REMIT_REQUIRE_REDIS") == "1":
+            pytest.fail("redis-server is required here but was not found")
+        pytest.skip("redis-server not found: the tests of rate limits shared through Redis are skipped")
+    server = redis_.start()
     yield server
     server.stop()
 

@@ -53,6 +53,8 @@ def api_config(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_ENABLED", app.config.get("REMIT_RATE_LIMITS", True))
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REMIT_RATE_LIMIT_STORAGE", "memory://"))
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # Should a shared store (Redis) stop answering, each process counts on in its memory until it is back.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("REMIT_ANONYMOUS_RATE_LIMIT", "60 per minute")
     app.config.setdefault("REMIT_KEY_RATE_LIMIT", "1200 per minute")
 
