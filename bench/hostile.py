@@ -149,7 +149,7 @@ def request_parts(case: Case, client: Client, key: str) -> tuple[bytes | None, d
     if case.data is not None:
         return case.data, headers | {"Content-Type": case.content_type}
     if case.form:
-        page = "/admin/password" if case.who == "admin" else "/bundle"
+        page = "/admin/password" if case.who == "admin" else ("/login" if case.path == "/login" else "/bundle")
         form = {k: (client.csrf(page) if v == CSRF else v) for k, v in case.form.items()}
         return urllib.parse.urlencode(form).encode(), headers | {"Content-Type": "application/x-www-form-urlencoded"}
     return None, headers

@@ -29,7 +29,7 @@ def send(client, case: Case, key: str | None = None):
     elif case.data is not None:
         kwargs["data"], kwargs["content_type"] = case.data, case.content_type
     elif case.form:
-        token_page = "/admin/password" if case.who == "admin" else "/bundle"
+        token_page = "/admin/password" if case.who == "admin" else ("/login" if case.path == "/login" else "/bundle")
         kwargs["data"] = {name: (_csrf(client, token_page) if value == CSRF else value)
                           for name, value in case.form.items()}
     return client.open(case.path, method=case.method, **kwargs)
