@@ -236,15 +236,16 @@ def list_api_keys() -> None:
 
 
 def _decimal_option(value: str | None, name: str):
-    from decimal import Decimal, InvalidOperation
+    """A fee or limit given on the command line: a plain number of 0 or more (remit.inputs' rule)."""
+    from .inputs import InputError, parse_plain_decimal
 
     if value is None:
         return None
     try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise click.BadParameter(f"'{value}' is not a number", param_hint=name) from None
-    if not number.is_finite() or number < 0:
+        number = parse_plain_decimal(value)
+    except InputError as exc:
+        raise click.BadParameter(str(exc.message), param_hint=name) from None
+    if number < 0:
         raise click.BadParameter(f"'{value}' must be a number of 0 or more", param_hint=name)
     return number
 
@@ -256,17 +257,23 @@ def _decimal_option(value: str | None, name: str):
 @click.option("--currency", help="Send currency; default: the sending country's.")
 @click.option("--bulk-product", help="Product id of the bulk transfer (ft-N); default: the cheapest "
               "account-to-account product.")
-@click.option("--max-transfer", default="10000", show_default=True, help="Cap per transfer.")
+@click.option("--max-transfer", help="The sending bank's limit per transfer; default: the product's largest band. "
+              "Transfers are split only to fit it, never to stay under a reporting threshold.")
 @click.option("--distribution-fee", default="0", show_default=True, help="Per member, paid out at home.")
-@click.option("--coordinator-fee", default="0", show_default=True, help="Per transfer.")
-@click.option("--incoming-fee", default="0", show_default=True, help="Per transfer, at the receiving bank.")
+@click.option("--coordinator-fee", default="0", show_default=True, help="Per transfer, on top.")
+@click.option("--incoming-fee", default="0", show_default=True, help="Per transfer, deducted by the receiving bank.")
+@click.option("--intermediary-fee", default="0", show_default=True,
+              help="Per transfer, deducted on the way by correspondent banks.")
 @click.option("--allocation", type=click.Choice(["pro_rata", "equal"]), default="pro_rata", show_default=True)
 @click.option("--transfers-per-year", type=click.IntRange(1, 366))
 def bundle(file: Path, send: str, receive: str, currency: str | None, bulk_product: str | None,
-           max_transfer: str, distribution_fee: str, coordinator_fee: str, incoming_fee: str,
-           allocation: str, transfers_per_year: int | None) -> None:
-    """Plan a group transfer for the members listed in FILE (CSV or XLSX: ref,amount)."""
+           max_transfer: str | None, distribution_fee: str, coordinator_fee: str, incoming_fee: str,
+           intermediary_fee: str, allocation: str, transfers_per_year: int | None) -> None:
+    """Plan a group transfer for the members listed in FILE (CSV or XLSX: reference, amount and,
+    optionally, the service each uses today)."""
     from . import codes
+    from .domain.bundling import BundleError
+    from .domain.errors import RemitError
     from .importers.members import read_members
     from .services import bundles
 
@@ -286,13 +293,14 @@ def bundle(file: Path, send: str, receive: str, currency: str | None, bulk_produ
         max_transfer=_decimal_option(max_transfer, "--max-transfer"),
         distribution_fee=_decimal_option(distribution_fee, "--distribution-fee"),
         coordinator_fee=_decimal_option(coordinator_fee, "--coordinator-fee"),
-        incoming_fee=_decimal_option(incoming_fee, "--incoming-fee"), allocation=allocation,
+        incoming_fee=_decimal_option(incoming_fee, "--incoming-fee"),
+        intermediary_fee=_decimal_option(intermediary_fee, "--intermediary-fee"), allocation=allocation,
         transfers_per_year=transfers_per_year)
     try:
         result = bundles.plan(request)
-    except bundles.BundleInputError as exc:
-        click.echo(exc.message, err=True)
-        for field_, messages in _flatten(exc.errors or {}):
+    except (RemitError, BundleError) as exc:
+        click.echo(str(exc.args[0]), err=True)
+        for field_, messages in _flatten(getattr(exc, "errors", None) or {}):
             click.echo(f"  {field_}: {messages}", err=True)
         sys.exit(1)
     from .api.present import bundle_json
@@ -312,29 +320,41 @@ def _flatten(errors, prefix=""):
 def _bundle_table(plan: dict) -> str:
     from decimal import Decimal
 
-    ccy = plan["currency"]
-    lines = [f"Bundle plan {plan['corridor']} in {ccy}, {plan['allocation']} allocation", "", "Transfers:"]
-    lines.append(f"  {'#':>3}  {'amount':>12}  {'product':40}  {'fee':>9}  {'FX cost':>9}  {'other':>8}  {'cost':>9}")
+    ccy, rcy = plan["currency"], plan["receive_currency"]
+    lines = [f"Bundle plan {plan['corridor']} in {ccy}, {plan['allocation']} allocation"]
+    if plan["bulk_product"]:
+        lines.append(f"Bulk product: {plan['bulk_product']['provider']} · {plan['bulk_product']['name']}, "
+                     f"rate {plan['exchange_rate'] or '-'} (reference {plan['reference_rate'] or '-'} of "
+                     f"{plan['reference_rate_as_of'] or '-'})")
+    lines += ["", *plan["verdict"], "", "Transfers:",
+              f"  {'#':>3}  {'amount':>12}  {'fee':>9}  {'FX cost':>9}  {'deducted':>9}  {'cost':>9}  "
+              f"{'credited (' + rcy + ')':>16}"]
     for i, t in enumerate(plan["transfers"], start=1):
-        other = str(Decimal(t["coordinator_fee"]) + Decimal(t["incoming_fee"]))
-        name = f"{t['product']['provider']} · {t['product']['name']}"[:40]
-        flag = "  reportable (FINTRAC)" if t["reportable"] else ""
-        lines.append(f"  {i:>3}  {t['amount']:>12}  {name:40}  {t['fee']:>9}  {t['fx_cost']:>9}  {other:>8}  "
-                     f"{t['cost']:>9}{flag}")
+        deducted = str(Decimal(t["incoming_fee"]) + Decimal(t["intermediary_fee"]))
+        flag = "  reported by the bank (FINTRAC)" if t["reportable"] else ""
+        lines.append(f"  {i:>3}  {t['amount']:>12}  {t['fee']:>9}  {t['fx_cost']:>9}  {deducted:>9}  {t['cost']:>9}  "
+                     f"{t['receive_amount'] or '-':>16}{flag}")
     if not plan["transfers"]:
         lines.append("  none: bundling does not pay for this group")
     lines += ["", "Members:", f"  {'ref':16}  {'amount':>10}  {'share':>9}  {'alone':>9}  {'saving':>9}  "
-              f"{'saving %':>8}  best individual option"]
+              f"{'saving %':>8}  {'today':>9}  {'vs today':>9}  {'family gets':>12}  best individual option"]
     for m in plan["members"]:
         share = m["share"] if m["joins"] else "sends alone"
         lines.append(f"  {m['ref'][:16]:16}  {m['amount']:>10}  {share:>9}  {m['individual_cost'] or '-':>9}  "
-                     f"{m['saving'] or '-':>9}  {m['saving_pct'] or '-':>8}  {m['individual_option'] or '-'}")
+                     f"{m['saving'] or '-':>9}  {m['saving_pct'] or '-':>8}  {m['current_cost'] or '-':>9}  "
+                     f"{m['saving_vs_current'] or '-':>9}  {m['receive_amount'] or '-':>12}  "
+                     f"{m['individual_option'] or '-'}")
         if m["reason"]:
             lines.append(f"  {'':16}  {m['reason']}")
     t = plan["totals"]
     lines += ["", f"Totals ({ccy}): alone {t['individual']}, bundled {t['bundled']}, saving {t['saving']} "
-                  f"({t['saving_pct'] or '-'}%)",
-              f"Break-even group size: {plan['break_even_members'] or 'not reached within 1,000 members'}"]
+                  f"({t['saving_pct'] or '-'}%)"]
+    if t["current"] is not None:
+        lines.append(f"Against today ({ccy}): {t['current']}, saving {t['saving_vs_current']} "
+                     f"({t['saving_vs_current_pct'] or '-'}%)")
+    if t["paid_out"] is not None:
+        lines.append(f"Received ({rcy}): {t['received']} credited, {t['paid_out']} paid out to the families")
+    lines.append(f"Break-even group size: {plan['break_even_members'] or 'not reached within 1,000 members'}")
     if plan["yearly_saving"] is not None:
         lines.append(f"Yearly saving for the group: {ccy} {plan['yearly_saving']}")
     lines += [f"Note: {note}" for note in plan["notes"]]

@@ -33,6 +33,6 @@ class Bundles(MethodView):
                      for m in body["members"]],
             bulk_product=body["bulk_product"], max_transfer=body["max_transfer"],
             distribution_fee=body["distribution_fee"], coordinator_fee=body["coordinator_fee"],
-            incoming_fee=body["incoming_fee"], allocation=body["allocation"],
+            incoming_fee=body["incoming_fee"], intermediary_fee=body["intermediary_fee"], allocation=body["allocation"],
             transfers_per_year=body["transfers_per_year"])
         return present.bundle_json(bundles.plan(request_))  # a refusal is answered by remit/errors.py

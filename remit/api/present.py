@@ -85,32 +85,54 @@ def bundle_json(result) -> dict:
     from ..codes import minor_unit
 
     plan, request, info = result.plan, result.request, result.info
-    minor = minor_unit(request.currency)
+    minor, receive_minor = minor_unit(request.currency), minor_unit(result.receive_currency)
 
     def m(value):
         return money(value, minor)
 
+    def r(value):
+        return None if value is None else str(value.quantize(Decimal(1).scaleb(-receive_minor)))
+
+    def product(key):
+        return {"id": key, "name": info[key].product_name, "provider": info[key].provider_name}
+
+    bulk = result.bulk
     return {
-        "corridor": result.corridor_code, "currency": request.currency, "allocation": request.allocation,
+        "corridor": result.corridor_code, "currency": request.currency, "receive_currency": result.receive_currency,
+        "allocation": request.allocation,
+        "bulk_product": product(plan.bulk_key) if plan.bulk_key else None,
+        "exchange_rate": rate(plan.applied_rate), "reference_rate": rate(plan.reference_rate),
+        "reference_rate_as_of": bulk.reference_rate_as_of if bulk else None,
+        "warnings": list(result.warnings),
         "transfers": [{
-            "amount": m(t.amount),
-            "product": {"id": t.service_key, "name": info[t.service_key].product_name,
-                        "provider": info[t.service_key].provider_name},
+            "amount": m(t.amount), "product": product(t.service_key),
             "fee": m(t.fee), "fx_cost": m(t.fx_cost), "coordinator_fee": m(t.coordinator_fee),
-            "incoming_fee": m(t.incoming_fee), "cost": m(t.cost), "reportable": t.reportable,
+            "incoming_fee": m(t.incoming_fee), "intermediary_fee": m(t.intermediary_fee), "cost": m(t.cost),
+            "exchange_rate": rate(t.applied_rate), "receive_amount": r(t.credited), "reportable": t.reportable,
         } for t in plan.transfers],
         "members": [{
-            "ref": r.ref, "amount": m(r.amount), "joins": r.joins, "share": m(r.share),
-            "individual_cost": m(r.individual_cost), "individual_option": r.individual_option,
-            "saving": m(r.saving), "saving_pct": pct(r.saving_pct), "reason": r.reason,
-        } for r in plan.members],
+            "ref": x.ref, "amount": m(x.amount), "joins": x.joins, "share": m(x.share),
+            "fees_on_top": m(x.fees_on_top), "contribution": m(x.contribution),
+            "receive_amount": r(x.receive_amount),
+            "individual_cost": m(x.individual_cost), "individual_option": x.individual_option,
+            "saving": m(x.saving), "saving_pct": pct(x.saving_pct),
+            "current_option": x.current_option, "current_cost": m(x.current_cost),
+            "saving_vs_current": m(x.saving_vs_current), "saving_vs_current_pct": pct(x.saving_vs_current_pct),
+            "warnings": list(x.warnings), "reason": x.reason,
+        } for x in plan.members],
         "totals": {"individual": m(plan.individual_total), "bundled": m(plan.bundled_total),
                    "saving": m(plan.saving), "saving_pct": pct(plan.saving_pct),
-                   "bundle_cost": m(plan.bundle_cost), "distribution_fees": m(plan.distribution_fees)},
+                   "current": m(plan.current_total), "saving_vs_current": m(plan.saving_vs_current),
+                   "saving_vs_current_pct": pct(plan.saving_vs_current_pct),
+                   "bundle_cost": m(plan.bundle_cost), "fees_on_top": m(plan.fees_on_top), "fx_cost": m(plan.fx_cost),
+                   "deducted": m(plan.deducted), "distribution_fees": m(plan.distribution_fees), "sent": m(plan.sent),
+                   "received": r(plan.credited), "paid_out": r(plan.paid_out)},
         "break_even_members": plan.break_even_members,
         "yearly_saving": m(plan.yearly_saving),
+        "yearly_saving_vs_current": m(plan.yearly_saving_vs_current),
         "curve": [{"members": p.members, "bundled_per_member": m(p.bundled_per_member),
                    "individual_per_member": m(p.individual_per_member), "saving_per_member": m(p.saving_per_member),
                    "total_saving": m(p.total_saving)} for p in plan.curve],
+        "verdict": plan.verdict,
         "notes": plan.notes,
     }

@@ -193,8 +193,9 @@ class BundleMemberSchema(Schema):
                          metadata={"type": "string", "example": "350.00", "description": "in the send currency"})
     payout_method = fields.String(load_default=None, validate=validate.OneOf(PAYOUT_METHODS),
                                   metadata={"description": "compare the member's individual option with this payout"})
-    product = fields.String(load_default=None, validate=validate.Length(max=40),
-                            metadata={"description": "the product the member uses today"})
+    product = fields.String(load_default=None, validate=validate.Length(max=200), metadata={
+        "description": "the service the member uses today: its product id (ft-N, rpw-N) or its name as quotes give "
+                       "it (\"provider · product\"); the member's saving against it is shown"})
 
 
 def _fee(description: str):
@@ -209,11 +210,15 @@ class BundleRequestSchema(Schema):
     members = fields.List(fields.Nested(BundleMemberSchema), required=True)
     bulk_product = fields.String(load_default=None, validate=validate.Length(max=40), metadata={
         "description": "product id of the bulk transfer; default: the cheapest account-to-account product"})
-    max_transfer = ExactNumber(load_default=Decimal(10000), positive=True, maximum=MAX_AMOUNT, metadata={
-        "type": "string", "description": "cap per transfer (default 10000: FINTRAC's reporting threshold)"})
+    max_transfer = ExactNumber(load_default=None, positive=True, maximum=MAX_AMOUNT, metadata={
+        "type": "string", "description": "the sending bank's limit per transfer, in the send currency; default: the "
+                                         "largest amount the bulk product's bands accept. A plan splits only to fit "
+                                         "this limit, never to stay under a reporting threshold"})
     distribution_fee = _fee("per member, for paying each share out from the collective account")
-    coordinator_fee = _fee("per transfer, for whoever organises it")
-    incoming_fee = _fee("per transfer, charged by the receiving bank on the collective account")
+    coordinator_fee = _fee("per transfer, on top, for whoever organises it")
+    incoming_fee = _fee("per transfer, deducted on arrival by the receiving bank")
+    intermediary_fee = _fee("per transfer, deducted on the way by correspondent banks (wires to Guatemala travel in "
+                            "USD: USD 15–25 is usual)")
     allocation = fields.String(load_default="pro_rata", validate=validate.OneOf(["pro_rata", "equal"]))
     transfers_per_year = fields.Integer(load_default=None, validate=validate.Range(1, 366))
 
@@ -240,8 +245,8 @@ class BundleRequestSchema(Schema):
                 errors[index] = problems
         if errors:
             raise ValidationError({"members": errors})
-        for name in ("max_transfer", "distribution_fee", "coordinator_fee", "incoming_fee"):
-            if decimals(data[name]) > places:
+        for name in ("max_transfer", "distribution_fee", "coordinator_fee", "incoming_fee", "intermediary_fee"):
+            if data[name] is not None and decimals(data[name]) > places:
                 raise ValidationError({name: [f"has more decimals than {data['currency']} allows ({places})"]})
 
 
@@ -257,20 +262,38 @@ class BundleTransferSchema(Schema):
     fee = fields.String()
     fx_cost = fields.String()
     coordinator_fee = fields.String()
-    incoming_fee = fields.String()
+    incoming_fee = fields.String(metadata={"description": "deducted on arrival"})
+    intermediary_fee = fields.String(metadata={"description": "deducted on the way"})
     cost = fields.String()
-    reportable = fields.Boolean(metadata={"description": "at or above the reporting threshold (FINTRAC)"})
+    exchange_rate = fields.String(allow_none=True, metadata={"description": "the bank's applied rate"})
+    receive_amount = fields.String(allow_none=True, metadata={
+        "description": "what reaches the collective account, in the receive currency, after the deductions"})
+    reportable = fields.Boolean(metadata={
+        "description": "the bank reports it (Canada: FINTRAC, CAD 10,000 or more); never a reason to split"})
 
 
 class BundleMemberResultSchema(Schema):
     ref = fields.String()
     amount = fields.String()
     joins = fields.Boolean()
-    share = fields.String(allow_none=True, metadata={"description": "null for a member who should send alone"})
-    individual_cost = fields.String(allow_none=True)
+    share = fields.String(allow_none=True, metadata={"description": "what joining costs the member (fees and FX "
+                                                                    "margin, RPW); null for one who should send alone"})
+    fees_on_top = fields.String(allow_none=True, metadata={"description": "added to the amount when handing it over"})
+    contribution = fields.String(allow_none=True, metadata={"description": "amount + fees_on_top"})
+    receive_amount = fields.String(allow_none=True, metadata={
+        "description": "what the family is paid out, in the receive currency (for one who sends alone: with the "
+                       "cheapest way)"})
+    individual_cost = fields.String(allow_none=True, metadata={"description": "the cheapest way alone"})
     individual_option = fields.String(allow_none=True)
-    saving = fields.String(allow_none=True)
+    saving = fields.String(allow_none=True, metadata={"description": "against the cheapest way alone"})
     saving_pct = fields.String(allow_none=True)
+    current_option = fields.String(allow_none=True, metadata={"description": "the service named as used today"})
+    current_cost = fields.String(allow_none=True)
+    saving_vs_current = fields.String(allow_none=True, metadata={
+        "description": "against today's service: by joining, or, for one who sends alone, by switching to the "
+                       "cheapest way"})
+    saving_vs_current_pct = fields.String(allow_none=True)
+    warnings = fields.List(fields.String(validate=validate.OneOf(WARNINGS)))
     reason = fields.String(allow_none=True)
 
 
@@ -279,8 +302,17 @@ class BundleTotalsSchema(Schema):
     bundled = fields.String()
     saving = fields.String()
     saving_pct = fields.String(allow_none=True)
+    current = fields.String(allow_none=True, metadata={"description": "what the members who named a service pay today"})
+    saving_vs_current = fields.String(allow_none=True)
+    saving_vs_current_pct = fields.String(allow_none=True)
     bundle_cost = fields.String()
+    fees_on_top = fields.String()
+    fx_cost = fields.String()
+    deducted = fields.String(metadata={"description": "intermediary and receiving banks' fees"})
     distribution_fees = fields.String()
+    sent = fields.String()
+    received = fields.String(allow_none=True, metadata={"description": "credited to the collective account"})
+    paid_out = fields.String(allow_none=True, metadata={"description": "to the families; their payouts sum to it"})
 
 
 class BundleCurvePointSchema(Schema):
@@ -301,5 +333,13 @@ class BundlePlanSchema(Schema):
     break_even_members = fields.Integer(allow_none=True, metadata={
         "description": "smallest group, each sending the mean amount, in which each pays less than alone"})
     yearly_saving = fields.String(allow_none=True)
+    yearly_saving_vs_current = fields.String(allow_none=True)
+    receive_currency = fields.String()
+    bulk_product = fields.Nested(BundleProductSchema, allow_none=True)
+    exchange_rate = fields.String(allow_none=True)
+    reference_rate = fields.String(allow_none=True)
+    reference_rate_as_of = fields.Date(allow_none=True)
+    warnings = fields.List(fields.String(validate=validate.OneOf(WARNINGS)))
     curve = fields.List(fields.Nested(BundleCurvePointSchema))
+    verdict = fields.List(fields.String(), metadata={"description": "who gains, from what size, who sends alone"})
     notes = fields.List(fields.String())

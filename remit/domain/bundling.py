@@ -1,30 +1,40 @@
 """Bundling: seasonal workers pool their remittances into one bank transfer to a collective account
-at home, split its cost, and each worker's share is paid into their own account.
+at home, split its cost fairly, and each family is paid its share from that account.
 
-Compared with each worker sending alone, the fixed fees are paid once per transfer instead of once per
-worker, and a bank wire's FX margin on a large amount is usually lower than a money transfer
-operator's on a small one. The plan:
+The money, as it really moves:
+1. each member hands the coordinator the amount they send home and their part of the fees paid on
+   top (the bank's transfer fee and the coordinator's fee), split by the group's rule;
+2. the coordinator's bank sends the pooled amounts in as few transfers as the bank's limit allows
+   (its largest band, or `max_transfer`) and converts them at its rate (its FX margin against the
+   mid-market reference rate);
+3. on the way, intermediary (correspondent) banks and the receiving bank deduct their fees;
+4. the receiving bank or cooperative pays each family out of the collective account, less a
+   distribution fee per member.
 
-- splits the pooled total into as few transfers as the product's largest band and the cap per
-  transfer allow (Canada's FINTRAC reports international transfers of CAD 10,000 or more: the default
-  cap, and transfers at or above the reporting threshold are flagged);
-- costs each transfer (fee + FX cost + coordinator's fee + incoming fee at the receiving bank) and adds
-  a distribution fee per member for paying each share out from the collective account;
-- allocates the bundle's cost `pro_rata` (by amount) or `equal`, rounded to the minor unit by the
-  largest-remainder method so the shares sum exactly to the bundle's cost;
-- keeps the fair guarantee: no member pays more in the bundle than their best individual option.
-  Members for whom joining does not pay are left out, one round at a time, until every member left
-  gains (the coalition), and each is told why.
+What a member's participation costs is measured as the World Bank measures a remittance (RPW): the
+fees plus the FX margin on the amount sent. The FX margin falls on each member's own money; the fixed
+fees (on top and deducted) are split `pro_rata` (by amount) or `equal`; each member pays their own
+distribution fee. Shares are rounded to the minor unit by largest remainder, so they add up exactly
+to the bundle's cost; the families' payouts likewise add up exactly to what the transfers deliver
+less the distribution fees.
+
+Nobody pays more in the bundle than their cheapest way to send alone: members for whom joining does
+not pay are left out, one round at a time, until everyone left gains, and each is told why. The
+bank reports large transfers (Canada: CAD 10,000 or more, and smaller ones by or for the same person
+within 24 hours added up): a plan splits only to fit the bank's limit, never to stay under that
+threshold, and it says so.
+
+Every function here is pure: Decimal in, Decimal out; plan() is a sequence of small named steps.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from .messages import msg, msgn
-from .money import HUNDRED, round_money, round_up, unit
+from .messages import Message, msg, msgn
+from .money import HUNDRED, round_down, round_money, round_up, unit
 from .pricing import Service, band_for, quote
-
 from .vocabulary import ALLOCATIONS
 
 
@@ -34,36 +44,59 @@ class BundleError(ValueError):
     field = "members"
 
 
+class NoBulkProduct(BundleError):
+    field = "bulk_product"
+
+
 class TooManyTransfers(BundleError):
     """The cap per transfer would split the group's total into more transfers than a plan holds."""
 
     field = "max_transfer"
 
-    def __init__(self, message: str, smallest_cap: Decimal):
+    def __init__(self, message, smallest_cap: Decimal):
         super().__init__(message)
         self.smallest_cap = smallest_cap
+
+
+# --- What goes in --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Option:
+    """A way for one member to send alone: what it costs (exact, RPW) and what the family receives."""
+
+    label: str
+    cost: Decimal
+    key: str | None = None
+    receive_amount: Decimal | None = None
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Member:
     ref: str
     amount: Decimal
-    individual_cost: Decimal | None  # exact cost of the member's best individual option
-    individual_option: str | None
+    cheapest: Option | None = None  # the cheapest way alone that discloses its rate
+    today: Option | None = None  # the service the member uses today, when named
 
 
 @dataclass(frozen=True)
 class Terms:
     minor_unit: int
-    max_transfer: Decimal = Decimal(10000)
-    reporting_threshold: Decimal = Decimal(10000)
-    distribution_fee: Decimal = Decimal(0)
-    coordinator_fee: Decimal = Decimal(0)
-    incoming_fee: Decimal = Decimal(0)
+    receive_minor_unit: int = 2
+    currency: str = ""  # the send currency's code, for the plan's sentences
+    max_transfer: Decimal | None = None  # the sending bank's limit; None: the product's largest band
+    reporting_threshold: Decimal | None = None  # in the send currency; None where no rule is known
+    distribution_fee: Decimal = Decimal(0)  # per member, out of the collective account
+    coordinator_fee: Decimal = Decimal(0)  # per transfer, on top
+    incoming_fee: Decimal = Decimal(0)  # per transfer, deducted by the receiving bank
+    intermediary_fee: Decimal = Decimal(0)  # per transfer, deducted by correspondent banks
     allocation: str = "pro_rata"
     transfers_per_year: int | None = None
     max_transfers: int = 1000  # transfers one plan may hold (remit.inputs.MAX_TRANSFERS)
+    max_group: int = 1000  # the largest group the break-even search considers
 
+
+# --- What comes out ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Transfer:
@@ -73,11 +106,22 @@ class Transfer:
     fx_cost: Decimal
     coordinator_fee: Decimal
     incoming_fee: Decimal
+    intermediary_fee: Decimal
     reportable: bool
+    applied_rate: Decimal | None
+    credited: Decimal | None  # what reaches the collective account, in the receive currency
+
+    @property
+    def on_top(self) -> Decimal:
+        return self.fee + self.coordinator_fee
+
+    @property
+    def deducted(self) -> Decimal:
+        return self.incoming_fee + self.intermediary_fee
 
     @property
     def cost(self) -> Decimal:
-        return self.fee + self.fx_cost + self.coordinator_fee + self.incoming_fee
+        return self.on_top + self.fx_cost + self.deducted
 
 
 @dataclass(frozen=True)
@@ -85,13 +129,24 @@ class MemberResult:
     ref: str
     amount: Decimal
     joins: bool
-    share: Decimal | None  # rounded to the minor unit; None for a member who sends alone
+    share: Decimal | None  # what joining costs, rounded; None for a member who sends alone
     exact_share: Decimal | None
-    individual_cost: Decimal | None  # rounded
+    fees_on_top: Decimal | None  # added to the amount when handing it over
+    receive_amount: Decimal | None  # what the family is paid, in the receive currency
+    individual_cost: Decimal | None  # the cheapest way alone, rounded
     individual_option: str | None
-    saving: Decimal | None
+    saving: Decimal | None  # against the cheapest way alone
     saving_pct: Decimal | None
-    reason: str | None = None
+    current_option: str | None = None
+    current_cost: Decimal | None = None
+    saving_vs_current: Decimal | None = None  # joining (or, for one who sends alone, switching) against today
+    saving_vs_current_pct: Decimal | None = None
+    reason: Message | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def contribution(self) -> Decimal | None:
+        return None if self.fees_on_top is None else self.amount + self.fees_on_top
 
 
 @dataclass(frozen=True)
@@ -107,17 +162,34 @@ class CurvePoint:
 class BundlePlan:
     transfers: list[Transfer]
     members: list[MemberResult]
+    bulk_key: str | None
+    applied_rate: Decimal | None
+    reference_rate: Decimal | None
     bundle_cost: Decimal  # rounded; the joining members' shares sum to it exactly
+    fees_on_top: Decimal
+    fx_cost: Decimal
+    deducted: Decimal
     distribution_fees: Decimal
+    sent: Decimal
+    credited: Decimal | None
+    paid_out: Decimal | None  # the families' payouts, which sum to it exactly
     individual_total: Decimal
     bundled_total: Decimal
     saving: Decimal
     saving_pct: Decimal | None
+    current_total: Decimal | None
+    saving_vs_current: Decimal | None
+    saving_vs_current_pct: Decimal | None
     break_even_members: int | None
+    mean_amount: Decimal
     yearly_saving: Decimal | None
+    yearly_saving_vs_current: Decimal | None
     curve: list[CurvePoint]
-    notes: list[str] = field(default_factory=list)
+    verdict: list[Message] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
+
+# --- Transfers -----------------------------------------------------------------------------------
 
 def split(total: Decimal, parts: int, minor_unit: int) -> list[Decimal]:
     """`total` in `parts` amounts that differ by at most one minor unit and sum to it exactly."""
@@ -131,46 +203,63 @@ def transfers_needed(total: Decimal, cap: Decimal) -> int:
     return int((total / cap).to_integral_value(rounding=ROUND_CEILING))
 
 
-def _transfer_count(total: Decimal, service: Service, terms: Terms) -> int | None:
-    """How many transfers carry `total` with this service under the cap; None when it takes more
-    than a plan holds (or no transfer can be made)."""
-    cap = min(terms.max_transfer, max(b.max_amount for b in service.bands))
-    if cap < unit(terms.minor_unit):
-        return None
-    count = transfers_needed(total, cap)
-    return count if count <= terms.max_transfers else None
+def cap_for(service: Service, terms: Terms) -> Decimal:
+    """The most one transfer may carry: the product's largest band, or the bank's lower limit."""
+    largest = max(b.max_amount for b in service.bands)
+    return largest if terms.max_transfer is None else min(terms.max_transfer, largest)
 
 
 def check_transfer_cap(total: Decimal, terms: Terms) -> None:
     """Refuse a cap per transfer that would split `total` into more transfers than a plan holds,
     naming the smallest cap that fits."""
+    if terms.max_transfer is None:
+        return
     smallest = round_up(total / terms.max_transfers, terms.minor_unit)
     if terms.max_transfer >= smallest:
         return
     if terms.max_transfer < unit(terms.minor_unit):  # less than a cent (or the currency's unit): no transfer
-        split_into = "carries nothing"
-    else:
-        split_into = f"would split the group's {total} into {transfers_needed(total, terms.max_transfer)} transfers"
-    raise TooManyTransfers(f"a cap of {terms.max_transfer} per transfer {split_into}; a plan holds at most "
-                           f"{terms.max_transfers} transfers: the cap must be at least {smallest}", smallest)
+        raise TooManyTransfers(msg(
+            "cap_carries_nothing", "a cap of %(cap)s per transfer carries nothing; a plan holds at most %(limit)s "
+            "transfers: the cap must be at least %(smallest)s", cap=terms.max_transfer, limit=terms.max_transfers,
+            smallest=smallest), smallest)
+    raise TooManyTransfers(msg(
+        "cap_too_small", "a cap of %(cap)s per transfer would split the group's %(total)s into %(count)s transfers; "
+        "a plan holds at most %(limit)s transfers: the cap must be at least %(smallest)s", cap=terms.max_transfer,
+        total=total, count=transfers_needed(total, terms.max_transfer), limit=terms.max_transfers,
+        smallest=smallest), smallest)
+
+
+def _transfer(amount: Decimal, service: Service, terms: Terms) -> Transfer | None:
+    result = quote(service, amount) if band_for(service, amount) else None
+    if result is None or result.fx_cost is None:
+        return None
+    deducted = terms.incoming_fee + terms.intermediary_fee
+    if deducted >= amount:
+        return None  # the fees on the way would take it all
+    credited = None
+    if result.exchange_rate is not None:
+        credited = round_down((amount - deducted) * result.exchange_rate, terms.receive_minor_unit)
+    reportable = terms.reporting_threshold is not None and amount >= terms.reporting_threshold
+    return Transfer(amount, service.key, result.fee, result.fx_cost, terms.coordinator_fee, terms.incoming_fee,
+                    terms.intermediary_fee, reportable, result.exchange_rate, credited)
 
 
 def plan_transfers(total: Decimal, service: Service, terms: Terms) -> list[Transfer] | None:
-    """As few transfers as the service's largest band and the cap allow; None if it cannot carry them."""
+    """As few transfers as the product's largest band and the bank's limit allow, differing by one
+    minor unit at most; None if the product cannot carry them."""
     if total <= 0 or not service.bands:
         return None
-    count = _transfer_count(total, service, terms)
-    if count is None:
+    cap = cap_for(service, terms)
+    if cap < unit(terms.minor_unit):
         return None
-    # The amounts differ by one minor unit at most: each distinct amount is priced once.
-    priced: dict[Decimal, Transfer | None] = {}
+    count = transfers_needed(total, cap)
+    if count > terms.max_transfers:
+        return None
+    priced: dict[Decimal, Transfer | None] = {}  # each distinct amount priced once
     transfers = []
     for amount in split(total, count, terms.minor_unit):
         if amount not in priced:
-            result = quote(service, amount) if band_for(service, amount) else None
-            priced[amount] = None if result is None or result.fx_cost is None else Transfer(
-                amount, service.key, result.fee, result.fx_cost, terms.coordinator_fee, terms.incoming_fee,
-                amount >= terms.reporting_threshold)
+            priced[amount] = _transfer(amount, service, terms)
         if priced[amount] is None:
             return None
         transfers.append(priced[amount])
@@ -181,24 +270,27 @@ def transfers_cost(total: Decimal, service: Service, terms: Terms) -> Decimal | 
     """The cost of plan_transfers(total, …) without listing the transfers (for group-size sweeps)."""
     if total <= 0 or not service.bands:
         return None
-    count = _transfer_count(total, service, terms)
-    if count is None:
+    cap = cap_for(service, terms)
+    if cap < unit(terms.minor_unit):
+        return None
+    count = transfers_needed(total, cap)
+    if count > terms.max_transfers:
         return None
     step = unit(terms.minor_unit)
     units = int((total / step).to_integral_value(rounding=ROUND_FLOOR))
     base, extra = divmod(units, count)
     cost = Decimal(0)
     for amount, times in (((base + 1) * step, extra), (base * step, count - extra)):
-        if times == 0:
-            continue
-        result = quote(service, amount) if band_for(service, amount) else None
-        if result is None or result.fx_cost is None:
-            return None
-        cost += (result.fee + result.fx_cost + terms.coordinator_fee + terms.incoming_fee) * times
+        if times:
+            transfer = _transfer(amount, service, terms)
+            if transfer is None:
+                return None
+            cost += transfer.cost * times
     return cost
 
 
 def cheapest_transfers(total: Decimal, services: list[Service], terms: Terms) -> list[Transfer] | None:
+    """The transfers of the product that carries `total` for the least (ties: fewer transfers, key)."""
     options = []
     for service in services:
         transfers = plan_transfers(total, service, terms)
@@ -207,146 +299,147 @@ def cheapest_transfers(total: Decimal, services: list[Service], terms: Terms) ->
     return min(options, key=lambda o: o[:3])[3] if options else None
 
 
-def allocate(cost: Decimal, members: list[Member], rule: str, minor_unit: int) -> dict[str, tuple[Decimal, Decimal]]:
-    """Each member's exact and rounded share of `cost` (already rounded); rounded shares sum to it."""
+# --- Sharing -------------------------------------------------------------------------------------
+
+def apportion(total: Decimal, exact: dict[str, Decimal], minor_unit: int) -> dict[str, Decimal]:
+    """Round each exact part to the minor unit so that the parts add up to `total` (already rounded):
+    the units left over go to the largest remainders (or are taken from the smallest), ties by key,
+    so the order of the members never matters."""
+    step = unit(minor_unit)
+    floors = {key: (value / step).to_integral_value(rounding=ROUND_FLOOR) * step for key, value in exact.items()}
+    left = int(((total - sum(floors.values(), Decimal(0))) / step).to_integral_value())
+    by_remainder = sorted(exact, key=lambda k: (-(exact[k] - floors[k]), k))
+    if left >= 0:
+        for key in by_remainder[:left]:
+            floors[key] += step
+    else:
+        for key in list(reversed(by_remainder))[:-left]:
+            floors[key] -= step
+    return floors
+
+
+def weights(members: list[Member], rule: str) -> dict[str, Decimal]:
+    """How the fixed fees are split: by amount (`pro_rata`) or in equal parts."""
     if rule not in ALLOCATIONS:
         raise BundleError(msg("allocation_unknown", "allocation must be one of %(choices)s", choices=list(ALLOCATIONS)))
-    step = unit(minor_unit)
-    total_amount = sum((m.amount for m in members), Decimal(0))
-    exact = {m.ref: (cost * m.amount / total_amount if rule == "pro_rata" else cost / len(members)) for m in members}
-    floors = {ref: (value / step).to_integral_value(rounding=ROUND_FLOOR) * step for ref, value in exact.items()}
-    left = int(((cost - sum(floors.values(), Decimal(0))) / step).to_integral_value())
-    # The units left go to the largest remainders; ties by ref, so the input order never matters.
-    for ref in sorted(exact, key=lambda r: (-(exact[r] - floors[r]), r))[:left]:
-        floors[ref] += step
-    return {ref: (exact[ref], floors[ref]) for ref in exact}
+    total = sum((m.amount for m in members), Decimal(0))
+    return {m.ref: (m.amount / total if rule == "pro_rata" else Decimal(1) / len(members)) for m in members}
+
+
+def allocate(cost: Decimal, members: list[Member], rule: str, minor_unit: int) -> dict[str, tuple[Decimal, Decimal]]:
+    """Each member's exact and rounded part of `cost` (already rounded) by the rule; the rounded parts
+    sum to it exactly."""
+    parts = {ref: cost * w for ref, w in weights(members, rule).items()}
+    rounded = apportion(cost, parts, minor_unit)
+    return {ref: (parts[ref], rounded[ref]) for ref in parts}
 
 
 @dataclass
-class _Costed:
+class Costed:
+    """A group's bundle: its transfers and each member's share, fees on top and payout."""
+
     transfers: list[Transfer]
     cost: Decimal  # rounded
-    distribution: Decimal
-    shares: dict[str, tuple[Decimal, Decimal]]
+    shares: dict[str, tuple[Decimal, Decimal]]  # exact, rounded
+    fees_on_top: dict[str, Decimal]  # rounded, summing to the fees on top (rounded)
+    payouts: dict[str, Decimal] | None  # receive currency, summing to what is paid out
+    applied_rate: Decimal | None
+    credited: Decimal | None
+    paid_out: Decimal | None
 
 
-def _cost(members: list[Member], services: list[Service], terms: Terms) -> _Costed | None:
-    total = sum((m.amount for m in members), Decimal(0))
-    transfers = cheapest_transfers(total, services, terms)
+def cost_group(members: list[Member], services: list[Service], terms: Terms) -> Costed | None:
+    """Transfers for the group's total with the cheapest product, and what each member pays and gets."""
+    sent = sum((m.amount for m in members), Decimal(0))
+    transfers = cheapest_transfers(sent, services, terms)
     if transfers is None:
         return None
-    distribution = terms.distribution_fee * len(members)
-    cost = round_money(sum((t.cost for t in transfers), Decimal(0)) + distribution, terms.minor_unit)
-    return _Costed(transfers, cost, distribution, allocate(cost, members, terms.allocation, terms.minor_unit))
+    w = weights(members, terms.allocation)
+    on_top = sum((t.on_top for t in transfers), Decimal(0))
+    fx = sum((t.fx_cost for t in transfers), Decimal(0))
+    deducted = sum((t.deducted for t in transfers), Decimal(0))
+    exact = {m.ref: (on_top + deducted) * w[m.ref] + fx * m.amount / sent + terms.distribution_fee for m in members}
+    cost = round_money(sum(exact.values(), Decimal(0)), terms.minor_unit)
+    rounded = apportion(cost, exact, terms.minor_unit)
+    shares = {ref: (exact[ref], rounded[ref]) for ref in exact}
+    fees_on_top = apportion(round_money(on_top, terms.minor_unit), {ref: on_top * w[ref] for ref in w},
+                            terms.minor_unit)
+    payouts = applied = credited = paid_out = None
+    if all(t.credited is not None for t in transfers):
+        applied = sum((t.amount * t.applied_rate for t in transfers), Decimal(0)) / sent
+        credited = sum((t.credited for t in transfers), Decimal(0))
+        distribution = round_money(terms.distribution_fee * applied, terms.receive_minor_unit)
+        paid_out = credited - distribution * len(members)
+        entitled = {m.ref: (m.amount - deducted * w[m.ref]) * applied - distribution for m in members}
+        if paid_out > 0 and all(v > 0 for v in entitled.values()):
+            payouts = apportion(paid_out, entitled, terms.receive_minor_unit)
+        else:
+            paid_out = None
+    return Costed(transfers, cost, shares, fees_on_top, payouts, applied, credited, paid_out)
 
 
-def plan_bundle(members: list[Member], bulk_services: list[Service], terms: Terms,
-                individual_cost_at=None, max_group: int = 1000) -> BundlePlan:
-    """Plan the bundle. `individual_cost_at(amount)` gives the best individual cost for an amount
-    (for the break-even size and the savings curve)."""
-    if not members:
-        raise BundleError(msg("bundle_no_members", "a bundle needs at least one member"))
-    refs = [m.ref for m in members]
-    if len(set(refs)) != len(refs):
-        raise BundleError(msg("bundle_refs_repeat", "every member needs a different ref"))
-    ordered = sorted(members, key=lambda m: m.ref)
-    notes: list[str] = []
-    check_transfer_cap(sum((m.amount for m in members), Decimal(0)), terms)
-    if _cost(ordered, bulk_services, terms) is None:
-        raise BundleError(msg("bundle_no_product", "no account-to-account product can carry this group's total"))
+# --- The coalition: who gains --------------------------------------------------------------------
 
-    coalition = ordered
-    reasons: dict[str, str] = {}
-    costed = _cost(coalition, bulk_services, terms)
-    while coalition:
-        costed = _cost(coalition, bulk_services, terms)
+def coalition(members: list[Member], services: list[Service], terms: Terms) -> tuple[list[Member], Costed | None,
+                                                                                      dict[str, Message]]:
+    """The members for whom joining pays, their bundle, and why each of the others should send alone.
+    Those who would pay more than their cheapest way alone leave, one round at a time."""
+    joining = members
+    reasons: dict[str, Message] = {}
+    while joining:
+        costed = cost_group(joining, services, terms)
         if costed is None:
             break
-        losers = [m for m in coalition if m.individual_cost is not None
-                  and costed.shares[m.ref][1] > round_money(m.individual_cost, terms.minor_unit)]
+        losers = [m for m in joining if m.cheapest is not None
+                  and costed.shares[m.ref][1] > round_money(m.cheapest.cost, terms.minor_unit)]
         if not losers:
-            break
+            return joining, costed, reasons
         for m in losers:
             reasons[m.ref] = msg("member_better_alone",
                                  "joining would cost %(share)s, more than sending alone with %(option)s at %(alone)s",
-                                 share=costed.shares[m.ref][1], option=m.individual_option,
-                                 alone=round_money(m.individual_cost, terms.minor_unit))
-        coalition = [m for m in coalition if m.ref not in reasons]
-    if reasons:
-        notes.append(msgn("members_left_out",
-                          "Joining does not pay for %(count)s member under this way of sharing the cost; they are "
-                          "better off sending alone and the bundle is planned without them.",
-                          "Joining does not pay for %(count)s members under this way of sharing the cost; they are "
-                          "better off sending alone and the bundle is planned without them.", len(reasons)))
-    if not coalition or costed is None:
-        costed = None
-        notes.append(msg("bundle_pays_nobody", "Bundling does not pay for anyone in this group: each member should send alone."))
+                                 share=costed.shares[m.ref][1], option=m.cheapest.label,
+                                 alone=round_money(m.cheapest.cost, terms.minor_unit))
+        joining = [m for m in joining if m.ref not in reasons]
+    return [], None, reasons
 
-    results = {}
-    for m in ordered:
-        individual = round_money(m.individual_cost, terms.minor_unit) if m.individual_cost is not None else None
-        if costed is not None and m.ref not in reasons:
+
+def _pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    return part / whole * HUNDRED if part is not None and whole else None
+
+
+def member_results(members: list[Member], costed: Costed | None, joining: set[str], reasons: dict[str, Message],
+                   terms: Terms) -> list[MemberResult]:
+    results = []
+    for m in members:
+        alone = round_money(m.cheapest.cost, terms.minor_unit) if m.cheapest is not None else None
+        today = round_money(m.today.cost, terms.minor_unit) if m.today is not None else None
+        warnings = tuple(dict.fromkeys((m.today.warnings if m.today else ()) + (m.cheapest.warnings if m.cheapest else ())))
+        common = dict(ref=m.ref, amount=m.amount, individual_cost=alone,
+                      individual_option=m.cheapest.label if m.cheapest else None,
+                      current_option=m.today.label if m.today else None, current_cost=today, warnings=warnings)
+        if costed is not None and m.ref in joining:
             exact, share = costed.shares[m.ref]
-            saving = individual - share if individual is not None else None
-            pct = saving / individual * HUNDRED if saving is not None and individual else None
-            results[m.ref] = MemberResult(m.ref, m.amount, True, share, exact, individual, m.individual_option,
-                                          saving, pct)
+            saving = alone - share if alone is not None else None
+            versus_today = today - share if today is not None else None
+            results.append(MemberResult(
+                joins=True, share=share, exact_share=exact, fees_on_top=costed.fees_on_top[m.ref],
+                receive_amount=costed.payouts[m.ref] if costed.payouts else None, saving=saving,
+                saving_pct=_pct(saving, alone), saving_vs_current=versus_today,
+                saving_vs_current_pct=_pct(versus_today, today), **common))
         else:
-            results[m.ref] = MemberResult(m.ref, m.amount, False, None, None, individual, m.individual_option,
-                                          Decimal(0) if individual is not None else None, Decimal(0),
-                                          reasons.get(m.ref, msg("bundle_pays_nobody_member",
-                                                                 "bundling does not pay for this group")))
-    compared = [r for r in results.values() if r.individual_cost is not None]
-    if len(compared) < len(results):
-        notes.append(msg("members_without_option", "Members with no individual option for their amount are left out of the totals."))
-    individual_total = sum((r.individual_cost for r in compared), Decimal(0))
-    bundled_total = sum(((r.share if r.joins else r.individual_cost) for r in compared), Decimal(0))
-    saving = individual_total - bundled_total
-    transfers = costed.transfers if costed else []
-    if any(t.reportable for t in transfers):
-        notes.append(msg("transfer_reported",
-                         "Transfers of %(threshold)s or more are reported to FINTRAC, with the pooling organisation "
-                         "as originator.", threshold=terms.reporting_threshold))
-    elif sum((t.amount for t in transfers), Decimal(0)) >= terms.reporting_threshold:
-        notes.append(msg("transfers_reported_together",
-                         "These transfers add up to %(threshold)s or more: made within 24 hours by or for the same "
-                         "organisation they are reported together to FINTRAC.", threshold=terms.reporting_threshold))
-    mean = round_money(sum((m.amount for m in ordered), Decimal(0)) / len(ordered), terms.minor_unit)
-    curve, break_even = [], None
-    if individual_cost_at is not None:
-        individual_mean = individual_cost_at(mean)
-        individual_rounded = round_money(individual_mean, terms.minor_unit) if individual_mean is not None else None
-        for n in range(1, max(len(ordered), 1) + 1):
-            point = _equal_group(n, mean, bulk_services, terms, individual_rounded)
-            if point is not None:
-                curve.append(point)
-        if individual_rounded is not None and _may_pay(mean, bulk_services, terms, individual_rounded):
-            for n in range(1, max_group + 1):
-                point = curve[n - 1] if n <= len(curve) and curve[n - 1].members == n else \
-                    _equal_group(n, mean, bulk_services, terms, individual_rounded)
-                if point is not None and point.bundled_per_member < individual_rounded:
-                    break_even = n
-                    break
-    yearly = saving * terms.transfers_per_year if terms.transfers_per_year else None
-    return BundlePlan(
-        transfers=transfers, members=[results[m.ref] for m in members],
-        bundle_cost=costed.cost if costed else Decimal(0),
-        distribution_fees=costed.distribution if costed else Decimal(0),
-        individual_total=individual_total, bundled_total=bundled_total, saving=saving,
-        saving_pct=saving / individual_total * HUNDRED if individual_total else None,
-        break_even_members=break_even, yearly_saving=yearly, curve=curve, notes=notes,
-    )
+            # Sending alone the cheapest way: no saving against it; against today, what switching saves.
+            versus_today = today - alone if today is not None and alone is not None else None
+            results.append(MemberResult(
+                joins=False, share=None, exact_share=None, fees_on_top=None,
+                receive_amount=m.cheapest.receive_amount if m.cheapest else None,
+                saving=Decimal(0) if alone is not None else None, saving_pct=Decimal(0) if alone is not None else None,
+                saving_vs_current=versus_today, saving_vs_current_pct=_pct(versus_today, today),
+                reason=reasons.get(m.ref, msg("bundle_pays_nobody_member", "bundling does not pay for this group")),
+                **common))
+    return results
 
 
-def _may_pay(amount: Decimal, services: list[Service], terms: Terms, individual: Decimal) -> bool:
-    """Whether any group size could pay: every member pays at least their distribution fee and the
-    cheapest variable rate (percent fee + FX margin) on their amount, however many share the fixed fees."""
-    rates = [b.fee_percent + b.fx_margin_pct for s in services for b in s.bands]
-    if not rates:
-        return False
-    floor = amount * min(rates) / HUNDRED + terms.distribution_fee
-    return floor < individual
-
+# --- Group sizes: the curve and the break-even ---------------------------------------------------
 
 def _equal_group(n: int, amount: Decimal, services: list[Service], terms: Terms,
                  individual: Decimal | None) -> CurvePoint | None:
@@ -359,3 +452,201 @@ def _equal_group(n: int, amount: Decimal, services: list[Service], terms: Terms,
     per_member = round_up(cost / n, terms.minor_unit)
     saving = individual - per_member if individual is not None else None
     return CurvePoint(n, per_member, individual, saving, saving * n if saving is not None else None)
+
+
+def _may_pay(amount: Decimal, services: list[Service], terms: Terms, individual: Decimal) -> bool:
+    """Whether any group size could pay: every member pays at least their distribution fee and the
+    cheapest variable rate (percent fee + FX margin) on their amount, however many share the fixed fees."""
+    rates = [b.fee_percent + b.fx_margin_pct for s in services for b in s.bands]
+    if not rates:
+        return False
+    return amount * min(rates) / HUNDRED + terms.distribution_fee < individual
+
+
+def curve_sizes(size: int, every_up_to: int = 60, points: int = 40) -> list[int]:
+    """Group sizes the curve shows: every size up to `every_up_to`, then about `points` sizes up to the
+    group's own, so that a chart of a large group stays readable and cheap to draw."""
+    sizes = list(range(1, min(size, every_up_to) + 1))
+    if size > every_up_to:
+        step = max(1, (size - every_up_to) // points)
+        sizes += list(range(every_up_to + step, size, step)) + [size]
+    return sorted(set(sizes))
+
+
+def group_sizes(mean: Decimal, size: int, services: list[Service], terms: Terms,
+                cheapest_at: Callable[[Decimal], Decimal | None] | None) -> tuple[list[CurvePoint], int | None]:
+    """The curve of what each member pays at each group size (each sending `mean`) and the smallest
+    group in which each pays strictly less than their cheapest way alone."""
+    if cheapest_at is None:
+        return [], None
+    alone = cheapest_at(mean)
+    alone = round_money(alone, terms.minor_unit) if alone is not None else None
+    curve = [p for p in (_equal_group(n, mean, services, terms, alone) for n in curve_sizes(size)) if p is not None]
+    if alone is None or not _may_pay(mean, services, terms, alone):
+        return curve, None
+    known = {p.members: p for p in curve}
+    for n in range(1, terms.max_group + 1):
+        point = known.get(n) or _equal_group(n, mean, services, terms, alone)
+        if point is not None and point.bundled_per_member < alone:
+            return curve, n
+    return curve, None
+
+
+# --- Words: the verdict and the notes ------------------------------------------------------------
+
+def verdict(results: list[MemberResult], plan_saving: Decimal, plan_saving_pct: Decimal | None,
+            saving_vs_current: Decimal | None, saving_vs_current_pct: Decimal | None, break_even: int | None,
+            mean: Decimal, terms: Terms) -> list[Message]:
+    """One coherent account, in sentences: who gains, from what group size, why some send alone."""
+    size = len(results)
+    joining = [r for r in results if r.joins]
+    ccy = terms.currency
+    said: list[Message] = []
+    if joining and len(joining) == size:
+        said.append(msgn("verdict_all",
+                         "The member gains by bundling: %(currency)s %(saving)s less than sending alone the cheapest "
+                         "way (%(pct)s%%).",
+                         "All %(count)s members gain by bundling: together they pay %(currency)s %(saving)s less "
+                         "than each sending alone the cheapest way (%(pct)s%%).", size, currency=ccy,
+                         saving=plan_saving, pct=round_money(plan_saving_pct or Decimal(0), 2)))
+    elif joining:
+        said.append(msg("verdict_some",
+                        "%(joining)s of %(size)s members gain by bundling: together they pay %(currency)s %(saving)s "
+                        "less than sending alone the cheapest way. %(alone)s should send alone: their share of the "
+                        "costs would be more than their cheapest way alone, as each line below says.",
+                        joining=len(joining), size=size, currency=ccy, saving=plan_saving, alone=size - len(joining)))
+    else:
+        said.append(msg("verdict_none", "No member of this group gains by bundling: each should send alone the "
+                                        "cheapest way, as each line below says."))
+    if break_even is None:
+        said.append(msg("verdict_never",
+                        "Members each sending %(currency)s %(amount)s would not gain in any group of up to %(limit)s: "
+                        "the fees and margin of the pooled transfer cost more than the cheapest way alone.",
+                        currency=ccy, amount=mean, limit=terms.max_group))
+    elif break_even > size:
+        said.append(msg("verdict_too_small",
+                        "Members each sending %(currency)s %(amount)s gain from a group of %(needed)s; this group has "
+                        "%(size)s.", currency=ccy, amount=mean, needed=break_even, size=size))
+    elif joining:
+        said.append(msg("verdict_from", "Members each sending %(currency)s %(amount)s gain from a group of %(needed)s.",
+                        currency=ccy, amount=mean, needed=break_even))
+    else:
+        said.append(msg("verdict_uneven",
+                        "Members each sending the group's average of %(currency)s %(amount)s would gain from a group "
+                        "of %(needed)s, but this group's amounts differ too much for the shares to pay.",
+                        currency=ccy, amount=mean, needed=break_even))
+    if saving_vs_current is not None:
+        said.append(msg("verdict_today",
+                        "Against what they pay today, the members who said how they send save %(currency)s "
+                        "%(saving)s (%(pct)s%%), joining or switching to their cheapest way alone.", currency=ccy,
+                        saving=saving_vs_current, pct=round_money(saving_vs_current_pct or Decimal(0), 2)))
+    return said
+
+
+def reporting_notes(transfers: list[Transfer], terms: Terms, cap: Decimal | None) -> list[Message]:
+    """Why the money goes in several transfers, and what the bank reports, said plainly; never advice
+    to stay under the threshold."""
+    notes: list[Message] = []
+    count = len(transfers)
+    if count > 1 and cap is not None:
+        notes.append(msg("split_by_limit",
+                         "The money goes in %(count)s transfers because the bank takes at most %(currency)s %(cap)s in "
+                         "one transfer.", count=count, currency=terms.currency, cap=cap))
+    if terms.reporting_threshold is None or not transfers:
+        return notes
+    reportable = sum(1 for t in transfers if t.reportable)
+    if reportable:
+        notes.append(msgn("transfer_reportable",
+                          "The bank reports this transfer to FINTRAC, as it reports every international transfer of "
+                          "%(currency)s %(threshold)s or more; the pooling organisation is named as the sender. This "
+                          "is routine and asks nothing more of the group.",
+                          "The bank reports these %(count)s transfers to FINTRAC, as it reports every international "
+                          "transfer of %(currency)s %(threshold)s or more; the pooling organisation is named as the "
+                          "sender. This is routine and asks nothing more of the group.", reportable,
+                          currency=terms.currency, threshold=terms.reporting_threshold))
+    if sum((t.amount for t in transfers), Decimal(0)) >= terms.reporting_threshold:
+        notes.append(msg("reporting_adds_up",
+                         "Smaller transfers made by or for the same person within 24 hours are added up for this "
+                         "report: splitting money to stay under %(currency)s %(threshold)s does not avoid it, and "
+                         "doing it on purpose (structuring) is an offence.", currency=terms.currency,
+                         threshold=terms.reporting_threshold))
+    return notes
+
+
+# --- The plan ------------------------------------------------------------------------------------
+
+def check_group(members: list[Member]) -> None:
+    if not members:
+        raise BundleError(msg("bundle_no_members", "a bundle needs at least one member"))
+    refs = [m.ref for m in members]
+    if len(set(refs)) != len(refs):
+        raise BundleError(msg("bundle_refs_repeat", "every member needs a different ref"))
+
+
+def plan(members: list[Member], bulk_services: list[Service], terms: Terms,
+         cheapest_at: Callable[[Decimal], Decimal | None] | None = None) -> BundlePlan:
+    """Plan the bundle. `cheapest_at(amount)` gives the cheapest cost alone for an amount (for the
+    break-even size and the curve)."""
+    check_group(members)
+    ordered = sorted(members, key=lambda m: m.ref)  # the plan does not depend on the list's order
+    sent_all = sum((m.amount for m in ordered), Decimal(0))
+    check_transfer_cap(sent_all, terms)
+    if cost_group(ordered, bulk_services, terms) is None:
+        caps = [cap_for(s, terms) for s in bulk_services if s.bands]
+        if caps and all(transfers_needed(sent_all, cap) > terms.max_transfers for cap in caps):
+            biggest = max(caps)
+            raise BundleError(msg(
+                "group_too_large", "the group's %(total)s would take %(count)s transfers of at most %(cap)s, the most "
+                "the bank takes in one; a plan holds at most %(limit)s transfers", total=sent_all,
+                count=transfers_needed(sent_all, biggest), cap=biggest, limit=terms.max_transfers))
+        raise NoBulkProduct(msg("bundle_no_product", "no account-to-account product can carry this group's total"))
+    joining, costed, reasons = coalition(ordered, bulk_services, terms)
+    by_ref = {r.ref: r for r in member_results(ordered, costed, {m.ref for m in joining}, reasons, terms)}
+    results = [by_ref[m.ref] for m in members]
+
+    compared = [r for r in results if r.individual_cost is not None]
+    individual_total = sum((r.individual_cost for r in compared), Decimal(0))
+    bundled_total = sum(((r.share if r.joins else r.individual_cost) for r in compared), Decimal(0))
+    saving = individual_total - bundled_total
+    with_today = [r for r in results if r.current_cost is not None and r.saving_vs_current is not None]
+    current_total = sum((r.current_cost for r in with_today), Decimal(0)) if with_today else None
+    saving_vs_current = sum((r.saving_vs_current for r in with_today), Decimal(0)) if with_today else None
+
+    mean = round_money(sent_all / len(ordered), terms.minor_unit)
+    curve, break_even = group_sizes(mean, len(ordered), bulk_services, terms, cheapest_at)
+    transfers = costed.transfers if costed else []
+    bulk = next((s for s in bulk_services if transfers and s.key == transfers[0].service_key), None)
+    notes = reporting_notes(transfers, terms, cap_for(bulk, terms) if bulk else None)
+    if len(compared) < len(results):
+        notes.append(msg("members_without_option",
+                         "Members with no individual option for their amount are left out of the totals."))
+    per_year = terms.transfers_per_year
+    return BundlePlan(
+        transfers=transfers, members=results, bulk_key=transfers[0].service_key if transfers else None,
+        applied_rate=costed.applied_rate if costed else None,
+        reference_rate=bulk.reference_rate if bulk else None,
+        bundle_cost=costed.cost if costed else Decimal(0),
+        fees_on_top=sum(costed.fees_on_top.values(), Decimal(0)) if costed else Decimal(0),
+        fx_cost=sum((t.fx_cost for t in transfers), Decimal(0)),
+        deducted=sum((t.deducted for t in transfers), Decimal(0)),
+        distribution_fees=terms.distribution_fee * len(joining),
+        sent=sum((t.amount for t in transfers), Decimal(0)),
+        credited=costed.credited if costed else None, paid_out=costed.paid_out if costed else None,
+        individual_total=individual_total, bundled_total=bundled_total, saving=saving,
+        saving_pct=_pct(saving, individual_total),
+        current_total=current_total, saving_vs_current=saving_vs_current,
+        saving_vs_current_pct=_pct(saving_vs_current, current_total),
+        break_even_members=break_even, mean_amount=mean,
+        yearly_saving=saving * per_year if per_year else None,
+        yearly_saving_vs_current=saving_vs_current * per_year if per_year and saving_vs_current is not None else None,
+        curve=curve,
+        verdict=verdict(results, saving, _pct(saving, individual_total), saving_vs_current,
+                        _pct(saving_vs_current, current_total), break_even, mean, terms),
+        notes=notes,
+    )
+
+
+__all__ = ["BundleError", "BundlePlan", "Costed", "CurvePoint", "Member", "MemberResult", "NoBulkProduct", "Option",
+           "Terms", "TooManyTransfers", "Transfer", "allocate", "apportion", "cap_for", "check_transfer_cap",
+           "cheapest_transfers", "coalition", "cost_group", "plan", "plan_transfers", "split", "transfers_cost",
+           "transfers_needed"]

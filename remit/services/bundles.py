@@ -1,22 +1,33 @@
-"""Plan a group transfer: find the bulk channel and each member's best individual option, then let
-the domain plan, cost and allocate the bundle."""
+"""Plan a group transfer: find the corridor's bulk product, each member's cheapest way alone and the
+service they use today, then let the domain plan, cost, split and explain the bundle."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import codes
-from ..domain.bundling import BundlePlan, Member, Terms, plan_bundle
-from ..domain.errors import RemitError
-from ..domain.messages import msg
+from ..domain import caveats
+from ..domain.bundling import BundlePlan, Member, Option, Terms, plan as plan_bundle
+from ..domain.envelope import Envelope
+from ..domain.errors import NotFound, RemitError
+from ..domain.messages import Message, msg
 from ..domain.pricing import Basis, Service, quote
 from ..extensions import db
-from ..inputs import MAX_MEMBERS, MAX_TRANSFERS, quoted, record_id
+from ..inputs import MAX_TRANSFERS, quoted, record_id
 from ..models import Product
-from .comparison import ServiceInfo, priced_services
+from .comparison import ServiceInfo, freshness, priced_services
+from .rates import RateBook
 from .reference import find_corridor
+from .snapshot import snapshot
+from .versions import VersionedCache, data_version
 
+# Canada's FINTRAC: banks report international electronic funds transfers of CAD 10,000 or more, and
+# add up smaller ones by or for the same person within 24 hours. Other sending countries: no rule is
+# claimed (the plan says nothing rather than something untrue).
+REPORTING_THRESHOLDS = {"CA": ("CAD", Decimal(10000))}
 
 
 class BundleInputError(RemitError):
@@ -32,7 +43,9 @@ class MemberInput:
     ref: str
     amount: Decimal
     payout_method: str | None = None
-    product: str | None = None
+    product: str | None = None  # the service used today: a product id, or its name as the results page gives it
+    language: str | None = None  # for the member's slip
+    extra: tuple[tuple[str, str], ...] = ()  # further columns carried through to the payout list
 
 
 @dataclass(frozen=True)
@@ -42,10 +55,11 @@ class BundleRequest:
     currency: str
     members: list[MemberInput]
     bulk_product: str | None = None
-    max_transfer: Decimal = Decimal(10000)
+    max_transfer: Decimal | None = None
     distribution_fee: Decimal = Decimal(0)
     coordinator_fee: Decimal = Decimal(0)
     incoming_fee: Decimal = Decimal(0)
+    intermediary_fee: Decimal = Decimal(0)
     allocation: str = "pro_rata"
     transfers_per_year: int | None = None
 
@@ -56,9 +70,71 @@ class BundleResult:
     plan: BundlePlan
     info: dict[str, ServiceInfo]
     corridor_code: str
+    receive_currency: str
+    members: dict[str, MemberInput]
+    today_keys: dict[str, str] = field(default_factory=dict)  # member ref → service key of today's service
+    warnings: tuple[str, ...] = ()  # of the bulk product's quote: stale, negative margin…
+
+    @property
+    def bulk(self) -> ServiceInfo | None:
+        return self.info.get(self.plan.bulk_key) if self.plan.bulk_key else None
 
 
-def _product_problem(product_id: str, corridor_code: str) -> str:
+def label(info: ServiceInfo) -> str:
+    """A service as the results page names it."""
+    return f"{info.provider_name} · {info.product_name}"
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"\s+", " ", re.sub(r"\s*[·|]\s*|\s+-\s+", " · ", text)).strip()
+
+
+class ServiceNames:
+    """The corridor's services by the names a coordinator may give them: the product id, "provider ·
+    product" as the results page shows it (any case), or the provider alone when it has one service."""
+
+    def __init__(self, services: list[tuple[Service, ServiceInfo]]):
+        self.by_key = {s.key: s for s, _ in services}
+        self.by_name: dict[str, list[Service]] = {}
+        by_provider: dict[str, set[str]] = {}
+        for service, info in services:
+            self.by_name.setdefault(_fold(label(info)), []).append(service)
+            by_provider.setdefault(_fold(info.provider_name), set()).add(_fold(label(info)))
+        for provider, names in by_provider.items():
+            if len(names) == 1 and provider not in self.by_name:
+                self.by_name[provider] = self.by_name[next(iter(names))]
+        self.labels = sorted({label(i) for _, i in services}, key=str.casefold)
+
+    def find(self, text: str, amount: Decimal) -> Service | None:
+        if text in self.by_key:
+            return self.by_key[text]
+        found = self.by_name.get(_fold(text))
+        if not found:
+            return None
+        # RPW's per-quote file gives one service's USD 200 and 500 prices as two: the nearer one prices it.
+        return min(found, key=lambda s: (abs(s.price_points[0].send_amount - amount), s.key)
+                   if s.basis is Basis.SURVEY and s.price_points else (Decimal(0), s.key))
+
+    def unknown(self, text: str) -> Message:
+        shown = self.labels[:12]
+        more = len(self.labels) - len(shown)
+        return msg("service_unknown",
+                   "“%(typed)s” is not a service of this corridor; its services are: %(services)s%(more)s",
+                   typed=quoted(text), services=shown, more=f" (+{more})" if more else "")
+
+
+_envelopes = VersionedCache(size=64)
+
+
+def cheapest_alone(corridor, currency: str, payout_method: str | None, on: dt.date, version: str,
+                   services: list[Service]) -> Envelope:
+    """The corridor's lower envelope of costs (built once per data version, currency and payout)."""
+    return _envelopes.get(("envelope", corridor.id, on, version, currency, payout_method), lambda: Envelope(
+        [s for s in services if payout_method is None or s.payout_method in (None, payout_method)]))
+
+
+def _product_problem(product_id: str, corridor_code: str) -> Message:
     """Why a product id is not one of this corridor's fee-table products."""
     number = product_id[3:] if product_id.startswith("ft-") else ""
     if not number.isascii() or not number.isdigit():
@@ -71,70 +147,118 @@ def _product_problem(product_id: str, corridor_code: str) -> str:
                serves=product.corridor.code, corridor=corridor_code)
 
 
-def _best(services: list[Service], info: dict[str, ServiceInfo], amount: Decimal):
-    quotes = [q for q in (quote(s, amount) for s in services) if q is not None and q.transparent]
-    if not quotes:
-        return None, None
-    best = min(quotes, key=lambda q: (q.total_cost, q.service.key))
-    label = f"{info[best.service.key].provider_name} · {info[best.service.key].product_name}"
-    return best.total_cost, (msg("option_estimated", "%(option)s (estimated from the survey)", option=label)
-                             if best.estimated else label)
+def reporting_threshold(send_country: str, currency: str, rates: RateBook) -> Decimal | None:
+    rule = REPORTING_THRESHOLDS.get(send_country)
+    if rule is None:
+        return None
+    rule_currency, amount = rule
+    if currency == rule_currency:
+        return amount
+    rate = rates.get(rule_currency, currency)
+    return None if rate is None else (amount * rate.rate).quantize(Decimal(1).scaleb(-codes.minor_unit(currency)))
+
+
+def _option(service: Service, info: ServiceInfo, amount: Decimal, on: dt.date, period: str | None,
+            limits: caveats.Freshness) -> Option | None:
+    result = quote(service, amount)
+    if result is None:
+        return None
+    warnings = caveats.warnings(result, rate_as_of=info.reference_rate_as_of,
+                                survey_period=period if service.basis is Basis.SURVEY else None, today=on,
+                                limits=limits)
+    name = label(info)
+    if result.estimated:
+        name = msg("option_estimated", "%(option)s (estimated from the survey)", option=name)
+    return Option(name, result.total_cost, service.key, result.receive_amount, warnings)
 
 
 def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
     on = on or dt.date.today()
     corridor = find_corridor(request.send, request.receive)
     if corridor is None:
-        raise BundleInputError({}, msg("corridor_unknown", "remit has no data for the corridor %(corridor)s.",
-                                       corridor=f"{request.send}-{request.receive}"), 404)
-    minor = codes.minor_unit(request.currency)
-    _, built = priced_services(corridor, on)
+        raise NotFound(msg("corridor_unknown", "remit has no data for the corridor %(corridor)s.",
+                           corridor=f"{request.send}-{request.receive}"))
+    with snapshot():
+        version = data_version(on)
+        period, built = priced_services(corridor, on, version)
+        rates = RateBook.load(on)
     services = [(s, i) for s, i in built if s.send_currency == request.currency]
+    if not services:
+        currencies = sorted({s.send_currency for s, _ in built} or {corridor.send_currency})
+        raise BundleInputError({"currency": [msg(
+            "currency_not_priced", "%(corridor)s is priced in %(currencies)s, not in %(currency)s.",
+            corridor=corridor.code, currencies=currencies, currency=request.currency)]},
+            msg("bundle_invalid", "The bundle request has invalid fields."))
     info = {i.product_id: i for _, i in services}
-    by_key = {s.key: s for s, _ in services}
+    names = ServiceNames(services)
+    limits = freshness()
     errors: dict = {}
-    if request.bulk_product:
-        bulk = by_key.get(request.bulk_product)
-        if bulk is None or bulk.basis is not Basis.FEE_TABLE:
-            errors["bulk_product"] = [_product_problem(request.bulk_product, corridor.code)]
-        bulk_services = [bulk] if bulk is not None else []
-    else:
-        bulk_services = [s for s, _ in services if s.basis is Basis.FEE_TABLE
-                         and s.funding_method == "bank_account" and s.payout_method == "bank_account"]
-        if not bulk_services:
-            errors["bulk_product"] = [msg("no_bulk_product",
-                                          "%(corridor)s has no account-to-account product in %(currency)s; name one "
-                                          "with bulk_product", corridor=corridor.code, currency=request.currency)]
-    individual_services = [s for s, _ in services if s.transparent]
-    members = []
+    bulk_services = _bulk_services(request, corridor, services, names, errors)
+    transparent = [s for s, _ in services if s.transparent]
+    members, today_keys = [], {}
     for index, m in enumerate(request.members):
-        candidates = individual_services
+        envelope = cheapest_alone(corridor, request.currency, m.payout_method, on, version, transparent)
+        best = envelope.cheapest(m.amount)
+        cheapest = None
+        if best is not None:
+            cheapest = _option(names.by_key[best[1]], info[best[1]], m.amount, on, period, limits)
+        today = None
         if m.product:
-            if m.product not in by_key:
+            service = names.find(m.product, m.amount)
+            if service is None:
+                problem = (_product_problem(m.product, corridor.code) if re.fullmatch(r"(ft|rpw)-\S*", m.product)
+                           else names.unknown(m.product))
                 errors.setdefault("members", {})[str(index)] = {"product": [msg(
-                    "member_product", "member '%(ref)s': %(problem)s", ref=m.ref,
-                    problem=_product_problem(m.product, corridor.code))]}
+                    "member_product", "member '%(ref)s': %(problem)s", ref=m.ref, problem=problem)]}
                 continue
-            candidates = [by_key[m.product]]
-        elif m.payout_method:
-            candidates = [s for s in individual_services if s.payout_method == m.payout_method]
-        cost, label = _best(candidates, info, m.amount)
-        members.append(Member(m.ref, m.amount, cost, label))
+            today = _option(service, info[service.key], m.amount, on, period, limits)
+            today_keys[m.ref] = service.key
+            if today is None:
+                errors.setdefault("members", {})[str(index)] = {"product": [msg(
+                    "member_product_amount", "member '%(ref)s': %(service)s does not take %(amount)s",
+                    ref=m.ref, service=label(info[service.key]), amount=m.amount)]}
+                continue
+        members.append(Member(m.ref, m.amount, cheapest, today))
     if errors:
         raise BundleInputError(errors, msg("bundle_invalid", "The bundle request has invalid fields."))
-    terms = Terms(minor_unit=minor, max_transfer=request.max_transfer, distribution_fee=request.distribution_fee,
-                  coordinator_fee=request.coordinator_fee, incoming_fee=request.incoming_fee,
-                  allocation=request.allocation, transfers_per_year=request.transfers_per_year,
-                  max_transfers=MAX_TRANSFERS)
+    terms = Terms(
+        minor_unit=codes.minor_unit(request.currency), receive_minor_unit=codes.minor_unit(corridor.receive_currency),
+        currency=request.currency, max_transfer=request.max_transfer,
+        reporting_threshold=reporting_threshold(corridor.send_country, request.currency, rates),
+        distribution_fee=request.distribution_fee, coordinator_fee=request.coordinator_fee,
+        incoming_fee=request.incoming_fee, intermediary_fee=request.intermediary_fee,
+        allocation=request.allocation, transfers_per_year=request.transfers_per_year, max_transfers=MAX_TRANSFERS)
+    whole = cheapest_alone(corridor, request.currency, None, on, version, transparent)
 
-    def individual_cost_at(amount: Decimal):
-        return _best(individual_services, info, amount)[0]
+    def cheapest_at(amount: Decimal) -> Decimal | None:
+        found = whole.cheapest(amount)
+        return found[0] if found else None
 
-    from ..domain.bundling import BundleError
+    result = plan_bundle(members, bulk_services, terms, cheapest_at=cheapest_at)
+    bulk_warnings: tuple[str, ...] = ()
+    if result.transfers:
+        first = result.transfers[0]
+        bulk = next(s for s in bulk_services if s.key == first.service_key)
+        bulk_quote = quote(bulk, first.amount)
+        bulk_warnings = caveats.warnings(bulk_quote, rate_as_of=info[bulk.key].reference_rate_as_of,
+                                         survey_period=None, today=on, limits=limits)
+    return BundleResult(request, result, info, corridor.code, corridor.receive_currency,
+                        {m.ref: m for m in request.members}, today_keys, bulk_warnings)
 
-    try:
-        result = plan_bundle(members, bulk_services, terms, individual_cost_at=individual_cost_at,
-                             max_group=MAX_MEMBERS)
-    except BundleError as exc:
-        raise BundleInputError({exc.field: [str(exc)]}, str(exc)) from None
-    return BundleResult(request, result, info, corridor.code)
+
+def _bulk_services(request: BundleRequest, corridor, services, names: ServiceNames, errors: dict) -> list[Service]:
+    if request.bulk_product:
+        bulk = names.by_key.get(request.bulk_product)
+        if bulk is None or bulk.basis is not Basis.FEE_TABLE:
+            errors["bulk_product"] = [_product_problem(request.bulk_product, corridor.code)]
+            return []
+        return [bulk]
+    found = [s for s, _ in services if s.basis is Basis.FEE_TABLE
+             and s.funding_method == "bank_account" and s.payout_method == "bank_account"]
+    if not found:
+        errors["bulk_product"] = [msg(
+            "no_bulk_product",
+            "remit holds no bank-to-bank fee table for %(corridor)s in %(currency)s, so it cannot price one pooled "
+            "transfer: import the sending bank's fee table (funding and payout bank_account), or name a product "
+            "with bulk_product", corridor=corridor.code, currency=request.currency)]
+    return found

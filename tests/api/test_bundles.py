@@ -18,6 +18,9 @@ def worked_example(app):
         fee_row(provider="Test MTO", provider_type="mto", product="Cash", funding_method="cash",
                 payout_method="cash_pickup", speed="under_1h", min_amount="1.00", max_amount="3000.00",
                 fee_fixed="9.99", fx_margin_pct="3.5"),
+        fee_row(provider="Corner Agent", provider_type="mto", product="Cash pickup", funding_method="cash",
+                payout_method="cash_pickup", speed="under_1h", min_amount="1.00", max_amount="3000.00",
+                fee_fixed="7.99", fx_margin_pct="4.5"),
         fee_row(provider="Test Bank", product="Wire", min_amount="1.00", max_amount="50000.00",
                 fee_fixed="30.00", fx_margin_pct="2"),
     ]
@@ -42,8 +45,11 @@ def test_worked_example_through_the_api(worked_example, client):
     assert {m["individual_cost"] for m in plan["members"]} == {"22.24"}
     assert {m["saving"] for m in plan["members"]} == {"9.99"}
     assert all(m["joins"] and m["individual_option"] == "Test MTO · Cash" for m in plan["members"])
-    assert plan["totals"] == {"individual": "266.88", "bundled": "147.00", "saving": "119.88", "saving_pct": "44.92",
-                              "bundle_cost": "147.00", "distribution_fees": "18.00"}
+    totals = plan["totals"]
+    assert {k: totals[k] for k in ("individual", "bundled", "saving", "saving_pct", "bundle_cost",
+                                   "distribution_fees", "fees_on_top", "fx_cost", "deducted", "sent")} == {
+        "individual": "266.88", "bundled": "147.00", "saving": "119.88", "saving_pct": "44.92", "bundle_cost": "147.00",
+        "distribution_fees": "18.00", "fees_on_top": "30.00", "fx_cost": "84.00", "deducted": "15.00", "sent": "4200.00"}
     assert plan["break_even_members"] == 4
     assert plan["yearly_saving"] == "1438.56"
     assert len(plan["curve"]) == 12 and plan["curve"][3]["bundled_per_member"] == "19.75"
@@ -120,3 +126,81 @@ def test_cli_refuses_a_bad_member_list_with_row_and_column(worked_example, runne
     assert "row 3, column reference: “w1” is already on row 2" in result.output
     assert "row 4, column amount: The amount must be more than zero." in result.output
     assert "row 5, column amount: “1.999” has more decimals than CAD has (2)." in result.output
+
+
+def test_what_each_pays_today_and_what_each_family_receives(worked_example, client):
+    """The twelve send today with Corner Agent's cash pickup: CAD 7.99 + 4.5% of 350 = 23.74 each. The
+    bundle's 12.25 saves each 23.74 − 12.25 = 11.49 (48.40%) against today, 9.99 against the cheapest
+    way alone (Test MTO, 22.24).
+
+    The family: the bank's rate is 5.5 × 0.98 = 5.39; the account gets (4,200 − 15) × 5.39 =
+    GTQ 22,557.15; paying out costs 1.50 × 5.39 = 8.085 → 8.09 each, 97.08 in all: 22,460.07 is paid
+    out. Each is owed (350 − 1.25) × 5.39 − 8.09 = 1,871.6725: 1,871.67 each and the 3 cents left to
+    worker-01, -02, -03."""
+    members = [{"ref": f"worker-{i:02d}", "amount": "350.00", "product": "corner agent · CASH PICKUP"}
+               for i in range(1, 13)]
+    plan = client.post("/api/v1/bundles", json=body(members=members)).json
+    first = plan["members"][0]
+    assert (first["current_option"], first["current_cost"], first["saving_vs_current"],
+            first["saving_vs_current_pct"]) == ("Corner Agent · Cash pickup", "23.74", "11.49", "48.40")
+    assert (first["individual_option"], first["individual_cost"], first["saving"]) == ("Test MTO · Cash", "22.24",
+                                                                                      "9.99")
+    assert (first["fees_on_top"], first["contribution"]) == ("2.50", "352.50")
+    assert [m["receive_amount"] for m in plan["members"]] == ["1871.68"] * 3 + ["1871.67"] * 9
+    assert (plan["totals"]["received"], plan["totals"]["paid_out"]) == ("22557.15", "22460.07")
+    assert (plan["totals"]["current"], plan["totals"]["saving_vs_current"]) == ("284.88", "137.88")
+    assert plan["exchange_rate"] == "5.390000" and plan["reference_rate"] == "5.500000"
+    assert plan["receive_currency"] == "GTQ" and plan["bulk_product"]["provider"] == "Test Bank"
+
+
+def test_intermediary_banks_deduct_on_the_way(worked_example, client):
+    """An intermediary bank takes CAD 20 on the way: the account gets (4,200 − 35) × 5.39 = GTQ 22,449.35;
+    the bundle costs 147.00 + 20.00 = 167.00, 13.92 for eight members and 13.91 for four."""
+    plan = client.post("/api/v1/bundles", json=body(intermediary_fee="20.00")).json
+    (transfer,) = plan["transfers"]
+    assert (transfer["intermediary_fee"], transfer["incoming_fee"], transfer["receive_amount"]) == (
+        "20.00", "15.00", "22449.35")
+    assert plan["totals"]["bundle_cost"] == "167.00"
+    assert sorted(m["share"] for m in plan["members"]) == ["13.91"] * 4 + ["13.92"] * 8
+
+
+def test_a_transfer_of_cad_10000_or_more_is_reportable_and_explained(worked_example, client):
+    """Thirty workers of CAD 350: CAD 10,500 in one transfer (the bank's band takes up to 50,000). It is
+    reported; the plan says so and never suggests splitting it."""
+    members = [{"ref": f"w{i:02d}", "amount": "350.00"} for i in range(1, 31)]
+    plan = client.post("/api/v1/bundles", json=body(members=members)).json
+    assert [(t["amount"], t["reportable"]) for t in plan["transfers"]] == [("10500.00", True)]
+    assert plan["notes"][0].startswith("The bank reports this transfer to FINTRAC")
+    assert "structuring" in plan["notes"][1]
+    # With the bank's own limit of CAD 5,000: three transfers, none reportable alone, added up all the same.
+    capped = client.post("/api/v1/bundles", json=body(members=members, max_transfer="5000")).json
+    assert [(t["amount"], t["reportable"]) for t in capped["transfers"]] == [("3500.00", False)] * 3
+    assert capped["notes"][0] == "The money goes in 3 transfers because the bank takes at most CAD 5000 in one " \
+                                 "transfer."
+
+
+def test_a_cap_needing_more_than_1000_transfers_is_422(worked_example, client):
+    response = client.post("/api/v1/bundles", json=body(max_transfer="0.01"))
+    assert response.status_code == 422
+    assert response.json["errors"]["json"]["max_transfer"] == [
+        "a cap of 0.01 per transfer would split the group's 4200.00 into 420000 transfers; a plan holds at most "
+        "1000 transfers: the cap must be at least 4.20"]
+
+
+def test_an_unknown_service_of_today_lists_the_corridors_services(worked_example, client):
+    members = [{"ref": "ana", "amount": "350", "product": "Western Onion"}]
+    response = client.post("/api/v1/bundles", json=body(members=members))
+    assert response.status_code == 422
+    [message] = response.json["errors"]["json"]["members"]["0"]["product"]
+    assert message == ("member 'ana': “Western Onion” is not a service of this corridor; its services are: "
+                       "Corner Agent · Cash pickup, Test Bank · Wire, Test MTO · Cash")
+
+
+def test_a_corridor_without_a_bank_fee_table_says_what_is_missing(seeded, client):
+    """US → GT is surveyed by RPW but remit holds no bank's fee table for it: a pooled transfer cannot
+    be priced, and the answer says why and what would make it possible."""
+    response = client.post("/api/v1/bundles", json={"send": "US", "receive": "GT", "currency": "USD",
+                                                    "members": [{"ref": "a", "amount": "300"}]})
+    assert response.status_code == 422
+    assert response.json["errors"]["json"]["bulk_product"][0].startswith(
+        "remit holds no bank-to-bank fee table for US-GT in USD")

@@ -1,0 +1,140 @@
+"""The cheapest way to send any amount alone, found in O(log services): the lower envelope of costs.
+
+A service's total cost (fee + FX cost, RPW) is linear in the amount on each of its pieces:
+- a fee-table band: fee_fixed + amount × (fee_percent + fx_margin_pct) / 100, for min ≤ amount ≤ max;
+- a survey service: the fee of the price point nearest the amount + amount × its margin / 100, over
+  the stretch of amounts nearer to that point than to the others (a tie goes to the lower point).
+
+The pieces' ends cut the amount axis into intervals on which the same pieces hold; on each open
+interval the cheapest service is the lower envelope of straight lines (built once, kept sorted), and
+an amount is priced by two binary searches. Amounts that fall exactly on an end are priced directly
+over the few pieces that hold there. Only services that disclose their rate take part: a quote whose
+real cost is unknown is never anybody's cheapest way.
+
+The answer is the same as pricing every service and taking the cheapest by (total cost, key), which
+tests/domain/test_envelope.py checks against random services.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .money import HUNDRED
+from .pricing import Basis, Service
+
+INFINITY = Decimal("Infinity")
+
+
+@dataclass(frozen=True)
+class Piece:
+    low: Decimal  # the smallest amount it holds
+    low_open: bool  # true when `low` itself belongs to the neighbouring piece (a survey midpoint)
+    high: Decimal  # the largest amount it holds
+    fixed: Decimal
+    rate: Decimal  # cost per unit sent
+    key: str
+
+    def holds(self, amount: Decimal) -> bool:
+        above = amount > self.low if self.low_open else amount >= self.low
+        return above and amount <= self.high
+
+    def covers(self, start: Decimal, end: Decimal) -> bool:
+        """Whether it holds every amount strictly between start and end."""
+        return self.low <= start and end <= self.high
+
+    def cost(self, amount: Decimal) -> Decimal:
+        return self.fixed + amount * self.rate
+
+
+def pieces(service: Service, levels: list[Decimal] = ()) -> list[Piece]:
+    """The service's linear pieces. `levels` are the price points of the corridor's one-point survey
+    services (RPW's per-quote file gives a service's USD 200 and 500 prices as two services): such a
+    service prices only the amounts nearer to its point than to the other levels, as a comparison
+    keeps only the rows of the nearest level."""
+    if not service.transparent:
+        return []
+    if service.basis is Basis.FEE_TABLE:
+        return [Piece(b.min_amount, False, b.max_amount, b.fee_fixed, (b.fee_percent + b.fx_margin_pct) / HUNDRED,
+                      service.key) for b in service.bands]
+    if len(service.price_points) == 1 and len(levels) > 1:
+        point = service.price_points[0]
+        if point.fx_margin_pct is None:
+            return []
+        index = levels.index(point.send_amount)
+        low = (levels[index - 1] + point.send_amount) / 2 if index else Decimal(0)
+        high = (point.send_amount + levels[index + 1]) / 2 if index + 1 < len(levels) else INFINITY
+        return [Piece(low, True, high, point.fee, point.fx_margin_pct / HUNDRED, service.key)]
+    points = sorted(service.price_points, key=lambda p: p.send_amount)
+    found = []
+    for index, point in enumerate(points):
+        if point.fx_margin_pct is None:  # the rate was not disclosed at this price point: no real cost here
+            continue
+        low = (points[index - 1].send_amount + point.send_amount) / 2 if index else Decimal(0)
+        high = (point.send_amount + points[index + 1].send_amount) / 2 if index + 1 < len(points) else INFINITY
+        found.append(Piece(low, True, high, point.fee, point.fx_margin_pct / HUNDRED, service.key))
+    return found
+
+
+def _hull(lines: list[Piece]) -> list[Piece]:
+    """The lines that are cheapest somewhere, in the order in which they are cheapest as the amount
+    grows (steepest first). Equal lines keep the lowest key; of parallel lines, the lowest."""
+    best: dict[Decimal, Piece] = {}
+    for line in lines:
+        kept = best.get(line.rate)
+        if kept is None or (line.fixed, line.key) < (kept.fixed, kept.key):
+            best[line.rate] = line
+    ordered = sorted(best.values(), key=lambda p: -p.rate)
+    hull: list[Piece] = []
+    for line in ordered:
+        while len(hull) >= 2 and _crossing(hull[-2], line) <= _crossing(hull[-2], hull[-1]):
+            hull.pop()
+        hull.append(line)
+    return hull
+
+
+def _crossing(first: Piece, second: Piece) -> Decimal:
+    """The amount from which `second` (less steep) is no dearer than `first`."""
+    return (second.fixed - first.fixed) / (first.rate - second.rate)
+
+
+@dataclass
+class _Interval:
+    hull: list[Piece]
+    turns: list[Decimal]  # where the cheapest line changes, ascending
+
+
+class Envelope:
+    """The cheapest transparent service for any amount, among `services`."""
+
+    def __init__(self, services: list[Service]):
+        self.services = {s.key: s for s in services}
+        levels = sorted({s.price_points[0].send_amount for s in services
+                         if s.basis is Basis.SURVEY and len(s.price_points) == 1})
+        self._pieces = [p for s in services for p in pieces(s, levels)]
+        ends = sorted({p.low for p in self._pieces} | {p.high for p in self._pieces if p.high != INFINITY})
+        self._ends = ends
+        self._at_end: dict[Decimal, tuple[Decimal, str] | None] = {}
+        self._intervals: list[_Interval] = []
+        # Interval i lies strictly between ends[i - 1] and ends[i] (−∞ before the first, +∞ after the last).
+        bounds = [Decimal("-Infinity"), *ends, INFINITY]
+        for start, end in zip(bounds, bounds[1:]):
+            lines = [p for p in self._pieces if p.covers(start, end)]
+            hull = _hull(lines)
+            self._intervals.append(_Interval(hull, [_crossing(a, b) for a, b in zip(hull, hull[1:])]))
+
+    def cheapest(self, amount: Decimal) -> tuple[Decimal, str] | None:
+        """(exact total cost, service key) of the cheapest service for `amount`, or None."""
+        position = bisect_left(self._ends, amount)
+        if position < len(self._ends) and self._ends[position] == amount:
+            if amount not in self._at_end:
+                holding = [(p.cost(amount), p.key) for p in self._pieces if p.holds(amount)]
+                self._at_end[amount] = min(holding) if holding else None
+            return self._at_end[amount]
+        interval = self._intervals[position]
+        if not interval.hull:
+            return None
+        index = bisect_right(interval.turns, amount)
+        # The crossings are computed by division; the neighbours settle an amount that lands on one.
+        candidates = interval.hull[max(0, index - 1):index + 2]
+        return min((line.cost(amount), line.key) for line in candidates)
