@@ -171,8 +171,10 @@ def test_bad_groups_are_refused():
         plan([], [wire()], Terms(minor_unit=2))
     with pytest.raises(BundleError):
         plan(members(["1", "2"])[:1] * 2, [wire()], Terms(minor_unit=2))
-    with pytest.raises(NoBulkProduct):
+    with pytest.raises(BundleError, match="would take 2 transfers of at most 50000"):
         plan([Member("a", D(60000))], [wire(max_amount="50000")], Terms(minor_unit=2, max_transfers=1))
+    with pytest.raises(NoBulkProduct):  # the wire's band starts at 1: a cent cannot go
+        plan([Member("a", D("0.50"))], [wire()], Terms(minor_unit=2))
 
 
 amounts = st.lists(st.decimals(min_value=D("1.00"), max_value=D("3000.00"), places=2), min_size=1, max_size=40)
