@@ -26,6 +26,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_edge(app)  # before the blueprints: their URL rules use its id converter
 
+    from .assets import init_assets
+
+    init_assets(app)
+
     from . import models  # noqa: F401  (registers the tables on db.metadata)
 
     db.init_app(app)

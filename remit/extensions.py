@@ -39,6 +39,10 @@ from flask_talisman import Talisman  # noqa: E402
 login_manager = LoginManager()
 talisman = Talisman()
 
+from flask_compress import Compress  # noqa: E402
+
+compress = Compress()
+
 from flask_wtf.csrf import CSRFProtect  # noqa: E402
 
 csrf = CSRFProtect()

@@ -6,69 +6,21 @@ missing Chromium an error rather than a skip.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from .browser import ARTIFACTS, add_user, browser_type_launch_args, require_chromium, serve, shot  # noqa: F401
 
-if CHROMIUM is None:
-    if os.environ.get("REMIT_REQUIRE_BROWSER") == "1":
-        raise RuntimeError("Chromium is required here (apt-get install chromium) but was not found")
-    pytest.skip("Chromium not found: browser tests skipped on this machine", allow_module_level=True)
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    # Debian's Chromium, not a downloaded build; no background traffic on a closed network.
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True,
-            "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync"]}
-
+require_chromium()
 
 LIVE_DB: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    from werkzeug.serving import make_server
-
-    from remit import create_app
-    from remit.cli import SEED_ORDER, SEEDS_DIR
-    from remit.extensions import db
-    from remit.importers import run_import
-
-    url = "sqlite:///" + str(tmp_path_factory.mktemp("browser") / "remit.db")
-    LIVE_DB["url"] = url
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade()
-        for kind in SEED_ORDER:
-            for path in sorted((SEEDS_DIR / kind).glob("*.csv")):
-                assert run_import(kind, path.read_bytes(), path.name, actor="test").ok
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
-
-
-def shot(page, name: str) -> Path:
-    path = ARTIFACTS / "screenshots" / f"{name}.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=True)
-    return path
+    yield from serve(tmp_path_factory, LIVE_DB)
 
 
 def fill_compare(page, base: str, amount: str = "300") -> None:
@@ -195,16 +147,7 @@ def test_page_weight_and_first_render(page, live_server):
 
 
 def test_admin_logs_in_uploads_previews_applies_and_sees_the_new_fee(page, live_server, tmp_path):
-    from remit import create_app
-    from remit.admin import auth
-    from remit.extensions import db
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": LIVE_DB["url"]})
-    with app.app_context():
-        if auth.find_user("admin@example.org") is None:
-            auth.create_user("admin@example.org", "correct horse battery", "admin")
-            db.session.commit()
-        db.engine.dispose()
+    add_user(LIVE_DB, "admin@example.org", "correct horse battery")
 
     page.goto(live_server + "/login?lang=en")
     page.fill("#email", "admin@example.org")

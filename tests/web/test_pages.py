@@ -31,7 +31,7 @@ def test_results_rank_every_service_with_the_cheapest_highlighted(seeded, client
     page = response.get_data(as_text=True)
     text = text_of(response)
     assert page.count('<tr class="cheapest">') == 1
-    assert len(re.findall(r"<th scope=\"row\"><strong translate=\"no\">Illustrative", page)) == 7
+    assert len(re.findall(r"<th scope=\"row\" class=\"first\"><strong translate=\"no\">Illustrative", page)) == 7
     assert ("The cheapest way is Illustrative Money Transfer B (App to a bank account): it costs CA$9.49 in all, "
             "3.16% of the amount sent, and the family receives GTQ1,640.89.") in text
     assert "Average cost at USD 200: 6.18%" in text and "SmaRT, the average of the three cheapest: 3.82%" in text

@@ -1,0 +1,93 @@
+"""What a page costs to fetch: compressed answers, static files cached for a year under a URL that
+changes with their content, a favicon and robots.txt.
+
+`asset_url("remit.css")` (a template global) gives `/static/remit.css?v=<12 hex of its SHA-256>`.
+A request for a static file that carries the current version is answered with
+`Cache-Control: public, max-age=31536000, immutable`; any other (an old or no version) keeps
+Flask's revalidation with the ETag, so a stale link can never pin an old file for a year.
+"""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, Response, current_app, request, send_from_directory, url_for
+
+from .extensions import compress
+
+YEAR = 365 * 24 * 3600
+# Text answers are compressed when the client accepts it: brotli first, then gzip. Streamed answers
+# (CSV and XLSX exports) stay streamed, uncompressed: compressing them would hold them in memory.
+COMPRESSION = {
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_STREAMS": False,
+    "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/plain", "text/csv", "application/json",
+                           "application/javascript", "text/javascript", "image/svg+xml", "image/x-icon",
+                           "image/vnd.microsoft.icon"],
+    "COMPRESS_BR_LEVEL": 5,
+    "COMPRESS_LEVEL": 6,
+}
+ROBOTS = """User-agent: *
+Disallow: /admin/
+Disallow: /api/
+Disallow: /login
+Disallow: /compare
+Disallow: /bundle
+"""
+
+
+@lru_cache(maxsize=64)
+def _version(folder: str, filename: str) -> str | None:
+    path = Path(folder) / filename
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return None
+
+
+def version_of(filename: str) -> str | None:
+    """The content version of a static file (computed once per process: static files change only
+    with a new release, which restarts the servers)."""
+    return _version(current_app.static_folder, filename)
+
+
+def asset_url(filename: str, **values) -> str:
+    version = version_of(filename)
+    return url_for("static", filename=filename, **({"v": version} if version else {}), **values)
+
+
+def _long_cache_for_versioned_files(response: Response) -> Response:
+    if request.endpoint == "static" and response.status_code in (200, 304):
+        filename = (request.view_args or {}).get("filename", "")
+        if request.args.get("v") and request.args.get("v") == version_of(filename):
+            response.cache_control.public = True
+            response.cache_control.max_age = YEAR
+            response.cache_control.immutable = True
+            response.cache_control.no_cache = None
+    return response
+
+
+def favicon():
+    response = send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                                   max_age=7 * 24 * 3600)
+    return response
+
+
+def robots():
+    response = Response(ROBOTS, mimetype="text/plain")
+    response.cache_control.public = True
+    response.cache_control.max_age = 24 * 3600
+    return response
+
+
+def init_assets(app: Flask) -> None:
+    for key, value in COMPRESSION.items():
+        app.config.setdefault(key, value)
+    compress.init_app(app)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
+    app.add_url_rule("/robots.txt", "robots", robots)
+    app.add_template_global(asset_url)
+    # Registered after Flask-Compress's own after_request, so it runs before it (Flask runs them
+    # last-registered first): the headers are set on the plain answer, which is then compressed.
+    app.after_request(_long_cache_for_versioned_files)

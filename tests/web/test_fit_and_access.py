@@ -1,0 +1,125 @@
+"""Every page in Chromium at a desktop width (1280 px) and a phone's (375 px), in English and Spanish:
+nothing scrolls sideways, and axe-core (run in the page) finds no serious or critical violation of
+WCAG 2.1 A/AA or of its best practices. The figures for each page go to
+artifacts/fit-and-access-<language>-<width>.json."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from .browser import ARTIFACTS, add_user, browser_type_launch_args, require_chromium, serve, shot  # noqa: F401
+
+require_chromium()
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402  (after the skip: it imports playwright)
+
+LIVE_DB: dict[str, str] = {}
+EMAIL, PASSWORD = "staff-a11y@example.org", "correct horse battery staple"
+
+PUBLIC = {
+    "home": "/",
+    "results CA-GT": "/compare?send=CA&receive=GT&mode=send&amount=300&currency=CAD",
+    "results US-MX": "/compare?send=US&receive=MX&mode=send&amount=200",
+    "results US-MX filtered": "/compare?send=US&receive=MX&mode=send&amount=200&payout_method=cash_pickup"
+                              "&max_speed=same_day",
+    "results US-GT to receive": "/compare?send=US&receive=GT&mode=receive&amount=2000",
+    "compare refused": "/compare?send=CA&receive=GT&mode=send&amount=-5",
+    "corridor CA-GT": "/corridors/CA-GT",
+    "corridor US-MX": "/corridors/US-MX",
+    "providers": "/providers",
+    "provider": "/providers/illustrative-money-transfer-a",
+    "provider from the survey": "/providers/walmart2world",
+    "login": "/login",
+    "not found": "/no-such-page",
+}
+ADMIN = {
+    "admin": "/admin/", "imports": "/admin/imports", "fees": "/admin/fees", "admin providers": "/admin/providers",
+    "admin provider": "/admin/providers/illustrative-money-transfer-a", "api keys": "/admin/api-keys",
+    "users": "/admin/users", "audit": "/admin/audit", "password": "/admin/password",
+}
+# The group-transfer pages are being rebuilt for the coordinator's workflow (issue 14); they join
+# this test once the new pages are on main.
+BUNDLE = {"group transfer": "/bundle"}
+
+WIDTHS = {"desktop": (1280, 800), "phone": (375, 740)}
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    yield from serve(tmp_path_factory, LIVE_DB)
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+def overflow(page) -> int:
+    """How far the page scrolls sideways, in CSS pixels."""
+    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def serious_violations(axe, page) -> list[str]:
+    results = axe.run(page)
+    return [f"{v['id']} ({v['impact']}): " + "; ".join(n["target"][0] for n in v["nodes"][:4])
+            for v in results.response["violations"] if v["impact"] in SERIOUS]
+
+
+def visit(page, axe, base: str, path: str, language: str) -> dict:
+    url = base + path + ("&" if "?" in path else "?") + f"lang={language}"
+    response = page.goto(url)
+    page.wait_for_load_state("load")
+    return {"status": response.status, "overflow_px": overflow(page), "axe": serious_violations(axe, page)}
+
+
+def log_in(page, base: str) -> None:
+    add_user(LIVE_DB, EMAIL, PASSWORD, "admin")
+    page.goto(base + "/login?lang=en")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/"))
+
+
+def check(figures: dict) -> list[str]:
+    return [f"{name}: {f['overflow_px']} px sideways; {f['axe']}" for name, f in figures.items()
+            if f["overflow_px"] > 0 or f["axe"]]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_every_page_fits_and_passes_axe(browser, live_server, axe, language, width):
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h})
+    page = context.new_page()
+    figures = {name: visit(page, axe, live_server, path, language) for name, path in PUBLIC.items()}
+    shot(page, f"not-found-{language}-{width}")
+    log_in(page, live_server)
+    figures |= {name: visit(page, axe, live_server, path, language) for name, path in ADMIN.items()}
+    context.close()
+    (ARTIFACTS / f"fit-and-access-{language}-{width}.json").write_text(json.dumps(figures, indent=2))
+    assert figures["not found"]["status"] == 404 and figures["compare refused"]["status"] == 422
+    assert all(f["status"] == 200 for name, f in figures.items() if name not in ("not found", "compare refused"))
+    assert check(figures) == []
+
+
+@pytest.mark.xfail(reason="the group-transfer pages are being rebuilt for issue 14 (the lead applies this "
+                          "issue's layout there); they join the test above once on main", strict=False)
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_group_transfer_pages_fit_and_pass_axe(browser, live_server, axe, width):
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h})
+    page = context.new_page()
+    figures = {name: visit(page, axe, live_server, path, "en") for name, path in BUNDLE.items()}
+    page.select_option("#send", "CA")
+    page.select_option("#receive", "GT")
+    page.fill("#pasted", "\n".join(f"worker-{i:02d},350" for i in range(1, 41)))
+    page.fill("#distribution_fee", "1.50")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("load")
+    figures["group plan"] = {"status": 200, "overflow_px": overflow(page), "axe": serious_violations(axe, page)}
+    context.close()
+    assert check(figures) == []
