@@ -57,8 +57,17 @@ def asset_url(filename: str, **values) -> str:
     return url_for("static", filename=filename, **({"v": version} if version else {}), **values)
 
 
-def _long_cache_for_versioned_files(response: Response) -> Response:
-    if request.endpoint == "static" and response.status_code in (200, 304):
+def _static_files(response: Response) -> Response:
+    """Static files are sent whole (a few KB each), so that Flask-Compress compresses them; versioned
+    ones are cached for a year."""
+    if request.endpoint != "static":
+        return response
+    if response.status_code == 200 and response.is_streamed and response.direct_passthrough:
+        body = b"".join(response.response)
+        response.response.close()
+        response.direct_passthrough = False
+        response.set_data(body)
+    if response.status_code in (200, 304):
         filename = (request.view_args or {}).get("filename", "")
         if request.args.get("v") and request.args.get("v") == version_of(filename):
             response.cache_control.public = True
@@ -89,5 +98,5 @@ def init_assets(app: Flask) -> None:
     app.add_url_rule("/robots.txt", "robots", robots)
     app.add_template_global(asset_url)
     # Registered after Flask-Compress's own after_request, so it runs before it (Flask runs them
-    # last-registered first): the headers are set on the plain answer, which is then compressed.
-    app.after_request(_long_cache_for_versioned_files)
+    # last-registered first): the file is read and its headers set, then it is compressed.
+    app.after_request(_static_files)

@@ -168,3 +168,108 @@ def test_admin_logs_in_uploads_previews_applies_and_sees_the_new_fee(page, live_
     fill_compare(page, live_server)
     assert "it costs CA$8.49 in all" in page.locator(".summary").inner_text()  # 0.99 + 1% + 1.5% of 300
     shot(page, "compare-after-import")
+
+
+CONTRAST = """(element) => {
+    const rgb = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+    const luminance = ([r, g, b]) => {
+        const c = [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    };
+    const style = getComputedStyle(element);
+    // The ring is drawn outside the element: against the nearest ancestor's opaque background.
+    let parent = element.parentElement, behind = [255, 255, 255];
+    while (parent) {
+        const bg = rgb(getComputedStyle(parent).backgroundColor);
+        if (bg.length === 3 || (bg.length === 4 && bg[3] === 1)) { behind = bg.slice(0, 3); break; }
+        parent = parent.parentElement;
+    }
+    const ring = rgb(style.outlineColor).slice(0, 3);
+    const [a, b] = [luminance(ring), luminance(behind)].sort((x, y) => y - x);
+    return {width: parseFloat(style.outlineWidth), style: style.outlineStyle, ratio: (a + 0.05) / (b + 0.05),
+            id: element.id || element.tagName};
+}"""
+
+
+def test_the_compare_form_works_with_the_keyboard_alone_and_shows_where_focus_is(page, live_server):
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(live_server + "/?lang=en")
+    visited, rings = [], []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("() => document.activeElement.id || document.activeElement.textContent.trim()")
+        rings.append(page.evaluate(CONTRAST, page.evaluate_handle("document.activeElement")))
+        visited.append(focused)
+        if focused == "send":
+            break
+    assert visited[0] == "Skip to content" and visited[-1] == "send"
+    page.keyboard.type("Canada")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "receive"
+    page.keyboard.type("Guatemala")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "mode-0"  # the first of the two radio buttons
+    rings.append(page.evaluate(CONTRAST, page.evaluate_handle("document.activeElement")))
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "amount"
+    rings.append(page.evaluate(CONTRAST, page.evaluate_handle("document.activeElement")))
+    page.keyboard.type("300")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/compare\?"))
+    assert page.locator("h1").inner_text() == "Sending money: Canada → Guatemala"
+    assert page.locator("table.results tbody tr").count() == 7
+    # The results table's scroll region is reached by the keyboard too, and shows its focus.
+    page.focus(".table-wrap")
+    rings.append(page.evaluate(CONTRAST, page.evaluate_handle("document.activeElement")))
+    for ring in rings:
+        assert ring["style"] == "solid" and ring["width"] >= 3 and ring["ratio"] >= 3, ring
+
+
+def test_a_refused_form_moves_focus_to_the_summary_whose_links_reach_each_field(page, live_server):
+    page.goto(live_server + "/?lang=en")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("load")
+    assert page.title() == "Error: Compare the cost of sending money · remit"
+    assert page.evaluate("document.activeElement.className") == "error-summary"
+    assert page.locator(".error-summary").get_attribute("role") == "alert"
+    links = page.locator(".error-summary a")
+    assert links.count() == 3
+    links.nth(2).click()
+    assert page.evaluate("document.activeElement.id") == "amount"
+    ring = page.evaluate(CONTRAST, page.evaluate_handle("document.activeElement"))
+    assert ring["ratio"] >= 3
+    shot(page, "compare-refused")
+
+
+@pytest.mark.parametrize("path", ["/compare?send=US&receive=MX&mode=send&amount=200&lang=es", "/corridors/US-MX?lang=en"])
+def test_chart_text_is_at_least_11_px_on_a_phone(page, live_server, path):
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(live_server + path)
+    sizes = page.evaluate("""() => [...document.querySelectorAll('figure.chart svg')].flatMap(svg => {
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        return [...svg.querySelectorAll('text')].filter(t => t.getBBox().width > 0)
+            .map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+    })""")
+    assert sizes and min(sizes) >= 11, min(sizes)
+    # Its figures are in the table beside it.
+    assert page.locator("figure.chart [role=img]").get_attribute("aria-label")
+    shot(page, "chart-phone-" + path.split("?")[0].strip("/").replace("/", "-"))
+
+
+def pdf_pages(page, name: str) -> int:
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    (ARTIFACTS / f"{name}.pdf").write_bytes(pdf)
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_46_services_print_on_two_a4_pages_at_most_cheapest_and_filters_first(page, live_server):
+    page.goto(live_server + "/compare?send=US&receive=MX&mode=send&amount=200&payout_method=&lang=en")
+    page.wait_for_load_state("load")
+    assert page.locator("table.results tbody tr").count() == 46
+    pages = pdf_pages(page, "results-us-mx")
+    assert pages <= 2, f"the 46 services print on {pages} pages"
+    # The first rows, the data's date and the filters stand before the table on the first page.
+    order = page.evaluate("""() => ['h1', 'p.query', 'section.summary', 'table.results tbody tr']
+        .map(s => document.querySelector(s).getBoundingClientRect().top)""")
+    assert order == sorted(order)

@@ -1,0 +1,110 @@
+"""What a page weighs on the wire: compressed answers, static files cached under versioned URLs, a
+favicon, robots.txt and a description on every page."""
+from __future__ import annotations
+
+import gzip
+import re
+
+import brotli
+import pytest
+
+RESULTS = "/compare?send=US&receive=MX&mode=send&amount=200&lang=en"
+PAGES = ["/", "/compare?send=CA&receive=GT&mode=send&amount=300", RESULTS, "/corridors/CA-GT", "/providers",
+         "/providers/illustrative-money-transfer-a", "/bundle", "/login"]
+
+
+def stylesheet_url(page: str) -> str:
+    return re.search(r'<link rel="stylesheet" href="([^"]+)"', page).group(1)
+
+
+def test_results_page_with_its_stylesheet_weighs_under_15_kb_compressed(seeded, client):
+    plain = client.get(RESULTS)
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    html = plain.get_data(as_text=True)
+    assert html.count("<tr") >= 46  # the 46 services of the US→MX survey, every one on the page
+    css_url = stylesheet_url(html)
+    sizes = {}
+    for encoding, decode in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+        page = client.get(RESULTS, headers={"Accept-Encoding": encoding})
+        css = client.get(css_url, headers={"Accept-Encoding": encoding})
+        css.close()
+        assert page.headers["Content-Encoding"] == encoding and css.headers["Content-Encoding"] == encoding
+        assert "Accept-Encoding" in page.headers["Vary"]
+        assert decode(page.data).decode() == html
+        sizes[encoding] = len(page.data) + len(css.data)
+    print(f"results page: {len(plain.data)} bytes; with its stylesheet compressed: {sizes}")
+    assert sizes["br"] < 15_000 and sizes["gzip"] < 15_000
+    assert len(plain.data) > 4 * sizes["gzip"]
+
+
+def test_charts_carry_no_style_of_their_own(seeded, client):
+    html = client.get(RESULTS).get_data(as_text=True)
+    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    assert "<style" not in svg and "<script" not in svg and 'class="pygal-chart"' in svg
+    with client.get(stylesheet_url(html)) as css:
+        assert ".pygal-chart" in css.get_data(as_text=True)
+
+
+def test_versioned_static_files_are_cached_for_a_year_others_revalidated(app, client):
+    page = client.get("/login").get_data(as_text=True)
+    url = stylesheet_url(page)
+    assert re.fullmatch(r"/static/remit\.css\?v=[0-9a-f]{12}", url)
+    versioned = client.get(url)
+    assert versioned.status_code == 200
+    assert versioned.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    versioned.close()
+    for other in ("/static/remit.css", "/static/remit.css?v=000000000000"):
+        response = client.get(other)
+        assert "max-age=31536000" not in response.headers.get("Cache-Control", ""), other
+        assert response.headers.get("ETag")
+        response.close()
+
+
+def test_favicon_and_robots(app, client):
+    with client.get("/favicon.ico") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/vnd.microsoft.icon"
+        assert icon.get_data()[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    page = client.get("/login").get_data(as_text=True)
+    assert re.search(r'<link rel="icon" href="/static/favicon\.svg\?v=[0-9a-f]{12}" type="image/svg\+xml">', page)
+    robots = client.get("/robots.txt")
+    assert robots.status_code == 200 and robots.mimetype == "text/plain"
+    assert "Disallow: /admin/" in robots.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+def test_every_page_has_its_own_description(seeded, client, language):
+    seen = {}
+    for path in PAGES:
+        page = client.get(path + ("&" if "?" in path else "?") + f"lang={language}").get_data(as_text=True)
+        found = re.findall(r'<meta name="description" content="([^"]{40,})">', page)
+        assert len(found) == 1, path
+        seen[path] = found[0]
+    # The pages a search engine may index each describe themselves.
+    indexed = [seen[p] for p in ("/", "/corridors/CA-GT", "/providers", "/providers/illustrative-money-transfer-a")]
+    assert len(set(indexed)) == len(indexed)
+
+
+def test_the_header_links_to_the_staff_login(app, client):
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert '<a href="/login">Staff login</a>' in page
+
+
+def test_a_refused_compare_names_the_error_in_its_title_and_links_each_field(seeded, client):
+    response = client.get("/compare?send=&receive=&mode=send&amount=&lang=en")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert re.search(r"<title>Error: Compare the cost of sending money · remit</title>", page)
+    summary = re.search(r'<div class="error-summary" role="alert" tabindex="-1" autofocus.*?</div>', page, re.S).group(0)
+    assert re.findall(r'<a href="#(\w+)">', summary) == ["send", "receive", "amount"]
+    assert "Sending from: Choose a country." in summary and "Amount: Enter an amount." in summary
+    assert 'aria-describedby=""' not in page
+    for field in ("send", "receive", "amount"):
+        tag = re.search(rf'<(?:select|input)[^>]*\bid="{field}"[^>]*>', page).group(0)
+        assert f'aria-describedby="{field}-error' in tag and 'aria-invalid="true"' in tag
+        assert f'id="{field}-error"' in page
+
+
+def test_a_page_without_errors_has_a_plain_title_and_no_empty_describedby(seeded, client):
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert "<title>Compare the cost of sending money · remit</title>" in page
+    assert 'aria-describedby=""' not in page and "error-summary" not in page
