@@ -8,6 +8,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
 from .. import codes
 from ..domain import caveats
 from ..domain.bundling import BundlePlan, Member, Option, Terms, plan as plan_bundle
@@ -134,13 +137,32 @@ def cheapest_alone(corridor, currency: str, payout_method: str | None, on: dt.da
         [s for s in services if payout_method is None or s.payout_method in (None, payout_method)]))
 
 
-def _product_problem(product_id: str, corridor_code: str) -> Message:
-    """Why a product id is not one of this corridor's fee-table products."""
+def _product_number(product_id: str) -> int | None:
+    """The id of a fee-table product named ft-N; None for anything else (or an id no column holds)."""
+    number = product_id[3:] if product_id.startswith("ft-") else ""
+    return record_id(number) if number.isascii() and number.isdigit() else None
+
+
+def _products_named(product_ids) -> dict[int, Product]:
+    """The fee-table products among these ids, read in one query (a request may name 1,000)."""
+    numbers = {n for n in (_product_number(p) for p in product_ids) if n is not None}
+    if not numbers:
+        return {}
+    found = db.session.execute(select(Product).where(Product.id.in_(numbers))
+                               .options(selectinload(Product.corridor))).scalars()
+    return {product.id: product for product in found}
+
+
+def _product_problem(product_id: str, corridor_code: str, products: dict[int, Product] | None = None) -> Message:
+    """Why a product id is not one of this corridor's fee-table products (`products`: read beforehand)."""
     number = product_id[3:] if product_id.startswith("ft-") else ""
     if not number.isascii() or not number.isdigit():
         return msg("not_a_product_id", "'%(id)s' is not a fee-table product id (ft-N)", id=quoted(product_id))
-    found = record_id(number)  # an id no column can hold names no product
-    product = db.session.get(Product, found) if found is not None else None
+    found = _product_number(product_id)  # an id no column can hold names no product
+    if found is None:
+        product = None
+    else:
+        product = products.get(found) if products is not None else db.session.get(Product, found)
     if product is None:
         return msg("no_such_product", "no product %(id)s", id=quoted(product_id))
     return msg("product_other_corridor", "%(id)s serves %(serves)s, not %(corridor)s", id=product_id,
@@ -195,6 +217,7 @@ def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
     errors: dict = {}
     bulk_services = _bulk_services(request, corridor, services, names, errors)
     transparent = [s for s, _ in services if s.transparent]
+    named = _products_named(m.product for m in request.members if m.product and m.product not in names.by_key)
     members, today_keys = [], {}
     for index, m in enumerate(request.members):
         envelope = cheapest_alone(corridor, request.currency, m.payout_method, on, version, transparent)
@@ -206,8 +229,8 @@ def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
         if m.product:
             service = names.find(m.product, m.amount)
             if service is None:
-                problem = (_product_problem(m.product, corridor.code) if re.fullmatch(r"(ft|rpw)-\S*", m.product)
-                           else names.unknown(m.product))
+                problem = (_product_problem(m.product, corridor.code, named)
+                           if re.fullmatch(r"(ft|rpw)-\S*", m.product) else names.unknown(m.product))
                 errors.setdefault("members", {})[str(index)] = {"product": [msg(
                     "member_product", "member '%(ref)s': %(problem)s", ref=m.ref, problem=problem)]}
                 continue
