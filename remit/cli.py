@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -49,30 +50,87 @@ def _actor() -> str:
         return "cli"
 
 
-def _print_report(report) -> None:
-    if report.problems:
-        for problem in report.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{report.filename}: rejected, {len(report.problems)} problem(s); nothing was written.", err=True)
-        return
+def report_lines(report) -> tuple[list[str], list[str]]:
+    """What an import's report says, as the command prints it: (standard output, standard error)."""
+    if not report.ok:
+        found = len(report.problems) + report.more_problems
+        return [], [*report.problem_lines(),
+                    f"{report.filename}: rejected, {found} problem(s); nothing was written."]
+    lines = []
     if report.dry_run:
-        click.echo(f"{report.filename}: dry run, {report.rows} rows valid; would make {report.counts()}. Nothing was written.")
+        lines.append(f"{report.filename}: dry run, {report.rows} rows valid; would make {report.counts()}. "
+                     "Nothing was written.")
     elif report.import_id is None:
-        click.echo(f"{report.filename}: no changes ({report.rows} rows match the stored data).")
+        lines.append(f"{report.filename}: no changes ({report.rows} rows match the stored data).")
     else:
-        click.echo(f"{report.filename}: {report.kind} import #{report.import_id}: {report.counts()}.")
-    for line in report.details:
-        click.echo(f"  {line}")
+        lines.append(f"{report.filename}: {report.kind} import #{report.import_id}: {report.counts()}.")
+    lines += [f"  {line}" for line in report.details]
+    return lines, []
+
+
+def _print_report(report) -> None:
+    out, err = report_lines(report)
+    for line in err:
+        click.echo(line, err=True)
+    for line in out:
+        click.echo(line)
+
+
+class ProgressBar:
+    """A progress bar on standard error while an import runs: how far through the file, rows read and
+    rows per second, then the phase (checking, writing). Shown on a terminal only; quiet otherwise."""
+
+    def __init__(self, file=None):
+        import time
+
+        self.file = file or sys.stderr
+        self.started = time.monotonic()
+        self.rows = 0
+        self.bar = None
+        self.clock = time.monotonic
+
+    @staticmethod
+    def wanted(file=None) -> bool:
+        return (file or sys.stderr).isatty()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.render_finish()
+
+    def _describe(self, _item) -> str:
+        elapsed = max(self.clock() - self.started, 1e-6)
+        return f"{self.rows:,} rows, {self.rows / elapsed:,.0f} rows/s"
+
+    def __call__(self, phase: str, rows: int, done: int, total: int) -> None:
+        self.rows = max(self.rows, rows)
+        if self.bar is None:
+            self.bar = click.progressbar(length=max(total, 1), label=f"{phase:9}", file=self.file, width=24,
+                                         show_eta=False, item_show_func=self._describe)
+            self.bar.render_progress()
+        self.bar.label = f"{phase:9}"
+        if phase == "reading" and total:
+            self.bar.length = total
+            self.bar.pos = min(done, total)
+        else:
+            self.bar.pos = self.bar.length
+        self.bar.render_progress()
+
 
 
 def import_file(kind: str, path: Path, dry_run: bool = False):
-    report = run_import(
-        kind, path.read_bytes(), path.name, actor=_actor(), dry_run=dry_run,
-        max_rows=current_app.config["REMIT_IMPORT_MAX_ROWS"],
-        max_columns=current_app.config["REMIT_IMPORT_MAX_COLUMNS"],
-    )
+    """Import a file read from disk as a stream, with a progress bar on a terminal."""
+    from .importers.limits import from_config
+
+    progress = ProgressBar() if ProgressBar.wanted() else None
+    with progress or nullcontext():
+        report = run_import(kind, path, path.name, actor=_actor(), dry_run=dry_run,
+                            limits=from_config(current_app.config), progress=progress)
     _print_report(report)
     return report
+
 
 
 @remit_cli.command("init-db")

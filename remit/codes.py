@@ -61,6 +61,23 @@ def minor_unit(code: str) -> int:
     return get_currency_precision(currency(code))
 
 
+# Currencies a country's remittances are commonly sent or paid out in besides its legal tender: US
+# dollars are paid out at the counter or into dollar accounts in these countries (dollarised economies,
+# or ones where remitters are offered dollars as a matter of course). Declared here, one list, so that an
+# import refuses any other currency that is not the country's own.
+USD_ALSO = ("AF", "AR", "BO", "BZ", "CO", "CR", "CU", "DO", "GT", "GY", "HN", "HT", "IQ", "JM", "KH", "LB",
+            "LR", "MX", "NI", "PE", "PH", "PY", "SO", "SR", "SS", "UY", "VE", "VN", "YE", "ZW")
+CURRENCY_EXCEPTIONS: dict[str, frozenset[str]] = {country: frozenset({"USD"}) for country in USD_ALSO}
+
+
+@lru_cache(maxsize=4096)
+def currencies_of(alpha_2: str, start=None, end=None) -> frozenset[str]:
+    """The currencies a country's transfers may be in: its legal tender (CLDR via Babel) between `start`
+    and `end` (today by default), and the declared exceptions. Empty when CLDR knows none."""
+    tender = get_territory_currencies(alpha_2, start_date=start, end_date=end, tender=True)
+    return frozenset(tender) | CURRENCY_EXCEPTIONS.get(alpha_2, frozenset()) if tender else frozenset()
+
+
 def local_currency(alpha_2: str) -> str | None:
     """The currency a country uses today (first legal tender listed by CLDR)."""
     currencies = get_territory_currencies(alpha_2, tender=True)

@@ -1,13 +1,21 @@
-"""Imports through the browser: upload → preview → apply or cancel; history; revert."""
+"""Imports through the browser: upload → preview → apply or cancel; history; revert.
+
+A file larger than `BACKGROUND_BYTES` is previewed and applied by a background job (remit.importers.jobs):
+the browser is sent to the job's page, which reloads itself every two seconds until the job ends.
+Uploads waiting for a decision are removed after `PENDING_UPLOAD_LIFETIME`.
+"""
 from __future__ import annotations
+
+import datetime as dt
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from ..extensions import db
-from ..importers import run_import
+from ..importers import jobs, run_import
+from ..importers.limits import BACKGROUND_BYTES, PENDING_UPLOAD_LIFETIME, from_config
 from ..inputs import page_number
 from ..models import ImportRun, PendingUpload
 from ..services import history
@@ -16,12 +24,25 @@ from .auth import audit, role_required
 from .forms import ImportForm
 
 PAGE_SIZE = 25
+# Seconds between two reloads of a running job's page.
+POLL_SECONDS = 2
 
 
 def _dry_run(pending: PendingUpload):
     return run_import(pending.kind, pending.content, pending.filename, actor=current_user.email, dry_run=True,
-                      max_rows=current_app.config["REMIT_IMPORT_MAX_ROWS"],
-                      max_columns=current_app.config["REMIT_IMPORT_MAX_COLUMNS"])
+                      limits=from_config(current_app.config))
+
+
+def _background(size: int) -> bool:
+    return size > current_app.config.get("REMIT_IMPORT_BACKGROUND_BYTES", BACKGROUND_BYTES)
+
+
+def _purge_expired() -> None:
+    """Uploads nobody applied or cancelled in time, and old finished jobs, are removed."""
+    cutoff = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - PENDING_UPLOAD_LIFETIME
+    db.session.execute(delete(PendingUpload).where(PendingUpload.created_at < cutoff))
+    jobs.purge()
+    db.session.commit()
 
 
 @bp.get("/imports")
@@ -43,18 +64,32 @@ def upload():
     if not form.validate_on_submit():
         runs = history.recent_runs(PAGE_SIZE)
         return render_template("admin/imports.html", form=form, runs=runs, page=1, pages=1), 422
+    _purge_expired()
     content = form.file.data.read()
+    form.file.data.close()
     pending = PendingUpload(kind=form.kind.data, filename=(form.file.data.filename or "upload")[:255],
                             content=content, user_id=current_user.id)
     db.session.add(pending)
     db.session.commit()
+    if _background(len(content)):
+        return _submit(pending, dry_run=True)
     return redirect(url_for("admin.preview", pending_id=pending.id))
+
+
+def _submit(pending: PendingUpload, *, dry_run: bool):
+    job = jobs.submit(pending.kind, pending.content, pending.filename, actor=current_user.email,
+                      owner=f"user:{current_user.id}", dry_run=dry_run, pending_id=pending.id)
+    return redirect(url_for("admin.job", job_id=job.id))
 
 
 def _pending_or_404(pending_id: int) -> PendingUpload:
     pending = db.session.get(PendingUpload, pending_id)
     if pending is None:
         abort(404)
+    if pending.created_at < dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - PENDING_UPLOAD_LIFETIME:
+        db.session.delete(pending)
+        db.session.commit()
+        abort(410, description=_("This upload has expired: nothing was written. Upload the file again."))
     return pending
 
 
@@ -62,6 +97,8 @@ def _pending_or_404(pending_id: int) -> PendingUpload:
 @role_required("admin")
 def preview(pending_id: int):
     pending = _pending_or_404(pending_id)
+    if _background(len(pending.content)):
+        return _submit(pending, dry_run=True)
     report = _dry_run(pending)
     return render_template("admin/preview.html", pending=pending, report=report), (200 if report.ok else 422)
 
@@ -70,10 +107,10 @@ def preview(pending_id: int):
 @role_required("admin")
 def apply(pending_id: int):
     pending = _pending_or_404(pending_id)
+    if _background(len(pending.content)):
+        return _submit(pending, dry_run=False)
     content, kind, filename = pending.content, pending.kind, pending.filename
-    report = run_import(kind, content, filename, actor=current_user.email,
-                        max_rows=current_app.config["REMIT_IMPORT_MAX_ROWS"],
-                        max_columns=current_app.config["REMIT_IMPORT_MAX_COLUMNS"])
+    report = run_import(kind, content, filename, actor=current_user.email, limits=from_config(current_app.config))
     if not report.ok:
         return render_template("admin/preview.html", pending=pending, report=report), 422
     db.session.delete(db.session.get(PendingUpload, pending_id))
@@ -93,6 +130,27 @@ def cancel(pending_id: int):
     return redirect(url_for("admin.imports"))
 
 
+@bp.get("/imports/jobs/<int:job_id>")
+@role_required("admin")
+def job(job_id: int):
+    """A background import: its progress while it runs (the page reloads itself), then its outcome."""
+    found = jobs.status(job_id)
+    if found is None or not found.owner.startswith("user:"):
+        abort(404)
+    if found.state in ("queued", "running"):
+        return render_template("admin/job.html", job=found, poll=POLL_SECONDS), 200, {"Refresh": str(POLL_SECONDS)}
+    report = jobs.report_of(found)
+    if found.state == "failed" or report is None:
+        return render_template("admin/job.html", job=found, poll=None), 500
+    pending = db.session.get(PendingUpload, found.pending_id) if found.pending_id else None
+    if found.dry_run or not report.ok:
+        return render_template("admin/preview.html", pending=pending, report=report, job=found), (200 if report.ok else 422)
+    if report.import_id is None:
+        flash(_("Nothing to apply: the file matches the data already stored."))
+        return redirect(url_for("admin.imports"))
+    return redirect(url_for("admin.import_detail", run_id=report.import_id))
+
+
 @bp.get("/imports/<int:run_id>")
 @role_required("admin", "staff")
 def import_detail(run_id: int):
@@ -102,9 +160,27 @@ def import_detail(run_id: int):
     return render_template("admin/import_detail.html", run=run, changes=history.changes_of(run))
 
 
+@bp.get("/imports/<int:run_id>/confirm-revert")
+@role_required("admin")
+def revert_confirm(run_id: int):
+    """What reverting an import will change, and a button to confirm it."""
+    run = db.session.get(ImportRun, run_id)
+    if run is None:
+        abort(404)
+    try:
+        changes = history.revert_preview(run_id)
+        refusal = None
+    except history.RevertError as exc:
+        changes, refusal = history.changes_of(run), str(exc)
+    return render_template("admin/revert.html", run=run, changes=changes, refusal=refusal)
+
+
 @bp.post("/imports/<int:run_id>/revert")
 @role_required("admin")
 def revert(run_id: int):
+    if request.form.get("confirm") != "yes":
+        # A revert is made from the page that shows what it will change, never in one click.
+        return redirect(url_for("admin.revert_confirm", run_id=run_id))
     try:
         reverting = history.revert(run_id, actor=current_user.email)
     except history.RevertError as exc:
@@ -151,3 +227,18 @@ def fees_csv():
         abort(422)
     return Response(fee_table_csv(day), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="fee-tables-{day.isoformat()}.csv"'})
+
+
+@bp.get("/fees.xlsx")
+@role_required("admin", "staff")
+def fees_xlsx():
+    from flask import Response
+
+    from ..services.exports import fee_table_xlsx
+
+    try:
+        day = dt.date.fromisoformat(request.args.get("as_of") or dt.date.today().isoformat())
+    except ValueError:
+        abort(422)
+    return Response(fee_table_xlsx(day), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="fee-tables-{day.isoformat()}.xlsx"'})

@@ -1,14 +1,19 @@
-"""Imports by API for partners that keep fee tables: needs a key with the `import` scope."""
+"""Imports by API for partners that keep fee tables: needs a key with the `import` scope.
+
+A file larger than `BACKGROUND_BYTES` (or any file sent with `background=true`) is imported by a
+background job: the answer is 202 with the job's address, which the partner polls until the job ends.
+"""
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app, jsonify, url_for
 from flask.views import MethodView
 from flask_smorest import abort
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from ..extensions import db
-from ..importers import run_import
+from ..importers import jobs, run_import
+from ..importers.limits import BACKGROUND_BYTES, from_config
 from ..models import ImportRun
 from . import keys
 from .blueprint import Blueprint
@@ -20,6 +25,8 @@ imports_bp = Blueprint("imports", __name__, url_prefix="/api/v1/imports",
 class ImportFormSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(["fees", "rates", "rpw"]))
     dry_run = fields.Boolean(load_default=False, metadata={"description": "validate and report; write nothing"})
+    background = fields.Boolean(load_default=False, metadata={
+        "description": "import in the background and answer 202 at once (files over 512 KiB always are)"})
 
 
 class ImportFileSchema(Schema):
@@ -44,8 +51,26 @@ class ImportReportSchema(Schema):
     retired = fields.Integer()
     unchanged = fields.Integer()
     problems = fields.List(fields.Nested(ProblemSchema))
+    more_problems = fields.Integer(metadata={"description": "problems found beyond those listed (at most 100 are)"})
     actor = fields.String(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
+
+
+class ImportJobSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    filename = fields.String()
+    dry_run = fields.Boolean()
+    state = fields.String(metadata={"description": "queued, running, done or failed"})
+    phase = fields.String(metadata={"description": "while running: reading, checking or writing"})
+    rows_read = fields.Integer()
+    bytes_read = fields.Integer()
+    bytes_total = fields.Integer()
+    created_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+    error = fields.String(allow_none=True, metadata={"description": "why a failed job stopped (nothing was written)"})
+    report = fields.Nested(ImportReportSchema, allow_none=True,
+                           metadata={"description": "once done: the import's report, as the synchronous call gives it"})
 
 
 def require_import_scope():
@@ -58,7 +83,15 @@ def _report_json(report) -> dict:
             "result": report.result, "rows": report.rows, "added": report.added, "changed": report.changed,
             "retired": report.retired, "unchanged": report.unchanged,
             "problems": [{"row": p.row, "column": p.column, "message": p.message} for p in report.problems],
-            "actor": None, "finished_at": None}
+            "more_problems": report.more_problems, "actor": None, "finished_at": None}
+
+
+def _job_json(job) -> dict:
+    report = jobs.report_of(job)
+    return {"id": job.id, "kind": job.kind, "filename": job.filename, "dry_run": job.dry_run, "state": job.state,
+            "phase": job.phase, "rows_read": job.rows_read, "bytes_read": job.bytes_read,
+            "bytes_total": job.bytes_total, "created_at": job.created_at, "finished_at": job.finished_at,
+            "error": job.error, "report": _report_json(report) if report is not None else None}
 
 
 @imports_bp.route("")
@@ -69,17 +102,30 @@ class Imports(MethodView):
     @imports_bp.alt_response(201, schema=ImportReportSchema, description="Applied.")
     @imports_bp.alt_response(401, description="No valid API key.")
     @imports_bp.alt_response(403, description="The key lacks the import scope.")
+    @imports_bp.alt_response(202, schema=ImportJobSchema, description="Imported in the background: poll `Location`.")
     @imports_bp.alt_response(422, description="The file has errors; `errors.file` lists each as 'row N, column C: …'.")
     def post(self, form, files):
         """Import a file: every row is validated first; all of it is written in one transaction, or nothing"""
         upload = files["file"]
         key = keys.request_key()
-        report = run_import(form["kind"], upload.read(), upload.filename or "upload", actor=f"api:{key.name}",
-                            dry_run=form["dry_run"], max_rows=current_app.config["REMIT_IMPORT_MAX_ROWS"],
-                            max_columns=current_app.config["REMIT_IMPORT_MAX_COLUMNS"])
-        if report.problems:
-            abort(422, message=f"{upload.filename}: {len(report.problems)} problem(s); nothing was written.",
-                  errors={"file": [str(p) for p in report.problems]})
+        content = upload.read()
+        upload.close()
+        filename = upload.filename or "upload"
+        threshold = current_app.config.get("REMIT_IMPORT_BACKGROUND_BYTES", BACKGROUND_BYTES)
+        if form["background"] or len(content) > threshold:
+            job = jobs.submit(form["kind"], content, filename, actor=f"api:{key.name}", owner=f"key:{key.id}",
+                              dry_run=form["dry_run"])
+            # Another shape than the 200 answer's schema: serialised here, not by the decorator.
+            answer = jsonify(ImportJobSchema().dump(_job_json(job)))
+            answer.status_code = 202
+            answer.headers["Location"] = url_for("imports.ImportJobDetail", job_id=job.id)
+            return answer
+        report = run_import(form["kind"], content, filename, actor=f"api:{key.name}", dry_run=form["dry_run"],
+                            limits=from_config(current_app.config))
+        if not report.ok:
+            found = len(report.problems) + report.more_problems
+            abort(422, message=f"{upload.filename}: {found} problem(s); nothing was written.",
+                  errors={"file": report.problem_lines()})
         if report.import_id is not None:
             return _report_json(report), 201, {"Location": url_for("imports.ImportDetail", import_id=report.import_id)}
         return _report_json(report)
@@ -97,3 +143,15 @@ class ImportDetail(MethodView):
         return {"id": run.id, "kind": run.kind, "filename": run.filename, "sha256": run.sha256, "result": run.result,
                 "rows": run.rows, "added": run.added, "changed": run.changed, "retired": run.retired,
                 "unchanged": run.unchanged, "problems": [], "actor": run.actor, "finished_at": run.finished_at}
+
+
+@imports_bp.route("/jobs/<int:job_id>")
+class ImportJobDetail(MethodView):
+    @imports_bp.response(200, ImportJobSchema)
+    @imports_bp.alt_response(404, description="No such job for this key.")
+    def get(self, job_id):
+        """A background import: how far it has gone, and its report once done"""
+        job = jobs.status(job_id)
+        if job is None or job.owner != f"key:{keys.request_key().id}":
+            abort(404, message=f"There is no import job #{job_id} for this key.")
+        return _job_json(job)

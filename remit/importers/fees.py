@@ -4,21 +4,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from marshmallow import Schema, ValidationError, validates_schema
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, select, update
 
 from .. import codes
-from ..domain.messages import msg
 from ..formats import FEE_TABLE_COLUMNS, FEE_TABLE_OPTIONAL
+from ..domain.messages import msg
 from ..extensions import db
 from ..models import Corridor, FeeTier, ImportRun, Product, Provider
 from ..models.catalog import FUNDING_METHODS, PAYOUT_METHODS, PROVIDER_TYPES, SPEEDS
 from ..services import reference
-from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, is_blank, load_row, map_header, row_values
+from . import digests
+from .bulk import BulkInsert
+from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, RowLoader, is_blank, map_header
 from ..inputs import written_places
 from .fields import Choice, CountryCode, CurrencyCode, ExactNumber, IdList, IsoDate, RegionList, Text
-from .readers import Problem, Table
+from .readers import Problem, ProblemLog
 
 COLUMNS = [Column(name, required=name not in FEE_TABLE_OPTIONAL) for name in FEE_TABLE_COLUMNS]
 HEADER = [c.name for c in COLUMNS]
@@ -73,13 +76,58 @@ class FeeRowSchema(Schema):
                 errors.setdefault("regions", []).append(msg(
                     "region_elsewhere", "%(region)s is not a region of the receiving country %(country)s",
                     region=code, country=data["receive_country"]))
+        for country, currency in (("send_country", "send_currency"), ("receive_country", "receive_currency")):
+            problem = currency_problem(data[country], data[currency])
+            if problem:
+                errors.setdefault(currency, []).append(problem)
         if errors:
             raise ValidationError(errors)
+
+
+def currency_problem(country: str, currency: str, start=None, end=None):
+    """Why `currency` cannot be `country`'s in a file (None when it can): its legal tender between
+    `start` and `end` (today by default), or a declared exception (remit.codes.CURRENCY_EXCEPTIONS)."""
+    allowed = codes.currencies_of(country, start, end)
+    if not allowed or currency in allowed:
+        return None
+    return msg("currency_not_of_country", "%(currency)s is not a currency of %(country)s (%(allowed)s)",
+               currency=currency, country=country, allowed=sorted(allowed))
 
 
 # Fields of a tier that, with the band, make it what it is: a difference in any is a change.
 TIER_FIELDS = ("fee_fixed", "fee_percent", "fx_margin_pct", "speed", "accepted_ids", "regions", "source",
                "effective_from", "effective_to")
+# A tier as an import holds it, one small tuple per row whose values are shared with other rows:
+# (row, min_amount, max_amount, *TIER_FIELDS).
+BAND = ("min_amount", "max_amount")
+ROW, MIN, MAX = 0, 1, 2
+VALUES = slice(1, None)
+WRITE_BATCH = 5_000
+
+
+KEY_COLUMNS = ("provider", "product", "send_country", "receive_country", "send_currency", "receive_currency",
+               "funding_method", "payout_method")
+_tier_values = itemgetter(*BAND, *TIER_FIELDS)
+_key_values = itemgetter(*KEY_COLUMNS)
+
+
+@dataclass
+class FileProduct:
+    """One product of the file: its identity, as the file first names it, and its tiers."""
+
+    key: tuple  # (provider slug, product, send, receive, send currency, receive currency, funding, payout)
+    provider: str
+    provider_type: str
+    tiers: list[tuple] = field(default_factory=list)
+
+    @property
+    def corridor(self) -> tuple[str, str]:
+        return self.key[2], self.key[3]
+
+    @property
+    def label(self) -> str:
+        _, product, send, receive, _, _, funding, payout = self.key
+        return f"{self.provider} · {product} ({send}-{receive}, {funding} → {payout})"
 
 
 def product_key(row: dict) -> tuple:
@@ -88,98 +136,222 @@ def product_key(row: dict) -> tuple:
 
 
 @dataclass
-class ProductPlan:
-    key: tuple
-    rows: list[dict]
-    product: Product | None
-    add: list[dict] = field(default_factory=list)
-    retire: list[tuple[FeeTier, dt.date]] = field(default_factory=list)
+class FeeFile:
+    """What an import keeps of a fee table once it is read."""
+
+    products: dict[tuple, FileProduct] = field(default_factory=dict)
+    providers: dict[str, tuple[str, str]] = field(default_factory=dict)  # slug → (name, type), as first given
+    text: digests.TextGroups | None = None  # the digest of each product's rows, as the file writes them
+    recognised: dict[tuple, int] = field(default_factory=dict)  # product key → id: as stored, not read again
 
 
-def parse(table: Table) -> tuple[list[tuple[int, dict]], list[Problem]]:
-    positions, problems = map_header(table, COLUMNS)
-    if problems:
-        return [], problems
-    schema = FeeRowSchema()
-    records = []
-    for row, cells in table.rows:
+class _Providers:
+    """One type per provider in a file: the first row that names a provider sets it."""
+
+    def __init__(self, problems: ProblemLog):
+        self.first: dict[str, tuple[int, str, str]] = {}
+        self.problems = problems
+
+    def check(self, row: int, slug: str, name: str, provider_type: str) -> None:
+        first = self.first.get(slug)
+        if first is None:
+            self.first[slug] = (row, provider_type, name)
+        elif first[1] != provider_type:
+            self.problems.add(Problem(row, "provider_type", msg(
+                "provider_type_differs", "'%(type)s' differs from row %(row)s ('%(first)s') for provider %(provider)s",
+                type=provider_type, row=first[0], first=first[1], provider=name)))
+
+    def named(self) -> dict[str, tuple[str, str]]:
+        return {slug: (name, provider_type) for slug, (_, provider_type, name) in self.first.items()}
+
+
+def _remembered(read):
+    """A field's reading of a cell, remembered for the column's recent distinct texts."""
+    memo: dict[str, object] = {}
+
+    def remembered(text: str):
+        found = memo.get(text, memo)
+        if found is memo:
+            try:
+                found = read(text)
+            except ValidationError:
+                found = None
+            if len(memo) < 4096:
+                memo[text] = found
+        if found is None:
+            raise ValidationError("")
+        return found
+
+    return remembered
+
+
+class _RawKey:
+    """The product a row names and its provider's type, read from the row's text alone, with the schema's
+    own fields (None when a cell does not read: the row is then validated, and refused)."""
+
+    def __init__(self, positions: dict[str, int]):
+        schema = FeeRowSchema()
+        self.width = max(positions[name] for name in (*KEY_COLUMNS, "provider_type")) + 1
+        self.cells = itemgetter(*(positions[name] for name in (*KEY_COLUMNS, "provider_type")))
+        self.fields = [_remembered(schema.fields[name].deserialize) for name in (*KEY_COLUMNS, "provider_type")]
+        self.memo: dict[tuple, tuple | None] = {}
+
+    def __call__(self, cells: list[str]) -> tuple | None:
+        """((provider slug, product, …, payout), provider name, provider type) or None."""
+        if len(cells) < self.width:
+            return None
+        raw = self.cells(cells)
+        found = self.memo.get(raw, False)
+        if found is False:
+            try:
+                values = [read(text) if text else None for read, text in zip(self.fields, raw)]
+            except ValidationError:
+                values = [None]
+            if None in values:
+                found = None
+            else:
+                found = ((reference.slugify(values[0]), *values[1:8]), values[0], values[8])
+            if len(self.memo) < 65_536:
+                self.memo[raw] = found
+        return found
+
+
+def collect(open_rows, problems: ProblemLog, report: ImportReport) -> FeeFile | None:
+    """Validate every row as it is read; keep, per product, its tiers as compact tuples.
+
+    Each product's rows also get a digest of their text (`digests.TextGroups`), stored when the import
+    is applied. When such digests are stored, the file is first read without validating: a product
+    whose rows are, text for text, those of the import that made its tiers in force (and nothing
+    changed them since) is not validated again, nor compared; its rows are unchanged.
+    """
+    with open_rows() as table:
+        positions, header_problems = map_header(table, COLUMNS)
+        if header_problems:
+            problems.extend(header_problems)
+            return None
+        text = digests.TextGroups(positions, HEADER)
+        if not digests.any_stored("fees"):
+            return _validate(table, positions, text, {}, problems, report, first_pass=True)
+        key_of = _RawKey(positions)
+        light = _Providers(ProblemLog(problems.limit))
+        for row, cells in table:
+            if is_blank(cells):
+                continue
+            found = key_of(cells)
+            text.add(found[0] if found else None, cells)
+            if found is not None:
+                light.check(row, found[0][0], found[1], found[2])
+        recognised = _recognised(text)
+        if text.lines and all(key in recognised for key in text.lines):
+            problems.extend(light.problems.items)
+            report.rows = report.unchanged = sum(text.count(key) for key in recognised)
+            return FeeFile(providers=light.named(), text=text, recognised=recognised)
+    with open_rows() as table:
+        positions, _ = map_header(table, COLUMNS)
+        return _validate(table, positions, text, recognised, problems, report, first_pass=False)
+
+
+def _recognised(text: digests.TextGroups) -> dict[tuple, int]:
+    """The products whose rows' text is that of the import that made their tiers in force, unchanged since."""
+    by_corridor: dict[tuple[str, str], list[tuple]] = {}
+    for key in text.lines:
+        if key is not None:
+            by_corridor.setdefault((key[2], key[3]), []).append(key)
+    corridor_ids = _corridor_ids()
+    found = {}
+    for corridor, keys in by_corridor.items():
+        corridor_id = corridor_ids.get(corridor)
+        if corridor_id is None:
+            continue
+        stored_ids = _stored_products(corridor_id)
+        known = digests.stored("fees", corridor_id)
+        stamps = digests.in_force_stamps(FeeTier, FeeTier.product_id, FeeTier.id, (
+            FeeTier.product_id.in_(select(Product.id).where(Product.corridor_id == corridor_id)),))
+        for key in keys:
+            product_id = stored_ids.get(key)
+            stored = known.get(str(product_id)) if product_id is not None else None
+            if stored is not None and stored[0] == text.digest(key) and stamps.get(product_id) == stored[1:]:
+                found[key] = product_id
+    return found
+
+
+def _corridor_ids() -> dict[tuple[str, str], int]:
+    return {(send, receive): corridor_id for corridor_id, send, receive in db.session.execute(
+        select(Corridor.id, Corridor.send_country, Corridor.receive_country))}
+
+
+def _stored_products(corridor_id: int) -> dict[tuple, int]:
+    """(provider slug, product, send, receive, currencies, methods) → id of the corridor's products."""
+    return {(slug, name, send, receive, send_ccy, receive_ccy, funding, payout): product_id
+            for product_id, slug, name, send, receive, send_ccy, receive_ccy, funding, payout in db.session.execute(
+                select(Product.id, Provider.slug, Product.name, Corridor.send_country, Corridor.receive_country,
+                       Product.send_currency, Product.receive_currency, Product.funding_method, Product.payout_method)
+                .join(Provider, Provider.id == Product.provider_id).join(Corridor, Corridor.id == Product.corridor_id)
+                .where(Product.corridor_id == corridor_id))}
+
+
+def _validate(table, positions, text: digests.TextGroups, recognised: dict, problems: ProblemLog,
+              report: ImportReport, *, first_pass: bool) -> FeeFile:
+    loader = RowLoader(FeeRowSchema(), positions)
+    key_of = _RawKey(positions)
+    fee_file = FeeFile(text=text, recognised=recognised)
+    products = fee_file.products
+    providers = _Providers(problems)
+    slugs: dict[str, str] = {}
+    rows = unchanged = 0
+    for row, cells in table:
         if is_blank(cells):
             continue
-        data, row_problems = load_row(schema, row, row_values(cells, positions))
-        problems.extend(row_problems)
-        if data is not None:
-            records.append((row, data))
-    if not records and not problems:
-        problems.append(Problem(2, None, NO_DATA_ROWS))
-    problems.extend(_cross_row_problems(records))
-    return records, problems
+        if recognised:
+            found = key_of(cells)
+            if found is not None and found[0] in recognised:
+                # As the import that wrote it: the provider's type still counts for the other rows.
+                rows += 1
+                unchanged += 1
+                providers.check(row, found[0][0], found[1], found[2])
+                continue
+        data, row_problems = loader.load(row, cells)
+        if row_problems:
+            problems.extend(row_problems)
+            if first_pass:
+                text.add(None, cells)
+            continue
+        rows += 1
+        name, *rest = _key_values(data)
+        slug = slugs.get(name)
+        if slug is None:
+            slug = slugs[name] = reference.slugify(name)
+        key = (slug, *rest)
+        if first_pass:
+            text.add(key, cells)
+        providers.check(row, slug, name, data["provider_type"])
+        product = products.get(key)
+        if product is None:
+            product = products[key] = FileProduct(key, name, data["provider_type"])
+        product.tiers.append((row, *_tier_values(data)))
+    report.rows = rows
+    report.unchanged += unchanged
+    if not rows and not problems:
+        problems.add(Problem(2, None, NO_DATA_ROWS))
+    problems.extend(_overlaps(products.values()))
+    fee_file.providers = providers.named()
+    return fee_file
 
 
-def _cross_row_problems(records: list[tuple[int, dict]]) -> list[Problem]:
-    problems = []
-    provider_types: dict[str, tuple[int, str]] = {}
-    by_product: dict[tuple, list[tuple[int, dict]]] = {}
-    for row, data in records:
-        slug = reference.slugify(data["provider"])
-        first = provider_types.setdefault(slug, (row, data["provider_type"]))
-        if first[1] != data["provider_type"]:
-            problems.append(Problem(row, "provider_type", msg(
-                "provider_type_differs", "'%(type)s' differs from row %(row)s ('%(first)s') for provider %(provider)s",
-                type=data["provider_type"], row=first[0], first=first[1], provider=data["provider"])))
-        by_product.setdefault(product_key(data), []).append((row, data))
-    for rows in by_product.values():
-        ordered = sorted(rows, key=lambda item: (item[1]["min_amount"], item[0]))
-        for (prev_row, prev), (row, data) in zip(ordered, ordered[1:]):
-            if data["min_amount"] <= prev["max_amount"]:
-                problems.append(Problem(row, "min_amount", msg(
+def _overlaps(products) -> list[Problem]:
+    found = []
+    for product in products:
+        ordered = sorted(product.tiers, key=lambda tier: (tier[MIN], tier[ROW]))
+        for prev, tier in zip(ordered, ordered[1:]):
+            if tier[MIN] <= prev[MAX]:
+                found.append(Problem(tier[ROW], "min_amount", msg(
                     "bands_overlap",
                     "band %(min)s–%(max)s overlaps row %(row)s's band %(prev_min)s–%(prev_max)s of the same product",
-                    min=data["min_amount"], max=data["max_amount"], row=prev_row, prev_min=prev["min_amount"],
-                    prev_max=prev["max_amount"])))
-    return sorted(problems)
-
-
-def _chunks(items: list, size: int = 500):
-    for index in range(0, len(items), size):
-        yield items[index:index + size]
-
-
-@dataclass
-class Stored:
-    """What the database already holds for the providers a file names, loaded in a few queries."""
-
-    providers: dict[str, Provider]
-    corridors: dict[tuple[str, str], Corridor]
-    products: dict[tuple, Product]
-    tiers: dict[int, list[FeeTier]]
-
-    @classmethod
-    def load(cls, slugs: set[str]) -> Stored:
-        providers: dict[str, Provider] = {}
-        for chunk in _chunks(sorted(slugs)):
-            for provider in db.session.execute(select(Provider).where(Provider.slug.in_(chunk))).scalars():
-                providers[provider.slug] = provider
-        corridors = {(c.send_country, c.receive_country): c for c in db.session.execute(select(Corridor)).scalars()}
-        corridor_codes = {c.id: key for key, c in corridors.items()}
-        slug_of = {p.id: slug for slug, p in providers.items()}
-        products: dict[tuple, Product] = {}
-        tiers: dict[int, list[FeeTier]] = {}
-        for chunk in _chunks(sorted(slug_of)):
-            for product in db.session.execute(select(Product).where(Product.provider_id.in_(chunk))).scalars():
-                send, receive = corridor_codes[product.corridor_id]
-                products[(slug_of[product.provider_id], product.name, send, receive, product.send_currency,
-                          product.receive_currency, product.funding_method, product.payout_method)] = product
-        product_ids = sorted(p.id for p in products.values())
-        for chunk in _chunks(product_ids):
-            for tier in db.session.execute(select(FeeTier).where(
-                    FeeTier.product_id.in_(chunk), FeeTier.retired_by_import_id.is_(None))).scalars():
-                tiers.setdefault(tier.product_id, []).append(tier)
-        return cls(providers, corridors, products, tiers)
+                    min=tier[MIN], max=tier[MAX], row=prev[ROW], prev_min=prev[MIN], prev_max=prev[MAX])))
+    return sorted(found)
 
 
 def _text(value) -> str:
-    from decimal import Decimal
-
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -187,99 +359,169 @@ def _text(value) -> str:
     return str(value)
 
 
-def _same(tier: FeeTier, data: dict) -> bool:
-    return all(getattr(tier, name) == data[name] for name in TIER_FIELDS)
+@dataclass
+class ProductPlan:
+    product: FileProduct
+    product_id: int | None
+    add: list[tuple] = field(default_factory=list)
+    retire: list[tuple[int, dt.date]] = field(default_factory=list)  # (tier id, retired on)
 
 
 @dataclass
 class FeePlan:
-    stored: Stored
+    providers: dict[str, tuple[int | None, str, str]]  # slug → (stored id, name, type as the file gives it)
+    type_changes: dict[int, str]
+    corridors: dict[tuple[str, str], int | None]
     products: list[ProductPlan]
-    provider_types: dict[str, tuple[str, str]]  # slug → (name, type) as the file gives them
+    text: digests.TextGroups | None
 
 
-def plan(records: list[tuple[int, dict]], report: ImportReport) -> FeePlan:
-    """Work out, without writing, what the file adds, changes and retires."""
-    grouped: dict[tuple, list[dict]] = {}
-    for _, data in records:
-        grouped.setdefault(product_key(data), []).append(data)
-    provider_types = {key[0]: (rows[0]["provider"], rows[0]["provider_type"]) for key, rows in grouped.items()}
-    stored = Stored.load(set(provider_types))
-    plans = []
-    for key, rows in grouped.items():
-        product = stored.products.get(key)
-        product_plan = ProductPlan(key=key, rows=rows, product=product)
-        old = {(t.min_amount, t.max_amount): t for t in stored.tiers.get(product.id, [])} if product else {}
-        start = min(r["effective_from"] for r in rows)
-        name = f"{rows[0]['provider']} · {rows[0]['product']} ({rows[0]['send_country']}-{rows[0]['receive_country']}, " \
-               f"{rows[0]['funding_method']} → {rows[0]['payout_method']})"
-        for data in rows:
-            tier = old.pop((data["min_amount"], data["max_amount"]), None)
-            band = f"{name}, {data['min_amount']}–{data['max_amount']} {data['send_currency']}"
-            if tier is None:
-                product_plan.add.append(data)
-                report.added += 1
-                report.preview.append(PreviewRow("add", band, tuple(
-                    (f, "", _text(data[f])) for f in ("fee_fixed", "fee_percent", "fx_margin_pct", "effective_from"))))
-            elif _same(tier, data):
-                report.unchanged += 1
-            else:
-                product_plan.retire.append((tier, data["effective_from"]))
-                product_plan.add.append(data)
-                report.changed += 1
-                report.preview.append(PreviewRow("change", band, tuple(
-                    (f, _text(getattr(tier, f)), _text(data[f])) for f in TIER_FIELDS if getattr(tier, f) != data[f])))
-        for tier in sorted(old.values(), key=lambda t: t.id):
-            product_plan.retire.append((tier, start))
-            report.retired += 1
-            report.preview.append(PreviewRow("retire", f"{name}, {tier.min_amount.normalize():f}–"
-                                                       f"{tier.max_amount.normalize():f}", ()))
-        plans.append(product_plan)
-    for slug, (name, provider_type) in sorted(provider_types.items()):
-        provider = stored.providers.get(slug)
-        if provider is not None and provider.type != provider_type:
+def plan(fee_file: FeeFile, report: ImportReport) -> FeePlan:
+    """Work out, without writing, what the file adds, changes and retires. What is stored is read once
+    per corridor, for the products that were not recognised by their digest."""
+    stored_providers: dict[str, tuple[int, str | None]] = {}
+    for chunk in digests.chunks(sorted(fee_file.providers)):
+        for provider_id, slug, provider_type in db.session.execute(
+                select(Provider.id, Provider.slug, Provider.type).where(Provider.slug.in_(chunk))):
+            stored_providers[slug] = (provider_id, provider_type)
+    corridor_ids = _corridor_ids()
+    by_corridor: dict[tuple[str, str], list[FileProduct]] = {}
+    for product in fee_file.products.values():
+        by_corridor.setdefault(product.corridor, []).append(product)
+    providers = {slug: (stored_providers.get(slug, (None,))[0], name, provider_type)
+                 for slug, (name, provider_type) in fee_file.providers.items()}
+    fee_plan = FeePlan(providers, {}, {}, [], fee_file.text)
+    for corridor, products in by_corridor.items():
+        corridor_id = corridor_ids.get(corridor)
+        fee_plan.corridors[corridor] = corridor_id
+        stored_ids = _stored_products(corridor_id) if corridor_id is not None else {}
+        plans = [ProductPlan(product, stored_ids.get(product.key)) for product in products]
+        current = _current_tiers([p.product_id for p in plans if p.product_id is not None])
+        for product_plan in plans:
+            _compare(product_plan, current.get(product_plan.product_id, {}), report)
+        fee_plan.products.extend(plans)
+    for slug, (provider_id, name, provider_type) in sorted(providers.items()):
+        if provider_id is not None and stored_providers[slug][1] != provider_type:
+            fee_plan.type_changes[provider_id] = provider_type
             report.details.append(msg("provider_type_changes", "provider %(name)s: type %(old)s → %(new)s", name=name,
-                                      old=provider.type or "—", new=provider_type))
-    return FeePlan(stored, plans, provider_types)
+                                      old=stored_providers[slug][1] or "—", new=provider_type))
+    return fee_plan
+
+
+def _current_tiers(product_ids: list[int]) -> dict[int, dict[tuple, tuple]]:
+    """product id → {band: (tier id, *TIER_FIELDS)} of the tiers in force."""
+    found: dict[int, dict[tuple, tuple]] = {}
+    columns = [FeeTier.__table__.c[name] for name in ("id", "product_id", *BAND, *TIER_FIELDS)]
+    for chunk in digests.chunks(sorted(product_ids)):
+        for row in db.session.execute(select(*columns).where(
+                FeeTier.product_id.in_(chunk), FeeTier.retired_by_import_id.is_(None))):
+            found.setdefault(row[1], {})[(row[2], row[3])] = (row[0], *row[4:])
+    return found
+
+
+def _band(product: FileProduct, tier: tuple) -> str:
+    return f"{product.label}, {tier[MIN]}–{tier[MAX]} {product.key[4]}"
+
+
+FROM = 3 + TIER_FIELDS.index("effective_from")
+
+
+def _compare(product_plan: ProductPlan, old: dict[tuple, tuple], report: ImportReport) -> None:
+    product = product_plan.product
+    old = dict(old)
+    for tier in product.tiers:
+        stored = old.pop((tier[MIN], tier[MAX]), None)
+        if stored is None:
+            product_plan.add.append(tier)
+            report.added += 1
+            if report.preview_full():
+                report.more_preview += 1
+                continue
+            report.show(PreviewRow("add", _band(product, tier), tuple(
+                (name, "", _text(tier[3 + TIER_FIELDS.index(name)]))
+                for name in ("fee_fixed", "fee_percent", "fx_margin_pct", "effective_from"))))
+        elif stored[1:] == tier[3:]:
+            report.unchanged += 1
+        else:
+            product_plan.retire.append((stored[0], tier[FROM]))
+            product_plan.add.append(tier)
+            report.changed += 1
+            if report.preview_full():
+                report.more_preview += 1
+                continue
+            report.show(PreviewRow("change", _band(product, tier), tuple(
+                (name, _text(before), _text(after))
+                for name, before, after in zip(TIER_FIELDS, stored[1:], tier[3:]) if before != after)))
+    if not old:
+        return
+    start = min(tier[FROM] for tier in product.tiers)
+    for (low, high), stored in sorted(old.items(), key=lambda item: item[1][0]):
+        product_plan.retire.append((stored[0], start))
+        report.retired += 1
+        report.show(PreviewRow("retire", f"{product.label}, {low.normalize():f}–{high.normalize():f}", ()))
 
 
 def apply(fee_plan: FeePlan, run: ImportRun) -> None:
-    stored = fee_plan.stored
-    with db.session.no_autoflush:
-        for slug, (name, provider_type) in fee_plan.provider_types.items():
-            provider = stored.providers.get(slug)
-            if provider is None:
-                stored.providers[slug] = Provider(slug=slug, name=name, type=provider_type, active=True)
-                db.session.add(stored.providers[slug])
-            elif provider.type != provider_type:
-                provider.type = provider_type
-        new_products = []
+    """Write the plan with bulk statements, in the caller's transaction."""
+    provider_ids = _write_providers(fee_plan)
+    corridor_ids = dict(fee_plan.corridors)
+    new_products = [p for p in fee_plan.products if p.product_id is None and p.add]
+    currencies = set()
+    for product_plan in new_products:
+        _, _, send, receive, send_ccy, receive_ccy, _, _ = product_plan.product.key
+        if corridor_ids.get((send, receive)) is None:
+            corridor_ids[(send, receive)] = reference.ensure_corridor(send, receive, send_ccy, receive_ccy).id
+        currencies.update((send_ccy, receive_ccy))
+    for code in sorted(currencies):
+        reference.ensure_currency(code)
+    if new_products:
+        BulkInsert(Product.__table__, ("provider_id", "corridor_id", "name", "send_currency", "receive_currency",
+                                       "funding_method", "payout_method")).write(
+            (provider_ids[p.product.key[0]], corridor_ids[p.product.corridor], *p.product.key[1:2], *p.product.key[4:])
+            for p in new_products)
+        # Their ids, read back once per corridor (RETURNING would insert them one by one on SQLite).
+        for corridor in {p.product.corridor for p in new_products}:
+            ids = _stored_products(corridor_ids[corridor])
+            for product_plan in new_products:
+                if product_plan.product.corridor == corridor:
+                    product_plan.product_id = ids[product_plan.product.key]
+    connection = db.session.connection()
+    tiers = FeeTier.__table__
+    retire = ({"tier_id": tier_id, "retired_on": day} for p in fee_plan.products for tier_id, day in p.retire)
+    for batch in digests.chunks(retire, WRITE_BATCH):
+        connection.execute(update(tiers).where(tiers.c.id == bindparam("tier_id"))
+                           .values(retired_on=bindparam("retired_on"), retired_by_import_id=run.id), batch)
+    BulkInsert(tiers, ("product_id", "import_id", *BAND, *TIER_FIELDS)).write(
+        (product_plan.product_id, run.id, *tier[VALUES]) for product_plan in fee_plan.products for tier in product_plan.add)
+    _write_digests(fee_plan, corridor_ids)
+
+
+def _write_providers(fee_plan: FeePlan) -> dict[str, int]:
+    ids = {slug: provider_id for slug, (provider_id, _, _) in fee_plan.providers.items() if provider_id is not None}
+    new = sorted((slug, name, provider_type) for slug, (provider_id, name, provider_type)
+                 in fee_plan.providers.items() if provider_id is None)
+    if new:
+        BulkInsert(Provider.__table__, ("slug", "name", "type", "active")).write(
+            (slug, name, provider_type, True) for slug, name, provider_type in new)
+        for chunk in digests.chunks([slug for slug, _, _ in new]):
+            ids.update(db.session.execute(select(Provider.slug, Provider.id).where(Provider.slug.in_(chunk))).all())
+    for provider_id, provider_type in fee_plan.type_changes.items():
+        db.session.execute(update(Provider).where(Provider.id == provider_id).values(type=provider_type))
+    return ids
+
+
+def _write_digests(fee_plan: FeePlan, corridor_ids: dict) -> None:
+    """Each product the file lists (but those recognised, whose digest is stored already), as it is now
+    stored: the digest of the file's rows for it, with the tiers in force."""
+    by_corridor: dict[int, dict[str, tuple[str, int, int]]] = {}
+    for corridor in {p.product.corridor for p in fee_plan.products}:
+        corridor_id = corridor_ids[corridor]
+        stamps = digests.in_force_stamps(FeeTier, FeeTier.product_id, FeeTier.id, (
+            FeeTier.product_id.in_(select(Product.id).where(Product.corridor_id == corridor_id)),))
+        entries = by_corridor.setdefault(corridor_id, {})
         for product_plan in fee_plan.products:
-            if product_plan.product is not None or not product_plan.add:
-                continue
-            first = product_plan.rows[0]
-            corridor_key = (first["send_country"], first["receive_country"])
-            if corridor_key not in stored.corridors:
-                stored.corridors[corridor_key] = reference.ensure_corridor(
-                    *corridor_key, first["send_currency"], first["receive_currency"])
-            reference.ensure_currency(first["send_currency"])
-            reference.ensure_currency(first["receive_currency"])
-            product_plan.product = Product(
-                provider=stored.providers[product_plan.key[0]], corridor=stored.corridors[corridor_key],
-                name=first["product"], send_currency=first["send_currency"],
-                receive_currency=first["receive_currency"], funding_method=first["funding_method"],
-                payout_method=first["payout_method"])
-            new_products.append(product_plan.product)
-        db.session.add_all(new_products)
-        db.session.flush()
-        new_tiers = []
-        for product_plan in fee_plan.products:
-            for tier, retire_on in product_plan.retire:
-                tier.retired_on = retire_on
-                tier.retired_by_import_id = run.id
-            for data in product_plan.add:
-                new_tiers.append({"product_id": product_plan.product.id, "import_id": run.id,
-                                  **{name: data[name] for name in ("min_amount", "max_amount", *TIER_FIELDS)}})
-        db.session.flush()
-    if new_tiers:
-        db.session.execute(insert(FeeTier), new_tiers)
+            if product_plan.product.corridor == corridor and product_plan.product_id in stamps:
+                entries[str(product_plan.product_id)] = (fee_plan.text.digest(product_plan.product.key),
+                                                         *stamps[product_plan.product_id])
+    for corridor_id, entries in by_corridor.items():
+        digests.replace("fees", corridor_id, entries)

@@ -13,6 +13,7 @@ from marshmallow import ValidationError, fields
 
 from .. import codes
 from ..domain.messages import msg
+from ..domain.vocabulary import ID_TYPES
 from ..inputs import InputError, decimals, parse_plain_decimal, quoted
 
 REQUIRED = {"required": msg("required", "a value is required"), "null": msg("required", "a value is required")}
@@ -129,17 +130,14 @@ class IsoDate(fields.Field):
 
 
 class IdList(fields.Field):
-    """';'-separated lower-case ID kinds: passport;consular_id."""
-
-    TOKEN = re.compile(r"^[a-z0-9_]{2,40}$")
+    """';'-separated ID types of the vocabulary (remit.domain.vocabulary.ID_TYPES): passport;consular_id."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         items = [part.strip().lower() for part in str(value).split(";") if part.strip()]
         for item in items:
-            if not self.TOKEN.match(item):
-                raise ValidationError(msg("not_an_id_kind",
-                                          "'%(typed)s' is not an ID kind (letters, digits and '_', e.g. passport)",
-                                          typed=quoted(item)))
+            if item not in ID_TYPES:
+                raise ValidationError(msg("unknown_id_type", "'%(typed)s' is not an ID type remit knows (%(known)s)",
+                                          typed=quoted(item), known=list(ID_TYPES)))
         return ";".join(sorted(set(items)))
 
 

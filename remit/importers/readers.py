@@ -1,21 +1,26 @@
-"""Read a CSV or XLSX file into rows of text cells, with spreadsheet row numbers.
+"""Read a CSV or XLSX file as a stream of rows of text cells, with spreadsheet row numbers.
 
 Every value comes out as text, so CSV and XLSX go through the same row schemas. XLSX numbers are
 turned into text by their shortest exact representation (a cell typed 9.99 gives "9.99"), never
 through float arithmetic.
+
+Rows are read one at a time from the file (bytes in memory or a file on disk): memory does not grow
+with the file. Every limit (rows, columns, characters in a cell, the workbook's parts) is in
+`limits.ImportLimits`; what goes past one is refused with the row and column where it happens.
 """
 from __future__ import annotations
 
+import codecs
 import csv
-import datetime as dt
 import io
+import os
 import re
-import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from ..domain.messages import msg
-from ..inputs import quoted
+from .limits import ImportLimits, quote
 
 
 @dataclass(frozen=True, order=True)
@@ -26,13 +31,16 @@ class Problem:
     column: str | None
     message: str
 
+    def __post_init__(self):
+        # The column may be a header cell of the file: a message never echoes a huge one whole.
+        if self.column is not None and len(self.column) > ImportLimits.max_quote_chars:
+            object.__setattr__(self, "column", quote(self.column))
+
     def __str__(self) -> str:
         return str(self.text())
 
     def text(self):
         """`row N, column C: message` as a Message, so a page can say it in its own language."""
-        from ..domain.messages import msg
-
         if self.row is None:
             return msg("problem_file", "file: %(message)s", message=self.message)
         if self.column is None:
@@ -42,19 +50,62 @@ class Problem:
 
 
 class FileRejected(Exception):
+    """The file cannot be read any further (not a workbook, past a limit): these are the reasons."""
+
     def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
 
 
+def cell_too_long(length: int, limit: int):
+    return msg("cell_too_long", "the cell holds %(length)s characters; at most %(limit)s are read",
+               length=length, limit=limit)
+
+
+def too_many_rows(limit: int):
+    return msg("too_many_rows", "the file has more than %(limit)s data rows", limit=limit)
+
+
+def no_header():
+    return msg("file_no_header", "the file is empty: expected a header row")
+
+
+class ProblemLog:
+    """The problems found so far: the first `limit` are kept, the rest only counted."""
+
+    def __init__(self, limit: int = ImportLimits.max_problems):
+        self.limit = limit
+        self.items: list[Problem] = []
+        self.more = 0
+
+    def add(self, problem: Problem) -> None:
+        if len(self.items) < self.limit:
+            self.items.append(problem)
+        else:
+            self.more += 1
+
+    def extend(self, problems) -> None:
+        for problem in problems:
+            self.add(problem)
+
+    def __len__(self) -> int:
+        return len(self.items) + self.more
+
+    def __bool__(self) -> bool:
+        return bool(self.items) or self.more > 0
+
+
 @dataclass
 class Table:
+    """A whole file in memory: for the small ones (a member list)."""
+
     header: list[str]
     # (row number as a spreadsheet counts it, header being row 1; the cells as text)
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
 
 
 XLSX_MAGIC = b"PK\x03\x04"
+CHUNK = 1024 * 1024
 
 
 def normalize_header(name: str) -> str:
@@ -62,121 +113,219 @@ def normalize_header(name: str) -> str:
     return re.sub(r"[\s_]+", " ", name.strip().lower())
 
 
-def read_table(data: bytes, filename: str, *, max_rows: int = 200_000, max_columns: int = 64) -> Table:
-    if not data or not data.strip():
-        raise FileRejected([Problem(1, None, msg("file_empty", "the file is empty: expected a header row and data rows"))])
-    is_xlsx_name = filename.lower().endswith((".xlsx", ".xlsm"))
-    if data.startswith(XLSX_MAGIC):
-        return _read_xlsx(data, max_rows, max_columns)
-    if is_xlsx_name:
-        raise FileRejected([Problem(None, None, msg("not_xlsx", "'%(name)s' is not a readable XLSX workbook", name=quoted(filename)))])
-    return _read_csv(data, max_rows, max_columns)
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: how a spreadsheet names a column."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
-def _decode(data: bytes) -> str:
+class RowStream:
+    """The header and then, as they are read, the data rows of a file."""
+
+    header: list[str]
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        raise NotImplementedError
+
+    def position(self) -> tuple[int, int]:
+        """(bytes read, bytes in all): how far through the file the reading is."""
+        raise NotImplementedError
+
+    def column_name(self, index: int) -> str:
+        if index < len(self.header) and self.header[index].strip():
+            return self.header[index].strip()
+        return column_letter(index)
+
+
+Source = bytes | bytearray | memoryview | str | os.PathLike
+
+
+def source_size(source: Source) -> int:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return len(source)
+    return os.stat(source).st_size
+
+
+def _open_binary(source: Source):
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return io.BytesIO(source)
+    return open(source, "rb")  # noqa: SIM115 — closed by open_table
+
+
+@contextmanager
+def open_table(source: Source, filename: str, limits: ImportLimits, problems: ProblemLog):
+    """The file's rows, read as they are iterated. Raises FileRejected for a file that cannot be read
+    at all; row and column problems met while reading go to `problems` and the row is passed over."""
+    size = source_size(source)
+    if size > limits.max_file_bytes:
+        raise FileRejected([Problem(None, None, msg("file_too_large", "the file has %(size)s bytes; at most %(limit)s are read",
+                                                    size=size, limit=limits.max_file_bytes))])
+    stream = _open_binary(source)
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
-        raise FileRejected([Problem(row, None, msg(
-            "not_utf8", "the file is not UTF-8 text (byte 0x%(byte)s cannot be read); save it as 'CSV UTF-8' and "
-            "import it again", byte=f"{data[exc.start]:02x}"))]) from None
+        head = stream.read(CHUNK)
+        stream.seek(0)
+        if not head.strip() and len(head) < CHUNK:
+            raise FileRejected([Problem(1, None, msg("file_empty", "the file is empty: expected a header row and data rows"))])
+        if head.startswith(XLSX_MAGIC):
+            from .xlsx import XlsxRows
+
+            with XlsxRows(stream, limits, problems) as rows:
+                yield rows
+            return
+        if filename.lower().endswith((".xlsx", ".xlsm")):
+            raise FileRejected([Problem(None, None, msg("not_xlsx", "'%(name)s' is not a readable XLSX workbook",
+                                                        name=quote(filename)))])
+        yield CsvRows(stream, size, limits, problems)
+    finally:
+        stream.close()
 
 
-def _read_csv(data: bytes, max_rows: int, max_columns: int) -> Table:
-    text = _decode(data)
-    if "\x00" in text:
-        raise FileRejected([Problem(None, None, msg("csv_nul", "the file is not a CSV text file (it holds NUL bytes)"))])
-    first_line = text.split("\n", 1)[0]
-    # Spreadsheets set to Spanish or French save CSV with ';' between fields.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        records = iter(reader)
-        header = next(records, None)
-        if header is None:
-            raise FileRejected([Problem(1, None, msg("file_no_header", "the file is empty: expected a header row"))])
-        _check_header_width(header, max_columns)
-        table = Table(header=[h.strip() for h in header])
-        for index, record in enumerate(records, start=2):
-            if index > max_rows + 1:
-                raise FileRejected([Problem(index, None, msg("too_many_rows", "the file has more than %(limit)s data rows",
-                                                           limit=max_rows))])
-            if len(record) > max_columns:
-                raise FileRejected([Problem(index, None, msg("row_too_wide", "the row has %(cells)s cells; at most %(limit)s are read",
-                                                           cells=len(record), limit=max_columns))])
-            table.rows.append((index, [cell.strip() for cell in record]))
-    except csv.Error as exc:
-        raise FileRejected([Problem(reader.line_num, None, msg("csv_unreadable", "the CSV cannot be read: %(error)s",
-                                                                   error=quoted(str(exc))))]) from None
+def read_table(data: bytes, filename: str, *, max_rows: int = ImportLimits.max_rows,
+               max_columns: int = ImportLimits.max_columns) -> Table:
+    """A small file read whole; any problem refuses it."""
+    limits = ImportLimits().with_rows(max_rows, max_columns)
+    problems = ProblemLog(limits.max_problems)
+    with open_table(data, filename, limits, problems) as rows:
+        table = Table(header=rows.header, rows=list(rows))
+    if problems:
+        raise FileRejected(problems.items)
     return table
 
 
-def _check_header_width(header, max_columns: int) -> None:
-    if len(header) > max_columns:
-        raise FileRejected([Problem(1, None, msg("header_too_wide", "the header has %(columns)s columns; at most %(limit)s are read",
-                                                 columns=len(header), limit=max_columns))])
+class _NoNul(io.RawIOBase):
+    """The file's bytes, refusing the first chunk that holds a NUL (no CSV text has one)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.read_bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.stream.read(len(buffer))
+        if b"\x00" in data:
+            raise _NulFound()
+        buffer[: len(data)] = data
+        self.read_bytes += len(data)
+        return len(data)
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        # repr() is the shortest text that reads back as the same float: what the user typed.
-        return format(Decimal(repr(value)), "f")
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
+class _NulFound(Exception):
+    pass
 
 
-def _read_xlsx(data: bytes, max_rows: int, max_columns: int) -> Table:
-    from openpyxl import load_workbook
+class CsvRows(RowStream):
+    """UTF-8 CSV, ',' or ';' separated, decoded and split into records as it is read."""
 
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise FileRejected([Problem(None, None, msg("xlsx_unreadable", "the file is not a readable XLSX workbook (%(error)s)",
-                                                    error=exc.__class__.__name__))]) from None
-    except Exception as exc:  # openpyxl raises many kinds on damaged parts  # noqa: BLE001
-        raise FileRejected([Problem(None, None, msg("xlsx_unreadable", "the file is not a readable XLSX workbook (%(error)s)",
-                                                    error=exc.__class__.__name__))]) from None
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            raise FileRejected([Problem(None, None, msg("xlsx_no_sheet", "the workbook has no sheet"))])
-        rows = sheet.iter_rows(values_only=True, max_col=max_columns + 1)
-        table: Table | None = None
+    def __init__(self, stream, size: int, limits: ImportLimits, problems: ProblemLog):
+        self.stream, self.size, self.limits, self.problems = stream, size, limits, problems
+        self.raw = _NoNul(stream)
+        self.text = io.TextIOWrapper(io.BufferedReader(self.raw, CHUNK), encoding="utf-8-sig", newline="")
+        self.row = 0
+        with self._reading():
+            first = self.text.readline()
+        # Spreadsheets set to Spanish or French save CSV with ';' between fields.
+        self.delimiter = ";" if first.count(";") > first.count(",") else ","
+        self._reader = csv.reader(self._chain(first), delimiter=self.delimiter)
+        with self._reading():
+            header = next(self._reader, None)
+        if header is None:
+            raise FileRejected([Problem(1, None, no_header())])
+        if len(header) > limits.max_columns:
+            raise FileRejected([Problem(1, None, msg("header_too_wide", "the header has %(columns)s columns; at most "
+                                                     "%(limit)s are read", columns=len(header), limit=limits.max_columns))])
+        self.row = 1
+        self.header = [h.strip() for h in header]
+        self._check_lengths(1, self.header)
+
+    def _chain(self, first: str):
+        yield first
+        yield from self.text
+
+    @contextmanager
+    def _reading(self):
+        """What can go wrong while reading, as a problem of the file at the row where it happens."""
         try:
-            for index, values in enumerate(rows, start=1):
-                cells = [_cell_text(v) for v in values]
-                # max_col pads short rows with empty cells; only filled cells count.
-                while cells and cells[-1] == "":
-                    cells.pop()
-                if index == 1:
-                    _check_header_width(cells, max_columns)
-                    table = Table(header=cells)
+            yield
+        except UnicodeDecodeError:
+            raise self._decode_problem() from None
+        except _NulFound:
+            problem = self._decode_problem(stop_at_nul=True)
+            raise problem or FileRejected([Problem(None, None, msg("csv_nul", "the file is not a CSV text file (it holds NUL bytes)"))]) from None
+        except csv.Error as exc:
+            row = self.row + 1
+            if "field larger than field limit" in str(exc):
+                raise FileRejected([Problem(row, None, msg(
+                    "cell_too_long", "a cell holds more than %(length)s characters; at most %(limit)s are read",
+                    length=csv.field_size_limit(), limit=self.limits.max_cell_chars))]) from None
+            raise FileRejected([Problem(row, None, msg("csv_unreadable", "the CSV cannot be read: %(error)s",
+                                                       error=quote(str(exc))))]) from None
+
+    def _decode_problem(self, stop_at_nul: bool = False) -> FileRejected | None:
+        """Where the first byte that is not UTF-8 is, counted in lines from the start of the file (read
+        again for that: this happens once, on a file that is refused). None when there is none before a NUL."""
+        self.stream.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        newlines_before = 0
+        while chunk := self.stream.read(CHUNK):
+            if stop_at_nul and b"\x00" in chunk:
+                chunk = chunk[: chunk.index(b"\x00")]
+                stop = True
+            else:
+                stop = False
+            try:
+                decoder.decode(chunk, final=stop)
+            except UnicodeDecodeError as exc:
+                # The decoder's object is what it held back from the last chunk (never a line break)
+                # followed by this chunk, so the lines before the bad byte are counted exactly.
+                row = newlines_before + exc.object[: exc.start].count(b"\n") + 1
+                byte = format(exc.object[exc.start], "02x")
+                return FileRejected([Problem(row, None, msg(
+                    "not_utf8", "the file is not UTF-8 text (byte 0x%(byte)s cannot be read); save it as 'CSV UTF-8' "
+                    "and import it again", byte=byte))])
+            if stop:
+                return None
+            newlines_before += chunk.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return FileRejected([Problem(newlines_before + 1, None, msg(
+                "not_utf8_end", "the file is not UTF-8 text (it ends inside a character); save it as 'CSV UTF-8' and "
+                "import it again"))])
+        return None
+
+    def _check_lengths(self, row: int, cells: list[str]) -> bool:
+        limit = self.limits.max_cell_chars
+        if max(map(len, cells), default=0) <= limit:
+            return True
+        for index, cell in enumerate(cells):
+            if len(cell) > limit:
+                self.problems.add(Problem(row, self.column_name(index) if row > 1 else column_letter(index),
+                                          cell_too_long(len(cell), limit)))
+        return False
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        limits = self.limits
+        last_row, max_columns, cell_limit = limits.max_rows + 1, limits.max_columns, limits.max_cell_chars
+        strip = str.strip
+        row = self.row
+        with self._reading():
+            for record in self._reader:
+                row += 1
+                self.row = row
+                if row > last_row:
+                    raise FileRejected([Problem(row, None, too_many_rows(limits.max_rows))])
+                if len(record) > max_columns:
+                    raise FileRejected([Problem(row, None, msg("row_too_wide", "the row has %(cells)s cells; at most "
+                                                               "%(limit)s are read", cells=len(record), limit=max_columns))])
+                if max(map(len, record), default=0) > cell_limit and not self._check_lengths(row, record):
                     continue
-                if index > max_rows + 1:
-                    raise FileRejected([Problem(index, None, msg("too_many_rows", "the file has more than %(limit)s data rows",
-                                                               limit=max_rows))])
-                if len(cells) > max_columns:
-                    raise FileRejected([Problem(index, None, msg("row_too_wide_xlsx", "the row has more than %(limit)s cells",
-                                                               limit=max_columns))])
-                table.rows.append((index, cells))
-        except FileRejected:
-            raise
-        except Exception as exc:  # noqa: BLE001 — a damaged sheet part
-            raise FileRejected([Problem(None, None, msg("xlsx_sheet_unreadable",
-                                                    "the workbook's sheet cannot be read (%(error)s)",
-                                                    error=exc.__class__.__name__))]) from None
-        if table is None or not any(table.header):
-            raise FileRejected([Problem(1, None, msg("file_no_header", "the file is empty: expected a header row"))])
-        return table
-    finally:
-        workbook.close()
+                yield row, list(map(strip, record))
+
+    def position(self) -> tuple[int, int]:
+        return self.raw.read_bytes, self.size

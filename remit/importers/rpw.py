@@ -14,20 +14,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 
-from ..domain.messages import msg
-from ..inputs import quoted
 from .. import codes
 from ..extensions import db
-from ..models import ImportRun, SurveyObservation, SurveyPricePoint
+from ..models import ContentDigest, Corridor, ImportRun, Provider, SurveyObservation, SurveyPricePoint
 from ..services import reference
-from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, is_blank, load_row, map_header, row_values
+from . import digests
+from ..domain.messages import msg
+from ..inputs import quoted
+from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, RowLoader, is_blank, map_header
+from .fees import currency_problem
 from .fields import REQUIRED, CountryCode, CurrencyCode, ExactNumber, Text
-from .readers import Problem, Table, normalize_header
+from .readers import Problem, ProblemLog, RowStream, normalize_header
 
 ATTRIBUTION = "Source: The World Bank, Remittance Prices Worldwide"
 NOT_AVAILABLE = {"n/a", "na", "n.a.", "..", "-", "none", "null"}
@@ -124,6 +128,15 @@ class SurveyDate(fields.Field):
                                   typed=quoted(value)))
 
 
+@lru_cache(maxsize=512)
+def quarter_dates(period: str) -> tuple[dt.date, dt.date]:
+    """2011Q1 → (1 January 2011, 31 March 2011)."""
+    year, quarter = int(period[:4]), int(period[5])
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end = (dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)) - dt.timedelta(days=1)
+    return start, end
+
+
 def _money(**kw):
     return ExactNumber(places=4, maximum=Decimal("99999999999999"), minimum=Decimal("-99999999999999"), **kw)
 
@@ -175,6 +188,13 @@ class _SheetRowBase(_Common):
             if given and data.get(f"{p}_total_cost_pct") is None:
                 raise ValidationError({f"{p}_total_cost_pct": [msg(
                     "total_cost_with_point", "a value is required when the price point has other values")]})
+        # RPW's local currency unit is the sending country's, as it was in the quarter surveyed.
+        start, end = quarter_dates(data["period"])
+        for p in ("cc1", "cc2"):
+            code = data.get(f"{p}_lcu_code")
+            problem = code and currency_problem(data["source_code"], code, start, end)
+            if problem:
+                raise ValidationError({f"{p}_lcu_code": [problem]})
 
 
 def _price_point_fields(prefix: str) -> dict:
@@ -209,7 +229,7 @@ class QuoteRowSchema(_Common):
             raise ValidationError({"provider": [msg("needs_letter", "needs at least one letter or digit")]})
 
 
-def _layout(table: Table) -> str:
+def _layout(table: RowStream) -> str:
     names = {normalize_header(h) for h in table.header}
     if "amount usd" in names and "provider" in names:
         return "rpw_quotes"
@@ -218,133 +238,239 @@ def _layout(table: Table) -> str:
     return "rpw_sheet_2016"
 
 
-def _observation(layout: str, data: dict) -> dict:
-    """Both layouts reduced to one shape: the observation's fields and its price points."""
-    common = {
-        "period": data["period"], "send": data["source_code"], "receive": data["destination_code"],
-        "transparent": data["transparent"], "layout": layout,
-    }
-    if layout == "rpw_quotes":
-        return common | {
-            "firm": data["provider"], "firm_type": None, "instrument": data["instrument"],
-            "access_point": data["access_point"], "speed": None, "pickup_method": None,
-            "interbank_rate": None, "note1": None, "note2": None, "surveyed_on": None,
-            "price_points": [{
-                "amount_usd": data["amount_usd"], "amount_lcu": None, "lcu_code": None, "fee_lcu": None,
-                "fee_pct": data["fee_pct"], "fx_rate": None, "fx_margin_pct": data["fx_margin_pct"],
-                "total_cost_pct": data["total_cost_pct"], "cost_usd": data["cost_usd"],
-            }],
-        }
-    points = []
-    for prefix, default_usd in (("cc1", Decimal(200)), ("cc2", Decimal(500))):
-        if data.get(f"{prefix}_total_cost_pct") is None:
-            continue
-        points.append({
-            "amount_usd": data.get(f"{prefix}_denomination_amount") or default_usd,
-            "amount_lcu": data.get(f"{prefix}_lcu_amount"), "lcu_code": data.get(f"{prefix}_lcu_code"),
-            "fee_lcu": data.get(f"{prefix}_lcu_fee"), "fee_pct": None,
-            "fx_rate": data.get(f"{prefix}_lcu_fx_rate"), "fx_margin_pct": data.get(f"{prefix}_fx_margin"),
-            "total_cost_pct": data[f"{prefix}_total_cost_pct"], "cost_usd": None,
-        })
-    return common | {
-        "firm": data["firm"], "firm_type": data["firm_type"], "instrument": data["payment_instrument"],
-        "access_point": data["access_point"], "speed": data["speed_actual"],
-        "pickup_method": data["pickup_method"], "interbank_rate": data["inter_lcu_bank_fx"],
-        "note1": data["note1"], "note2": data["note2"], "surveyed_on": data["date"], "price_points": points,
-    }
-
-
-def parse(table: Table) -> tuple[list[tuple[int, dict]], list[Problem]]:
-    layout = _layout(table)
-    columns = QUOTE_COLUMNS if layout == "rpw_quotes" else SHEET_COLUMNS
-    positions, problems = map_header(table, columns, strict=False)
-    if problems:
-        return [], problems
-    schema = QuoteRowSchema() if layout == "rpw_quotes" else SheetRowSchema()
-    records = []
-    for row, cells in table.rows:
-        if is_blank(cells):
-            continue  # RPW's own files have an empty second row
-        values = {k: v for k, v in row_values(cells, positions).items()
-                  if not (k in NUMERIC and v.strip().lower() in NOT_AVAILABLE)}
-        data, row_problems = load_row(schema, row, values)
-        problems.extend(row_problems)
-        if data is not None:
-            records.append((row, _observation(layout, data)))
-    if not records and not problems:
-        problems.append(Problem(2, None, NO_DATA_ROWS))
-    return records, problems
-
-
 POINT_FIELDS = ("amount_usd", "amount_lcu", "lcu_code", "fee_lcu", "fee_pct", "fx_rate", "fx_margin_pct",
                 "total_cost_pct", "cost_usd")
 OBSERVATION_FIELDS = ("firm", "firm_type", "instrument", "access_point", "speed", "pickup_method",
                       "interbank_rate", "transparent", "note1", "note2", "surveyed_on", "layout")
+# An observation as an import holds it: one tuple of OBSERVATION_FIELDS followed by its price points
+# (a tuple of POINT_FIELDS tuples, ordered by amount). It is also everything that makes the observation
+# what it is: two are the same when their tuples are equal (Decimals compare by value, not by scale).
+FIRM, INSTRUMENT, ACCESS_POINT, POINTS = 0, 2, 3, len(OBSERVATION_FIELDS)
+WRITE_BATCH = 2_000
 
 
-def fingerprint(obs: dict) -> tuple:
-    """Everything that makes an observation what it is; Decimals compare by value, not by scale."""
-    points = tuple(sorted(
-        (tuple(point[name] for name in POINT_FIELDS) for point in obs["price_points"]),
-        key=lambda p: p[0],
-    ))
-    return tuple(obs[name] for name in OBSERVATION_FIELDS) + (points,)
+def _observation(layout: str, data: dict) -> tuple:
+    """The three layouts reduced to one shape: the observation's fields and its price points."""
+    if layout == "rpw_quotes":
+        return (data["provider"], None, data["instrument"], data["access_point"], None, None, None,
+                data["transparent"], None, None, None, layout,
+                ((data["amount_usd"], None, None, None, data["fee_pct"], None, data["fx_margin_pct"],
+                  data["total_cost_pct"], data["cost_usd"]),))
+    points = []
+    for prefix, default_usd in (("cc1", Decimal(200)), ("cc2", Decimal(500))):
+        if data.get(f"{prefix}_total_cost_pct") is None:
+            continue
+        points.append((data.get(f"{prefix}_denomination_amount") or default_usd, data.get(f"{prefix}_lcu_amount"),
+                       data.get(f"{prefix}_lcu_code"), data.get(f"{prefix}_lcu_fee"), None,
+                       data.get(f"{prefix}_lcu_fx_rate"), data.get(f"{prefix}_fx_margin"),
+                       data[f"{prefix}_total_cost_pct"], None))
+    return (data["firm"], data["firm_type"], data["payment_instrument"], data["access_point"], data["speed_actual"],
+            data["pickup_method"], data["inter_lcu_bank_fx"], data["transparent"], data["note1"], data["note2"],
+            data["date"], layout, tuple(sorted(points, key=lambda point: point[0])))
 
 
-def _as_dict(observation: SurveyObservation) -> dict:
-    return {name: getattr(observation, name) for name in OBSERVATION_FIELDS} | {
-        "price_points": [{name: getattr(p, name) for name in POINT_FIELDS} for p in observation.price_points]
-    }
+@dataclass
+class SurveyFile:
+    """What an import keeps of an RPW file once it is read."""
+
+    groups: dict[tuple, dict[str, list[tuple]]] = field(default_factory=dict)  # corridor → period → observations
+    text: dict[tuple, str] = field(default_factory=dict)  # (send, receive, period) → digest of its rows' text
+    recognised: set[tuple] = field(default_factory=set)  # corridor-quarters as stored: not read again
 
 
-def plan(records: list[tuple[int, dict]], report: ImportReport) -> dict:
-    """Per corridor-quarter in the file: observations to add and stored ones to retire."""
-    groups: dict[tuple, list[dict]] = {}
-    for _, obs in records:
-        groups.setdefault((obs["send"], obs["receive"], obs["period"]), []).append(obs)
-    changes = {}
-    for (send, receive, period), new in groups.items():
-        corridor = reference.find_corridor(send, receive)
-        stored = []
-        if corridor is not None:
-            stored = list(db.session.execute(select(SurveyObservation).where(
-                SurveyObservation.corridor_id == corridor.id, SurveyObservation.period == period,
-                SurveyObservation.retired_by_import_id.is_(None),
-            )).scalars())
-        remaining = Counter(fingerprint(_as_dict(o)) for o in stored)
-        add = []
-        for obs in new:
-            key = fingerprint(obs)
-            if remaining[key] > 0:
-                remaining[key] -= 1
-                report.unchanged += 1
-            else:
-                add.append(obs)
-        retire = []
-        for observation in stored:
-            key = fingerprint(_as_dict(observation))
-            if remaining[key] > 0:
-                remaining[key] -= 1
-                retire.append(observation)
-        # A firm's service that is in both, with other values, is a change rather than a retire + add.
-        paired = min(len(add), len(retire))
-        firms_added = Counter((o["firm"], o["instrument"], o["access_point"]) for o in add)
-        firms_retired = Counter((o.firm, o.instrument, o.access_point) for o in retire)
-        changed = min(paired, sum((firms_added & firms_retired).values()))
-        report.changed += changed
-        report.added += len(add) - changed
-        report.retired += len(retire) - changed
-        for obs in add:
-            report.preview.append(PreviewRow("add", f"{send}-{receive} {period}: {obs['firm']} · "
-                                                    f"{obs['instrument'] or ''}", tuple(
-                (f"USD {p['amount_usd'].normalize():f} total cost %", "", format(p["total_cost_pct"], "f"))
-                for p in obs["price_points"])))
-        for observation in retire:
-            report.preview.append(PreviewRow("retire", f"{send}-{receive} {period}: {observation.firm} · "
-                                                       f"{observation.instrument or ''}"))
-        if add or retire:
-            changes[(send, receive, period)] = (add, retire)
-    return changes
+class _RawQuarter:
+    """The corridor-quarter a row names, read from its text alone (None when it does not read)."""
+
+    def __init__(self, positions: dict[str, int]):
+        self.at = (positions["source_code"], positions["destination_code"], positions["period"])
+        self.period = Period()
+        self.memo: dict[tuple, tuple | None] = {}
+
+    def __call__(self, cells: list[str]) -> tuple | None:
+        raw = tuple(cells[i] if i < len(cells) else "" for i in self.at)
+        found = self.memo.get(raw, False)
+        if found is False:
+            try:
+                found = (codes.country(raw[0]), codes.country(raw[1]), self.period.deserialize(raw[2]))
+            except (codes.CodeError, ValidationError):
+                found = None
+            if len(self.memo) < 10_000:
+                self.memo[raw] = found
+        return found
+
+
+def collect(open_rows, problems: ProblemLog, report: ImportReport) -> SurveyFile | None:
+    """Validate every row as it is read: (send, receive) → period → observations.
+
+    When earlier imports left digests of their files' text, the file is first read without validating:
+    a corridor-quarter whose rows are, text for text, those of the import that made what is in force
+    (and nothing changed since) is not validated again, nor compared; its rows are unchanged.
+    """
+    with open_rows() as table:
+        layout = _layout(table)
+        columns = QUOTE_COLUMNS if layout == "rpw_quotes" else SHEET_COLUMNS
+        positions, header_problems = map_header(table, columns, strict=False)
+        if header_problems:
+            problems.extend(header_problems)
+            return None
+        text = digests.TextGroups(positions, [c.name for c in columns])
+        if not digests.any_stored("rpw"):
+            return _validate(table, layout, positions, text, set(), problems, report, first_pass=True)
+        quarter_of = _RawQuarter(positions)
+        for row, cells in table:
+            if not is_blank(cells):
+                text.add(quarter_of(cells), cells)
+        recognised = _recognised(text)
+        if text.lines and all(quarter in recognised for quarter in text.lines):
+            report.rows = report.unchanged = sum(text.count(q) for q in recognised)
+            return SurveyFile(text={q: text.digest(q) for q in text.lines}, recognised=recognised)
+    with open_rows() as table:
+        positions, _ = map_header(table, columns, strict=False)
+        return _validate(table, layout, positions, text, recognised, problems, report, first_pass=False)
+
+
+def _recognised(text: digests.TextGroups) -> set[tuple]:
+    wanted = {quarter for quarter in text.lines if quarter is not None}
+    corridors = {(send, receive) for send, receive, _ in wanted}
+    found = set()
+    stored = db.session.execute(
+        select(Corridor.id, Corridor.send_country, Corridor.receive_country, ContentDigest.subject,
+               ContentDigest.digest, ContentDigest.rows, ContentDigest.last_id)
+        .join(ContentDigest, ContentDigest.corridor_id == Corridor.id).where(ContentDigest.kind == "rpw")).all()
+    stamps_of: dict[int, dict] = {}
+    for corridor_id, send, receive, period, digest, rows, last_id in stored:
+        quarter = (send, receive, period)
+        if (send, receive) not in corridors or quarter not in wanted or digest != text.digest(quarter):
+            continue
+        if corridor_id not in stamps_of:
+            stamps_of[corridor_id] = digests.in_force_stamps(
+                SurveyObservation, SurveyObservation.period, SurveyObservation.id,
+                (SurveyObservation.corridor_id == corridor_id,))
+        if stamps_of[corridor_id].get(period) == (rows, last_id):
+            found.add(quarter)
+    return found
+
+
+def _validate(table, layout: str, positions, text: digests.TextGroups, recognised: set, problems: ProblemLog,
+              report: ImportReport, *, first_pass: bool) -> SurveyFile:
+    loader = RowLoader(QuoteRowSchema() if layout == "rpw_quotes" else SheetRowSchema(), positions)
+    numeric = sorted(index for name, index in positions.items() if name in NUMERIC)
+    quarter_of = _RawQuarter(positions)
+    survey_file = SurveyFile(recognised=recognised)
+    groups = survey_file.groups
+    rows = unchanged = 0
+    for row, cells in table:
+        if is_blank(cells):
+            continue  # RPW's own files have an empty second row
+        if first_pass:
+            text.add(quarter_of(cells), cells)
+        elif quarter_of(cells) in recognised:
+            rows += 1
+            unchanged += 1
+            continue
+        for index in numeric:
+            if index < len(cells) and cells[index].lower() in NOT_AVAILABLE:
+                cells[index] = ""
+        data, row_problems = loader.load(row, cells)
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        rows += 1
+        corridor = groups.setdefault((data["source_code"], data["destination_code"]), {})
+        corridor.setdefault(data["period"], []).append(_observation(layout, data))
+    report.rows = rows
+    report.unchanged += unchanged
+    if not rows and not problems:
+        problems.add(Problem(2, None, NO_DATA_ROWS))
+    survey_file.text = {quarter: text.digest(quarter) for quarter in text.lines if quarter is not None}
+    return survey_file
+
+
+@dataclass
+class QuarterPlan:
+    corridor: tuple[str, str]
+    period: str
+    digest: str | None  # of the file's text for the corridor-quarter
+    add: list[tuple] = field(default_factory=list)
+    retire: list[int] = field(default_factory=list)
+
+
+@dataclass
+class SurveyPlan:
+    corridors: dict[tuple[str, str], int | None]
+    quarters: list[QuarterPlan]
+
+
+def plan(survey_file: SurveyFile, report: ImportReport) -> SurveyPlan:
+    """Per corridor-quarter in the file: observations to add and stored ones to retire. What is stored is
+    read once per corridor, for the corridor-quarters that were not recognised by their digest."""
+    corridor_ids = {(send, receive): corridor_id for corridor_id, send, receive in db.session.execute(
+        select(Corridor.id, Corridor.send_country, Corridor.receive_country))}
+    survey_plan = SurveyPlan({}, [])
+    groups = survey_file.groups
+    for corridor in groups:
+        corridor_id = corridor_ids.get(corridor)
+        survey_plan.corridors[corridor] = corridor_id
+        periods = groups[corridor]
+        current = _stored_observations(corridor_id, list(periods)) if corridor_id is not None else {}
+        for period, new in periods.items():
+            quarter = QuarterPlan(corridor, period, survey_file.text.get((*corridor, period)))
+            _compare(quarter, new, current.get(period, []), report)
+            survey_plan.quarters.append(quarter)
+    return survey_plan
+
+
+def _stored_observations(corridor_id: int, periods: list[str]) -> dict[str, list[tuple[int, tuple]]]:
+    """period → [(id, observation tuple)] of the observations in force, with their price points."""
+    table = SurveyObservation.__table__
+    found: dict[str, list[tuple[int, tuple]]] = {}
+    rows = db.session.execute(select(table.c.id, table.c.period, *(table.c[name] for name in OBSERVATION_FIELDS))
+                              .where(table.c.corridor_id == corridor_id, table.c.period.in_(periods),
+                                     table.c.retired_by_import_id.is_(None))
+                              .order_by(table.c.id)).all()
+    points: dict[int, list[tuple]] = {}
+    point_table = SurveyPricePoint.__table__
+    for chunk in digests.chunks([row[0] for row in rows]):
+        for point in db.session.execute(select(point_table.c.observation_id, *(point_table.c[n] for n in POINT_FIELDS))
+                                        .where(point_table.c.observation_id.in_(chunk)).order_by(point_table.c.id)):
+            points.setdefault(point[0], []).append(tuple(point[1:]))
+    for row in rows:
+        observation = tuple(row[2:]) + (tuple(sorted(points.get(row[0], []), key=lambda point: point[0])),)
+        found.setdefault(row[1], []).append((row[0], observation))
+    return found
+
+
+def _compare(quarter: QuarterPlan, new: list[tuple], stored: list[tuple[int, tuple]], report: ImportReport) -> None:
+    send, receive = quarter.corridor
+    remaining = Counter(observation for _, observation in stored)
+    for observation in new:
+        if remaining[observation] > 0:
+            remaining[observation] -= 1
+            report.unchanged += 1
+        else:
+            quarter.add.append(observation)
+    retired = []
+    for observation_id, observation in stored:
+        if remaining[observation] > 0:
+            remaining[observation] -= 1
+            quarter.retire.append(observation_id)
+            retired.append(observation)
+    # A firm's service that is in both, with other values, is a change rather than a retire + add.
+    paired = min(len(quarter.add), len(retired))
+    firms_added = Counter((o[FIRM], o[INSTRUMENT], o[ACCESS_POINT]) for o in quarter.add)
+    firms_retired = Counter((o[FIRM], o[INSTRUMENT], o[ACCESS_POINT]) for o in retired)
+    changed = min(paired, sum((firms_added & firms_retired).values()))
+    report.changed += changed
+    report.added += len(quarter.add) - changed
+    report.retired += len(retired) - changed
+    for observation in quarter.add:
+        report.show(PreviewRow("add", f"{send}-{receive} {quarter.period}: {observation[FIRM]} · "
+                                      f"{observation[INSTRUMENT] or ''}", tuple(
+            (f"USD {point[0].normalize():f} total cost %", "", format(point[7], "f"))
+            for point in observation[POINTS])))
+    for observation in retired:
+        report.show(PreviewRow("retire", f"{send}-{receive} {quarter.period}: {observation[FIRM]} · "
+                                         f"{observation[INSTRUMENT] or ''}"))
 
 
 def _firm_type(text: str | None) -> str | None:
@@ -353,25 +479,73 @@ def _firm_type(text: str | None) -> str | None:
     return FIRM_TYPES.get(text.strip().lower(), "other")
 
 
-def apply(changes: dict, run: ImportRun) -> None:
-    for (send, receive, _period), (add, retire) in changes.items():
-        for observation in retire:
-            observation.retired_by_import_id = run.id
-        if not add:
-            continue
-        lcu = next((p["lcu_code"] for o in add for p in o["price_points"] if p["lcu_code"]), None)
-        corridor = reference.ensure_corridor(
-            send, receive, lcu or codes.local_currency(send) or "USD", codes.local_currency(receive) or "USD")
-        for obs in add:
-            existing = reference.find_provider(obs["firm"])
-            provider_type = _firm_type(obs["firm_type"]) if existing is None or existing.type is None else None
-            provider, _ = reference.ensure_provider(obs["firm"], provider_type)
-            observation = SurveyObservation(
-                corridor_id=corridor.id, provider_id=provider.id, period=obs["period"], import_id=run.id,
-                **{name: obs[name] for name in OBSERVATION_FIELDS},
-            )
-            for point in obs["price_points"]:
-                if point["lcu_code"]:
-                    reference.ensure_currency(point["lcu_code"])
-                observation.price_points.append(SurveyPricePoint(**point))
-            db.session.add(observation)
+def apply(survey_plan: SurveyPlan, run: ImportRun) -> None:
+    """Write the plan with bulk statements, in the caller's transaction."""
+    quarters = [q for q in survey_plan.quarters if q.add or q.retire]
+    provider_ids = _write_providers(quarters)
+    corridor_ids = dict(survey_plan.corridors)
+    for quarter in quarters:
+        if quarter.add and corridor_ids.get(quarter.corridor) is None:
+            send, receive = quarter.corridor
+            lcu = next((p[2] for o in quarter.add for p in o[POINTS] if p[2]), None)
+            corridor_ids[quarter.corridor] = reference.ensure_corridor(
+                send, receive, lcu or codes.local_currency(send) or "USD",
+                codes.local_currency(receive) or "USD").id
+    for code in sorted({p[2] for q in quarters for o in q.add for p in o[POINTS] if p[2]}):
+        reference.ensure_currency(code)
+    connection = db.session.connection()
+    table = SurveyObservation.__table__
+    retired = ({"observation_id": observation_id} for q in quarters for observation_id in q.retire)
+    for batch in digests.chunks(retired, WRITE_BATCH):
+        connection.execute(update(table).where(table.c.id == bindparam("observation_id"))
+                           .values(retired_by_import_id=run.id), batch)
+    added = ((q, o) for q in quarters for o in q.add)
+    for batch in digests.chunks(added, WRITE_BATCH):
+        ids = db.session.execute(insert(SurveyObservation).returning(SurveyObservation.id, sort_by_parameter_order=True), [
+            {"corridor_id": corridor_ids[q.corridor], "provider_id": provider_ids[reference.slugify(o[FIRM])],
+             "period": q.period, "import_id": run.id, **dict(zip(OBSERVATION_FIELDS, o))} for q, o in batch
+        ]).scalars().all()
+        points = [{"observation_id": observation_id, **dict(zip(POINT_FIELDS, point))}
+                  for observation_id, (_, o) in zip(ids, batch, strict=True) for point in o[POINTS]]
+        connection.execute(SurveyPricePoint.__table__.insert(), points)
+    _write_digests(survey_plan.quarters, corridor_ids)
+
+
+def _write_providers(quarters: list[QuarterPlan]) -> dict[str, int]:
+    """The providers the added observations name, created as needed. A provider whose kind is not
+    stated takes the first kind the file gives for it."""
+    firms: dict[str, tuple[str, str | None]] = {}
+    for quarter in quarters:
+        for observation in quarter.add:
+            slug = reference.slugify(observation[FIRM])
+            name, kind = firms.get(slug, (observation[FIRM], None))
+            firms[slug] = (name, kind or _firm_type(observation[1]))
+    ids, types = {}, {}
+    for chunk in digests.chunks(sorted(firms)):
+        for provider_id, slug, provider_type in db.session.execute(
+                select(Provider.id, Provider.slug, Provider.type).where(Provider.slug.in_(chunk))):
+            ids[slug], types[slug] = provider_id, provider_type
+    new = [(slug, name, kind) for slug, (name, kind) in sorted(firms.items()) if slug not in ids]
+    if new:
+        created = db.session.execute(insert(Provider).returning(Provider.id, sort_by_parameter_order=True), [
+            {"slug": slug, "name": name, "type": kind, "active": True} for slug, name, kind in new]).scalars().all()
+        ids.update(zip((slug for slug, _, _ in new), created, strict=True))
+    for slug, (_, kind) in sorted(firms.items()):
+        if slug in types and types[slug] is None and kind is not None:
+            db.session.execute(update(Provider).where(Provider.id == ids[slug]).values(type=kind))
+    return ids
+
+
+def _write_digests(quarters: list[QuarterPlan], corridor_ids: dict) -> None:
+    """Each corridor-quarter the file lists (but those recognised), as it is now stored: the digest of
+    the file's text for it, with the observations in force."""
+    by_corridor: dict[int, dict[str, QuarterPlan]] = {}
+    for quarter in quarters:
+        corridor_id = corridor_ids.get(quarter.corridor)
+        if corridor_id is not None:
+            by_corridor.setdefault(corridor_id, {})[quarter.period] = quarter
+    for corridor_id, wanted in by_corridor.items():
+        stamps = digests.in_force_stamps(SurveyObservation, SurveyObservation.period, SurveyObservation.id, (
+            SurveyObservation.corridor_id == corridor_id, SurveyObservation.period.in_(sorted(wanted))))
+        digests.replace("rpw", corridor_id, {period: (q.digest, *stamps[period])
+                                             for period, q in wanted.items() if period in stamps and q.digest})

@@ -3,12 +3,13 @@ from .access import ApiKey
 from .accounts import AuditEvent, BundleGroup, LoginFailure, PendingUpload, User
 from .catalog import Corridor, Product, Provider
 from .fees import FeeTier
-from .imports import ImportRun
+from .imports import ContentDigest, ImportJob, ImportRun
 from .rates import ReferenceRate
 from .reference import Country, Currency, Region
 from .survey import SurveyObservation, SurveyPricePoint
 
 __all__ = [
-    "ApiKey", "AuditEvent", "BundleGroup", "LoginFailure", "PendingUpload", "User", "Corridor", "Country", "Currency", "FeeTier", "ImportRun", "Product", "Provider",
+    "ApiKey", "AuditEvent", "ContentDigest", "ImportJob", "BundleGroup", "LoginFailure", "PendingUpload", "User", "Corridor",
+    "Country", "Currency", "FeeTier", "ImportRun", "Product", "Provider",
     "ReferenceRate", "Region", "SurveyObservation", "SurveyPricePoint",
 ]

@@ -25,6 +25,8 @@ class ExactDecimal(TypeDecorator):
         self.precision = precision
         self.scale = scale
         self._quantum = Decimal(1).scaleb(-scale)
+        # The smallest magnitude with more than `precision` digits at this scale.
+        self._too_large = Decimal(10) ** (precision - scale)
 
     def load_dialect_impl(self, dialect):
         if dialect.name == "sqlite":
@@ -39,7 +41,7 @@ class ExactDecimal(TypeDecorator):
         if not isinstance(value, Decimal):
             raise TypeError(f"ExactDecimal takes Decimal or int values, not {type(value).__name__}")
         quantized = value.quantize(self._quantum, rounding=ROUND_HALF_UP)
-        if len(quantized.as_tuple().digits) > self.precision:
+        if quantized.copy_abs() >= self._too_large:
             raise ValueError(f"{value} does not fit NUMERIC({self.precision}, {self.scale})")
         return str(quantized) if dialect.name == "sqlite" else quantized
 

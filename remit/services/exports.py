@@ -1,8 +1,6 @@
 """Write the current fee tables in the import format (round-trips losslessly, byte for byte)."""
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -12,6 +10,7 @@ from .. import codes
 from ..extensions import db
 from ..formats import FEE_TABLE_COLUMNS
 from ..models import FeeTier, Product
+from . import spreadsheets
 
 
 def plain(number: Decimal, at_least: int = 0) -> str:
@@ -87,11 +86,12 @@ def current_fee_rows(as_of=None) -> list[dict[str, str]]:
 
 
 def fee_table_csv(as_of=None) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FEE_TABLE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(current_fee_rows(as_of))
-    return out.getvalue()
+    """The fee tables as CSV, written by the one formula-safe writer (remit.services.spreadsheets)."""
+    return spreadsheets.csv_text(FEE_TABLE_COLUMNS, current_fee_rows(as_of))
 
 
-__all__ = ["fee_table_csv", "current_fee_rows", "plain", "tiers_as_of"]
+def fee_table_xlsx(as_of=None) -> bytes:
+    return spreadsheets.xlsx_bytes(FEE_TABLE_COLUMNS, current_fee_rows(as_of), title="fee tables")
+
+
+__all__ = ["fee_table_csv", "fee_table_xlsx", "current_fee_rows", "plain", "tiers_as_of"]

@@ -53,8 +53,9 @@ def _copy(row, run_id: int):
     return copy
 
 
-def revert(run_id: int, actor: str) -> ImportRun:
-    """Undo import #run_id; the caller commits. Refused when a later import changed the same rows."""
+def revert_preview(run_id: int) -> Changes:
+    """What reverting import #run_id would change: the rows it added (to retire) and those it retired
+    (to restore). Raises RevertError when it cannot be reverted."""
     run = db.session.get(ImportRun, run_id)
     if run is None:
         raise RevertError(f"there is no import #{run_id}")
@@ -64,6 +65,13 @@ def revert(run_id: int, actor: str) -> ImportRun:
         raise RevertError(f"import #{later[0]} changed these tables after import #{run.id}: revert it first")
     if not changes.added and not changes.retired:
         raise RevertError(f"import #{run.id} changed nothing that could be reverted")
+    return changes
+
+
+def revert(run_id: int, actor: str) -> ImportRun:
+    """Undo import #run_id; the caller commits. Refused when a later import changed the same rows."""
+    changes = revert_preview(run_id)
+    run = changes.run
     stamp = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     revert_run = ImportRun(kind=run.kind, filename=f"revert of import #{run.id}"[:255], sha256=run.sha256,
                            actor=actor[:200], started_at=stamp, finished_at=stamp, rows=0,

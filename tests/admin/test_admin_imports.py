@@ -116,7 +116,15 @@ def test_revert_through_the_page(client):
         pending_id = int(upload(client, data).headers["Location"].rsplit("/", 1)[1])
         client.post(f"/admin/imports/pending/{pending_id}/apply", data={"csrf_token": token(client)})
     second = db.session.execute(select(ImportRun).order_by(ImportRun.id.desc())).scalars().first()
-    response = client.post(f"/admin/imports/{second.id}/revert", data={"csrf_token": token(client)})
+    # The detail page links to a page that says what the revert will change; one click changes nothing.
+    assert f'href="/admin/imports/{second.id}/confirm-revert"' in client.get(f"/admin/imports/{second.id}").get_data(as_text=True)
+    page = text(client.get(f"/admin/imports/{second.id}/confirm-revert"))
+    assert ("Reverting retires the 1 rows this import added and restores the 1 rows it retired." in page
+            and "99.00" in page and "15.00" in page)
+    before = table_counts()
+    unconfirmed = client.post(f"/admin/imports/{second.id}/revert", data={"csrf_token": token(client)})
+    assert unconfirmed.headers["Location"] == f"/admin/imports/{second.id}/confirm-revert" and table_counts() == before
+    response = client.post(f"/admin/imports/{second.id}/revert", data={"csrf_token": token(client), "confirm": "yes"})
     assert response.status_code == 302
     current = db.session.execute(select(FeeTier.fee_fixed).where(FeeTier.retired_by_import_id.is_(None))).scalars().all()
     assert [str(f) for f in current] == ["15.0000"]
@@ -153,3 +161,34 @@ def test_fee_tables_page_and_download(client):
     assert client.get("/admin/fees?as_of=June").status_code == 422
     download = client.get("/admin/fees.csv?as_of=2026-06-01")
     assert download.mimetype == "text/csv" and download.get_data(as_text=True) == SEED_FEES.read_text()
+
+
+def test_a_revert_that_cannot_be_made_says_why_before_anything_is_asked(client):
+    login(client)
+    from remit.importers import run_import
+
+    first = run_import("fees", csv_bytes([fee_row()]), "first.csv", actor="a")
+    run_import("fees", csv_bytes([fee_row(fee_fixed="11.00")]), "second.csv", actor="a")
+    page = text(client.get(f"/admin/imports/{first.import_id}/confirm-revert"))
+    assert f"This import cannot be reverted: import #{first.import_id + 1} changed these tables after" in page
+    assert 'name="confirm"' not in client.get(f"/admin/imports/{first.import_id}/confirm-revert").get_data(as_text=True)
+
+
+def test_pending_uploads_expire(client):
+    import datetime as dt
+
+    login(client)
+    location = upload(client, SEED_FEES.read_bytes()).headers["Location"]
+    pending = db.session.execute(select(PendingUpload)).scalar_one()
+    pending.created_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(hours=25)
+    db.session.commit()
+    expired = client.get(location)
+    assert expired.status_code == 410 and "This upload has expired" in text(expired)
+    assert table_counts()["pending_uploads"] == 0
+    # An old upload nobody opened again is removed at the next upload.
+    upload(client, SEED_FEES.read_bytes())
+    stale = db.session.execute(select(PendingUpload)).scalar_one()
+    stale.created_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(days=2)
+    db.session.commit()
+    upload(client, SEED_FEES.read_bytes())
+    assert table_counts()["pending_uploads"] == 1

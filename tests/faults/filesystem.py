@@ -23,7 +23,9 @@ def main(folder: Path, fee_file: Path, changed_file: Path) -> dict:
     from remit.importers import run_import
 
     database = folder / "remit.db"
+    # The API imports these files while the request waits (larger ones go to a background job).
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+                      "REMIT_IMPORT_BACKGROUND_BYTES": 64 * 1024 * 1024,
                       "RATELIMIT_ENABLED": False})
     with app.app_context():
         upgrade()

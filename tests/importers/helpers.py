@@ -39,3 +39,30 @@ def xlsx_bytes(rows: list[list]) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+CORRIDORS = [("CA", "GT", "CAD", "GTQ"), ("US", "GT", "USD", "GTQ"), ("US", "MX", "USD", "MXN")]
+
+
+def generated_fee_rows(rows: int, bands: int = 10, products_per_provider: int = 6):
+    """Synthetic fee-table rows, as text: products of `bands` bands, each provider in every corridor."""
+    for index in range(rows):
+        product, band = divmod(index, bands)
+        provider, slot = divmod(product, products_per_provider)
+        send, receive, send_ccy, receive_ccy = CORRIDORS[slot % len(CORRIDORS)]
+        low = band * 1000 + 1
+        yield [f"Provider {provider:05d}", "mto", f"Product {slot // len(CORRIDORS)}", send, receive, send_ccy,
+               receive_ccy, "debit_card", "cash_pickup", "same_day", f"{low}.00", f"{low + 999}.00",
+               f"{(band + product) % 15 + 1}.99", "0.5", "2.25", "2026-01-01", "", "passport", "", "generated"]
+
+
+def generated_fee_table(rows: int, change=None) -> bytes:
+    """A CSV fee table of `rows` data rows; `change(row_number, cells)` may alter a row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(FEE_HEADER)
+    for number, cells in enumerate(generated_fee_rows(rows), start=2):
+        if change is not None:
+            change(number, cells)
+        writer.writerow(cells)
+    return out.getvalue().encode()

@@ -245,3 +245,20 @@ def test_unknown_and_repeated_columns_are_refused(app):
 def test_one_provider_with_two_types_is_refused(app):
     problems = problems_of(csv_bytes([fee_row(), fee_row(product="Cash", provider_type="mto")]))
     assert problems == ["row 3, column provider_type: 'mto' differs from row 2 ('bank') for provider Test Bank"]
+
+
+def test_currencies_must_be_the_countries_and_id_types_the_vocabulary(app):
+    problems = problems_of(csv_bytes([
+        fee_row(send_currency="EUR"),
+        fee_row(min_amount="2500", max_amount="3000", receive_currency="MXN"),
+        fee_row(min_amount="3001", max_amount="4000", accepted_ids="passport;library_card"),
+    ]))
+    assert problems == [
+        "row 2, column send_currency: EUR is not a currency of CA (CAD)",
+        "row 3, column receive_currency: MXN is not a currency of GT (GTQ, USD)",
+        "row 4, column accepted_ids: 'library_card' is not an ID type remit knows (passport, consular_id, national_id, "
+        "permanent_resident_card, work_permit, drivers_licence)",
+    ]
+    # US dollars paid out in Guatemala are a declared exception; every ID type of the vocabulary is read.
+    report = import_fees(csv_bytes([fee_row(receive_currency="USD", accepted_ids="national_id;consular_id")]))
+    assert report.ok, report.problems

@@ -161,3 +161,10 @@ def test_bad_rpw_rows_are_refused_with_row_and_column(app):
     ]
     missing = import_rpw(b"PERIOD,SOURCE_CODE,FIRM\n2011_1Q,TZA,X\n")
     assert "row 1, column destination_code: missing column" in [str(p) for p in missing.problems]
+
+
+def test_a_local_currency_that_is_not_the_sending_countrys_is_refused(app):
+    lines = RAW.read_text().splitlines()
+    header, row = lines[0], lines[2]
+    report = import_rpw(f"{header}\n{row.replace(',TZS,', ',KES,', 1)}\n".encode())
+    assert [str(p) for p in report.problems] == ["row 2, column cc1_lcu_code: KES is not a currency of TZ (TZS)"]
