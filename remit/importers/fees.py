@@ -265,14 +265,25 @@ def _recognised(text: digests.TextGroups) -> dict[tuple, int]:
             continue
         stored_ids = _stored_products(corridor_id)
         known = digests.stored("fees", corridor_id)
-        stamps = digests.in_force_stamps(FeeTier, FeeTier.product_id, FeeTier.id, (
-            FeeTier.product_id.in_(select(Product.id).where(Product.corridor_id == corridor_id)),))
+        candidates = {}
         for key in keys:
             product_id = stored_ids.get(key)
             stored = known.get(str(product_id)) if product_id is not None else None
-            if stored is not None and stored[0] == text.digest(key) and stamps.get(product_id) == stored[1:]:
-                found[key] = product_id
+            if stored is not None and stored[0] == text.digest(key):
+                candidates[key] = (product_id, stored[1:])
+        stamps = _product_stamps(product_id for product_id, _ in candidates.values())
+        found.update({key: product_id for key, (product_id, stamp) in candidates.items()
+                      if stamps.get(product_id) == stamp})
     return found
+
+
+def _product_stamps(product_ids) -> dict[int, tuple[int, int]]:
+    """product id → (tiers in force, highest id among them), by lists of ids (an index lookup each,
+    whatever the planner knows of tables filled in this very transaction)."""
+    stamps: dict[int, tuple[int, int]] = {}
+    for chunk in digests.chunks(sorted(set(product_ids))):
+        stamps.update(digests.in_force_stamps(FeeTier, FeeTier.product_id, FeeTier.id, (FeeTier.product_id.in_(chunk),)))
+    return stamps
 
 
 def _corridor_ids() -> dict[tuple[str, str], int]:
@@ -514,14 +525,11 @@ def _write_digests(fee_plan: FeePlan, corridor_ids: dict) -> None:
     """Each product the file lists (but those recognised, whose digest is stored already), as it is now
     stored: the digest of the file's rows for it, with the tiers in force."""
     by_corridor: dict[int, dict[str, tuple[str, int, int]]] = {}
-    for corridor in {p.product.corridor for p in fee_plan.products}:
-        corridor_id = corridor_ids[corridor]
-        stamps = digests.in_force_stamps(FeeTier, FeeTier.product_id, FeeTier.id, (
-            FeeTier.product_id.in_(select(Product.id).where(Product.corridor_id == corridor_id)),))
-        entries = by_corridor.setdefault(corridor_id, {})
-        for product_plan in fee_plan.products:
-            if product_plan.product.corridor == corridor and product_plan.product_id in stamps:
-                entries[str(product_plan.product_id)] = (fee_plan.text.digest(product_plan.product.key),
-                                                         *stamps[product_plan.product_id])
+    stamps = _product_stamps(p.product_id for p in fee_plan.products if p.product_id is not None)
+    for product_plan in fee_plan.products:
+        if product_plan.product_id in stamps:
+            entries = by_corridor.setdefault(corridor_ids[product_plan.product.corridor], {})
+            entries[str(product_plan.product_id)] = (fee_plan.text.digest(product_plan.product.key),
+                                                     *stamps[product_plan.product_id])
     for corridor_id, entries in by_corridor.items():
         digests.replace("fees", corridor_id, entries)
