@@ -16,7 +16,7 @@ import hashlib
 from itertools import islice
 from operator import itemgetter
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import case, delete, func, insert, select
 
 from ..extensions import db
 from ..models import ContentDigest
@@ -52,10 +52,16 @@ def replace(kind: str, corridor_id: int, entries: dict[str, tuple[str, int, int]
 
 
 def in_force_stamps(model, group_column, ids_column, where) -> dict:
-    """group → (rows in force, highest id) for the rows of `model` that `where` selects."""
-    return {group: (count, highest) for group, count, highest in db.session.execute(
-        select(group_column, func.count(), func.max(ids_column))
-        .where(model.retired_by_import_id.is_(None), *where).group_by(group_column))}
+    """group → (rows in force, highest id) for the rows of `model` that `where` selects.
+
+    Whether a row is in force is counted, not filtered: with `retired_by_import_id IS NULL` in the WHERE
+    clause SQLite (which keeps no statistics unless asked) walks that column's index, every row in force
+    of the table, instead of the index `where` names."""
+    in_force = model.retired_by_import_id.is_(None)
+    rows = db.session.execute(
+        select(group_column, func.sum(case((in_force, 1), else_=0)), func.max(case((in_force, ids_column))))
+        .where(*where).group_by(group_column))
+    return {group: (count, highest) for group, count, highest in rows if count}
 
 
 def any_stored(kind: str) -> bool:
