@@ -341,7 +341,7 @@ def bundle(file: Path, send: str, receive: str, currency: str | None, bulk_produ
     except codes.CodeError as exc:
         raise click.BadParameter(str(exc)) from None
     # Amounts as plain numbers or as English writes them (1,000.50): a file names no language.
-    members, problems = read_members(file.read_bytes(), file.name, currency, "en")
+    members, problems, _carried = read_members(file.read_bytes(), file.name, currency, "en")
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)

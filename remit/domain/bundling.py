@@ -395,8 +395,9 @@ def coalition(members: list[Member], services: list[Service], terms: Terms) -> t
         if not losers:
             return joining, costed, reasons
         for m in losers:
-            reasons[m.ref] = msg("member_better_alone",
-                                 "joining would cost %(share)s, more than sending alone with %(option)s at %(alone)s",
+            reasons[m.ref] = msg("member_better_alone_in",
+                                 "joining would cost %(currency)s %(share)s, more than sending alone with %(option)s "
+                                 "at %(currency)s %(alone)s", currency=terms.currency,
                                  share=costed.shares[m.ref][1], option=m.cheapest.label,
                                  alone=round_money(m.cheapest.cost, terms.minor_unit))
         joining = [m for m in joining if m.ref not in reasons]
@@ -531,9 +532,10 @@ def verdict(results: list[MemberResult], plan_saving: Decimal, plan_saving_pct: 
         said.append(msg("verdict_from", "Members each sending %(currency)s %(amount)s gain from a group of %(needed)s.",
                         currency=ccy, amount=mean, needed=break_even))
     else:
-        said.append(msg("verdict_uneven",
+        said.append(msg("verdict_not_these",
                         "Members each sending the group's average of %(currency)s %(amount)s would gain from a group "
-                        "of %(needed)s, but this group's amounts differ too much for the shares to pay.",
+                        "of %(needed)s, but not these: as the amounts are, those who send least would pay more than "
+                        "alone, and without them the fees weigh too much on the others.",
                         currency=ccy, amount=mean, needed=break_even))
     if saving_vs_current is not None:
         said.append(msg("verdict_today",

@@ -1,16 +1,19 @@
 """A coordinator's member list, as they keep it: pasted from a spreadsheet or uploaded (CSV, XLSX).
 
-Columns: the member's reference and the amount, and optionally `payout_method` and `product` (the
-service used today). A header row is optional: without one the first column is the reference and the
-second the amount. Pasted rows may be separated by tabs (as spreadsheets copy them), semicolons or
-commas. Amounts are read as the page's language writes them (remit.inputs.parse_amount), so a list
-typed in Spanish with decimal commas is read as meant; rows are numbered as the spreadsheet numbers
-them.
+Columns: the member's reference (or name) and the amount, and optionally the service each uses today
+(a product id or its name as the results page gives it), the language of their slip (en, es, fr) and
+`payout_method`; any other column (name, account, national ID…) is carried through, unchanged, to the
+payout list. A header row is optional: without one the columns come as reference, amount, today's
+service, language, then the carried ones. Pasted rows may be separated by tabs (as spreadsheets copy
+them), semicolons or commas. Amounts are read as the page's language writes them
+(remit.inputs.parse_amount), so a list typed in Spanish with decimal commas is read as meant; rows are
+numbered as the spreadsheet numbers them.
 """
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ..domain.messages import msg
@@ -21,26 +24,40 @@ from .readers import FileRejected, Problem, Table, normalize_header, read_table
 
 # The names a coordinator's header may give each column, in the three languages.
 HEADER_NAMES = {
-    "ref": {"ref", "reference", "name", "member", "worker", "referencia", "nombre", "miembro", "trabajador",
-            "référence", "reference du membre", "nom", "membre", "travailleur"},
-    "amount": {"amount", "monto", "importe", "cantidad", "montant", "somme"},
+    "ref": {"ref", "reference", "member", "worker", "referencia", "miembro", "trabajador", "référence",
+            "reference du membre", "membre", "travailleur", "id"},
+    "amount": {"amount", "monto", "importe", "cantidad", "montant", "somme", "sends", "envía", "envoie"},
     "payout_method": {"payout method", "payout_method", "payout"},
-    "product": {"product", "service", "today's service", "producto", "servicio", "produit"},
+    "product": {"product", "service", "today's service", "service today", "sends with", "producto", "servicio",
+                "servicio actual", "envía con", "produit", "service actuel", "envoie avec"},
+    "language": {"language", "lang", "slip language", "idioma", "lengua", "langue"},
 }
-
+# A list with a name column and no reference column uses the name as the reference.
+NAME_NAMES = {"name", "full name", "nombre", "nombre completo", "nom", "nom complet"}
+# Without a header, the columns come in this order; any further ones are carried through.
+ORDER = ("ref", "amount", "product", "language")
+LANGUAGE_NAMES = {"en": {"en", "english", "inglés", "ingles", "anglais"},
+                  "es": {"es", "spanish", "español", "espanol", "espagnol"},
+                  "fr": {"fr", "french", "francés", "frances", "français", "francais"}}
 
 # The columns as a problem names them, in the reader's language.
 COLUMN_NAMES = {"ref": msg("column_ref", "reference"), "amount": msg("column_amount", "amount"),
                 "payout_method": msg("column_payout_method", "payout method"),
-                "product": msg("column_product", "today's service")}
+                "product": msg("column_product", "today's service"), "language": msg("column_language", "language")}
 
 
 def _lookup() -> dict[str, str]:
     return {normalize_header(name): column for column, names in HEADER_NAMES.items() for name in names}
 
 
+def language_code(text: str) -> str | None:
+    folded = text.strip().casefold()
+    return next((code for code, names in LANGUAGE_NAMES.items() if folded in names), None)
+
+
 def pasted_table(text: str) -> Table:
-    """Rows of pasted text as cells: tabs if the text has any, else semicolons, else commas."""
+    """Rows of pasted text as cells: tabs if the text has any (as spreadsheets copy), else semicolons,
+    else commas."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n")
     delimiter = "\t" if "\t" in lines else (";" if ";" in lines else ",")
     rows = list(csv.reader(io.StringIO(lines), delimiter=delimiter))
@@ -50,27 +67,40 @@ def pasted_table(text: str) -> Table:
     return table
 
 
-def _split_header(table: Table, header_in_rows: bool) -> tuple[dict[str, int], list[tuple[int, list[str]]], list[Problem]]:
-    """Which cell holds each column, and the data rows. A first row naming known columns is a header."""
-    rows = list(table.rows) if header_in_rows else [(1, table.header)] + list(table.rows)
+@dataclass
+class Layout:
+    """Which cell holds each known column, and the names of the columns carried through."""
+
+    positions: dict[str, int]
+    extra: list[tuple[int, str]]  # (cell index, header as the coordinator wrote it)
+
+
+def _layout(first: list[str]) -> Layout | None:
+    """The layout a header row gives, or None when the row is data (it names no known column)."""
     lookup = _lookup()
-    first = next(((n, cells) for n, cells in rows if any(cells)), None)
-    if first is None:
-        return {}, [], []
-    names = [lookup.get(normalize_header(cell)) for cell in first[1]]
+    names = [lookup.get(normalize_header(cell)) for cell in first]
     if not any(names):
-        return {"ref": 0, "amount": 1}, rows, []
+        return None
     positions: dict[str, int] = {}
-    problems = []
-    for index, name in enumerate(names):
+    extra = []
+    for index, (name, cell) in enumerate(zip(names, first)):
         if name is not None and name not in positions:
             positions[name] = index
-    for column in ("ref", "amount"):
-        if column not in positions:
-            problems.append(Problem(first[0], COLUMN_NAMES[column], msg("member_column_missing",
-                                                          "missing column (a header names %(names)s)",
-                                                          names=sorted(HEADER_NAMES[column])[:4])))
-    return positions, [r for r in rows if r[0] > first[0]], problems
+        elif cell.strip():
+            extra.append((index, cell.strip()))
+    if "ref" not in positions:
+        named = next(((i, n) for i, n in extra if normalize_header(n) in {normalize_header(x) for x in NAME_NAMES}),
+                     None)
+        if named is not None:
+            positions["ref"] = named[0]
+            extra.remove(named)
+    return Layout(positions, extra)
+
+
+def _plain_layout(width: int) -> Layout:
+    positions = {name: index for index, name in enumerate(ORDER) if index < width}
+    extra = [(index, str(msg("column_n", "column %(n)s", n=index + 1))) for index in range(len(ORDER), width)]
+    return Layout(positions, extra)
 
 
 def _cell(cells: list[str], positions: dict[str, int], name: str) -> str:
@@ -79,60 +109,92 @@ def _cell(cells: list[str], positions: dict[str, int], name: str) -> str:
 
 
 def read_table_members(table: Table, currency: str, locale: str, *, header_in_rows: bool = True):
+    """Members from rows of cells: (MemberInput list, problems, the carried columns' names)."""
     from ..services.bundles import MemberInput
 
-    positions, rows, problems = _split_header(table, header_in_rows)
-    if problems:
-        return [], problems
-    members, seen = [], {}
+    rows = list(table.rows) if header_in_rows else [(1, table.header)] + list(table.rows)
+    rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
+    if not rows:
+        return [], [Problem(None, None, msg("members_none", "the list names no members"))], []
+    layout = _layout(rows[0][1])
+    if layout is None:
+        layout = _plain_layout(max(len(cells) for _, cells in rows))
+    else:
+        header_row = rows.pop(0)[0]
+        missing = [c for c in ("ref", "amount") if c not in layout.positions]
+        if missing:
+            return [], [Problem(header_row, COLUMN_NAMES[c], msg(
+                "member_column_missing", "missing column (a header names %(names)s)",
+                names=sorted(HEADER_NAMES[c])[:4])) for c in missing], []
+    members, problems, seen = [], [], {}
     for row, cells in rows:
-        if not any(c.strip() for c in cells):
-            continue
         if len(members) >= MAX_MEMBERS:
             problems.append(Problem(row, None, msg("members_too_many", "a group has at most %(limit)s members",
                                                    limit=MAX_MEMBERS)))
             break
-        ref, amount_text = _cell(cells, positions, "ref"), _cell(cells, positions, "amount")
-        payout, product = _cell(cells, positions, "payout_method").lower(), _cell(cells, positions, "product")
-        row_problems = []
-        if not ref:
-            row_problems.append(Problem(row, COLUMN_NAMES["ref"], msg("member_ref_missing", "give the member's reference")))
-        elif len(ref) > MAX_REF_LENGTH:
-            row_problems.append(Problem(row, COLUMN_NAMES["ref"], msg("member_ref_long", "“%(typed)s” is longer than %(limit)s characters",
-                                                        typed=quoted(ref), limit=MAX_REF_LENGTH)))
-        elif ref.startswith(FORMULA_START):
-            row_problems.append(Problem(row, COLUMN_NAMES["ref"], msg("text_formula", "must not start with '%(start)s' (spreadsheets read it as a formula)",
-                                                        start=ref[0])))
-        amount: Decimal | None = None
-        try:
-            amount = parse_amount(amount_text, locale, currency)
-        except InputError as exc:
-            row_problems.append(Problem(row, COLUMN_NAMES["amount"], exc.message))
-        if payout and payout not in PAYOUT_METHODS:
-            row_problems.append(Problem(row, COLUMN_NAMES["payout_method"], msg("not_a_choice", "'%(typed)s' is not one of: %(choices)s",
-                                                                  typed=quoted(payout), choices=list(PAYOUT_METHODS))))
-        if not row_problems and ref in seen:
-            row_problems.append(Problem(row, COLUMN_NAMES["ref"], msg("member_ref_twice", "“%(ref)s” is already on row %(row)s",
-                                                        ref=ref, row=seen[ref])))
-        if row_problems:
-            problems.extend(row_problems)
+        found = _member(row, cells, layout, currency, locale, seen)
+        if isinstance(found, list):
+            problems.extend(found)
             continue
-        seen[ref] = row
-        members.append(MemberInput(ref, amount, payout or None, product or None))
+        seen[found.ref] = row
+        members.append(found)
     if not members and not problems:
         problems.append(Problem(None, None, msg("members_none", "the list names no members")))
-    return members, problems
+    return members, problems, [name for _, name in layout.extra]
+
+
+def _member(row: int, cells: list[str], layout: Layout, currency: str, locale: str, seen: dict):
+    """One row as a member, or its problems."""
+    from ..services.bundles import MemberInput
+
+    positions = layout.positions
+    ref, amount_text = _cell(cells, positions, "ref"), _cell(cells, positions, "amount")
+    payout = _cell(cells, positions, "payout_method").lower()
+    product, language = _cell(cells, positions, "product"), _cell(cells, positions, "language")
+    problems = []
+    if not ref:
+        problems.append(Problem(row, COLUMN_NAMES["ref"], msg("member_ref_missing", "give the member's reference")))
+    elif len(ref) > MAX_REF_LENGTH:
+        problems.append(Problem(row, COLUMN_NAMES["ref"], msg(
+            "member_ref_long", "“%(typed)s” is longer than %(limit)s characters", typed=quoted(ref),
+            limit=MAX_REF_LENGTH)))
+    elif ref.startswith(FORMULA_START):
+        problems.append(Problem(row, COLUMN_NAMES["ref"], msg(
+            "text_formula", "must not start with '%(start)s' (spreadsheets read it as a formula)", start=ref[0])))
+    amount: Decimal | None = None
+    try:
+        amount = parse_amount(amount_text, locale, currency)
+    except InputError as exc:
+        problems.append(Problem(row, COLUMN_NAMES["amount"], exc.message))
+    if payout and payout not in PAYOUT_METHODS:
+        problems.append(Problem(row, COLUMN_NAMES["payout_method"], msg(
+            "not_a_choice", "'%(typed)s' is not one of: %(choices)s", typed=quoted(payout),
+            choices=list(PAYOUT_METHODS))))
+    code = language_code(language) if language else None
+    if language and code is None:
+        problems.append(Problem(row, COLUMN_NAMES["language"], msg(
+            "language_unknown", "“%(typed)s” is not a language of the slips (en, es, fr)", typed=quoted(language))))
+    if len(product) > 200:
+        problems.append(Problem(row, COLUMN_NAMES["product"], msg(
+            "member_ref_long", "“%(typed)s” is longer than %(limit)s characters", typed=quoted(product), limit=200)))
+    if not problems and ref in seen:
+        problems.append(Problem(row, COLUMN_NAMES["ref"], msg(
+            "member_ref_twice", "“%(ref)s” is already on row %(row)s", ref=ref, row=seen[ref])))
+    if problems:
+        return problems
+    extra = tuple((name, cells[index].strip() if index < len(cells) else "") for index, name in layout.extra)
+    return MemberInput(ref, amount, payout or None, product or None, code, extra, row)
 
 
 def read_pasted(text: str, currency: str, locale: str):
-    """Members pasted into the page: (MemberInput list, problems)."""
+    """Members pasted into the page: (MemberInput list, problems, carried columns)."""
     return read_table_members(pasted_table(text), currency, locale)
 
 
 def read_members(data: bytes, filename: str, currency: str, locale: str = "en"):
-    """Members from an uploaded CSV or XLSX file: (MemberInput list, problems)."""
+    """Members from an uploaded CSV or XLSX file: (MemberInput list, problems, carried columns)."""
     try:
         table = read_table(data, filename, max_rows=MAX_MEMBERS + 1)
     except FileRejected as rejected:
-        return [], rejected.problems
+        return [], rejected.problems, []
     return read_table_members(table, currency, locale, header_in_rows=False)

@@ -49,6 +49,7 @@ class MemberInput:
     product: str | None = None  # the service used today: a product id, or its name as the results page gives it
     language: str | None = None  # for the member's slip
     extra: tuple[tuple[str, str], ...] = ()  # further columns carried through to the payout list
+    row: int | None = None  # where the coordinator's list has it, for messages
 
 
 @dataclass(frozen=True)

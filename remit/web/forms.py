@@ -12,13 +12,14 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import FieldList, FormField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, FieldList, FormField, HiddenField, RadioField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.form import Form
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..domain.vocabulary import ALLOCATIONS, ID_TYPES, PAYOUT_METHODS, SPEEDS
-from ..inputs import MAX_REF_LENGTH, InputError, parse_amount
+from ..inputs import MAX_MEMBERS, MAX_REF_LENGTH, InputError, parse_amount
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -72,22 +73,29 @@ class CompareForm(FlaskForm):
 class MemberRowForm(Form):
     ref = StringField(_l("Name or reference"), validators=[Optional(), Length(max=MAX_REF_LENGTH)])
     amount = StringField(_l("Amount"), validators=[Optional()])
+    service = StringField(_l("Service used today"), validators=[Optional(), Length(max=200)])
+    language = SelectField(_l("Slip language"), validators=[Optional()], default="")
 
 
 class BundleForm(FlaskForm):
     send = SelectField(_l("Sending from"), validators=[DataRequired(_l("Choose a country."))])
     receive = SelectField(_l("Sending to"), validators=[DataRequired(_l("Choose a country."))])
     currency = SelectField(_l("Currency"), validators=[Optional()], default="")
-    rows = FieldList(FormField(MemberRowForm), min_entries=8, max_entries=200)
-    pasted = TextAreaField(_l("Or paste members, one per line: reference and amount, as a spreadsheet copies them"),
-                           validators=[Optional(), Length(max=100000)])
-    upload = FileField(_l("Or upload a CSV or XLSX file with the columns reference and amount"),
+    rows = FieldList(FormField(MemberRowForm), min_entries=5, max_entries=MAX_MEMBERS)
+    pasted = TextAreaField(_l("Paste the list from your spreadsheet"),
+                           validators=[Optional(), Length(max=400_000)])
+    upload = FileField(_l("Or upload it (CSV or XLSX)"),
                        validators=[Optional(), FileAllowed(["csv", "xlsx"], _l("Upload a .csv or .xlsx file."))])
+    uploaded = HiddenField(validators=[Optional(), Length(max=400_000)])  # an uploaded list, kept as text
     distribution_fee = StringField(_l("Fee per member to pay out each share"), default="0")
     incoming_fee = StringField(_l("Fee per transfer at the receiving bank"), default="0")
+    intermediary_fee = StringField(_l("Fee per transfer taken by intermediary banks on the way"), default="0")
     coordinator_fee = StringField(_l("Coordinator's fee per transfer"), default="0")
-    allocation = SelectField(_l("Split the cost"), choices=choices(ALLOCATION_CHOICES), default="pro_rata")
+    max_transfer = StringField(_l("The sending bank's limit per transfer (if it has one)"), default="")
+    allocation = SelectField(_l("Split the fees"), choices=choices(ALLOCATION_CHOICES), default="pro_rata")
     transfers_per_year = StringField(_l("Transfers per year"), default="12")
+    language_default = SelectField(_l("Language of the slips"), default="es")
+    keep_personal = BooleanField(_l("Also keep the other columns (names, accounts…) with the saved group"))
 
     def fee(self, field, currency: str) -> Decimal | None:
         return read_amount(field, currency, allow_zero=True) if (field.data or "").strip() else Decimal(0)

@@ -89,24 +89,23 @@ def test_staff_save_a_bundle_group_and_load_it_again(seeded, client):
     page = client.get("/bundle").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     members = "\n".join(f"worker-{i:02d},350" for i in range(1, 21))
-    result = client.post("/bundle", data={"csrf_token": csrf, "send": "CA", "receive": "GT", "currency": "CAD",
-                                          "pasted": members, "distribution_fee": "1.50", "incoming_fee": "15",
-                                          "coordinator_fee": "0", "allocation": "pro_rata", "transfers_per_year": "12"})
-    html = result.get_data(as_text=True)
-    assert "Save this group as" in html
-    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html))
-    saved = client.post("/bundle/groups", data=hidden | {"name": "Farm crew 2026"})
+    data = {"csrf_token": csrf, "send": "CA", "receive": "GT", "pasted": members, "distribution_fee": "1.50",
+            "incoming_fee": "15", "coordinator_fee": "0", "allocation": "pro_rata", "transfers_per_year": "12",
+            "action": "plan"}
+    html = client.post("/bundle", data=data).get_data(as_text=True)
+    assert "Save this group" in html and 'formaction="/bundle/groups"' in html
+    saved = client.post("/bundle/groups", data=data | {"group_name": "Farm crew 2026"})
     assert saved.status_code == 302
     from remit.models import BundleGroup
 
     group = db.session.execute(select(BundleGroup)).scalar_one()
-    assert (group.name, group.created_by, group.members.count("\n")) == ("Farm crew 2026", "staff@example.org", 19)
+    assert (group.name, group.created_by, group.members.count("\n")) == ("Farm crew 2026", "staff@example.org", 20)
     loaded = client.get(saved.headers["Location"]).get_data(as_text=True)
     assert "worker-20\t350" in loaded and 'value="1.50"' in loaded and "Farm crew 2026" in loaded
 
 
 def test_anonymous_users_cannot_save_or_load_groups(seeded, client):
-    assert "Save this group as" not in client.get("/bundle").get_data(as_text=True)
+    assert "Save this group" not in client.get("/bundle").get_data(as_text=True)
     assert client.get("/bundle?group=1").status_code == 403
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
                      client.get("/bundle").get_data(as_text=True)).group(1)

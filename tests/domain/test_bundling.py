@@ -107,7 +107,7 @@ def test_a_member_for_whom_joining_does_not_pay_is_left_out_and_told_why():
     result = plan(group, [wire()], Terms(minor_unit=2, currency="CAD", allocation="equal"))
     small = next(m for m in result.members if m.ref == "w02")
     assert small.joins is False and small.share is None and small.fees_on_top is None
-    assert str(small.reason) == "joining would cost 15.40, more than sending alone with MTO cash pickup at 10.69"
+    assert str(small.reason) == "joining would cost CAD 15.40, more than sending alone with MTO cash pickup at CAD 10.69"
     big = next(m for m in result.members if m.ref == "w01")
     assert big.joins and big.share == D("70.00") and big.share <= big.individual_cost
     assert str(result.verdict[0]).startswith("1 of 2 members gain by bundling")

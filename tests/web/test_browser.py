@@ -92,20 +92,20 @@ def test_a_bad_amount_is_shown_next_to_the_field(page, live_server):
     shot(page, "compare-bad-amount")
 
 
-def test_bundle_of_twelve_members_shows_the_totals(page, live_server):
+def test_bundle_of_twenty_members_shows_the_totals(page, live_server):
+    """Twenty workers of CAD 350 on the seeded (illustrative) corridor, as a spreadsheet copies them."""
     page.goto(live_server + "/bundle?lang=en")
     page.select_option("#send", "CA")
     page.select_option("#receive", "GT")
-    page.select_option("#currency", "CAD")
-    page.fill("#pasted", "\n".join(f"worker-{i:02d},350" for i in range(1, 13)))
+    page.fill("#pasted", "\n".join(f"worker-{i:02d}\t350" for i in range(1, 21)))
     page.fill("#distribution_fee", "1.50")
     page.fill("#incoming_fee", "15")
-    page.click("button[type=submit]")
-    totals = page.locator("#totals-heading + table").inner_text()
-    assert "Each sending alone\tCA$128.88" in totals
-    assert "Bundling pays from\t16 members" in totals
-    assert page.locator("text=worker-12").is_visible()
-    shot(page, "bundle-12")
+    page.click("button[value=plan]")
+    totals = page.locator("table.totals").inner_text()
+    assert "Each sending alone the cheapest way\tCA$214.80" in totals
+    assert "Members each sending CAD 350.00 gain from a group of 16." in page.locator(".verdict").inner_text()
+    assert page.locator("text=worker-20").first.is_visible()
+    shot(page, "bundle-20")
 
 
 def test_results_print_on_one_a4_page(page, live_server):

@@ -125,23 +125,10 @@ def csrf_token(client) -> str:
 
 
 def bundle_form(token, **extra):
-    data = {"csrf_token": token, "send": "CA", "receive": "GT", "currency": "CAD", "distribution_fee": "1.50",
+    data = {"csrf_token": token, "send": "CA", "receive": "GT", "distribution_fee": "1.50",
             "incoming_fee": "15", "coordinator_fee": "0", "allocation": "pro_rata", "transfers_per_year": "12",
-            "pasted": "\n".join(f"worker-{i:02d},350" for i in range(1, 13))}
+            "action": "plan", "pasted": "\n".join(f"worker-{i:02d},350" for i in range(1, 13))}
     return data | extra
-
-
-def test_bundle_calculator(seeded, client):
-    """20 workers at CAD 350 (the seed data's break-even is 16): one wire of CAD 7,000 with Illustrative
-    Canadian Bank A (20.00 + 2% = 140.00, + 15.00 incoming) and 20 × 1.50 distribution: 205.00 in all,
-    10.25 each, against 10.74 alone with Illustrative Money Transfer B (1.99 + 1% + 1.5% of 350)."""
-    pasted = "\n".join(f"worker-{i:02d},350" for i in range(1, 21))
-    response = client.post("/bundle", data=bundle_form(csrf_token(client), pasted=pasted))
-    assert response.status_code == 200
-    text = text_of(response)
-    assert "Each sending alone CA$214.80" in text and "Bundled CA$205.00" in text
-    assert "Saving CA$9.80 (4.56%)" in text and "Bundling pays from 16 members" in text
-    assert "worker-20 CA$350.00 CA$10.25 CA$10.74 CA$0.49 (4.56%)" in text and "Saving per member by group size" in response.get_data(as_text=True)
 
 
 def test_bundle_rows_and_errors(seeded, client):
@@ -154,6 +141,17 @@ def test_bundle_rows_and_errors(seeded, client):
     assert "Row 2: The amount must be more than zero." in text
     assert "Row 3: give both a reference and an amount." in text
     assert "The reference ana is used twice." in text
+    assert 'value="-5"' in response.get_data(as_text=True)  # kept, to be corrected
+
+
+def test_more_rows_without_javascript(seeded, client):
+    """The page starts with 5 rows; 'Add 5 more rows' posts the form back with 5 more, keeping what was typed."""
+    page = client.get("/bundle").get_data(as_text=True)
+    assert page.count('name="rows-') // 4 == 5
+    response = client.post("/bundle", data=bundle_form(csrf_token(client), action="add_rows",
+                                                       **{"rows-0-ref": "ana", "rows-0-amount": "350"}))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'name="rows-9-ref"' in html and 'value="ana"' in html
 
 
 def test_bundle_without_csrf_token_is_refused(seeded, client):

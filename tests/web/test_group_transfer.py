@@ -1,0 +1,159 @@
+"""The coordinator's group transfer through the pages: a list pasted as a spreadsheet copies it, the
+plan against what each pays today, the slips, the payout list and the plan as files, saved groups.
+
+The corridor is hand-built so that every figure can be worked by hand: a bank wire at CAD 30 + 2%,
+a money transfer operator at 9.99 + 3.5% and a cash agent at 7.99 + 4.5%, with CAD→GTQ at 5.5."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from decimal import Decimal as D
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from remit.extensions import db
+from remit.importers import run_import
+from remit.models import AuditEvent, BundleGroup
+
+from ..admin.test_admin_imports import login
+from ..importers.helpers import csv_bytes, fee_row
+from .test_pages import text_of
+
+
+@pytest.fixture
+def corridor(app):
+    rates = b"base_currency,quote_currency,rate,as_of,source\nCAD,GTQ,5.5,2026-01-05,test rate\n"
+    assert run_import("rates", rates, "rates.csv", actor="test").ok
+    rows = [
+        fee_row(provider="Test MTO", provider_type="mto", product="Cash", funding_method="cash",
+                payout_method="cash_pickup", speed="under_1h", max_amount="3000.00", fee_fixed="9.99",
+                fx_margin_pct="3.5"),
+        fee_row(provider="Corner Agent", provider_type="mto", product="Cash pickup", funding_method="cash",
+                payout_method="cash_pickup", speed="under_1h", max_amount="3000.00", fee_fixed="7.99",
+                fx_margin_pct="4.5"),
+        fee_row(provider="Test Bank", product="Wire", max_amount="50000.00", fee_fixed="30.00", fx_margin_pct="2"),
+    ]
+    assert run_import("fees", csv_bytes(rows), "fees.csv", actor="test").ok
+
+
+def spreadsheet() -> str:
+    """Forty workers as a Spanish spreadsheet copies them: tab-separated, decimal commas, a header, the
+    service each uses today in any case, the slip's language and an account number to carry through."""
+    lines = ["Nombre\tMonto\tServicio actual\tIdioma\tCuenta"]
+    for i in range(1, 41):
+        amount = "350,00" if i <= 20 else "500,00"
+        lines.append(f"Trabajador {i:02d}\t{amount}\tcorner agent · CASH PICKUP\t{'es' if i % 4 else 'fr'}\t"
+                     f"GT-{8800 + i}")
+    return "\n".join(lines)
+
+
+def form(client, **extra) -> dict:
+    page = client.get("/bundle?lang=es").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return {"csrf_token": token, "send": "CA", "receive": "GT", "pasted": spreadsheet(), "distribution_fee": "1,50",
+            "incoming_fee": "15", "intermediary_fee": "0", "coordinator_fee": "0", "allocation": "pro_rata",
+            "transfers_per_year": "12", "language_default": "es", "action": "plan"} | extra
+
+
+# Hand-worked: CAD 17,000 in one wire (20 × 350 + 20 × 500): fee 30, FX 2% = 340, 15 deducted on
+# arrival, 40 × 1.50 to pay the families out: CAD 445.00. Pro rata, a CAD 350 worker's share is
+# 2% of 350 = 7.00 + 45 × 350 / 17,000 = 0.926… + 1.50 = 9.426…; a CAD 500 worker's 10.00 + 1.3235… +
+# 1.50 = 12.8235…; to the cent, 9.43 and 12.82 (the twenty cents left go to the larger remainders).
+# Today, with the cash agent: 7.99 + 4.5% = 23.74 and 30.49: they save 14.31 and 17.67.
+# Alone, the cheapest is the MTO: 9.99 + 3.5% = 22.24 and 27.49: they save 12.81 and 14.67.
+# The families: the bank's rate is 5.39; (17,000 − 15) × 5.39 = GTQ 91,549.15 arrives; 40 × 8.09 pays
+# them out: 91,225.55 is paid. A CAD 350 family is owed (350 − 0.3088…) × 5.39 − 8.09 = 1,876.7454…,
+# a CAD 500 family 2,684.5320…: 1,876.74 / 1,876.75 and 2,684.53, summing to 91,225.55.
+EXPECTED = {"350": ("9.43", "23.74", "14.31", "22.24", "12.81"), "500": ("12.82", "30.49", "17.67", "27.49", "14.67")}
+
+
+def test_a_pasted_spreadsheet_gives_a_plan_against_what_each_pays_today(corridor, client):
+    response = client.post("/bundle", data=form(client))
+    assert response.status_code == 200, text_of(response)[:3000]
+    html = response.get_data(as_text=True)
+    text = text_of(response)
+    assert "Los 40 miembros ganan agrupando" in text
+    for i in (1, 20, 21, 40):
+        row = re.search(rf'<th scope="row" translate="no">Trabajador {i:02d}</th>(.*?)</tr>', html, re.S).group(1)
+        cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip()
+                 for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        share, today, versus_today, alone, versus_alone = EXPECTED["350" if i <= 20 else "500"]
+        assert cells[1] == f"{share.replace('.', ',')} CAD"
+        assert cells[2].startswith(f"{today.replace('.', ',')} CAD")
+        assert cells[3] == f"{versus_today.replace('.', ',')} CAD"
+        assert cells[4].startswith(f"{alone.replace('.', ',')} CAD")
+        assert cells[5] == f"{versus_alone.replace('.', ',')} CAD"
+    assert "91.225,55\u00a0GTQ" in html and "91.549,15\u00a0GTQ" in html
+    # The input stays on the page, to be changed and planned again.
+    assert "Trabajador 40\tGT-8840" not in html and "Trabajador 40\t500,00" in html
+
+
+def test_the_payout_list_carries_the_accounts_and_adds_up(corridor, client):
+    for fmt in ("csv", "xlsx"):
+        response = client.post(f"/bundle/payout.{fmt}", data=form(client))
+        assert response.status_code == 200
+        if fmt == "csv":
+            rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+        else:
+            sheet = load_workbook(io.BytesIO(response.data), read_only=True).worksheets[0]
+            rows = [[c if c is not None else "" for c in r] for r in sheet.iter_rows(values_only=True)]
+        assert rows[0] == ["reference", "Cuenta", "amount", "currency"]
+        assert rows[1] == ["Trabajador 01", "GT-8801", "1876.75", "GTQ"]
+        assert rows[40] == ["Trabajador 40", "GT-8840", "2684.53", "GTQ"]
+        assert sum(D(r[2]) for r in rows[1:]) == D("91225.55")
+        assert [r[2] for r in rows[1:21]].count("1876.75") == 15  # 15 of the 20 cents left over
+
+
+def test_the_plan_file_keeps_no_personal_column(corridor, client):
+    response = client.post("/bundle/plan.csv", data=form(client))
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:4] == ["reference", "amount", "joins", "fees_on_top"]
+    assert "GT-8801" not in response.get_data(as_text=True)
+    first = dict(zip(rows[0], rows[1]))
+    assert (first["share_of_costs"], first["cost_today"], first["saving_vs_today"]) == ("9.43", "23.74", "14.31")
+
+
+def test_slips_in_each_workers_language(corridor, client):
+    response = client.post("/bundle/slips", data=form(client))
+    html = response.get_data(as_text=True)
+    assert html.count('<article class="slip"') == 40
+    assert html.count('<article class="slip" lang="fr"') == 10 and html.count('<article class="slip" lang="es"') == 30
+    spanish = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.search(
+        r'<article class="slip" lang="es">(.*?)</article>', html, re.S).group(1)))
+    # Trabajador 01 hands over 350 and 0.62 of the bank's CAD 30 fee (30 × 350 / 17,000 = 0.6176…, and
+    # the twenty cents left go to the CAD 350 members' larger remainders).
+    assert "Trabajador 01" in spanish and "Usted entrega 350,62 CAD" in spanish.replace("\u00a0", " ")
+    assert "Su parte de todos los costos 9,43 CAD" in spanish.replace("\u00a0", " ")
+    assert "Su familia recibe 1876,75 GTQ" in spanish.replace("\u00a0", " ").replace(".", "")
+    assert "ahorra 14,31 CAD (hoy: 23,74 CAD con Corner Agent · Cash pickup)" in spanish.replace("\u00a0", " ")
+    french = re.search(r'<article class="slip" lang="fr">(.*?)</article>', html, re.S).group(1)
+    assert "Votre famille reçoit" in french
+
+
+def test_a_list_that_names_an_unknown_service_says_which_row(corridor, client):
+    pasted = "Nombre\tMonto\tServicio\nAna\t350,00\tWestern Onion\nBeto\t350,00\tTest MTO"
+    response = client.post("/bundle", data=form(client, pasted=pasted))
+    assert response.status_code == 422
+    text = text_of(response)
+    assert "la lista pegada, fila 2" in text and "«Western Onion» no es un servicio de este corredor" in text
+    assert "Corner Agent · Cash pickup, Test Bank · Wire, Test MTO · Cash" in text
+
+
+def test_a_saved_group_keeps_services_and_languages_and_personal_columns_only_if_asked(corridor, client):
+    login(client, "staff")
+    saved = client.post("/bundle/groups", data=form(client, group_name="Finca 2026"))
+    assert saved.status_code == 302
+    group = db.session.execute(select(BundleGroup)).scalar_one()
+    assert group.members.splitlines()[0] == "reference\tamount\tservice\tlanguage"
+    assert group.members.splitlines()[1] == "Trabajador 01\t350.00\tcorner agent · CASH PICKUP\tes"
+    assert "GT-8801" not in group.members
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "bundle group saved")).scalar_one()
+    assert "GT-88" not in event.detail and '"personal_columns": false' in event.detail
+    client.post("/bundle/groups", data=form(client, group_name="Finca con cuentas", keep_personal="y"))
+    kept = db.session.execute(select(BundleGroup).where(BundleGroup.name == "Finca con cuentas")).scalar_one()
+    assert "GT-8801" in kept.members
+    loaded = client.get(f"/bundle?group={group.id}").get_data(as_text=True)
+    assert "Trabajador 01\t350.00\tcorner agent · CASH PICKUP\tes" in loaded

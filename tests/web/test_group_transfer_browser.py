@@ -1,0 +1,127 @@
+"""The coordinator's workflow in Debian's Chromium: paste 40 workers as a spreadsheet copies them, read
+each one's saving against today, print the slips, download the payout list and open it again."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import threading
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from .test_group_transfer import EXPECTED, spreadsheet
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None:
+    if os.environ.get("REMIT_REQUIRE_BROWSER") == "1":
+        raise RuntimeError("Chromium is required here (apt-get install chromium) but was not found")
+    pytest.skip("Chromium not found: browser tests skipped on this machine", allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync"]}
+
+
+@pytest.fixture(scope="module")
+def group_server(tmp_path_factory):
+    from werkzeug.serving import make_server
+
+    from remit import create_app
+    from remit.extensions import db
+    from remit.importers import run_import
+
+    from ..importers.helpers import csv_bytes, fee_row
+
+    url = "sqlite:///" + str(tmp_path_factory.mktemp("group") / "remit.db")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        rates = b"base_currency,quote_currency,rate,as_of,source\nCAD,GTQ,5.5,2026-01-05,test rate\n"
+        assert run_import("rates", rates, "rates.csv", actor="test").ok
+        rows = [
+            fee_row(provider="Test MTO", provider_type="mto", product="Cash", funding_method="cash",
+                    payout_method="cash_pickup", speed="under_1h", max_amount="3000.00", fee_fixed="9.99",
+                    fx_margin_pct="3.5"),
+            fee_row(provider="Corner Agent", provider_type="mto", product="Cash pickup", funding_method="cash",
+                    payout_method="cash_pickup", speed="under_1h", max_amount="3000.00", fee_fixed="7.99",
+                    fx_margin_pct="4.5"),
+            fee_row(provider="Test Bank", product="Wire", max_amount="50000.00", fee_fixed="30.00",
+                    fx_margin_pct="2"),
+        ]
+        assert run_import("fees", csv_bytes(rows), "fees.csv", actor="test").ok
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def plan(page, base):
+    page.goto(base + "/bundle?lang=es")
+    page.select_option("#send", "CA")
+    page.select_option("#receive", "GT")
+    page.fill("#pasted", spreadsheet())  # tabs and decimal commas, as a spreadsheet copies them
+    page.fill("#distribution_fee", "1,50")
+    page.fill("#incoming_fee", "15")
+    page.click("button[value=plan]")
+    page.wait_for_load_state("load")
+
+
+def test_forty_pasted_workers_save_against_today_as_worked_by_hand(page, group_server):
+    plan(page, group_server)
+    rows = page.locator("table.members tbody tr:not(.detail-row)")
+    assert rows.count() == 40
+    for index in (0, 19, 20, 39):
+        cells = rows.nth(index).locator("td").all_inner_texts()
+        share, today, versus_today, _alone, _versus_alone = EXPECTED["350" if index < 20 else "500"]
+        assert cells[1].replace("\u00a0", " ") == f"{share.replace('.', ',')} CAD"
+        assert cells[3].replace("\u00a0", " ") == f"{versus_today.replace('.', ',')} CAD"
+        assert cells[2].replace("\u00a0", " ").startswith(f"{today.replace('.', ',')} CAD")
+    assert "Los 40 miembros ganan agrupando" in page.locator(".verdict").inner_text()
+    ARTIFACTS.joinpath("screenshots").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "screenshots" / "group-plan-es.png"), full_page=True)
+
+
+def test_the_slips_print_three_to_a_page(page, group_server):
+    plan(page, group_server)
+    with page.expect_popup() as popup:
+        page.click("button:has-text('Comprobantes para cada trabajador')")
+    slips = popup.value
+    slips.wait_for_load_state("load")
+    assert slips.locator("article.slip").count() == 40
+    slips.emulate_media(media="print")
+    pdf = slips.pdf(format="A4", print_background=True)
+    (ARTIFACTS / "group-slips.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 14, f"40 slips, three to an A4 page, print on 14 pages, not {pages}"
+
+
+def test_the_payout_list_downloads_and_adds_up(page, group_server, tmp_path):
+    plan(page, group_server)
+    from openpyxl import load_workbook
+
+    with page.expect_download() as download:
+        page.click("button:has-text('Lista de pagos (XLSX)')")
+    path = tmp_path / "payout.xlsx"
+    download.value.save_as(path)
+    rows = list(load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert rows[0] == ("reference", "Cuenta", "amount", "currency")
+    assert len(rows) == 41 and sum(D(r[2]) for r in rows[1:]) == D("91225.55")
+    with page.expect_download() as download:
+        page.click("button:has-text('Lista de pagos (CSV)')")
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert sum(D(r["amount"]) for r in csv.DictReader(io.StringIO(text))) == D("91225.55")
