@@ -1,26 +1,35 @@
-"""Time to plan bundles of 10, 100 and 1,000 members, against the time of one quote.
+"""Planning a group transfer against one quote request, on a corridor of 57 products.
 
-    python bench/bundle_bench.py [--repeat 5]
+    python bench/bundle_bench.py [--repeat 7]
 
-Uses a fresh SQLite database loaded with remit's seed data (the illustrative Canada→Guatemala fee
-table) and members sending random amounts between CAD 100 and CAD 1,500 (a fixed seed). "One quote"
-is a comparison of every Canada→Guatemala service for one amount, as the quotes API makes it. Each
-figure is the median of --repeat runs, after one warm-up run.
+A fresh SQLite database holds the seed reference rates, the seeds' illustrative Canada→Guatemala fee
+table (7 products, among them the bank wires a bundle travels by) and 50 synthetic products of 3 bands
+each (test data, not real prices), as bench/api_bench.py makes them. Through the Flask test client:
+
+- the floor: GET /api/v1/quotes for one amount (a new amount each time, so nothing is answered from
+  the cache) — one quote request;
+- POST /api/v1/bundles with 10, 100 and 1,000 members sending random amounts (fixed seed) between
+  CAD 100 and 1,500; 1,000 members with the service each uses today named.
+
+Each figure is the median of --repeat runs after one warm-up, and each plan is printed as a ratio to
+the quote request measured in the same run. The target (issue 14): a 1,000-member plan within 10× one
+quote request.
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import statistics
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("REMIT_LOG_LEVEL", "WARNING")
 
@@ -37,38 +46,52 @@ def median_seconds(func, repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
+    from api_bench import fee_table
+
     from remit import create_app
-    from remit.cli import SEED_ORDER, SEEDS_DIR
     from remit.importers import run_import
-    from remit.services import bundles, comparison
-    from remit.services.reference import find_corridor
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db"})
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "RATELIMIT_ENABLED": False})
         with app.app_context():
             from flask_migrate import upgrade
 
             upgrade()
-            for kind in SEED_ORDER:
-                for path in sorted((SEEDS_DIR / kind).glob("*.csv")):
-                    run_import(kind, path.read_bytes(), path.name, actor="bench")
-            corridor = find_corridor("CA", "GT")
-            one_quote = median_seconds(lambda: comparison.compare(corridor, "CAD", amount=Decimal("350")),
-                                       args.repeat)
-            print(f"one quote (7 services, CAD 350): {one_quote * 1000:.2f} ms")
+            for kind, path in (("rates", ROOT / "seeds/rates/reference_rates_2025-12.csv"),
+                               ("fees", ROOT / "seeds/fees/CA-GT_illustrative_fee_table.csv")):
+                assert run_import(kind, path.read_bytes(), path.name, actor="bench").ok
+            assert run_import("fees", fee_table(), "bench.csv", actor="bench").ok
+            client = app.test_client()
+            products = client.get("/api/v1/quotes?send=CA&receive=GT&amount=300&currency=CAD&page_size=100").json
+            names = [f"{q['provider']['name']} · {q['product']['name']}" for q in products]
+            amounts = itertools.count(30000)
+
+            def quote_request():
+                amount = next(amounts) / 100
+                response = client.get(f"/api/v1/quotes?send=CA&receive=GT&amount={amount:.2f}&currency=CAD")
+                assert response.status_code == 200
+
+            floor = median_seconds(quote_request, args.repeat)
+            print(f"one quote request ({len(products)} services, a new amount each time): {floor * 1000:.2f} ms")
             rng = random.Random(42)
-            for size in (10, 100, 1000):
-                members = [bundles.MemberInput(f"m{i:04d}", Decimal(rng.randint(10000, 150000)) / 100)
-                           for i in range(size)]
-                request = bundles.BundleRequest("CA", "GT", "CAD", members, distribution_fee=Decimal("1.50"),
-                                                incoming_fee=Decimal("15"), transfers_per_year=12)
-                seconds = median_seconds(lambda: bundles.plan(request), args.repeat)
-                result = bundles.plan(request).plan
-                joined = sum(1 for m in result.members if m.joins)
-                print(f"bundle of {size:>5} members: {seconds * 1000:9.1f} ms = {seconds / one_quote:7.1f} quotes "
-                      f"({len(result.transfers)} transfers, {joined} join, break-even {result.break_even_members})")
+            for size, today in ((10, False), (100, False), (1000, False), (1000, True)):
+                members = [{"ref": f"m{i:04d}", "amount": f"{rng.randint(10000, 150000) / 100:.2f}"}
+                           | ({"product": rng.choice(names)} if today else {}) for i in range(size)]
+                body = {"send": "CA", "receive": "GT", "currency": "CAD", "members": members,
+                        "distribution_fee": "1.50", "incoming_fee": "15", "transfers_per_year": 12}
+
+                def plan():
+                    response = client.post("/api/v1/bundles", json=body)
+                    assert response.status_code == 200, response.json
+
+                seconds = median_seconds(plan, args.repeat)
+                result = client.post("/api/v1/bundles", json=body).json
+                joined = sum(1 for m in result["members"] if m["joins"])
+                print(f"plan of {size:>5} members{' with today' if today else '           '}: {seconds * 1000:8.1f} ms"
+                      f" = {seconds / floor:6.1f} × one quote request ({len(result['transfers'])} transfers, "
+                      f"{joined} join, break-even {result['break_even_members']})")
 
 
 if __name__ == "__main__":

@@ -74,7 +74,7 @@ def written_places(number: Decimal) -> int:
 
 
 def _non_ascii_digit(text: str) -> bool:
-    return any(ch.isdigit() and not "0" <= ch <= "9" for ch in text)
+    return not text.isascii() and any(ch.isdigit() and not "0" <= ch <= "9" for ch in text)
 
 
 def _common_refusal(text: str, shown: str) -> InputError | None:

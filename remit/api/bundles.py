@@ -35,4 +35,6 @@ class Bundles(MethodView):
             distribution_fee=body["distribution_fee"], coordinator_fee=body["coordinator_fee"],
             incoming_fee=body["incoming_fee"], intermediary_fee=body["intermediary_fee"], allocation=body["allocation"],
             transfers_per_year=body["transfers_per_year"])
-        return present.bundle_json(bundles.plan(request_))  # a refusal is answered by remit/errors.py
+        # Built by present.py in BundlePlanSchema's shape (a test holds them equal) and encoded directly:
+        # dumping a thousand members through marshmallow took a third of the request's time.
+        return present.json_response(present.json_text(present.bundle_json(bundles.plan(request_))), {})

@@ -266,6 +266,16 @@ def plan_transfers(total: Decimal, service: Service, terms: Terms) -> list[Trans
     return transfers
 
 
+def _transfer_cost(amount: Decimal, service: Service, terms: Terms) -> Decimal | None:
+    """Transfer(amount, …).cost by the band's arithmetic alone, without building a quote (for sweeps)."""
+    band = band_for(service, amount)
+    deducted = terms.incoming_fee + terms.intermediary_fee
+    if band is None or deducted >= amount:
+        return None
+    return (band.fee_fixed + amount * (band.fee_percent + band.fx_margin_pct) / HUNDRED + terms.coordinator_fee
+            + deducted)
+
+
 def transfers_cost(total: Decimal, service: Service, terms: Terms) -> Decimal | None:
     """The cost of plan_transfers(total, …) without listing the transfers (for group-size sweeps)."""
     if total <= 0 or not service.bands:
@@ -282,10 +292,10 @@ def transfers_cost(total: Decimal, service: Service, terms: Terms) -> Decimal | 
     cost = Decimal(0)
     for amount, times in (((base + 1) * step, extra), (base * step, count - extra)):
         if times:
-            transfer = _transfer(amount, service, terms)
-            if transfer is None:
+            one = _transfer_cost(amount, service, terms)
+            if one is None:
                 return None
-            cost += transfer.cost * times
+            cost += one * times
     return cost
 
 
@@ -348,8 +358,10 @@ class Costed:
     paid_out: Decimal | None
 
 
-def cost_group(members: list[Member], services: list[Service], terms: Terms) -> Costed | None:
-    """Transfers for the group's total with the cheapest product, and what each member pays and gets."""
+def cost_group(members: list[Member], services: list[Service], terms: Terms, *, shares_only: bool = False
+               ) -> Costed | None:
+    """Transfers for the group's total with the cheapest product, and what each member pays and gets
+    (`shares_only`: the shares alone, all that deciding who joins needs)."""
     sent = sum((m.amount for m in members), Decimal(0))
     transfers = cheapest_transfers(sent, services, terms)
     if transfers is None:
@@ -360,6 +372,9 @@ def cost_group(members: list[Member], services: list[Service], terms: Terms) -> 
     deducted = sum((t.deducted for t in transfers), Decimal(0))
     exact = {m.ref: (on_top + deducted) * w[m.ref] + fx * m.amount / sent + terms.distribution_fee for m in members}
     cost = round_money(sum(exact.values(), Decimal(0)), terms.minor_unit)
+    if shares_only:  # exact shares only: the coalition rounds them when a cent decides
+        return Costed(transfers, cost, {ref: (value, None) for ref, value in exact.items()}, {}, None, None, None,
+                      None)
     rounded = apportion(cost, exact, terms.minor_unit)
     shares = {ref: (exact[ref], rounded[ref]) for ref in exact}
     fees_on_top = apportion(round_money(on_top, terms.minor_unit), {ref: on_top * w[ref] for ref in w},
@@ -386,22 +401,37 @@ def coalition(members: list[Member], services: list[Service], terms: Terms) -> t
     Those who would pay more than their cheapest way alone leave, one round at a time."""
     joining = members
     reasons: dict[str, Message] = {}
+    alone = {m.ref: round_money(m.cheapest.cost, terms.minor_unit) for m in members if m.cheapest is not None}
     while joining:
-        costed = cost_group(joining, services, terms)
+        costed = cost_group(joining, services, terms, shares_only=True)
         if costed is None:
             break
-        losers = [m for m in joining if m.cheapest is not None
-                  and costed.shares[m.ref][1] > round_money(m.cheapest.cost, terms.minor_unit)]
+        losers = _losers(joining, costed, alone, terms)
         if not losers:
-            return joining, costed, reasons
-        for m in losers:
+            return joining, cost_group(joining, services, terms), reasons
+        for m, share in losers:
             reasons[m.ref] = msg("member_better_alone_in",
                                  "joining would cost %(currency)s %(share)s, more than sending alone with %(option)s "
-                                 "at %(currency)s %(alone)s", currency=terms.currency,
-                                 share=costed.shares[m.ref][1], option=m.cheapest.label,
-                                 alone=round_money(m.cheapest.cost, terms.minor_unit))
+                                 "at %(currency)s %(alone)s", currency=terms.currency, share=share,
+                                 option=m.cheapest.label, alone=alone[m.ref])
         joining = [m for m in joining if m.ref not in reasons]
     return [], None, reasons
+
+
+def _losers(joining: list[Member], costed: Costed, alone: dict[str, Decimal], terms: Terms
+            ) -> list[tuple[Member, Decimal]]:
+    """The members whose share, rounded to the minor unit, is more than their cheapest way alone.
+    A share more than a unit away from it is decided by its exact value; only when one is within a
+    unit are the shares rounded (largest remainder) to decide, since the rounding moves a share by
+    less than one unit."""
+    step = unit(terms.minor_unit)
+    exact = {ref: value for ref, (value, _) in costed.shares.items()}
+    near = any(ref in alone and alone[ref] - step < value <= alone[ref] + step for ref, value in exact.items())
+    if near:
+        rounded = apportion(costed.cost, exact, terms.minor_unit)
+        return [(m, rounded[m.ref]) for m in joining if m.ref in alone and rounded[m.ref] > alone[m.ref]]
+    return [(m, round_money(exact[m.ref], terms.minor_unit)) for m in joining
+            if m.ref in alone and exact[m.ref] > alone[m.ref]]
 
 
 def _pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
@@ -435,7 +465,8 @@ def member_results(members: list[Member], costed: Costed | None, joining: set[st
                 receive_amount=m.cheapest.receive_amount if m.cheapest else None,
                 saving=Decimal(0) if alone is not None else None, saving_pct=Decimal(0) if alone is not None else None,
                 saving_vs_current=versus_today, saving_vs_current_pct=_pct(versus_today, today),
-                reason=reasons.get(m.ref, msg("bundle_pays_nobody_member", "bundling does not pay for this group")),
+                reason=reasons[m.ref] if m.ref in reasons else msg("bundle_pays_nobody_member",
+                                                                   "bundling does not pay for this group"),
                 **common))
     return results
 
@@ -464,7 +495,7 @@ def _may_pay(amount: Decimal, services: list[Service], terms: Terms, individual:
     return amount * min(rates) / HUNDRED + terms.distribution_fee < individual
 
 
-def curve_sizes(size: int, every_up_to: int = 60, points: int = 40) -> list[int]:
+def curve_sizes(size: int, every_up_to: int = 30, points: int = 20) -> list[int]:
     """Group sizes the curve shows: every size up to `every_up_to`, then about `points` sizes up to the
     group's own, so that a chart of a large group stays readable and cheap to draw."""
     sizes = list(range(1, min(size, every_up_to) + 1))

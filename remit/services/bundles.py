@@ -220,8 +220,12 @@ def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
     transparent = [s for s, _ in services if s.transparent]
     named = _products_named(m.product for m in request.members if m.product and m.product not in names.by_key)
     members, today_keys = [], {}
+    envelopes: dict[str | None, Envelope] = {}
     for index, m in enumerate(request.members):
-        envelope = cheapest_alone(corridor, request.currency, m.payout_method, on, version, transparent)
+        if m.payout_method not in envelopes:
+            envelopes[m.payout_method] = cheapest_alone(corridor, request.currency, m.payout_method, on, version,
+                                                        transparent)
+        envelope = envelopes[m.payout_method]
         best = envelope.cheapest(m.amount)
         cheapest = None
         if best is not None:

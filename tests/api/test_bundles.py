@@ -204,3 +204,20 @@ def test_a_corridor_without_a_bank_fee_table_says_what_is_missing(seeded, client
     assert response.status_code == 422
     assert response.json["errors"]["json"]["bulk_product"][0].startswith(
         "remit holds no bank-to-bank fee table for US-GT in USD")
+
+
+def test_the_answer_has_exactly_the_documented_shape(worked_example, client):
+    """The plan is encoded directly (not dumped through marshmallow): it must still be exactly what
+    BundlePlanSchema documents, field for field."""
+    from remit.api.schemas import BundlePlanSchema
+
+    plan = client.post("/api/v1/bundles", json=body(members=[
+        {"ref": "a", "amount": "350", "product": "Corner Agent · Cash pickup"}, {"ref": "b", "amount": "20"}])).json
+    schema = BundlePlanSchema()
+    assert set(plan) == set(schema.fields)
+    for name in ("transfers", "members", "curve"):
+        nested = schema.fields[name].inner.nested
+        nested = nested() if isinstance(nested, type) else nested
+        assert all(set(item) == set(nested.fields) for item in plan[name]), name
+    assert set(plan["totals"]) == set(schema.fields["totals"].nested().fields)
+    assert schema.validate(plan) == {}
