@@ -80,6 +80,14 @@ class BundleResult:
     warnings: tuple[str, ...] = ()  # of the bulk product's quote: stale, negative margin…
 
     @property
+    def common_warnings(self) -> tuple[str, ...]:
+        """Warnings every member's comparison carries (said once for the group, not on every line)."""
+        members = self.plan.members
+        if not members:
+            return ()
+        return tuple(w for w in members[0].warnings if all(w in m.warnings for m in members))
+
+    @property
     def bulk(self) -> ServiceInfo | None:
         return self.info.get(self.plan.bulk_key) if self.plan.bulk_key else None
 

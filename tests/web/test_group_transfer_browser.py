@@ -125,3 +125,12 @@ def test_the_payout_list_downloads_and_adds_up(page, group_server, tmp_path):
         page.click("button:has-text('Lista de pagos (CSV)')")
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert sum(D(r["amount"]) for r in csv.DictReader(io.StringIO(text))) == D("91225.55")
+
+
+def test_the_plan_of_forty_prints_on_one_page(page, group_server):
+    plan(page, group_server)
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    (ARTIFACTS / "group-plan.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1, f"the plan of 40 prints on {pages} pages"
