@@ -100,7 +100,7 @@ def test_bundle_of_twenty_members_shows_the_totals(page, live_server):
     page.fill("#pasted", "\n".join(f"worker-{i:02d}\t350" for i in range(1, 21)))
     page.fill("#distribution_fee", "1.50")
     page.fill("#incoming_fee", "15")
-    page.click("button[value=plan]")
+    page.click("#plan")
     totals = page.locator("table.totals").inner_text()
     assert "Each sending alone the cheapest way\tCA$214.80" in totals
     assert "Members each sending CAD 350.00 gain from a group of 16." in page.locator(".verdict").inner_text()

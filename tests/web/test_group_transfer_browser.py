@@ -77,7 +77,7 @@ def plan(page, base):
     page.fill("#pasted", spreadsheet())  # tabs and decimal commas, as a spreadsheet copies them
     page.fill("#distribution_fee", "1,50")
     page.fill("#incoming_fee", "15")
-    page.click("button[value=plan]")
+    page.click("#plan")
     page.wait_for_load_state("load")
 
 
