@@ -376,8 +376,6 @@ def _flatten(errors, prefix=""):
 
 
 def _bundle_table(plan: dict) -> str:
-    from decimal import Decimal
-
     ccy, rcy = plan["currency"], plan["receive_currency"]
     lines = [f"Bundle plan {plan['corridor']} in {ccy}, {plan['allocation']} allocation"]
     if plan["bulk_product"]:
@@ -388,7 +386,7 @@ def _bundle_table(plan: dict) -> str:
               f"  {'#':>3}  {'amount':>12}  {'fee':>9}  {'FX cost':>9}  {'deducted':>9}  {'cost':>9}  "
               f"{'credited (' + rcy + ')':>16}"]
     for i, t in enumerate(plan["transfers"], start=1):
-        deducted = str(Decimal(t["incoming_fee"]) + Decimal(t["intermediary_fee"]))
+        deducted = t["deducted"]
         flag = "  reported by the bank (FINTRAC)" if t["reportable"] else ""
         lines.append(f"  {i:>3}  {t['amount']:>12}  {t['fee']:>9}  {t['fx_cost']:>9}  {deducted:>9}  {t['cost']:>9}  "
                      f"{t['receive_amount'] or '-':>16}{flag}")

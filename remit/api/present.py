@@ -107,7 +107,8 @@ def bundle_json(result) -> dict:
         "transfers": [{
             "amount": m(t.amount), "product": product(t.service_key),
             "fee": m(t.fee), "fx_cost": m(t.fx_cost), "coordinator_fee": m(t.coordinator_fee),
-            "incoming_fee": m(t.incoming_fee), "intermediary_fee": m(t.intermediary_fee), "cost": m(t.cost),
+            "incoming_fee": m(t.incoming_fee), "intermediary_fee": m(t.intermediary_fee), "deducted": m(t.deducted),
+            "cost": m(t.cost),
             "exchange_rate": rate(t.applied_rate), "receive_amount": r(t.credited), "reportable": t.reportable,
         } for t in plan.transfers],
         "members": [{

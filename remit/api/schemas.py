@@ -295,6 +295,7 @@ class BundleTransferSchema(Schema):
     coordinator_fee = fields.String()
     incoming_fee = fields.String(metadata={"description": "deducted on arrival"})
     intermediary_fee = fields.String(metadata={"description": "deducted on the way"})
+    deducted = fields.String(metadata={"description": "incoming_fee + intermediary_fee"})
     cost = fields.String()
     exchange_rate = fields.String(allow_none=True, metadata={"description": "the bank's applied rate"})
     receive_amount = fields.String(allow_none=True, metadata={

@@ -166,6 +166,8 @@ class BundlePlan:
     applied_rate: Decimal | None
     reference_rate: Decimal | None
     bundle_cost: Decimal  # rounded; the joining members' shares sum to it exactly
+    transfer_fees: Decimal  # the bank's fees for the transfers
+    coordinator_fees: Decimal
     fees_on_top: Decimal
     fx_cost: Decimal
     deducted: Decimal
@@ -659,6 +661,8 @@ def plan(members: list[Member], bulk_services: list[Service], terms: Terms,
         applied_rate=costed.applied_rate if costed else None,
         reference_rate=bulk.reference_rate if bulk else None,
         bundle_cost=costed.cost if costed else Decimal(0),
+        transfer_fees=sum((t.fee for t in transfers), Decimal(0)),
+        coordinator_fees=sum((t.coordinator_fee for t in transfers), Decimal(0)),
         fees_on_top=sum(costed.fees_on_top.values(), Decimal(0)) if costed else Decimal(0),
         fx_cost=sum((t.fx_cost for t in transfers), Decimal(0)),
         deducted=sum((t.deducted for t in transfers), Decimal(0)),
