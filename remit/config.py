@@ -43,6 +43,23 @@ def _days(name: str, default: int) -> int:
     return int(text)
 
 
+def cors_origins(text: str | None) -> str | list[str]:
+    """REMIT_CORS_ORIGINS: `*` (any origin, the default), `none`, or origins separated by commas
+    (`https://partner.example,https://app.partner.example`)."""
+    text = (text or "").strip()
+    if not text or text == "*":
+        return "*"
+    if text.lower() == "none":
+        return []
+    origins = [part.strip().rstrip("/") for part in text.split(",") if part.strip()]
+    for origin in origins:
+        scheme, _, host = origin.partition("://")
+        if scheme not in ("http", "https") or not host or "/" in host or not host.isascii() or " " in host:
+            raise ValueError(f"REMIT_CORS_ORIGINS: {origin!r} is not an origin such as https://partner.example "
+                             "(scheme and host, no path)")
+    return origins
+
+
 def from_environment(instance_path: str) -> dict:
     database_url = os.environ.get("DATABASE_URL") or "sqlite:///" + str(Path(instance_path) / "remit.db")
     return {
@@ -52,6 +69,8 @@ def from_environment(instance_path: str) -> dict:
         "REMIT_LOG_LEVEL": os.environ.get("REMIT_LOG_LEVEL", "INFO").upper(),
         "REMIT_RATE_LIMITS": os.environ.get("REMIT_RATE_LIMITS", "on").lower() != "off",
         "REMIT_RATE_LIMIT_STORAGE": os.environ.get("REMIT_RATE_LIMIT_STORAGE", "memory://"),
+        # Web pages of other origins that may read public API data (never imports).
+        "REMIT_CORS_ORIGINS": cors_origins(os.environ.get("REMIT_CORS_ORIGINS")),
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=8),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

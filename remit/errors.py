@@ -150,6 +150,8 @@ def _field_names(errors: dict, prefix: str = "") -> list[str]:
         key = str(key)
         if not prefix and key in LOCATIONS:
             path = ""
+        elif key == "_schema":  # marshmallow's name for the object itself (not an object, say)
+            path = prefix or "body"
         elif key.isdigit():
             path = f"{prefix}[{key}]"
         else:

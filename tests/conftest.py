@@ -19,6 +19,7 @@ from remit import create_app  # noqa: E402
 from remit.extensions import db  # noqa: E402
 
 from . import pg  # noqa: E402
+from .api_document import ValidatingClient  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -76,6 +77,7 @@ def app(database_url):
     # Rate limits are off except in the tests about them: the suite makes many calls a minute.
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False})
     _fresh_g_per_request(app)
+    app.test_client_class = ValidatingClient  # every API response is checked against the OpenAPI document
     with app.app_context():
         yield app
         db.session.rollback()
@@ -110,6 +112,7 @@ def make_app(database_url):
     def make(**config):
         new = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, **config})
         _fresh_g_per_request(new)
+        new.test_client_class = ValidatingClient
         built.append(new)
         return new
 

@@ -60,3 +60,15 @@ def test_a_bundle_that_cannot_be_planned_names_the_field(seeded, client):
     assert response.json["message"] == "The request has invalid fields: max_transfer."
     (text,) = response.json["errors"]["json"]["max_transfer"]
     assert text.endswith("a plan holds at most 1000 transfers: the cap must be at least 1000.00")
+
+
+def test_a_body_that_is_json_but_not_an_object_says_so(client):
+    """Not "invalid fields: ." (issue 16): the body itself, or the member that is not an object."""
+    whole = client.post("/api/v1/bundles", data="[1]", content_type="application/json")
+    assert whole.status_code == 422 and whole.json["message"] == "The request has invalid fields: body."
+    assert whole.json["errors"] == {"json": {"_schema": ["Invalid input type."]}}
+    member = client.post("/api/v1/bundles", json={"send": "CA", "receive": "GT", "currency": "CAD", "members": [1]})
+    assert member.json["message"] == "The request has invalid fields: members[0]."
+    malformed = client.post("/api/v1/bundles", data='{"send": ', content_type="application/json")
+    assert malformed.status_code == 400 and malformed.json["reason"] == "json_invalid"
+    assert malformed.json["message"] == "The body is not valid JSON: Expecting value (line 1, column 10)."

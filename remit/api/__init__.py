@@ -1,10 +1,10 @@
 """The JSON API under /api/v1, documented by its OpenAPI spec at /api/v1/openapi.json."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, send_from_directory
+from flask import Blueprint, Flask, request, send_from_directory
 
 from ..extensions import api, limiter
-from . import caching, keys
+from . import caching, cors, keys, openapi
 from .blueprint import ErrorSchema
 from .bundles import bundles_bp
 from .corridors import corridors_bp
@@ -15,9 +15,14 @@ from .quotes import quotes_bp
 API_BLUEPRINTS = (corridors_bp, providers_bp, quotes_bp, bundles_bp, imports_bp)
 
 # Set up once, at import: blueprints are shared by every app the factory builds.
+def _preflight() -> bool:
+    """A CORS preflight asks whether a request may be sent; it is not one, and costs no rate limit."""
+    return request.method == "OPTIONS"
+
+
 for _blueprint in API_BLUEPRINTS:
     _blueprint.before_request(keys.load_request_key)
-    limiter.limit(keys.read_limit, key_func=keys.client_key)(_blueprint)
+    limiter.limit(keys.read_limit, key_func=keys.client_key, exempt_when=_preflight)(_blueprint)
 # After the key check, so that a bad key is refused even for an answer already known.
 quotes_bp.before_request(caching.answer_from_cache)
 imports_bp.before_request(require_import_scope)
@@ -36,7 +41,7 @@ def swagger_file(filename: str):
 def api_config(app: Flask) -> None:
     app.config.setdefault("API_TITLE", "remit")
     app.config.setdefault("API_VERSION", "v1")
-    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
@@ -59,11 +64,25 @@ def api_config(app: Flask) -> None:
     app.config.setdefault("REMIT_KEY_RATE_LIMIT", "1200 per minute")
 
 
+def _retry_after_only_when_waiting(response):
+    """Flask-Limiter sends Retry-After on every answer; it means "wait" and belongs to 429 and 503 only."""
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 def init_api(app: Flask) -> None:
     api_config(app)
+    # Registered before the limiter's: after-request functions run last registered first.
+    app.after_request(_retry_after_only_when_waiting)
     api.ERROR_SCHEMA = ErrorSchema
-    api.init_app(app)
+    api.DEFAULT_ERROR_RESPONSE_NAME = None  # every status an operation answers is listed with its schema
+    api.init_app(app, spec_kwargs={"extra_plugins": [openapi.DocumentPlugin()]})
+    api.ma_plugin.converter.add_attribute_function(openapi.vocabulary_reference)
     limiter.init_app(app)
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)
+    # flask-smorest's own pagination header schema: X-Pagination is documented as JSON (openapi.py).
+    api.spec.components.schemas.pop("PaginationMetadata", None)
+    cors.init_cors(app)
     app.register_blueprint(docs_static)

@@ -3,18 +3,17 @@ operation documents in the OpenAPI spec."""
 from __future__ import annotations
 
 import flask_smorest
-import flask_smorest.error_handler
 import marshmallow as ma
 from flask import current_app
 from flask_smorest import abort
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict
 
 from ..inputs import MAX_ID
+from .openapi import PATTERNS, Answer, Text
 
-ERRORS = {"400": "The body is not JSON remit reads (too deep, too long a number, not UTF-8).",
-          "401": "The API key is unknown or revoked.", "422": "A parameter is wrong; `errors` names it.",
-          "429": "Too many requests from this client; try again later."}
 
 
 class Parser(FlaskParser):
@@ -29,11 +28,43 @@ class Parser(FlaskParser):
             return core.missing
         return current_app.json.loads(data)
 
+    def load_form(self, req, schema):
+        """A multipart form's fields and files together: one request body, documented as one."""
+        return MultiDictProxy(CombinedMultiDict([req.form, req.files]), schema)
 
-class ErrorSchema(flask_smorest.error_handler.ErrorSchema):
+
+class ProblemSchema(Answer):
+    row = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(1), metadata={
+        "description": "as a spreadsheet counts them (the header is row 1); null for the whole file"})
+    column = ma.fields.String(allow_none=True)
+    message = ma.fields.String(metadata={"description": "what is wrong, in English"})
+    code = Text("reason", metadata={"description": "the message's stable code, for programs"})
+
+
+class ErrorSchema(ma.Schema):
     """The error answers as remit/errors.py writes them (documentation only)."""
 
-    reason = ma.fields.String(metadata={"description": "the message's stable code, e.g. `amount_exponent`"})
+    class Meta:
+        ordered = True
+
+    code = ma.fields.Integer(required=True, validate=ma.validate.Range(400, 599), metadata={
+        "description": "the HTTP status"})
+    status = ma.fields.String(required=True, metadata={"description": "the status's name", "example": "Not Found"})
+    message = ma.fields.String(required=True, metadata={"description": "what went wrong, in English"})
+    reason = ma.fields.String(metadata={
+        "description": "the message's stable code, for programs (e.g. `currency_not_priced`); absent for a "
+                       "status's generic text", "pattern": PATTERNS["reason"]})
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(validate=ma.validate.OneOf(("json", "query", "path", "form", "files", "headers"))),
+        values=ma.fields.Dict(), metadata={
+            "description": "the fields at fault, by where they were sent and by name, each with its messages: "
+                           "`{\"query\": {\"amount\": [\"…\"]}}`; members of a list by their index: "
+                           "`{\"json\": {\"members\": {\"1\": {\"amount\": [\"…\"]}}}}`"})
+    corridors = ma.fields.String(metadata={"format": "uri", "description": "404 of quotes: where the corridors remit holds are listed"})
+    currencies = ma.fields.List(ma.fields.String(metadata={"pattern": PATTERNS["currency"]}), metadata={
+        "description": "currency_not_priced: the currencies the corridor is priced in"})
+    problems = ma.fields.List(ma.fields.Nested(ProblemSchema), metadata={
+        "description": "an import's file: each problem found, where a person finds it"})
 
 
 class PaginationParser(Parser):
@@ -51,9 +82,3 @@ class Blueprint(flask_smorest.Blueprint):
     PAGINATION_ARGUMENTS_PARSER = PaginationParser()
 
 
-def document_errors(blp: Blueprint, *codes_: int):
-    def decorate(func):
-        for code in codes_:
-            func = blp.alt_response(code, description=ERRORS.get(str(code), ""), schema=None)(func)
-        return func
-    return decorate

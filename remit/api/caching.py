@@ -47,7 +47,8 @@ def etag() -> str:
 
 
 def not_modified(tag: str) -> Response | None:
-    if tag in request.if_none_match:
+    # The tag itself, not `*`: a question never answered (bad arguments) has no representation to match.
+    if request.if_none_match.is_strong(tag) or request.if_none_match.is_weak(tag):
         response = Response(status=304)
         response.set_etag(tag)
         response.headers["Cache-Control"] = CACHE_CONTROL

@@ -1,30 +1,44 @@
 """Corridors and their statistics."""
 from __future__ import annotations
 
+import re
+
 from flask.views import MethodView
 from flask_smorest import Page, abort
 
 from .. import codes
+from ..domain.messages import msg
 from ..services import catalog, stats
 from ..services.reference import find_corridor
 from ..services.snapshot import snapshot
 from . import caching, present
-from .blueprint import Blueprint, document_errors
+from .blueprint import Blueprint
+from .openapi import ETAG
 from .schemas import CorridorArgsSchema, CorridorSchema, CorridorStatsSchema, StatsArgsSchema
 
 corridors_bp = Blueprint("corridors", __name__, url_prefix="/api/v1/corridors",
                          description="Corridors: a sending and a receiving country.")
 
 
+CORRIDOR_CODE = r"^[A-Za-z]{2,3}-[A-Za-z]{2,3}$"
+
+
 def corridor_or_404(code: str):
+    """The corridor a path names: two ISO 3166-1 codes joined by '-' (422 when it is not written so;
+    404 when it names no corridor remit holds, an unknown country included)."""
+    if not re.fullmatch(CORRIDOR_CODE, code):
+        problem = msg("corridor_code", "write the corridor as two country codes joined by '-', e.g. CA-GT")
+        abort(422, message=problem, errors={"path": {"code": [problem]}})
     send, _, receive = code.upper().partition("-")
     try:
         send, receive = codes.country(send), codes.country(receive)
     except codes.CodeError as exc:
-        abort(422, message=str(exc), errors={"path": {"corridor": [str(exc)]}})
+        abort(404, message=msg("corridor_unknown_country", "remit has no data for the corridor %(corridor)s: %(problem)s",
+                               corridor=code.upper(), problem=exc.args[0]))
     corridor = find_corridor(send, receive)
     if corridor is None:
-        abort(404, message=f"remit has no data for the corridor {send}-{receive}.")
+        abort(404, message=msg("corridor_unknown", "remit has no data for the corridor %(corridor)s.",
+                               corridor=f"{send}-{receive}"))
     return corridor
 
 
@@ -33,7 +47,7 @@ class Corridors(MethodView):
     @corridors_bp.arguments(CorridorArgsSchema, location="query")
     @corridors_bp.response(200, CorridorSchema(many=True))
     @corridors_bp.paginate(Page)
-    @document_errors(corridors_bp, 401, 422, 429)
+    @corridors_bp.doc(operationId="list_corridors")
     def get(self, args):
         """Corridors remit holds data for, with the number of services in each"""
         return [c for c in catalog.corridor_summaries()
@@ -64,12 +78,16 @@ def _stats_json(corridor, period_stats, history) -> dict:
     }
 
 
-@corridors_bp.route("/<string:code>/stats")
+@corridors_bp.route("/<string:code>/stats", parameters=[{
+    "in": "path", "name": "code", "required": True, "description": "the corridor: sending and receiving country "
+    "(ISO 3166-1 alpha-2 or alpha-3, any case) joined by '-'", "schema": {"type": "string", "pattern": CORRIDOR_CODE},
+    "example": "CA-GT"}])
 class CorridorStats(MethodView):
     @corridors_bp.arguments(StatsArgsSchema, location="query")
     @corridors_bp.response(200, CorridorStatsSchema)
-    @corridors_bp.alt_response(404, description="No such corridor, or no data for that period.")
-    @document_errors(corridors_bp, 401, 422, 429)
+    @corridors_bp.alt_response(404, description="remit holds no data for this corridor (or names no such country), "
+                                                "or none for that period.")
+    @corridors_bp.doc(operationId="get_corridor_stats", **ETAG)
     def get(self, args, code):
         """Average cost at USD 200 and 500, SmaRT, SDG 10.c status and the trend over quarters
 

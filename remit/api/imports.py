@@ -5,7 +5,7 @@ background job: the answer is 202 with the job's address, which the partner poll
 """
 from __future__ import annotations
 
-from flask import current_app, jsonify, url_for
+from flask import current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import abort
 from flask_smorest.fields import Upload
@@ -15,74 +15,78 @@ from ..extensions import db
 from ..importers import jobs, run_import
 from ..importers.limits import BACKGROUND_BYTES, from_config
 from ..models import ImportRun
-from . import keys
-from .blueprint import Blueprint
+from . import keys, present
+from .blueprint import Blueprint, ProblemSchema
+from .openapi import NEEDS_KEY, Answer, Term, Text, Timestamp
 
 imports_bp = Blueprint("imports", __name__, url_prefix="/api/v1/imports",
                        description="Import fee tables, reference rates or RPW rows (needs an `import` key).")
 
 
 class ImportFormSchema(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(["fees", "rates", "rpw"]))
+    """The multipart form: its fields and its file, one request body."""
+
+    kind = Term("ImportKind", required=True)
     dry_run = fields.Boolean(load_default=False, metadata={"description": "validate and report; write nothing"})
     background = fields.Boolean(load_default=False, metadata={
         "description": "import in the background and answer 202 at once (files over 512 KiB always are)"})
-
-
-class ImportFileSchema(Schema):
     file = Upload(required=True, metadata={"description": "CSV (UTF-8) or XLSX"})
 
 
-class ProblemSchema(Schema):
-    row = fields.Integer(allow_none=True)
-    column = fields.String(allow_none=True)
-    message = fields.String()
-
-
-class ImportReportSchema(Schema):
+class ImportReportSchema(Answer):
     id = fields.Integer(allow_none=True, metadata={"description": "the import's id; null for a dry run or no change"})
-    kind = fields.String()
+    kind = Term("ImportKind")
     filename = fields.String()
-    sha256 = fields.String()
-    result = fields.String(metadata={"description": "applied, no_change, dry_run or rejected"})
-    rows = fields.Integer()
-    added = fields.Integer()
-    changed = fields.Integer()
-    retired = fields.Integer()
-    unchanged = fields.Integer()
+    sha256 = Text("sha256")
+    result = Term("ImportResult")
+    rows = fields.Integer(validate=validate.Range(0))
+    added = fields.Integer(validate=validate.Range(0))
+    changed = fields.Integer(validate=validate.Range(0))
+    retired = fields.Integer(validate=validate.Range(0))
+    unchanged = fields.Integer(validate=validate.Range(0))
     problems = fields.List(fields.Nested(ProblemSchema))
-    more_problems = fields.Integer(metadata={"description": "problems found beyond those listed (at most 100 are)"})
+    more_problems = fields.Integer(validate=validate.Range(0), metadata={
+        "description": "problems found beyond those listed (at most 100 are)"})
     actor = fields.String(allow_none=True)
-    finished_at = fields.DateTime(allow_none=True)
+    finished_at = Timestamp(allow_none=True)
 
 
-class ImportJobSchema(Schema):
+class ImportJobSchema(Answer):
     id = fields.Integer()
-    kind = fields.String()
+    kind = Term("ImportKind")
     filename = fields.String()
     dry_run = fields.Boolean()
-    state = fields.String(metadata={"description": "queued, running, done or failed"})
-    phase = fields.String(metadata={"description": "while running: reading, checking or writing"})
-    rows_read = fields.Integer()
-    bytes_read = fields.Integer()
-    bytes_total = fields.Integer()
-    created_at = fields.DateTime()
-    finished_at = fields.DateTime(allow_none=True)
+    state = fields.String(validate=validate.OneOf(("queued", "running", "done", "failed")), metadata={
+        "enum": ["queued", "running", "done", "failed"]})
+    phase = fields.String(validate=validate.OneOf(("", "reading", "checking", "writing")), metadata={
+        "enum": ["", "reading", "checking", "writing"], "description": "while running: reading, checking or writing"})
+    rows_read = fields.Integer(validate=validate.Range(0))
+    bytes_read = fields.Integer(validate=validate.Range(0))
+    bytes_total = fields.Integer(validate=validate.Range(0))
+    created_at = Timestamp()
+    finished_at = Timestamp(allow_none=True)
     error = fields.String(allow_none=True, metadata={"description": "why a failed job stopped (nothing was written)"})
     report = fields.Nested(ImportReportSchema, allow_none=True,
                            metadata={"description": "once done: the import's report, as the synchronous call gives it"})
 
 
 def require_import_scope():
-    # Decided from the Authorization header alone, before the uploaded body is read.
-    keys.require_scope("import")
+    # Decided from the Authorization header alone, before the uploaded body is read. A preflight is
+    # answered without CORS headers: no other origin may import (remit/api/cors.py).
+    if request.method != "OPTIONS":
+        keys.require_scope("import")
+
+
+def problem_json(problem) -> dict:
+    return {"row": problem.row, "column": problem.column, "message": str(problem.message),
+            "code": getattr(problem.message, "code", None) or "import_problem"}
 
 
 def _report_json(report) -> dict:
     return {"id": report.import_id, "kind": report.kind, "filename": report.filename, "sha256": report.sha256,
             "result": report.result, "rows": report.rows, "added": report.added, "changed": report.changed,
             "retired": report.retired, "unchanged": report.unchanged,
-            "problems": [{"row": p.row, "column": p.column, "message": p.message} for p in report.problems],
+            "problems": [problem_json(p) for p in report.problems],
             "more_problems": report.more_problems, "actor": None, "finished_at": None}
 
 
@@ -96,17 +100,19 @@ def _job_json(job) -> dict:
 
 @imports_bp.route("")
 class Imports(MethodView):
-    @imports_bp.arguments(ImportFormSchema, location="form")
-    @imports_bp.arguments(ImportFileSchema, location="files")
+    @imports_bp.arguments(ImportFormSchema, location="form", content_type="multipart/form-data")
     @imports_bp.response(200, ImportReportSchema, description="A dry run, or a file that changes nothing.")
-    @imports_bp.alt_response(201, schema=ImportReportSchema, description="Applied.")
-    @imports_bp.alt_response(401, description="No valid API key.")
-    @imports_bp.alt_response(403, description="The key lacks the import scope.")
-    @imports_bp.alt_response(202, schema=ImportJobSchema, description="Imported in the background: poll `Location`.")
-    @imports_bp.alt_response(422, description="The file has errors; `errors.file` lists each as 'row N, column C: …'.")
-    def post(self, form, files):
+    @imports_bp.alt_response(201, schema=ImportReportSchema, description="Applied.",
+                             headers={"Location": {"$ref": "#/components/headers/Location"}})
+    @imports_bp.alt_response(202, schema=ImportJobSchema, description="Imported in the background: poll `Location`.",
+                             headers={"Location": {"$ref": "#/components/headers/Location"}})
+    @imports_bp.alt_response(422, description="A field is wrong, or the file has errors: nothing was written. "
+                                              "`problems` gives each (row, column, message, code); "
+                                              "`errors.form.file` says them as 'row N, column C: …'.")
+    @imports_bp.doc(operationId="import_file", **NEEDS_KEY)
+    def post(self, form):
         """Import a file: every row is validated first; all of it is written in one transaction, or nothing"""
-        upload = files["file"]
+        upload = form["file"]
         key = keys.request_key()
         content = upload.read()
         upload.close()
@@ -116,16 +122,17 @@ class Imports(MethodView):
             job = jobs.submit(form["kind"], content, filename, actor=f"api:{key.name}", owner=f"key:{key.id}",
                               dry_run=form["dry_run"])
             # Another shape than the 200 answer's schema: serialised here, not by the decorator.
-            answer = jsonify(ImportJobSchema().dump(_job_json(job)))
+            answer = present.json_response(present.json_text(ImportJobSchema().dump(_job_json(job))), {
+                "Location": url_for("imports.ImportJobDetail", job_id=job.id)})
             answer.status_code = 202
-            answer.headers["Location"] = url_for("imports.ImportJobDetail", job_id=job.id)
             return answer
         report = run_import(form["kind"], content, filename, actor=f"api:{key.name}", dry_run=form["dry_run"],
                             limits=from_config(current_app.config))
         if not report.ok:
             found = len(report.problems) + report.more_problems
             abort(422, message=f"{upload.filename}: {found} problem(s); nothing was written.",
-                  errors={"file": report.problem_lines()})
+                  errors={"form": {"file": report.problem_lines()}},
+                  extra={"problems": [problem_json(p) for p in report.problems]})
         if report.import_id is not None:
             return _report_json(report), 201, {"Location": url_for("imports.ImportDetail", import_id=report.import_id)}
         return _report_json(report)
@@ -135,6 +142,7 @@ class Imports(MethodView):
 class ImportDetail(MethodView):
     @imports_bp.response(200, ImportReportSchema)
     @imports_bp.alt_response(404, description="No such import.")
+    @imports_bp.doc(operationId="get_import", **NEEDS_KEY)
     def get(self, import_id):
         """An import's report"""
         run = db.session.get(ImportRun, import_id)
@@ -142,15 +150,17 @@ class ImportDetail(MethodView):
             abort(404, message=f"There is no import #{import_id}.")
         return {"id": run.id, "kind": run.kind, "filename": run.filename, "sha256": run.sha256, "result": run.result,
                 "rows": run.rows, "added": run.added, "changed": run.changed, "retired": run.retired,
-                "unchanged": run.unchanged, "problems": [], "actor": run.actor, "finished_at": run.finished_at}
+                "unchanged": run.unchanged, "problems": [], "more_problems": 0, "actor": run.actor,
+                "finished_at": run.finished_at}
 
 
 @imports_bp.route("/jobs/<int:job_id>")
 class ImportJobDetail(MethodView):
     @imports_bp.response(200, ImportJobSchema)
     @imports_bp.alt_response(404, description="No such job for this key.")
+    @imports_bp.doc(operationId="get_import_job", **NEEDS_KEY)
     def get(self, job_id):
-        """A background import: how far it has gone, and its report once done"""
+        """A background import: how far it has gone, and its report once done (a dry run's included)"""
         job = jobs.status(job_id)
         if job is None or job.owner != f"key:{keys.request_key().id}":
             abort(404, message=f"There is no import job #{job_id} for this key.")

@@ -10,6 +10,7 @@ from flask import Response
 from ..domain.money import round_money, round_pct, round_rate
 from ..domain.pricing import Quote
 from ..services.comparison import Comparison
+from .openapi import UNKNOWN
 
 
 def pct(value: Decimal | None) -> str | None:
@@ -35,7 +36,7 @@ def quote_json(q: Quote, comparison: Comparison, position: int) -> dict:
         "rank": position,
         "provider": {"slug": info.provider_slug, "name": info.provider_name, "type": info.provider_type},
         "product": {"id": info.product_id, "name": info.product_name, "funding_method": info.funding_method,
-                    "payout_method": info.payout_method, "speed": info.speed},
+                    "payout_method": info.payout_method or UNKNOWN, "speed": info.speed or UNKNOWN},
         "send_amount": money(q.send_amount, send_minor),
         "send_currency": q.service.send_currency,
         "fee": money(q.fee, send_minor),
@@ -54,6 +55,8 @@ def quote_json(q: Quote, comparison: Comparison, position: int) -> dict:
         "estimated": q.estimated,
         "basis": q.service.basis.value,
         "data_as_of": info.data_as_of,
+        "data_period": info.data_period,
+        "collected_at": info.collected_at,
         "source": info.source,
         "regions": list(info.regions),
         "accepted_ids": list(info.accepted_ids),

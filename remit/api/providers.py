@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Page, abort
 
 from ..services import catalog
-from .blueprint import Blueprint, document_errors
+from .blueprint import Blueprint
 from .schemas import ProviderSchema
 
 providers_bp = Blueprint("providers", __name__, url_prefix="/api/v1/providers",
@@ -16,7 +16,7 @@ providers_bp = Blueprint("providers", __name__, url_prefix="/api/v1/providers",
 class Providers(MethodView):
     @providers_bp.response(200, ProviderSchema(many=True))
     @providers_bp.paginate(Page)
-    @document_errors(providers_bp, 401, 429)
+    @providers_bp.doc(operationId="list_providers")
     def get(self):
         """Every active provider with its products and coverage"""
         return catalog.provider_details()
@@ -26,7 +26,7 @@ class Providers(MethodView):
 class ProviderDetail(MethodView):
     @providers_bp.response(200, ProviderSchema)
     @providers_bp.alt_response(404, description="No provider with this slug.")
-    @document_errors(providers_bp, 401, 429)
+    @providers_bp.doc(operationId="get_provider")
     def get(self, slug):
         """One provider with its products and coverage"""
         found = catalog.provider_details(slug)

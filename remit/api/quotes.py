@@ -12,7 +12,8 @@ from ..inputs import QUOTES_MAX_PAGE_SIZE, QUOTES_PAGE_SIZE
 from ..services import comparison
 from ..services.reference import find_corridor
 from . import caching, present
-from .blueprint import Blueprint, document_errors
+from .blueprint import Blueprint
+from .openapi import ETAG
 from .schemas import QuoteArgsSchema, QuoteSchema
 
 quotes_bp = Blueprint("quotes", __name__, url_prefix="/api/v1/quotes",
@@ -24,8 +25,9 @@ class Quotes(MethodView):
     @quotes_bp.arguments(QuoteArgsSchema, location="query")
     @quotes_bp.response(200, QuoteSchema(many=True))
     @quotes_bp.paginate(page_size=QUOTES_PAGE_SIZE, max_page_size=QUOTES_MAX_PAGE_SIZE)
-    @quotes_bp.alt_response(404, description="remit has no data for this corridor.")
-    @document_errors(quotes_bp, 401, 422, 429)
+    @quotes_bp.alt_response(404, description="remit has no data for this corridor (`corridors` says where they are "
+                                             "listed).")
+    @quotes_bp.doc(operationId="list_quotes", **ETAG)
     def get(self, args, pagination_parameters):
         """Every service of a corridor ranked by the total cost of sending an amount
 

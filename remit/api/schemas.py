@@ -7,11 +7,36 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from marshmallow.utils import missing as missing_
 
 from .. import codes
-from ..inputs import MAX_AMOUNT, MAX_MEMBERS
-from ..domain.caveats import WARNINGS
 from ..domain.messages import msg
 from ..importers.fields import CountryCode, CurrencyCode, ExactNumber, decimals
-from ..models.catalog import FUNDING_METHODS, PAYOUT_METHODS, PROVIDER_TYPES, SPEEDS
+from ..inputs import MAX_AMOUNT, MAX_MEMBERS, MAX_REF_LENGTH, MAX_TRANSFERS_PER_YEAR
+from .openapi import PATTERNS, Answer, Iso, Term, Text, Timestamp
+
+# Amounts as the API reads them: a plain decimal string, above 0 and at most 1,000,000 (MAX_AMOUNT),
+# with at most 2 decimals (fewer where the currency has fewer: JPY none).
+AMOUNT_PATTERN = r"^(1000000(\.00?)?|[1-9][0-9]{0,5}(\.[0-9]{1,2})?|0\.([1-9][0-9]?|0[1-9]))$"
+FEE_PATTERN = r"^(1000000(\.00?)?|[0-9]{1,6}(\.[0-9]{1,2})?)$"  # 0 to 1,000,000
+NO_NUL = r"^[^\x00]*$"
+assert MAX_AMOUNT == 1_000_000  # the patterns above spell it out
+
+
+class ApiNumber(ExactNumber):
+    """A number in a JSON body: a string, as the API's money always is (`"300.50"`), never a JSON number."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError(msg("number_as_text", "write the number as text, e.g. \"300.50\""))
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class CountryArg(CountryCode):
+    """A country in a request: alpha-2 or alpha-3, any case; documented as the Country component."""
+
+    component, unknown = "Country", False
+
+
+class CurrencyArg(CurrencyCode):
+    component, unknown = "Currency", False
 
 
 
@@ -24,36 +49,41 @@ class RegionCode(fields.String):
 
 
 def _amount(description: str) -> ExactNumber:
-    return ExactNumber(positive=True, maximum=MAX_AMOUNT, load_default=None,
-                       metadata={"description": description, "type": "string", "example": "300"})
+    return ExactNumber(positive=True, maximum=MAX_AMOUNT, load_default=None, metadata={
+        "description": description, "type": "string", "pattern": AMOUNT_PATTERN, "example": "300"})
 
 
 class CorridorArgsSchema(Schema):
-    send = CountryCode(load_default=None, metadata={"description": "sending country, ISO 3166-1 alpha-2 or alpha-3"})
-    receive = CountryCode(load_default=None, metadata={"description": "receiving country, ISO 3166-1 alpha-2 or alpha-3"})
+    send = CountryArg(load_default=None, metadata={"description": "sending country (CA, or CAN)"})
+    receive = CountryArg(load_default=None, metadata={"description": "receiving country (GT, or GTM)"})
 
 
 class StatsArgsSchema(Schema):
     period = fields.String(load_default=None, validate=validate.Regexp(
         r"^\d{4}(Q[1-4]|_[1-4]Q)$", error="write a quarter as 2025Q3 (or RPW's 2025_3Q)"),
-        metadata={"description": "survey quarter, YYYYQn; the latest by default"})
+        metadata={"description": "survey quarter, YYYYQn (RPW's YYYY_nQ is read too); the latest by default",
+                  "pattern": r"^[0-9]{4}(Q[1-4]|_[1-4]Q)$", "example": "2025Q3"})
 
 
 class QuoteArgsSchema(Schema):
-    send = CountryCode(required=True, metadata={"description": "sending country (CA or CAN)"})
-    receive = CountryCode(required=True, metadata={"description": "receiving country (GT or GTM)"})
-    currency = CurrencyCode(required=True, metadata={"description": "the send currency, ISO 4217"})
-    amount = _amount("amount to send, in the send currency")
-    receive_amount = _amount("amount the family must receive, in the receive currency; "
-                             "answers with the smallest send amount that delivers it")
-    payout_method = fields.String(load_default=None, validate=validate.OneOf(PAYOUT_METHODS))
-    funding_method = fields.String(load_default=None, validate=validate.OneOf(FUNDING_METHODS))
-    max_speed = fields.String(load_default=None, validate=validate.OneOf(SPEEDS),
-                              metadata={"description": "only services at least this fast"})
-    provider_type = fields.String(load_default=None, validate=validate.OneOf(PROVIDER_TYPES))
-    region = RegionCode(load_default=None, metadata={"description": "ISO 3166-2 region the money must reach"})
-    id_type = fields.String(load_default=None, validate=validate.Regexp(r"^[a-z0-9_]{2,40}$"),
-                            metadata={"description": "an ID the sender holds, e.g. passport"})
+    send = CountryArg(required=True, metadata={"description": "sending country (CA, or CAN)", "example": "CA"})
+    receive = CountryArg(required=True, metadata={"description": "receiving country (GT, or GTM)", "example": "GT"})
+    currency = CurrencyArg(required=True, metadata={
+        "description": "the send currency; a currency the corridor is not priced in is refused (422, naming "
+                       "the ones it is)", "example": "CAD"})
+    amount = _amount("amount to send, in the send currency; give `amount` or `receive_amount`, not both")
+    receive_amount = _amount("amount the family must receive, in the receive currency; answers with the smallest "
+                             "send amount that delivers it. Give `amount` or `receive_amount`, not both")
+    payout_method = Term("PayoutMethod", load_default=None, metadata={
+        "description": "services that pay out this way (and those that do not record how: `unknown`)"})
+    funding_method = Term("FundingMethod", load_default=None)
+    max_speed = Term("Speed", load_default=None, metadata={
+        "description": "services at least this fast (and those that do not record their speed: `unknown`)"})
+    provider_type = Term("ProviderType", load_default=None)
+    region = RegionCode(load_default=None, metadata={
+        "description": "ISO 3166-2 region of the receiving country the money must reach (GT-13)",
+        "pattern": r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$"})
+    id_type = Term("IdType", load_default=None, metadata={"description": "an ID the sender holds"})
     transparent_only = fields.Boolean(load_default=False)
 
     @validates_schema
@@ -66,142 +96,166 @@ class QuoteArgsSchema(Schema):
                 raise ValidationError({"amount": [f"has more decimals than {data['currency']} allows ({places})"]})
 
 
-class ProviderRefSchema(Schema):
-    slug = fields.String()
+def Money(description: str | None = None, **kwargs) -> fields.String:  # noqa: N802 — a field
+    """A money amount: a decimal string rounded to its currency's minor unit (half up; amounts received down)."""
+    return Text("money", metadata={"description": description or "decimal string in the currency's minor unit"},
+                **kwargs)
+
+
+def Pct(description: str | None = None, **kwargs) -> fields.String:  # noqa: N802
+    return Text("percent", metadata={"description": description or "a percentage, 2 decimals"}, **kwargs)
+
+
+def Rate(description: str | None = None, **kwargs) -> fields.String:  # noqa: N802
+    return Text("rate", metadata={"description": description or "units of the receive currency per unit sent"},
+                **kwargs)
+
+
+def ProductId(**kwargs) -> fields.String:  # noqa: N802
+    return Text("product_id", metadata={"description": "ft-N for a fee-table product, rpw-N for a surveyed service"},
+                **kwargs)
+
+
+class ProviderRefSchema(Answer):
+    slug = fields.String(metadata={"example": "western-union"})
     name = fields.String()
-    type = fields.String(allow_none=True)
+    type = Term("ProviderType", allow_none=True)
 
 
-class ProductRefSchema(Schema):
-    id = fields.String(metadata={"description": "ft-N for a fee-table product, rpw-N for a surveyed service"})
+class ProductRefSchema(Answer):
+    id = ProductId()
     name = fields.String()
-    funding_method = fields.String(allow_none=True)
-    payout_method = fields.String(allow_none=True)
-    speed = fields.String(allow_none=True)
+    funding_method = Term("FundingMethod", allow_none=True)
+    payout_method = Term("PayoutMethod", unknown=True)
+    speed = Term("Speed", unknown=True)
 
 
-MONEY = {"metadata": {"description": "decimal string, rounded half up to the currency's minor unit"}}
-
-
-class QuoteSchema(Schema):
-    rank = fields.Integer()
+class QuoteSchema(Answer):
+    rank = fields.Integer(validate=validate.Range(1), metadata={"description": "1 for the best"})
     provider = fields.Nested(ProviderRefSchema)
     product = fields.Nested(ProductRefSchema)
-    send_amount = fields.String(**MONEY)
-    send_currency = fields.String()
-    fee = fields.String(**MONEY)
-    exchange_rate = fields.String(allow_none=True, metadata={"description": "applied rate; null when not disclosed"})
-    reference_rate = fields.String(allow_none=True)
-    reference_rate_as_of = fields.Date(allow_none=True)
+    send_amount = Money()
+    send_currency = Iso("Currency")
+    fee = Money()
+    exchange_rate = Rate("applied rate; null when not disclosed", allow_none=True)
+    reference_rate = Rate("mid-market rate the margin is measured against", allow_none=True)
+    reference_rate_as_of = fields.Date(allow_none=True, metadata={"description": "the reference rate's date"})
     reference_rate_source = fields.String(allow_none=True)
-    fx_margin_pct = fields.String(allow_none=True)
-    fx_cost = fields.String(allow_none=True)
-    total_cost = fields.String(**MONEY)
-    total_cost_pct = fields.String()
-    receive_amount = fields.String(allow_none=True, metadata={"description": "rounded down to the minor unit"})
-    receive_currency = fields.String()
+    fx_margin_pct = Pct(allow_none=True)
+    fx_cost = Money(allow_none=True)
+    total_cost = Money("fee + fx_cost")
+    total_cost_pct = Pct()
+    receive_amount = Money("rounded down to the receive currency's minor unit", allow_none=True)
+    receive_currency = Iso("Currency")
     transparent = fields.Boolean()
     estimated = fields.Boolean(metadata={"description": "true when a survey price point stands in for the amount"})
-    basis = fields.String(validate=validate.OneOf(["fee_table", "survey"]))
-    data_as_of = fields.String()
+    basis = Term("Basis")
+    data_as_of = fields.String(metadata={
+        "description": "the fee table's effective date (YYYY-MM-DD) or the survey quarter (YYYYQn); "
+                       "`data_period` and `collected_at` give them apart"})
+    data_period = Text("period", metadata={
+        "description": "the quarter the price was collected in: the survey's, or the one the fee table took "
+                       "effect in"})
+    collected_at = fields.Date(allow_none=True, metadata={
+        "description": "the day the fee table took effect; null for survey data, known by its quarter only"})
     source = fields.String()
-    regions = fields.List(fields.String())
-    accepted_ids = fields.List(fields.String())
-    warnings = fields.List(fields.String(validate=validate.OneOf(WARNINGS)), metadata={"description": (
-        "what should stop a person from taking the quote at face value: negative_margin (the applied rate "
-        "beat the mid-market rate when priced: a promotion or data out of step), stale (the reference rate "
-        "or the survey is past its freshness limit), not_transparent (exchange rate not disclosed: the cost "
-        "is the fee alone), estimate (a survey price point stands in for this amount)")})
+    regions = fields.List(Text("region"), metadata={
+        "description": "ISO 3166-2 regions paid out in; empty: the whole country (or not recorded)"})
+    accepted_ids = fields.List(Term("IdType"))
+    warnings = fields.List(Term("Warning"))
 
 
-class CorridorSchema(Schema):
-    code = fields.String(metadata={"example": "CA-GT"})
-    send_country = fields.String()
-    receive_country = fields.String()
-    send_currency = fields.String()
-    receive_currency = fields.String()
-    fee_table_products = fields.Integer()
-    survey_services = fields.Integer()
-    latest_period = fields.String(allow_none=True)
+class CorridorSchema(Answer):
+    code = Text("corridor", metadata={"example": "CA-GT"})
+    send_country = Iso("Country")
+    receive_country = Iso("Country")
+    send_currency = Iso("Currency")
+    receive_currency = Iso("Currency")
+    fee_table_products = fields.Integer(validate=validate.Range(0))
+    survey_services = fields.Integer(validate=validate.Range(0))
+    latest_period = Text("period", allow_none=True, metadata={"description": "the latest survey quarter held"})
 
 
-class CheapestSchema(Schema):
-    product_id = fields.String()
+class CheapestSchema(Answer):
+    product_id = fields.String(metadata={"description": "ft-N, rpw-N, or the provider's name for published data"})
     name = fields.String()
-    total_cost_pct = fields.String()
+    total_cost_pct = Pct()
 
 
-class TrendPointSchema(Schema):
-    period = fields.String()
-    average_total_cost_pct_200 = fields.String(allow_none=True)
-    average_total_cost_pct_500 = fields.String(allow_none=True)
-    smart_pct = fields.String(allow_none=True)
+class TrendPointSchema(Answer):
+    period = Text("period")
+    average_total_cost_pct_200 = Pct(allow_none=True)
+    average_total_cost_pct_500 = Pct(allow_none=True)
+    smart_pct = Pct(allow_none=True)
 
 
-class CorridorStatsSchema(Schema):
-    corridor = fields.String()
-    period = fields.String()
-    basis = fields.String(validate=validate.OneOf(["survey", "fee_table"]))
-    average_total_cost_pct_200 = fields.String(allow_none=True)
-    average_total_cost_pct_500 = fields.String(allow_none=True)
-    smart_pct = fields.String(allow_none=True)
-    services = fields.Integer()
-    transparent_services = fields.Integer()
+class CorridorStatsSchema(Answer):
+    corridor = Text("corridor")
+    period = Text("period")
+    basis = Term("Basis")
+    average_total_cost_pct_200 = Pct(allow_none=True)
+    average_total_cost_pct_500 = Pct(allow_none=True)
+    smart_pct = Pct(allow_none=True)
+    services = fields.Integer(validate=validate.Range(0))
+    transparent_services = fields.Integer(validate=validate.Range(0))
     sdg_target_met = fields.Boolean(allow_none=True)
     above_5pct = fields.Boolean(allow_none=True)
     cheapest = fields.Nested(CheapestSchema, allow_none=True)
-    monthly_amount = fields.String(allow_none=True, metadata={"description": "USD 200 in the send currency"})
-    send_currency = fields.String()
-    yearly_saving = fields.String(allow_none=True, metadata={
-        "description": "sending monthly_amount every month with the cheapest service instead of an average one"})
+    monthly_amount = Money("USD 200 in the send currency", allow_none=True)
+    send_currency = Iso("Currency")
+    yearly_saving = Money("sending monthly_amount every month with the cheapest service instead of an average one",
+                          allow_none=True)
     trend = fields.List(fields.Nested(TrendPointSchema))
     source = fields.String()
 
 
-class ProviderProductSchema(Schema):
-    id = fields.String()
+class ProviderProductSchema(Answer):
+    id = ProductId()
     name = fields.String()
-    corridor = fields.String()
-    send_currency = fields.String()
-    receive_currency = fields.String()
-    funding_method = fields.String(allow_none=True)
-    payout_method = fields.String(allow_none=True)
-    speed = fields.String(allow_none=True)
-    min_amount = fields.String(allow_none=True)
-    max_amount = fields.String(allow_none=True)
-    regions = fields.List(fields.String())
-    accepted_ids = fields.List(fields.String())
-    basis = fields.String()
-    data_as_of = fields.String()
+    corridor = Text("corridor")
+    send_currency = Iso("Currency")
+    receive_currency = Iso("Currency")
+    funding_method = Term("FundingMethod", allow_none=True)
+    payout_method = Term("PayoutMethod", unknown=True)
+    speed = Term("Speed", unknown=True)
+    min_amount = Money(allow_none=True)
+    max_amount = Money(allow_none=True)
+    regions = fields.List(Text("region"))
+    accepted_ids = fields.List(Term("IdType"))
+    basis = Term("Basis")
+    data_as_of = fields.String(metadata={"description": "the fee table's effective date or the survey quarter"})
 
 
-class ProviderSchema(Schema):
+class ProviderSchema(Answer):
     slug = fields.String()
     name = fields.String()
-    type = fields.String(allow_none=True)
-    website = fields.String(allow_none=True)
+    type = Term("ProviderType", allow_none=True)
+    website = fields.String(allow_none=True, metadata={"format": "uri", "description": "where the data has it"})
     licence_note = fields.String(allow_none=True)
-    corridors = fields.List(fields.String())
-    coverage = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), metadata={
+    corridors = fields.List(Text("corridor"))
+    coverage = fields.Dict(keys=Text("corridor"), values=fields.List(Text("region")), metadata={
         "description": "per corridor, the ISO 3166-2 regions paid out in; an empty list means the whole country"})
     products = fields.List(fields.Nested(ProviderProductSchema))
 
 
 class BundleMemberSchema(Schema):
-    ref = fields.String(required=True, validate=validate.Length(1, 64),
-                        metadata={"description": "the member's own reference, unique in the group"})
-    amount = ExactNumber(required=True, positive=True, maximum=MAX_AMOUNT,
-                         metadata={"type": "string", "example": "350.00", "description": "in the send currency"})
-    payout_method = fields.String(load_default=None, validate=validate.OneOf(PAYOUT_METHODS),
-                                  metadata={"description": "compare the member's individual option with this payout"})
+    ref = fields.String(required=True, validate=validate.Length(1, MAX_REF_LENGTH), metadata={
+        "description": "the member's own reference, different for each member", "pattern": NO_NUL})
+    amount = ApiNumber(required=True, positive=True, maximum=MAX_AMOUNT, metadata={
+        "type": "string", "pattern": AMOUNT_PATTERN, "example": "350.00",
+        "description": "in the send currency, at most its minor unit's decimals"})
+    payout_method = Term("PayoutMethod", load_default=None,
+                         metadata={"description": "compare the member's individual option with this payout"})
     product = fields.String(load_default=None, validate=validate.Length(max=200), metadata={
+        "pattern": NO_NUL,
         "description": "the service the member uses today: its product id (ft-N, rpw-N) or its name as quotes give "
                        "it (\"provider · product\"); the member's saving against it is shown"})
 
 
 def _fee(description: str):
-    return ExactNumber(load_default=Decimal(0), minimum=Decimal(0), maximum=MAX_AMOUNT,
-                       metadata={"type": "string", "description": description})
+    return ApiNumber(load_default=Decimal(0), minimum=Decimal(0), maximum=MAX_AMOUNT,
+                     metadata={"type": "string", "pattern": FEE_PATTERN, "default": "0",
+                               "description": description + "; 0 when absent"})
 
 
 class MemberList(fields.List):
@@ -235,23 +289,27 @@ class MemberList(fields.List):
 
 
 class BundleRequestSchema(Schema):
-    send = CountryCode(required=True)
-    receive = CountryCode(required=True)
-    currency = CurrencyCode(required=True, metadata={"description": "the send currency"})
-    members = MemberList(fields.Nested(BundleMemberSchema), required=True)
+    send = CountryArg(required=True, metadata={"example": "CA"})
+    receive = CountryArg(required=True, metadata={"example": "GT"})
+    currency = CurrencyArg(required=True, metadata={"description": "the send currency", "example": "CAD"})
+    members = MemberList(fields.Nested(BundleMemberSchema), required=True, metadata={
+        "minItems": 1, "maxItems": MAX_MEMBERS, "description": "each with a different `ref`"})
     bulk_product = fields.String(load_default=None, validate=validate.Length(max=40), metadata={
+        "pattern": NO_NUL,
         "description": "product id of the bulk transfer; default: the cheapest account-to-account product"})
-    max_transfer = ExactNumber(load_default=None, positive=True, maximum=MAX_AMOUNT, metadata={
-        "type": "string", "description": "the sending bank's limit per transfer, in the send currency; default: the "
-                                         "largest amount the bulk product's bands accept. A plan splits only to fit "
-                                         "this limit, never to stay under a reporting threshold"})
+    max_transfer = ApiNumber(load_default=None, positive=True, maximum=MAX_AMOUNT, metadata={
+        "type": "string", "pattern": AMOUNT_PATTERN,
+        "description": "the sending bank's limit per transfer, in the send currency; default: the largest amount the "
+                       "bulk product's bands accept. A plan splits only to fit this limit, never to stay under a "
+                       "reporting threshold"})
     distribution_fee = _fee("per member, for paying each share out from the collective account")
     coordinator_fee = _fee("per transfer, on top, for whoever organises it")
     incoming_fee = _fee("per transfer, deducted on arrival by the receiving bank")
     intermediary_fee = _fee("per transfer, deducted on the way by correspondent banks (wires to Guatemala travel in "
                             "USD: USD 15–25 is usual)")
-    allocation = fields.String(load_default="pro_rata", validate=validate.OneOf(["pro_rata", "equal"]))
-    transfers_per_year = fields.Integer(load_default=None, validate=validate.Range(1, 366))
+    allocation = Term("Allocation", load_default="pro_rata")
+    transfers_per_year = fields.Integer(load_default=None, validate=validate.Range(1, MAX_TRANSFERS_PER_YEAR),
+                                        metadata={"description": "gives the plan's `yearly_saving`"})
 
     @validates_schema
     def check_members(self, data, **kwargs):
@@ -281,97 +339,95 @@ class BundleRequestSchema(Schema):
                 raise ValidationError({name: [f"has more decimals than {data['currency']} allows ({places})"]})
 
 
-class BundleProductSchema(Schema):
-    id = fields.String()
+class BundleProductSchema(Answer):
+    id = ProductId()
     name = fields.String()
     provider = fields.String()
 
 
-class BundleTransferSchema(Schema):
-    amount = fields.String()
+class BundleTransferSchema(Answer):
+    amount = Money()
     product = fields.Nested(BundleProductSchema)
-    fee = fields.String()
-    fx_cost = fields.String()
-    coordinator_fee = fields.String()
-    incoming_fee = fields.String(metadata={"description": "deducted on arrival"})
-    intermediary_fee = fields.String(metadata={"description": "deducted on the way"})
-    deducted = fields.String(metadata={"description": "incoming_fee + intermediary_fee"})
-    cost = fields.String()
-    exchange_rate = fields.String(allow_none=True, metadata={"description": "the bank's applied rate"})
-    receive_amount = fields.String(allow_none=True, metadata={
-        "description": "what reaches the collective account, in the receive currency, after the deductions"})
+    fee = Money()
+    fx_cost = Money()
+    coordinator_fee = Money()
+    incoming_fee = Money("deducted on arrival")
+    intermediary_fee = Money("deducted on the way")
+    deducted = Money("incoming_fee + intermediary_fee")
+    cost = Money()
+    exchange_rate = Rate("the bank's applied rate", allow_none=True)
+    receive_amount = Money("what reaches the collective account, in the receive currency, after the deductions",
+                           allow_none=True)
     reportable = fields.Boolean(metadata={
         "description": "the bank reports it (Canada: FINTRAC, CAD 10,000 or more); never a reason to split"})
 
 
-class BundleMemberResultSchema(Schema):
+class BundleMemberResultSchema(Answer):
     ref = fields.String()
-    amount = fields.String()
+    amount = Money()
     joins = fields.Boolean()
-    share = fields.String(allow_none=True, metadata={"description": "what joining costs the member (fees and FX "
-                                                                    "margin, RPW); null for one who should send alone"})
-    fees_on_top = fields.String(allow_none=True, metadata={"description": "added to the amount when handing it over"})
-    contribution = fields.String(allow_none=True, metadata={"description": "amount + fees_on_top"})
-    receive_amount = fields.String(allow_none=True, metadata={
-        "description": "what the family is paid out, in the receive currency (for one who sends alone: with the "
-                       "cheapest way)"})
-    individual_cost = fields.String(allow_none=True, metadata={"description": "the cheapest way alone"})
-    individual_option = fields.String(allow_none=True)
-    saving = fields.String(allow_none=True, metadata={"description": "against the cheapest way alone"})
-    saving_pct = fields.String(allow_none=True)
+    share = Money("what joining costs the member (fees and FX margin, RPW); null for one who should send alone",
+                  allow_none=True)
+    fees_on_top = Money("added to the amount when handing it over", allow_none=True)
+    contribution = Money("amount + fees_on_top", allow_none=True)
+    receive_amount = Money("what the family is paid out, in the receive currency (for one who sends alone: with "
+                           "the cheapest way)", allow_none=True)
+    individual_cost = Money("the cheapest way alone", allow_none=True)
+    individual_option = fields.String(allow_none=True, metadata={"description": "the cheapest way alone"})
+    saving = Money("against the cheapest way alone", allow_none=True)
+    saving_pct = Pct(allow_none=True)
     current_option = fields.String(allow_none=True, metadata={"description": "the service named as used today"})
-    current_cost = fields.String(allow_none=True)
-    saving_vs_current = fields.String(allow_none=True, metadata={
-        "description": "against today's service: by joining, or, for one who sends alone, by switching to the "
-                       "cheapest way"})
-    saving_vs_current_pct = fields.String(allow_none=True)
-    warnings = fields.List(fields.String(validate=validate.OneOf(WARNINGS)))
+    current_cost = Money(allow_none=True)
+    saving_vs_current = Money("against today's service: by joining, or, for one who sends alone, by switching to "
+                              "the cheapest way", allow_none=True)
+    saving_vs_current_pct = Pct(allow_none=True)
+    warnings = fields.List(Term("Warning"))
     reason = fields.String(allow_none=True)
 
 
-class BundleTotalsSchema(Schema):
-    individual = fields.String()
-    bundled = fields.String()
-    saving = fields.String()
-    saving_pct = fields.String(allow_none=True)
-    current = fields.String(allow_none=True, metadata={"description": "what the members who named a service pay today"})
-    saving_vs_current = fields.String(allow_none=True)
-    saving_vs_current_pct = fields.String(allow_none=True)
-    bundle_cost = fields.String()
-    fees_on_top = fields.String()
-    fx_cost = fields.String()
-    deducted = fields.String(metadata={"description": "intermediary and receiving banks' fees"})
-    distribution_fees = fields.String()
-    sent = fields.String()
-    received = fields.String(allow_none=True, metadata={"description": "credited to the collective account"})
-    paid_out = fields.String(allow_none=True, metadata={"description": "to the families; their payouts sum to it"})
+class BundleTotalsSchema(Answer):
+    individual = Money()
+    bundled = Money()
+    saving = Money()
+    saving_pct = Pct(allow_none=True)
+    current = Money("what the members who named a service pay today", allow_none=True)
+    saving_vs_current = Money(allow_none=True)
+    saving_vs_current_pct = Pct(allow_none=True)
+    bundle_cost = Money()
+    fees_on_top = Money()
+    fx_cost = Money()
+    deducted = Money("intermediary and receiving banks' fees")
+    distribution_fees = Money()
+    sent = Money()
+    received = Money("credited to the collective account", allow_none=True)
+    paid_out = Money("to the families; their payouts sum to it", allow_none=True)
 
 
-class BundleCurvePointSchema(Schema):
+class BundleCurvePointSchema(Answer):
     members = fields.Integer()
-    bundled_per_member = fields.String()
-    individual_per_member = fields.String(allow_none=True)
-    saving_per_member = fields.String(allow_none=True)
-    total_saving = fields.String(allow_none=True)
+    bundled_per_member = Money()
+    individual_per_member = Money(allow_none=True)
+    saving_per_member = Money(allow_none=True)
+    total_saving = Money(allow_none=True)
 
 
-class BundlePlanSchema(Schema):
-    corridor = fields.String()
-    currency = fields.String()
-    allocation = fields.String()
+class BundlePlanSchema(Answer):
+    corridor = Text("corridor")
+    currency = Iso("Currency")
+    allocation = Term("Allocation")
     transfers = fields.List(fields.Nested(BundleTransferSchema))
     members = fields.List(fields.Nested(BundleMemberResultSchema))
     totals = fields.Nested(BundleTotalsSchema)
     break_even_members = fields.Integer(allow_none=True, metadata={
         "description": "smallest group, each sending the mean amount, in which each pays less than alone"})
-    yearly_saving = fields.String(allow_none=True)
-    yearly_saving_vs_current = fields.String(allow_none=True)
-    receive_currency = fields.String()
+    yearly_saving = Money(allow_none=True)
+    yearly_saving_vs_current = Money(allow_none=True)
+    receive_currency = Iso("Currency")
     bulk_product = fields.Nested(BundleProductSchema, allow_none=True)
-    exchange_rate = fields.String(allow_none=True)
-    reference_rate = fields.String(allow_none=True)
+    exchange_rate = Rate(allow_none=True)
+    reference_rate = Rate(allow_none=True)
     reference_rate_as_of = fields.Date(allow_none=True)
-    warnings = fields.List(fields.String(validate=validate.OneOf(WARNINGS)))
+    warnings = fields.List(Term("Warning"))
     curve = fields.List(fields.Nested(BundleCurvePointSchema))
     verdict = fields.List(fields.String(), metadata={"description": "who gains, from what size, who sends alone"})
     notes = fields.List(fields.String())

@@ -40,6 +40,8 @@ class ServiceInfo:
     regions: tuple[str, ...]
     accepted_ids: tuple[str, ...]
     data_as_of: str  # the fee table's effective date, or the survey quarter
+    data_period: str  # the survey quarter, or the quarter the fee table took effect in
+    collected_at: dt.date | None  # the fee table's effective date (a survey is known by its quarter only)
     source: str
     reference_rate_as_of: dt.date | None
     reference_rate_source: str | None
@@ -127,6 +129,7 @@ def fee_table_services(corridor: Corridor, rates: RateBook, on: dt.date) -> list
         regions = sorted({r for t in tiers for r in t.regions.split(";") if r})
         ids = sorted({i for t in tiers for i in t.accepted_ids.split(";") if i})
         key = f"ft-{product.id}"
+        effective = max(t.effective_from for t in tiers)
         service = Service(
             key=key, basis=Basis.FEE_TABLE, send_currency=product.send_currency,
             receive_currency=product.receive_currency, send_minor_unit=codes.minor_unit(product.send_currency),
@@ -143,7 +146,7 @@ def fee_table_services(corridor: Corridor, rates: RateBook, on: dt.date) -> list
             provider_type=product.provider.type, product_name=product.name,
             funding_method=product.funding_method, payout_method=product.payout_method, speed=tiers[0].speed,
             regions=tuple(regions), accepted_ids=tuple(ids),
-            data_as_of=max(t.effective_from for t in tiers).isoformat(),
+            data_as_of=effective.isoformat(), data_period=caveats.quarter_of(effective), collected_at=effective,
             source=tiers[0].source or "fee table", reference_rate_as_of=rate.as_of if rate else None,
             reference_rate_source=rate.source if rate else None,
         )
@@ -214,7 +217,7 @@ def survey_services(corridor: Corridor, rates: RateBook, period: str | None) -> 
         info = ServiceInfo(
             product_id=key, provider_slug=obs.provider.slug, provider_name=obs.provider.name,
             provider_type=provider_type, product_name=name, funding_method=funding, payout_method=payout,
-            speed=speed, regions=(), accepted_ids=(), data_as_of=period,
+            speed=speed, regions=(), accepted_ids=(), data_as_of=period, data_period=period, collected_at=None,
             source=survey_source(period),
             reference_rate_as_of=rate.as_of if rate else None, reference_rate_source=rate.source if rate else None,
         )

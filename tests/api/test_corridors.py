@@ -63,8 +63,17 @@ def test_period_parameter_and_unknown_periods(seeded, client):
     assert missing.json["message"] == "no survey data for TZ-KE in 2019Q2; surveyed: 2011Q1"
     bad = client.get("/api/v1/corridors/TZ-KE/stats?period=2019-2")
     assert bad.status_code == 422 and "period" in bad.json["errors"]["query"]
-    assert client.get("/api/v1/corridors/XX-KE/stats").status_code == 422
-    assert client.get("/api/v1/corridors/FR-KE/stats").status_code == 404
+    # The path names a corridor: one of an unknown country names nothing (404, saying which code); one
+    # not written as two codes is refused, keyed by the path parameter's name.
+    unknown = client.get("/api/v1/corridors/XX-KE/stats")
+    assert unknown.status_code == 404 and unknown.json["reason"] == "corridor_unknown_country"
+    assert unknown.json["message"] == ("remit has no data for the corridor XX-KE: unknown country code 'XX' "
+                                       "(use ISO 3166-1 alpha-2 or alpha-3)")
+    assert client.get("/api/v1/corridors/FR-KE/stats").json["reason"] == "corridor_unknown"
+    malformed = client.get("/api/v1/corridors/CAKE/stats")
+    assert malformed.status_code == 422 and list(malformed.json["errors"]) == ["path"]
+    assert malformed.json["errors"]["path"] == {"code": ["write the corridor as two country codes joined by '-', "
+                                                         "e.g. CA-GT"]}
 
 
 def test_fee_table_corridor_stats(seeded, client):

@@ -55,7 +55,11 @@ def test_every_bad_file_is_422_with_its_row_errors_and_writes_nothing(client, ca
     before = table_counts()
     response = post(client, data, headers)
     assert response.status_code == 422
-    assert expected in response.json["errors"]["file"]
+    assert expected in response.json["errors"]["form"]["file"]
+    # The same problems as objects, for programs: where (row, column), what (message) and its code.
+    problems = response.json["problems"]
+    assert len(problems) == len(response.json["errors"]["form"]["file"])
+    assert all(set(p) == {"row", "column", "message", "code"} and p["code"] for p in problems)
     assert table_counts() == before | {"api_keys": before["api_keys"]}
 
 
