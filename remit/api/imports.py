@@ -56,10 +56,8 @@ class ImportJobSchema(Answer):
     kind = Term("ImportKind")
     filename = fields.String()
     dry_run = fields.Boolean()
-    state = fields.String(validate=validate.OneOf(("queued", "running", "done", "failed")), metadata={
-        "enum": ["queued", "running", "done", "failed"]})
-    phase = fields.String(validate=validate.OneOf(("", "reading", "checking", "writing")), metadata={
-        "enum": ["", "reading", "checking", "writing"], "description": "while running: reading, checking or writing"})
+    state = Term("ImportState")
+    phase = Term("ImportPhase", allow_none=True, metadata={"description": "while running; null otherwise"})
     rows_read = fields.Integer(validate=validate.Range(0))
     bytes_read = fields.Integer(validate=validate.Range(0))
     bytes_total = fields.Integer(validate=validate.Range(0))
@@ -93,7 +91,7 @@ def _report_json(report) -> dict:
 def _job_json(job) -> dict:
     report = jobs.report_of(job)
     return {"id": job.id, "kind": job.kind, "filename": job.filename, "dry_run": job.dry_run, "state": job.state,
-            "phase": job.phase, "rows_read": job.rows_read, "bytes_read": job.bytes_read,
+            "phase": job.phase or None, "rows_read": job.rows_read, "bytes_read": job.bytes_read,
             "bytes_total": job.bytes_total, "created_at": job.created_at, "finished_at": job.finished_at,
             "error": job.error, "report": _report_json(report) if report is not None else None}
 

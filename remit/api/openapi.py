@@ -38,6 +38,8 @@ VOCABULARIES: dict[str, tuple[tuple[str, ...], str]] = {
         "published corridor average")),
     "ImportKind": (("fees", "rates", "rpw"), "fee tables, reference rates, or World Bank RPW rows"),
     "ImportResult": (("applied", "no_change", "dry_run", "rejected"), "what an import did"),
+    "ImportState": (("queued", "running", "done", "failed"), "where a background import is"),
+    "ImportPhase": (("reading", "checking", "writing"), "what a running import is doing"),
 }
 
 UNKNOWN = "unknown"  # what the API says for a speed or payout the data does not record
