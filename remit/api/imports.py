@@ -5,6 +5,8 @@ background job: the answer is 202 with the job's address, which the partner poll
 """
 from __future__ import annotations
 
+import json
+
 from flask import current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import abort
@@ -14,7 +16,7 @@ from marshmallow import Schema, fields, validate
 from ..extensions import db
 from ..importers import jobs, run_import
 from ..importers.limits import BACKGROUND_BYTES, from_config
-from ..models import ImportRun
+from ..models import ImportJob, ImportRun
 from . import keys, present
 from .blueprint import Blueprint, ProblemSchema
 from .openapi import NEEDS_KEY, Answer, Term, Text, Timestamp
@@ -49,6 +51,9 @@ class ImportReportSchema(Answer):
         "description": "problems found beyond those listed (at most 100 are)"})
     actor = fields.String(allow_none=True)
     finished_at = Timestamp(allow_none=True)
+    job = fields.Integer(allow_none=True, metadata={
+        "description": "a dry run's report is kept as this job: GET /api/v1/imports/jobs/{job} gives it again "
+                       "(while finished jobs are kept); null otherwise"})
 
 
 class ImportJobSchema(Answer):
@@ -85,7 +90,19 @@ def _report_json(report) -> dict:
             "result": report.result, "rows": report.rows, "added": report.added, "changed": report.changed,
             "retired": report.retired, "unchanged": report.unchanged,
             "problems": [problem_json(p) for p in report.problems],
-            "more_problems": report.more_problems, "actor": None, "finished_at": None}
+            "more_problems": report.more_problems, "actor": None, "finished_at": None, "job": None}
+
+
+def _keep_dry_run(report, size: int, key) -> int:
+    """A dry run's report, kept as a finished job so that its id fetches it again."""
+    moment = jobs.now()
+    job = ImportJob(kind=report.kind, filename=report.filename[:255], content=None, size=size, dry_run=True,
+                    actor=f"api:{key.name}"[:254], owner=f"key:{key.id}", pending_id=None, state="done", phase="",
+                    rows_read=report.rows, bytes_read=size, bytes_total=size, created_at=moment,
+                    finished_at=moment, heartbeat_at=moment, report=json.dumps(report.to_dict()))
+    db.session.add(job)
+    db.session.commit()
+    return job.id
 
 
 def _job_json(job) -> dict:
@@ -99,7 +116,9 @@ def _job_json(job) -> dict:
 @imports_bp.route("")
 class Imports(MethodView):
     @imports_bp.arguments(ImportFormSchema, location="form", content_type="multipart/form-data")
-    @imports_bp.response(200, ImportReportSchema, description="A dry run, or a file that changes nothing.")
+    @imports_bp.response(200, ImportReportSchema, description="A dry run (`Location` and `job` fetch its report "
+                                                             "again), or a file that changes nothing.",
+                         headers={"Location": {"$ref": "#/components/headers/Location"}})
     @imports_bp.alt_response(201, schema=ImportReportSchema, description="Applied.",
                              headers={"Location": {"$ref": "#/components/headers/Location"}})
     @imports_bp.alt_response(202, schema=ImportJobSchema, description="Imported in the background: poll `Location`.",
@@ -133,6 +152,10 @@ class Imports(MethodView):
                   extra={"problems": [problem_json(p) for p in report.problems]})
         if report.import_id is not None:
             return _report_json(report), 201, {"Location": url_for("imports.ImportDetail", import_id=report.import_id)}
+        if form["dry_run"]:
+            job_id = _keep_dry_run(report, len(content), key)
+            return _report_json(report) | {"job": job_id}, 200, {
+                "Location": url_for("imports.ImportJobDetail", job_id=job_id)}
         return _report_json(report)
 
 
@@ -149,7 +172,7 @@ class ImportDetail(MethodView):
         return {"id": run.id, "kind": run.kind, "filename": run.filename, "sha256": run.sha256, "result": run.result,
                 "rows": run.rows, "added": run.added, "changed": run.changed, "retired": run.retired,
                 "unchanged": run.unchanged, "problems": [], "more_problems": 0, "actor": run.actor,
-                "finished_at": run.finished_at}
+                "finished_at": run.finished_at, "job": None}
 
 
 @imports_bp.route("/jobs/<int:job_id>")

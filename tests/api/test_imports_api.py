@@ -39,6 +39,12 @@ def test_dry_run_apply_and_report(client):
     dry = post(client, SEED_FEES.read_bytes(), headers, dry_run=True)
     assert dry.status_code == 200 and dry.json["result"] == "dry_run" and dry.json["added"] == 13
     assert table_counts()["fee_tiers"] == 0
+    # The dry run's report is kept: its address gives it again, to this key only.
+    assert dry.headers["Location"] == f"/api/v1/imports/jobs/{dry.json['job']}"
+    kept = client.get(dry.headers["Location"], headers=headers).json
+    assert (kept["state"], kept["dry_run"], kept["report"]["added"], kept["report"]["result"]) == (
+        "done", True, 13, "dry_run")
+    assert client.get(dry.headers["Location"], headers=key("import")).status_code == 404
     applied = post(client, SEED_FEES.read_bytes(), headers)
     assert applied.status_code == 201
     assert applied.headers["Location"] == f"/api/v1/imports/{applied.json['id']}"
