@@ -295,8 +295,9 @@ class BundleRequestSchema(Schema):
     members = MemberList(fields.Nested(BundleMemberSchema), required=True, metadata={
         "minItems": 1, "maxItems": MAX_MEMBERS, "description": "each with a different `ref`"})
     bulk_product = fields.String(load_default=None, validate=validate.Length(max=40), metadata={
-        "pattern": r"^ft-[0-9]+$",
-        "description": "product id of the bulk transfer; default: the cheapest account-to-account product"})
+        "pattern": r"^(ft-[0-9]+)?$",
+        "description": "product id of the bulk transfer (a fee table's, ft-N); default (absent, null or empty): the "
+                       "cheapest account-to-account product"})
     max_transfer = ApiNumber(load_default=None, positive=True, maximum=MAX_AMOUNT, metadata={
         "type": "string", "pattern": AMOUNT_PATTERN,
         "description": "the sending bank's limit per transfer, in the send currency; default: the largest amount the "

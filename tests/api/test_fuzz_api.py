@@ -14,7 +14,8 @@ to be invalid) to what the seeded server holds, for exactly these rules:
 - statistics, providers, imports: corridors, slugs and import ids that exist (or one that does not: 404);
 - bundles: CA-GT, the seeded corridor with a bank-to-bank fee table; members with different refs (JSON
   Schema's uniqueItems compares whole members); products of that corridor, for an amount they take
-  (350); a group that fits in 1,000 transfers of its bands, and a cap of at least 1,000 that does too;
+  (350); a group of at least 100 that fits in 1,000 transfers of its bands, and a cap of at least 1,000
+  that does too;
   fees of at most 25 each (fees larger than what a transfer carries leave nothing to plan);
 - imports: a seed file of the kind asked for (a file's rows are not a JSON Schema matter).
 """
@@ -140,7 +141,8 @@ def _steer_bundle(draw, body: dict) -> None:
     cap = min(cap, DATA["widest_band"])
     while len(members) > 1 and sum(Decimal(m["amount"]) for m in members) > cap * 1000:
         members.pop()
-    if members and Decimal(members[0]["amount"]) > cap * 1000:
+    if members and (Decimal(members[0]["amount"]) > cap * 1000
+                    or sum(Decimal(m["amount"]) for m in members) < 100):
         members[0]["amount"] = "350"
     if body.get("max_transfer") and (Decimal(body["max_transfer"]) < 1000 or Decimal(body["max_transfer"]) * 1000
                                      < sum(Decimal(m["amount"]) for m in members)):
