@@ -89,8 +89,8 @@ def test_2025_quotes_file_is_stored_per_corridor(app):
     walmart = db.session.execute(
         select(SurveyPricePoint).join(SurveyObservation).where(
             SurveyObservation.firm == "Walmart2World", SurveyPricePoint.amount_usd == 200,
-            SurveyObservation.instrument == "Debit card")
-    ).scalars().first()
+            SurveyObservation.instrument == "Debit card").order_by(SurveyObservation.id)
+    ).scalars().first()  # the file's first such row: without an order PostgreSQL may return another
     assert (walmart.fee_pct, walmart.fx_margin_pct, walmart.total_cost_pct, walmart.cost_usd) == (
         Decimal("0.0"), Decimal("-2.44"), Decimal("-2.44"), Decimal("-4.88"))
     assert walmart.observation.provider.type is None  # this file does not say what kind of firm it is
