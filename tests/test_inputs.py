@@ -1,6 +1,7 @@
 """The one rule for numbers typed by people (parse_amount) and sent by programs (parse_plain_decimal)."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,8 +9,8 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from remit.inputs import (MAX_ID, InputError, JSONRefused, page_number, parse_amount, parse_plain_decimal, read_json,
-                          record_id)
+from remit.inputs import (MAX_ID, InputError, JSONRefused, _deeper_than, page_number, parse_amount,
+                          parse_plain_decimal, read_json, record_id)
 
 D = Decimal
 REFUSED = None
@@ -132,6 +133,28 @@ def test_json_is_read_within_its_limits():
     assert read_json("[" * 32 + "]" * 32) is not None  # 32 levels are read
     assert read_json('{"text": "' + "[" * 40 + '\\"["}') == {"text": "[" * 40 + '"['}  # brackets in strings
     assert read_json("1" * 40) == int("1" * 40)
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')  # a JSON string (skipped whole) or a bracket
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting, counted token by token (strings skipped): the plain rule."""
+    depth = deepest = 0
+    for token in _TOKEN.finditer(text):
+        if token.group() in ("[", "{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.group() in ("]", "}"):
+            depth -= 1
+    return deepest
+
+
+@given(st.lists(st.sampled_from(["[", "]", "{", "}", ",", "1", '"[{"', '"\\"]"', ":"]), max_size=80),
+       st.integers(0, 6))
+def test_the_depth_check_agrees_with_counting_token_by_token(parts, limit):
+    text = "".join(parts)
+    assert _deeper_than(text, limit) == (_depth(text) > limit)
 
 
 @pytest.mark.parametrize("text,why", [
