@@ -12,6 +12,7 @@ formats are dates and converts serial dates, so cells read as they did before.
 """
 from __future__ import annotations
 
+import math
 import posixpath
 import re
 import zipfile
@@ -23,14 +24,16 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 
 from ..domain.messages import msg
+from ..inputs import MAX_NUMBER_LENGTH
 from .limits import ImportLimits
 from .readers import (FileRejected, Problem, ProblemLog, RowStream, cell_too_long, column_letter, no_header,
                       too_many_rows)
 
 PARSE_CHUNK = 64 * 1024
 CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-INTEGER = re.compile(r"^[+-]?\d+$")
-FLOAT = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+# Possessive, so that a long cell is matched once, not tried at every split of its digits.
+INTEGER = re.compile(r"[+-]?\d++")
+FLOAT = re.compile(r"[+-]?(?:\d++(?:\.\d*+)?|\.\d++)(?:[eE][+-]?\d++)?")
 
 
 def _local(name: str) -> str:
@@ -423,9 +426,11 @@ class XlsxRows(RowStream):
         return self._number_text(raw, style)
 
     def _number_text(self, raw: str, style: int) -> str:
-        if INTEGER.match(raw):
+        if len(raw) > MAX_NUMBER_LENGTH:
+            return raw  # longer than any number a spreadsheet writes: the row's schema refuses it, with the column
+        if INTEGER.fullmatch(raw):
             number: int | float = int(raw)
-        elif FLOAT.match(raw):
+        elif FLOAT.fullmatch(raw) and math.isfinite(float(raw)):
             number = float(raw)
         else:
             return raw  # not a number: the row's schema says so, with the column

@@ -136,3 +136,21 @@ def test_xlsx_cells_are_read_as_openpyxl_read_them():
                        ["  padded  ", 1e-05, True, dt.datetime(2026, 3, 1), "=1+1"]])
     table = read_table(data, "cells.xlsx")
     assert table.rows == [(2, ["padded", "0.00001", "true", "2026-03-01"])]
+
+
+def test_long_numeric_cells_are_read_in_linear_time_and_never_crash():
+    """A number cell (<v>, no type) may hold 32,767 characters. Its pattern once backtracked over every
+    split of the digits (a cell of 32,000 ones and a letter: half a minute; a sheet of them: hours),
+    and 5,000 digits went past what Python turns into an int (a 500)."""
+    digits = "1" * 32_000
+    sheet = sheet_xml([HEADER, f'<row r="2"><c r="A2"><v>{digits}x</v></c><c r="B2"><v>{digits}</v></c></row>',
+                       f'<row r="3"><c r="A3"><v>{digits}.5</v></c><c r="B3"><v>-{digits}e5</v></c></row>'])
+    header, rows, problems, refusal, _ = read(workbook(sheet))
+    assert (header, refusal) == (["name", "note"], None)
+    assert [number for number, _ in rows] == [2, 3] and problems == []
+    (_, (a2, b2)), (_, (a3, b3)) = rows
+    assert a2 == digits + "x"  # not a number: the row's schema says so, with its column
+    assert b2 == digits  # a whole number too long for float or int is kept as written, not turned into 1e31999
+    assert a3 == digits + ".5" and b3 == "-" + digits + "e5"
+    sheet = sheet_xml([HEADER, '<row r="2"><c r="A2"><v>1e400</v></c><c r="B2"><v>-12.50</v></c></row>'])
+    assert read(workbook(sheet))[1] == [(2, ["1e400", "-12.5"])]  # past a float: as written, never "Infinity"
