@@ -97,9 +97,12 @@ def label(info: ServiceInfo) -> str:
     return f"{info.provider_name} · {info.product_name}"
 
 
+@lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"\s+", " ", re.sub(r"\s*[·|]\s*|\s+-\s+", " · ", text)).strip()
+    # Spaces collapsed first: "\s*[·|]" would try every run of spaces again from each of its spaces.
+    text = re.sub(r" ?[·|] ?| - ", " · ", re.sub(r"\s+", " ", text))
+    return re.sub(r"  +", " ", text).strip()
 
 
 class ServiceNames:
