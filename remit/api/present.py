@@ -90,8 +90,8 @@ def bundle_json(result) -> dict:
     plan, request, info = result.plan, result.request, result.info
     minor, receive_minor = minor_unit(request.currency), minor_unit(result.receive_currency)
 
-    def m(value):
-        return money(value, minor)
+    def m(value):  # money() without its call: a thousand members have twelve figures each
+        return None if value is None else str(round_money(value, minor))
 
     def r(value):
         return None if value is None else str(value.quantize(Decimal(1).scaleb(-receive_minor)))

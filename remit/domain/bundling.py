@@ -124,7 +124,7 @@ class Transfer:
         return self.on_top + self.fx_cost + self.deducted
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class MemberResult:
     ref: str
     amount: Decimal
@@ -318,14 +318,18 @@ def apportion(total: Decimal, exact: dict[str, Decimal], minor_unit: int) -> dic
     the units left over go to the largest remainders (or are taken from the smallest), ties by key,
     so the order of the members never matters."""
     step = unit(minor_unit)
-    floors = {key: (value / step).to_integral_value(rounding=ROUND_FLOOR) * step for key, value in exact.items()}
+    floors, remainders = {}, []
+    for key, value in exact.items():
+        floor = value.quantize(step, rounding=ROUND_FLOOR)
+        floors[key] = floor
+        remainders.append((floor - value, key))  # the largest remainder sorts first; ties by key
     left = int(((total - sum(floors.values(), Decimal(0))) / step).to_integral_value())
-    by_remainder = sorted(exact, key=lambda k: (-(exact[k] - floors[k]), k))
+    remainders.sort()
     if left >= 0:
-        for key in by_remainder[:left]:
+        for _, key in remainders[:left]:
             floors[key] += step
     else:
-        for key in list(reversed(by_remainder))[:-left]:
+        for _, key in remainders[::-1][:-left]:
             floors[key] -= step
     return floors
 
@@ -368,15 +372,22 @@ def cost_group(members: list[Member], services: list[Service], terms: Terms, *, 
     transfers = cheapest_transfers(sent, services, terms)
     if transfers is None:
         return None
-    w = weights(members, terms.allocation)
     on_top = sum((t.on_top for t in transfers), Decimal(0))
     fx = sum((t.fx_cost for t in transfers), Decimal(0))
     deducted = sum((t.deducted for t in transfers), Decimal(0))
-    exact = {m.ref: (on_top + deducted) * w[m.ref] + fx * m.amount / sent + terms.distribution_fee for m in members}
+    dist = terms.distribution_fee
+    # The FX margin falls on each member's own money; the fixed fees as the rule says.
+    if terms.allocation == "pro_rata":
+        per_unit = (on_top + deducted + fx) / sent
+        exact = {m.ref: m.amount * per_unit + dist for m in members}
+    else:
+        each, fx_per_unit = (on_top + deducted) / len(members), fx / sent
+        exact = {m.ref: each + m.amount * fx_per_unit + dist for m in members}
     cost = round_money(sum(exact.values(), Decimal(0)), terms.minor_unit)
     if shares_only:  # exact shares only: the coalition rounds them when a cent decides
         return Costed(transfers, cost, {ref: (value, None) for ref, value in exact.items()}, {}, None, None, None,
                       None)
+    w = weights(members, terms.allocation)
     rounded = apportion(cost, exact, terms.minor_unit)
     shares = {ref: (exact[ref], rounded[ref]) for ref in exact}
     fees_on_top = apportion(round_money(on_top, terms.minor_unit), {ref: on_top * w[ref] for ref in w},
@@ -423,13 +434,14 @@ def coalition(members: list[Member], services: list[Service], terms: Terms) -> t
 def _losers(joining: list[Member], costed: Costed, alone: dict[str, Decimal], terms: Terms
             ) -> list[tuple[Member, Decimal]]:
     """The members whose share, rounded to the minor unit, is more than their cheapest way alone.
-    A share more than a unit away from it is decided by its exact value; only when one is within a
-    unit are the shares rounded (largest remainder) to decide, since the rounding moves a share by
-    less than one unit."""
+    Rounding (largest remainder) takes a share to the unit below it or the one above, so a share is
+    decided by its exact value unless the unit below it is the cost alone and the share is more:
+    then it loses only if rounded up, and only then are the shares rounded to decide."""
     step = unit(terms.minor_unit)
     exact = {ref: value for ref, (value, _) in costed.shares.items()}
-    near = any(ref in alone and alone[ref] - step < value <= alone[ref] + step for ref, value in exact.items())
-    if near:
+    undecided = any(ref in alone and value > alone[ref] == value.quantize(step, rounding=ROUND_FLOOR)
+                    for ref, value in exact.items())
+    if undecided:
         rounded = apportion(costed.cost, exact, terms.minor_unit)
         return [(m, rounded[m.ref]) for m in joining if m.ref in alone and rounded[m.ref] > alone[m.ref]]
     return [(m, round_money(exact[m.ref], terms.minor_unit)) for m in joining
@@ -626,7 +638,7 @@ def plan(members: list[Member], bulk_services: list[Service], terms: Terms,
     ordered = sorted(members, key=lambda m: m.ref)  # the plan does not depend on the list's order
     sent_all = sum((m.amount for m in ordered), Decimal(0))
     check_transfer_cap(sent_all, terms)
-    if cost_group(ordered, bulk_services, terms) is None:
+    if cheapest_transfers(sent_all, bulk_services, terms) is None:  # what cost_group would say, without the shares
         caps = [cap_for(s, terms) for s in bulk_services if s.bands]
         if caps and all(transfers_needed(sent_all, cap) > terms.max_transfers for cap in caps):
             biggest = max(caps)

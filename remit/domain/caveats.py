@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .pricing import Quote
 
@@ -87,19 +88,24 @@ def survey_is_stale(period: str | None, today: dt.date, limits: Freshness) -> bo
     return (today - quarter_bounds(period)[1]).days > limits.survey_max_age_days
 
 
+@lru_cache(maxsize=16)
+def flags(*, negative_margin: bool, stale: bool, transparent: bool, estimated: bool) -> tuple[str, ...]:
+    """The warnings that apply, in the contract's order (sixteen answers, each kept once made)."""
+    return tuple(code for code, applies in ((NEGATIVE_MARGIN, negative_margin), (STALE, stale),
+                                            (NOT_TRANSPARENT, not transparent), (ESTIMATE, estimated)) if applies)
+
+
+def data_is_stale(*, rate_as_of: dt.date | None, has_rate: bool, survey_period: str | None, today: dt.date,
+                  limits: Freshness) -> bool:
+    """The amount received (and, for a fee table, the FX cost) rests on the reference rate; a survey
+    price on the quarter it was surveyed in: either past its limit makes the data stale."""
+    return rate_is_stale(rate_as_of if has_rate else None, today, limits) or survey_is_stale(survey_period, today,
+                                                                                             limits)
+
+
 def warnings(q: Quote, *, rate_as_of: dt.date | None, survey_period: str | None, today: dt.date,
              limits: Freshness) -> tuple[str, ...]:
     """The warnings of one quote, in the contract's order."""
-    found = []
-    if q.negative_margin:
-        found.append(NEGATIVE_MARGIN)
-    # The amount received (and, for a fee table, the FX cost) rests on the reference rate; a survey
-    # price on the quarter it was surveyed in.
-    if rate_is_stale(rate_as_of if q.reference_rate is not None else None, today, limits) \
-            or survey_is_stale(survey_period, today, limits):
-        found.append(STALE)
-    if not q.transparent:
-        found.append(NOT_TRANSPARENT)
-    if q.estimated:
-        found.append(ESTIMATE)
-    return tuple(found)
+    stale = data_is_stale(rate_as_of=rate_as_of, has_rate=q.reference_rate is not None, survey_period=survey_period,
+                          today=today, limits=limits)
+    return flags(negative_margin=q.negative_margin, stale=stale, transparent=q.transparent, estimated=q.estimated)

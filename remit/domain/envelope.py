@@ -20,7 +20,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .money import HUNDRED
+from .money import HUNDRED, round_down
 from .pricing import Basis, Service
 
 INFINITY = Decimal("Infinity")
@@ -34,6 +34,9 @@ class Piece:
     fixed: Decimal
     rate: Decimal  # cost per unit sent
     key: str
+    margin: Decimal = Decimal(0)  # the FX margin, in percent (for the amount received and its caveat)
+    point: Decimal | None = None  # a survey price point's amount; any other amount is an estimate
+    converted: bool = False  # the survey price was converted from USD: always an estimate
 
     def holds(self, amount: Decimal) -> bool:
         above = amount > self.low if self.low_open else amount >= self.low
@@ -56,7 +59,7 @@ def pieces(service: Service, levels: list[Decimal] = ()) -> list[Piece]:
         return []
     if service.basis is Basis.FEE_TABLE:
         return [Piece(b.min_amount, False, b.max_amount, b.fee_fixed, (b.fee_percent + b.fx_margin_pct) / HUNDRED,
-                      service.key) for b in service.bands]
+                      service.key, b.fx_margin_pct) for b in service.bands]
     if len(service.price_points) == 1 and len(levels) > 1:
         point = service.price_points[0]
         if point.fx_margin_pct is None:
@@ -64,7 +67,8 @@ def pieces(service: Service, levels: list[Decimal] = ()) -> list[Piece]:
         index = levels.index(point.send_amount)
         low = (levels[index - 1] + point.send_amount) / 2 if index else Decimal(0)
         high = (point.send_amount + levels[index + 1]) / 2 if index + 1 < len(levels) else INFINITY
-        return [Piece(low, True, high, point.fee, point.fx_margin_pct / HUNDRED, service.key)]
+        return [Piece(low, True, high, point.fee, point.fx_margin_pct / HUNDRED, service.key, point.fx_margin_pct,
+                      point.send_amount, point.converted)]
     points = sorted(service.price_points, key=lambda p: p.send_amount)
     found = []
     for index, point in enumerate(points):
@@ -72,7 +76,8 @@ def pieces(service: Service, levels: list[Decimal] = ()) -> list[Piece]:
             continue
         low = (points[index - 1].send_amount + point.send_amount) / 2 if index else Decimal(0)
         high = (point.send_amount + points[index + 1].send_amount) / 2 if index + 1 < len(points) else INFINITY
-        found.append(Piece(low, True, high, point.fee, point.fx_margin_pct / HUNDRED, service.key))
+        found.append(Piece(low, True, high, point.fee, point.fx_margin_pct / HUNDRED, service.key,
+                           point.fx_margin_pct, point.send_amount, point.converted))
     return found
 
 
@@ -104,6 +109,18 @@ class _Interval:
     turns: list[Decimal]  # where the cheapest line changes, ascending
 
 
+@dataclass(frozen=True, slots=True)
+class Priced:
+    """What one service costs for one amount and what it pays out, as quote() would say (a test holds
+    them equal), worked out from its piece alone."""
+
+    cost: Decimal
+    key: str
+    receive_amount: Decimal | None
+    negative_margin: bool
+    estimated: bool
+
+
 class Envelope:
     """The cheapest transparent service for any amount, among `services`."""
 
@@ -112,6 +129,9 @@ class Envelope:
         levels = sorted({s.price_points[0].send_amount for s in services
                          if s.basis is Basis.SURVEY and len(s.price_points) == 1})
         self._pieces = [p for s in services for p in pieces(s, levels)]
+        self._by_key: dict[str, list[Piece]] = {}
+        for piece in self._pieces:
+            self._by_key.setdefault(piece.key, []).append(piece)
         ends = sorted({p.low for p in self._pieces} | {p.high for p in self._pieces if p.high != INFINITY})
         self._ends = ends
         self._at_end: dict[Decimal, tuple[Decimal, str] | None] = {}
@@ -138,3 +158,22 @@ class Envelope:
         # The crossings are computed by division; the neighbours settle an amount that lands on one.
         candidates = interval.hull[max(0, index - 1):index + 2]
         return min((line.cost(amount), line.key) for line in candidates)
+
+    def priced(self, amount: Decimal, key: str | None = None) -> Priced | None:
+        """The cheapest service for `amount` (or service `key`, when it is one of the envelope's), with
+        what the family receives and the caveats a quote would carry."""
+        if key is None:
+            found = self.cheapest(amount)
+            if found is None:
+                return None
+            key = found[1]
+        piece = next((p for p in self._by_key.get(key, ()) if p.holds(amount)), None)
+        if piece is None:
+            return None
+        service = self.services[key]
+        received = None
+        if service.reference_rate is not None:
+            received = round_down(amount * service.reference_rate * (1 - piece.margin / HUNDRED),
+                                  service.receive_minor_unit)
+        estimated = piece.converted or (piece.point is not None and piece.point != amount)
+        return Priced(piece.cost(amount), key, received, piece.margin < 0, estimated)

@@ -35,6 +35,8 @@ class Message(str):
 
 def english(value) -> str | int:
     """A parameter as the English text shows it: decimals in plain digits, lists joined by commas."""
+    if type(value) is str:
+        return value
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, (list, tuple)):

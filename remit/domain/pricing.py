@@ -100,7 +100,10 @@ class Quote:
 
 
 def band_for(service: Service, amount: Decimal) -> FeeBand | None:
-    return next((band for band in service.bands if band.holds(amount)), None)
+    for band in service.bands:  # a product has a handful of bands: a plain loop beats anything cleverer
+        if band.min_amount <= amount <= band.max_amount:
+            return band
+    return None
 
 
 def nearest_point(service: Service, amount: Decimal) -> PricePoint | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -192,18 +193,49 @@ def reporting_threshold(send_country: str, currency: str, rates: RateBook) -> De
     return None if rate is None else (amount * rate.rate).quantize(Decimal(1).scaleb(-codes.minor_unit(currency)))
 
 
-def _option(service: Service, info: ServiceInfo, amount: Decimal, on: dt.date, period: str | None,
-            limits: caveats.Freshness) -> Option | None:
-    result = quote(service, amount)
-    if result is None:
-        return None
-    warnings = caveats.warnings(result, rate_as_of=info.reference_rate_as_of,
-                                survey_period=period if service.basis is Basis.SURVEY else None, today=on,
-                                limits=limits)
-    name = label(info)
-    if result.estimated:
-        name = msg("option_estimated", "%(option)s (estimated from the survey)", option=name)
-    return Option(name, result.total_cost, service.key, result.receive_amount, warnings)
+class Options:
+    """Each member's ways to send alone, as Options: priced from the corridor's envelope (no quote per
+    member), with the caveats of the service's data worked out once per service."""
+
+    def __init__(self, names: ServiceNames, info: dict[str, ServiceInfo], on: dt.date, period: str | None,
+                 limits: caveats.Freshness):
+        self.names, self.info, self.on, self.period, self.limits = names, info, on, period, limits
+        self._stale: dict[str, bool] = {}
+        self._labels: dict[str, str] = {}
+
+    def _service_facts(self, key: str) -> tuple[bool, str]:
+        if key not in self._stale:
+            service, info = self.names.by_key[key], self.info[key]
+            self._stale[key] = caveats.data_is_stale(
+                rate_as_of=info.reference_rate_as_of, has_rate=service.reference_rate is not None,
+                survey_period=self.period if service.basis is Basis.SURVEY else None, today=self.on,
+                limits=self.limits)
+            self._labels[key] = label(info)
+        return self._stale[key], self._labels[key]
+
+    def from_envelope(self, envelope: Envelope, amount: Decimal, key: str | None = None) -> Option | None:
+        priced = envelope.priced(amount, key)
+        if priced is None:
+            return None
+        stale, name = self._service_facts(priced.key)
+        if priced.estimated:
+            name = msg("option_estimated", "%(option)s (estimated from the survey)", option=name)
+        warnings = caveats.flags(negative_margin=priced.negative_margin, stale=stale, transparent=True,
+                                 estimated=priced.estimated)
+        return Option(name, priced.cost, priced.key, priced.receive_amount, warnings)
+
+    def quoted(self, service: Service, amount: Decimal) -> Option | None:
+        """For a service the envelope does not hold (its rate not disclosed): a quote."""
+        result = quote(service, amount)
+        if result is None:
+            return None
+        warnings = caveats.warnings(result, rate_as_of=self.info[service.key].reference_rate_as_of,
+                                    survey_period=self.period if service.basis is Basis.SURVEY else None,
+                                    today=self.on, limits=self.limits)
+        name = label(self.info[service.key])
+        if result.estimated:
+            name = msg("option_estimated", "%(option)s (estimated from the survey)", option=name)
+        return Option(name, result.total_cost, service.key, result.receive_amount, warnings)
 
 
 def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
@@ -231,16 +263,14 @@ def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
     transparent = [s for s, _ in services if s.transparent]
     named = _products_named(m.product for m in request.members if m.product and m.product not in names.by_key)
     members, today_keys = [], {}
+    options = Options(names, info, on, period, limits)
     envelopes: dict[str | None, Envelope] = {}
     for index, m in enumerate(request.members):
         if m.payout_method not in envelopes:
             envelopes[m.payout_method] = cheapest_alone(corridor, request.currency, m.payout_method, on, version,
                                                         transparent)
         envelope = envelopes[m.payout_method]
-        best = envelope.cheapest(m.amount)
-        cheapest = None
-        if best is not None:
-            cheapest = _option(names.by_key[best[1]], info[best[1]], m.amount, on, period, limits)
+        cheapest = options.from_envelope(envelope, m.amount)
         today = None
         if m.product:
             service = names.find(m.product, m.amount)
@@ -250,7 +280,10 @@ def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
                 errors.setdefault("members", {})[str(index)] = {"product": [msg(
                     "member_product", "member '%(ref)s': %(problem)s", ref=m.ref, problem=problem)]}
                 continue
-            today = _option(service, info[service.key], m.amount, on, period, limits)
+            whole = envelopes.get(None) or cheapest_alone(corridor, request.currency, None, on, version, transparent)
+            envelopes[None] = whole
+            today = (options.from_envelope(whole, m.amount, service.key) if service.key in whole.services
+                     else options.quoted(service, m.amount))
             today_keys[m.ref] = service.key
             if today is None:
                 errors.setdefault("members", {})[str(index)] = {"product": [msg(

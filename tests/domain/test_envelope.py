@@ -90,3 +90,20 @@ def test_one_point_services_price_only_the_amounts_nearest_their_level(levels, d
         nearest = min(present, key=lambda level: (abs(level - amount), level))
         expected = brute([s for s in group if s.price_points[0].send_amount == nearest or len(present) < 2], amount)
         assert envelope.cheapest(amount) == expected, amount
+
+
+@settings(max_examples=200, deadline=None)
+@given(services(), st.lists(st.decimals(min_value=D("0.01"), max_value=D("5000"), places=2), min_size=1, max_size=20))
+def test_priced_says_what_a_quote_says(group, amounts):
+    """The envelope's answer for a service and an amount is the quote's: cost, amount received, and
+    whether the margin is negative or the price an estimate."""
+    envelope = Envelope(group)
+    for amount in amounts:
+        for service in group:
+            q = quote(service, amount)
+            priced = envelope.priced(amount, service.key)
+            if q is None or not q.transparent:
+                continue
+            assert priced is not None, (amount, service.key)
+            assert (priced.cost, priced.receive_amount, priced.negative_margin, priced.estimated) == (
+                q.total_cost, q.receive_amount, q.negative_margin, q.estimated)
