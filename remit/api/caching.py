@@ -40,10 +40,13 @@ def request_version() -> str:
 
 
 def etag() -> str:
-    # The freshness limits decide the `stale` warning: a change of settings changes the answer.
-    limits = (current_app.config.get("REMIT_RATE_MAX_AGE_DAYS"), current_app.config.get("REMIT_SURVEY_MAX_AGE_DAYS"))
-    text = f"{request_version()}|{limits}|{request.path}|{sorted(request.args.items(multi=True))}"
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    """The answer's tag, worked out once per request (before the arguments are read, and again by the view)."""
+    if "remit.etag" not in request.environ:
+        # The freshness limits decide the `stale` warning: a change of settings changes the answer.
+        limits = (current_app.config.get("REMIT_RATE_MAX_AGE_DAYS"), current_app.config.get("REMIT_SURVEY_MAX_AGE_DAYS"))
+        text = f"{request_version()}|{limits}|{request.path}|{sorted(request.args.items(multi=True))}"
+        request.environ["remit.etag"] = hashlib.sha256(text.encode()).hexdigest()[:32]
+    return request.environ["remit.etag"]
 
 
 def not_modified(tag: str) -> Response | None:

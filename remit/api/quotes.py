@@ -10,7 +10,7 @@ from flask_smorest import abort
 from ..domain.ranking import Filters
 from ..inputs import QUOTES_MAX_PAGE_SIZE, QUOTES_PAGE_SIZE
 from ..services import comparison
-from ..services.reference import find_corridor
+from ..services.reference import corridor_ref
 from . import caching, present
 from .blueprint import Blueprint
 from .openapi import ETAG
@@ -38,7 +38,7 @@ class Quotes(MethodView):
         One page of the ranking at a time: 50 quotes unless `page_size` (at most 100) says otherwise;
         the `X-Pagination` header gives the total.
         """
-        corridor = find_corridor(args["send"], args["receive"])
+        corridor = corridor_ref(args["send"], args["receive"], caching.request_version())
         if corridor is None:
             abort(404, message=f"remit has no data for the corridor {args['send']}-{args['receive']}; the corridors "
                                f"it holds are listed at {url_for('corridors.Corridors')}.",
@@ -64,7 +64,7 @@ class Quotes(MethodView):
             page = pagination_parameters
             # Built by present.py in QuoteSchema's shape (a test holds them equal) and encoded
             # directly: dumping 50 nested quotes through marshmallow took half of the request's time.
-            text = present.json_text(present.comparison_json(result, page.first_item, page.page_size))
+            text = present.quotes_text(result, page.first_item, page.page_size)
             metadata = quotes_bp._make_pagination_metadata(page.page, page.page_size, total)
             return caching.Answer(text, (("X-Pagination", json.dumps(metadata)),), total)
 

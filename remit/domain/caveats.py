@@ -109,3 +109,8 @@ def warnings(q: Quote, *, rate_as_of: dt.date | None, survey_period: str | None,
     stale = data_is_stale(rate_as_of=rate_as_of, has_rate=q.reference_rate is not None, survey_period=survey_period,
                           today=today, limits=limits)
     return flags(negative_margin=q.negative_margin, stale=stale, transparent=q.transparent, estimated=q.estimated)
+
+
+def warnings_given(q: Quote, *, stale: bool) -> tuple[str, ...]:
+    """The warnings of one quote whose data's age is already judged (`stale`), in the contract's order."""
+    return flags(negative_margin=q.negative_margin, stale=stale, transparent=q.transparent, estimated=q.estimated)

@@ -14,7 +14,8 @@ from ..domain import caveats, vocabulary
 from ..domain.errors import RemitError
 from ..domain.messages import Message, msg
 from ..domain.vocabulary import speed_rank
-from ..domain.pricing import Basis, FeeBand, PricePoint, Quote, Service, quote, smallest_send_for
+from ..domain.pricing import (Basis, FeeBand, PreparedService, PricePoint, Quote, Service, prepare,
+                              smallest_send_for)
 from ..domain.ranking import Filters, rank
 from ..models import Corridor, FeeTier, Product, SurveyObservation
 from .rates import RateBook
@@ -245,11 +246,21 @@ def _one_price_point_per_service(services, amount: Decimal | None, receive_amoun
             if not (s.basis is Basis.SURVEY and len(s.price_points) == 1) or s.price_points[0].send_amount == nearest]
 
 
+@dataclass(frozen=True)
+class CorridorPrices:
+    """A corridor's services as the domain prices them, built for one data version and day: the
+    prepared snapshot a quote is priced from (bands sorted, applied rates worked out once)."""
+
+    period: str | None
+    services: list[tuple[Service, ServiceInfo]]
+    prepared: dict[str, PreparedService]
+
+
 _services_cache = VersionedCache()
 
 
-def priced_services(corridor: Corridor, on: dt.date, version: str | None = None) -> tuple[str | None, list]:
-    """The corridor's services as the domain prices them, built once per data version and date.
+def corridor_prices(corridor: Corridor, on: dt.date, version: str | None = None) -> CorridorPrices:
+    """The corridor's prepared services, built once per data version and date.
 
     A miss is built in one snapshot with the data version it is kept under, so what is kept for a
     version is the tables as they were at that version: never part before and part after an import.
@@ -262,10 +273,17 @@ def priced_services(corridor: Corridor, on: dt.date, version: str | None = None)
 
     def build():
         period = latest_survey_period(corridor)
-        return period, corridor_services(corridor, RateBook.load(on), on, period)
+        services = corridor_services(corridor, RateBook.load(on), on, period)
+        return CorridorPrices(period, services, {s.key: prepare(s) for s, _ in services})
 
     with snapshot():
         return _services_cache.get((corridor_id, on, data_version(on)), build)
+
+
+def priced_services(corridor: Corridor, on: dt.date, version: str | None = None) -> tuple[str | None, list]:
+    """The corridor's services and the latest survey quarter (see corridor_prices)."""
+    prices = corridor_prices(corridor, on, version)
+    return prices.period, prices.services
 
 
 def compare(corridor: Corridor, currency: str, *, amount: Decimal | None = None,
@@ -277,7 +295,8 @@ def compare(corridor: Corridor, currency: str, *, amount: Decimal | None = None,
     on = on or dt.date.today()
     filters = filters or Filters()
     limits = limits or freshness()
-    period, built = priced_services(corridor, on, version)
+    prices = corridor_prices(corridor, on, version)
+    period, built = prices.period, prices.services
     currencies = sorted({s.send_currency for s, _ in built} or {corridor.send_currency})
     if currency not in currencies:
         raise CurrencyNotPriced(msg(
@@ -286,35 +305,51 @@ def compare(corridor: Corridor, currency: str, *, amount: Decimal | None = None,
             extra={"currencies": currencies})
     in_currency = _one_price_point_per_service([(s, i) for s, i in built if s.send_currency == currency],
                                                amount, receive_amount)
-    services = [(s, i) for s, i in in_currency if filters.matches(s)]
+    filtering = bool(filters.active)
+    services = [(s, i) for s, i in in_currency if filters.matches(s)] if filtering else in_currency
     quotes, not_available = [], []
     for service, info in services:
         if amount is not None:
-            result = quote(service, amount)
-            reason = msg("not_this_amount", "does not take this amount")
+            result = prices.prepared[service.key].quote(amount)
         else:
             result = smallest_send_for(service, receive_amount)
-            reason = (msg("payout_unknown",
-                          "cannot say what it pays out (no reference rate or exchange rate not disclosed)")
-                      if service.reference_rate is None or not service.transparent
-                      else msg("cannot_deliver", "cannot deliver this amount"))
-        if result is None:
-            not_available.append((info, reason))
-        else:
+        if result is not None:
             quotes.append(result)
+        elif amount is not None:
+            not_available.append((info, msg("not_this_amount", "does not take this amount")))
+        else:
+            not_available.append((info, msg(
+                "payout_unknown", "cannot say what it pays out (no reference rate or exchange rate not disclosed)")
+                if service.reference_rate is None or not service.transparent
+                else msg("cannot_deliver", "cannot deliver this amount")))
     info = {i.product_id: i for _, i in services}
-    warnings = {q.service.key: caveats.warnings(
-        q, rate_as_of=info[q.service.key].reference_rate_as_of,
-        survey_period=period if q.service.basis is Basis.SURVEY else None, today=on, limits=limits)
-        for q in quotes}
+    # How old the data is, worked out once per survey quarter and rate date rather than per quote.
+    survey_stale = caveats.survey_is_stale(period, on, limits)
+    rate_stale: dict[dt.date | None, bool] = {}
+    warnings = {}
+    for q in quotes:
+        as_of = info[q.service.key].reference_rate_as_of if q.reference_rate is not None else None
+        if as_of not in rate_stale:
+            rate_stale[as_of] = caveats.rate_is_stale(as_of, on, limits)
+        warnings[q.service.key] = caveats.warnings_given(
+            q, stale=rate_stale[as_of] or (q.service.basis is Basis.SURVEY and survey_stale))
     receive_currency = services[0][0].receive_currency if services else corridor.receive_currency
     return Comparison(corridor=corridor, send_currency=currency, receive_currency=receive_currency,
                       amount=amount, receive_amount=receive_amount, quotes=rank(quotes), info=info,
                       not_available=not_available, survey_period=period, filters=filters,
                       excluded=len(in_currency) - len(services), services_total=len(in_currency),
                       warnings=warnings,
-                      unrecorded={s.key: filters.unrecorded(s) for s, _ in services if filters.unrecorded(s)},
+                      unrecorded=_unrecorded(services, filters) if filtering else {},
                       data_dates=_data_dates(quotes, info, period, on, limits))
+
+
+def _unrecorded(services, filters: Filters) -> dict[str, tuple[str, ...]]:
+    found = {}
+    for service, _ in services:
+        names = filters.unrecorded(service)
+        if names:
+            found[service.key] = names
+    return found
 
 
 def _data_dates(quotes: list[Quote], info: dict[str, ServiceInfo], period: str | None, on: dt.date,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from .. import codes
 from ..extensions import db
 from ..models import Corridor, Country, Currency, Provider, Region
+from .versions import VersionedCache
 
 
 @lru_cache(maxsize=65536)
@@ -43,6 +45,36 @@ def find_corridor(send: str, receive: str) -> Corridor | None:
     return db.session.execute(
         select(Corridor).where(Corridor.send_country == send, Corridor.receive_country == receive)
     ).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class CorridorRef:
+    """What pricing needs of a corridor, detached from any database session."""
+
+    id: int
+    send_country: str
+    receive_country: str
+    send_currency: str
+    receive_currency: str
+
+    @property
+    def code(self) -> str:
+        return f"{self.send_country}-{self.receive_country}"
+
+
+_corridor_refs = VersionedCache(size=512)
+
+
+def corridor_ref(send: str, receive: str, version: str) -> CorridorRef | None:
+    """The corridor between two countries as of a data version (corridors change only with an
+    import, which changes the version): looked up once per version, not on every request."""
+
+    def build() -> CorridorRef | None:
+        found = find_corridor(send, receive)
+        return None if found is None else CorridorRef(found.id, found.send_country, found.receive_country,
+                                                      found.send_currency, found.receive_currency)
+
+    return _corridor_refs.get(("corridor", send, receive, version), build)
 
 
 def ensure_corridor(send: str, receive: str, send_currency: str, receive_currency: str) -> Corridor:

@@ -197,3 +197,18 @@ def test_quotes_come_a_page_at_a_time_with_the_total(app, client):
     spec = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/quotes"]["get"]
     page_size = next(p for p in spec["parameters"] if p["name"] == "page_size")
     assert page_size["schema"]["default"] == 50 and page_size["schema"]["maximum"] == 100
+
+
+def test_a_corridor_imported_after_a_question_is_found_at_once(app, client):
+    """Corridors are looked up once per data version: the import that creates one changes the version."""
+    from remit.importers import run_import
+
+    rates = SEEDS / "rates" / "reference_rates_2025-12.csv"
+    assert run_import("rates", rates.read_bytes(), rates.name, actor="test").ok
+    assert get(client, send="CA", receive="GT", amount="300", currency="CAD").status_code == 404
+    assert run_import("fees", csv_bytes([fee_row()]), "new.csv", actor="test").ok
+    after = get(client, send="CA", receive="GT", amount="300", currency="CAD")
+    assert after.status_code == 200
+    # CAD 15.00 fee + 2% of 300 = 6.00 FX cost: 21.00 in all, 7.00% of the amount sent.
+    assert [(q["fee"], q["fx_cost"], q["total_cost"], q["total_cost_pct"]) for q in after.json] == \
+        [("15.00", "6.00", "21.00", "7.00")]

@@ -194,3 +194,53 @@ def test_ranking_is_a_total_order_whatever_the_input_order(specs, random):
 def test_amount_must_be_positive():
     with pytest.raises(ValueError):
         quote(fee_table(band("1", "10", "1")), D("0"))
+
+
+# A prepared service (bands sorted, applied rates worked out once) prices exactly as the plain rule.
+bands_strategy = st.lists(
+    st.tuples(st.integers(1, 5000), st.integers(0, 4000), st.decimals(min_value=0, max_value=30, places=2),
+              st.decimals(min_value=0, max_value=5, places=3), margins),
+    min_size=1, max_size=5)
+
+
+@settings(max_examples=200)
+@given(specs=bands_strategy, amounts=st.lists(money, min_size=1, max_size=8), rate=rates, shuffle=st.randoms())
+def test_a_prepared_fee_table_prices_every_amount_as_the_plain_rule(specs, amounts, rate, shuffle):
+    from remit.domain.pricing import prepare
+
+    bands = [FeeBand(D(low), D(low + width) + D("0.99"), fixed, percent, margin)
+             for low, width, fixed, percent, margin in specs]  # overlapping bands too: the first listed wins
+    shuffle.shuffle(bands)
+    service = fee_table(*bands, rate=str(rate))
+    prepared = prepare(service)
+    for amount in amounts + [b.min_amount for b in bands] + [b.max_amount for b in bands]:
+        assert prepared.quote(amount) == quote(service, amount), amount
+
+
+@settings(max_examples=200)
+@given(points=st.lists(st.tuples(st.sampled_from([D(200), D(500), D(1000)]), st.decimals(min_value=0, max_value=40, places=2),
+                                 st.one_of(st.none(), margins), st.booleans()), min_size=0, max_size=3),
+       amounts=st.lists(money, min_size=1, max_size=8), rate=st.one_of(st.none(), rates))
+def test_a_prepared_survey_service_prices_every_amount_as_the_plain_rule(points, amounts, rate):
+    from remit.domain.pricing import prepare
+
+    service = Service(key="rpw-9", basis=Basis.SURVEY, send_currency="USD", receive_currency="MXN", send_minor_unit=2,
+                      receive_minor_unit=2, reference_rate=rate,
+                      price_points=tuple(PricePoint(usd, usd, fee, margin, converted)
+                                         for usd, fee, margin, converted in points))
+    prepared = prepare(service)
+    for amount in amounts + [D(200), D(350), D(500)]:
+        assert prepared.quote(amount) == quote(service, amount), amount
+
+
+def test_a_prepared_service_sorts_its_bands_and_refuses_what_none_holds():
+    """Bands given out of order: CAD 8 + 1% from 500.01 to 1,000, CAD 5 from 1 to 500."""
+    from remit.domain.pricing import prepare
+
+    prepared = prepare(fee_table(band("500.01", "1000.00", "8", percent="1"), band("1.00", "500.00", "5")))
+    assert prepared.lows == (D("1.00"), D("500.01"))
+    assert prepared.quote(D("500.00")).fee == D("5")
+    assert prepared.quote(D("600")).fee == D("14.00")
+    assert prepared.quote(D("0.99")) is None and prepared.quote(D("1000.01")) is None
+    # The applied rate is worked out once per band: 5.55333 × (1 − 0) for both.
+    assert prepared.band_applied == (D("5.55333"), D("5.55333"))
