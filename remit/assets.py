@@ -28,12 +28,12 @@ COMPRESSION = {
     "COMPRESS_BR_LEVEL": 5,
     "COMPRESS_LEVEL": 6,
 }
+# The staff and partner areas are not for search engines; the public pages (results included: a
+# comparison is a page worth finding) are.
 ROBOTS = """User-agent: *
 Disallow: /admin/
 Disallow: /api/
 Disallow: /login
-Disallow: /compare
-Disallow: /bundle
 """
 
 
