@@ -12,7 +12,6 @@ HUNDRED = Decimal(100)
 
 
 @lru_cache(maxsize=32)
-@lru_cache(maxsize=32)
 def unit(minor_unit: int) -> Decimal:
     """The smallest amount of a currency with `minor_unit` decimals: 0.01 for 2 (made once per count)."""
     return Decimal(1).scaleb(-minor_unit)

@@ -152,10 +152,12 @@ def quote(service: Service, amount: Decimal) -> Quote | None:
     return _price(service, amount, point.fee, point.fx_margin_pct, estimated, point.amount_usd)
 
 
-def smallest_send_for(service: Service, target: Decimal) -> Quote | None:
+def smallest_send_for(service: Service, target: Decimal, price=None) -> Quote | None:
     """The quote for the smallest send amount (in the send currency's unit) that delivers `target`.
 
     None when it cannot be known (no reference rate, undisclosed margin) or no band reaches it.
+    `price(amount)` prices a candidate amount: `quote(service, amount)` unless given (a PreparedService
+    gives its own, which prices alike).
     """
     if target <= 0:
         raise ValueError("the amount to receive must be positive")
@@ -163,8 +165,10 @@ def smallest_send_for(service: Service, target: Decimal) -> Quote | None:
         return None
     step = unit(service.send_minor_unit)
 
+    price = price or (lambda amount: quote(service, amount))
+
     def delivers(amount: Decimal) -> Quote | None:
-        result = quote(service, amount)
+        result = price(amount)
         if result is not None and result.receive_amount is not None and result.receive_amount >= target:
             return result
         return None
@@ -252,6 +256,10 @@ class PreparedService:
         estimated = point.converted or point.send_amount != amount
         return _priced(service, amount, point.fee, point.fx_margin_pct, self.point_applied[index], estimated,
                        point.amount_usd)
+
+    def smallest_send_for(self, target: Decimal) -> Quote | None:
+        """The same quote as `smallest_send_for(self.service, target)`, its candidates priced as prepared."""
+        return smallest_send_for(self.service, target, self.quote)
 
 
 def _applied(service: Service, margin: Decimal | None) -> Decimal | None:

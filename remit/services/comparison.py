@@ -14,8 +14,7 @@ from ..domain import caveats, vocabulary
 from ..domain.errors import RemitError
 from ..domain.messages import Message, msg
 from ..domain.vocabulary import speed_rank
-from ..domain.pricing import (Basis, FeeBand, PreparedService, PricePoint, Quote, Service, prepare,
-                              smallest_send_for)
+from ..domain.pricing import Basis, FeeBand, PreparedService, PricePoint, Quote, Service, prepare
 from ..domain.ranking import Filters, rank
 from ..models import Corridor, FeeTier, Product, SurveyObservation
 from .rates import RateBook
@@ -312,7 +311,7 @@ def compare(corridor: Corridor, currency: str, *, amount: Decimal | None = None,
         if amount is not None:
             result = prices.prepared[service.key].quote(amount)
         else:
-            result = smallest_send_for(service, receive_amount)
+            result = prices.prepared[service.key].smallest_send_for(receive_amount)
         if result is not None:
             quotes.append(result)
         elif amount is not None:

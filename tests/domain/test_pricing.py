@@ -244,3 +244,87 @@ def test_a_prepared_service_sorts_its_bands_and_refuses_what_none_holds():
     assert prepared.quote(D("0.99")) is None and prepared.quote(D("1000.01")) is None
     # The applied rate is worked out once per band: 5.55333 × (1 − 0) for both.
     assert prepared.band_applied == (D("5.55333"), D("5.55333"))
+
+
+# Fee tables as they are written: contiguous tiers (1.00–500.00, 500.01–1,000.00, …), listed in any
+# order. The prepared service finds the tier by bisecting the lower bounds; the plain rule walks them.
+@st.composite
+def tiered_fee_tables(draw):
+    widths = draw(st.lists(st.integers(1, 3000), min_size=1, max_size=8))
+    low, bands = draw(st.decimals(min_value=D("0.01"), max_value=D("50"), places=2)), []
+    for width in widths:
+        high = low + width - D("0.01")
+        bands.append(FeeBand(low, high, draw(st.decimals(min_value=0, max_value=30, places=2)),
+                             draw(st.decimals(min_value=0, max_value=5, places=3)), draw(margins)))
+        low = high + D("0.01") + draw(st.sampled_from([D(0), D(0), D("0.01"), D(100)]))  # now and then a gap
+    return bands
+
+
+@settings(max_examples=200)
+@given(bands=tiered_fee_tables(), amounts=st.lists(money, max_size=6), rate=rates, shuffle=st.randoms())
+def test_a_prepared_tiered_fee_table_prices_every_bound_and_its_neighbours_as_the_plain_rule(bands, amounts, rate,
+                                                                                              shuffle):
+    from remit.domain.pricing import prepare
+
+    shuffle.shuffle(bands)
+    service = fee_table(*bands, rate=str(rate))
+    prepared = prepare(service)
+    assert len(prepared.lows) == len(bands)  # disjoint tiers: the bisect path is the one tested here
+    cent, mill = D("0.01"), D("0.001")
+    edges = [edge + step for b in bands for edge in (b.min_amount, b.max_amount)
+             for step in (-cent, -mill, 0, mill, cent)]
+    for amount in amounts + [a for a in edges if a > 0]:
+        assert prepared.quote(amount) == quote(service, amount), amount
+    # Below the lowest tier and above the highest, nothing, as the plain rule says.
+    lowest, highest = min(b.min_amount for b in bands), max(b.max_amount for b in bands)
+    assert prepared.quote(highest + cent) is None and quote(service, highest + cent) is None
+    if lowest > cent:
+        assert prepared.quote(lowest - cent) is None
+
+
+@settings(max_examples=150)
+@given(bands=st.one_of(tiered_fee_tables(), bands_strategy.map(
+           lambda specs: [FeeBand(D(low), D(low + width) + D("0.99"), fixed, percent, margin)
+                          for low, width, fixed, percent, margin in specs])),
+       targets=st.lists(st.decimals(min_value=D("0.01"), max_value=D("500000"), places=2), min_size=1, max_size=4),
+       rate=rates)
+def test_a_prepared_fee_table_answers_the_receive_amount_mode_as_the_plain_rule(bands, targets, rate):
+    """The smallest send amount that delivers a target, searched with prepared prices, is the plain rule's."""
+    from remit.domain.pricing import prepare
+
+    service = fee_table(*bands, rate=str(rate))
+    prepared = prepare(service)
+    for target in targets:
+        found = prepared.smallest_send_for(target)
+        assert found == smallest_send_for(service, target), target
+        if found is not None:
+            assert found.receive_amount >= target
+            assert prepared.quote(found.send_amount) == found
+
+
+@settings(max_examples=150)
+@given(points=st.lists(st.tuples(st.decimals(min_value=D("10"), max_value=D("2000"), places=2),
+                                 st.decimals(min_value=0, max_value=40, places=2), margins, st.booleans()),
+                       min_size=1, max_size=3),
+       targets=st.lists(st.decimals(min_value=D("1"), max_value=D("100000"), places=2), min_size=1, max_size=4),
+       rate=rates)
+def test_a_prepared_survey_service_answers_the_receive_amount_mode_as_the_plain_rule(points, targets, rate):
+    from remit.domain.pricing import prepare
+
+    service = Service(key="rpw-9", basis=Basis.SURVEY, send_currency="USD", receive_currency="MXN", send_minor_unit=2,
+                      receive_minor_unit=2, reference_rate=rate,
+                      price_points=tuple(PricePoint(send, send, fee, margin, converted)
+                                         for send, fee, margin, converted in points))
+    prepared = prepare(service)
+    for target in targets:
+        assert prepared.smallest_send_for(target) == smallest_send_for(service, target), target
+
+
+def test_a_prepared_service_refuses_what_the_plain_rule_refuses():
+    from remit.domain.pricing import prepare
+
+    prepared = prepare(fee_table(band("1", "10", "1")))
+    for call in (lambda: prepared.quote(D("0")), lambda: prepared.quote(D("-1")),
+                 lambda: prepared.smallest_send_for(D("0"))):
+        with pytest.raises(ValueError):
+            call()
