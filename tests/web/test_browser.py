@@ -110,6 +110,7 @@ def test_bundle_of_twenty_members_shows_the_totals(page, live_server):
 
 def test_results_print_on_one_a4_page(page, live_server):
     fill_compare(page, live_server)
+    assert page.locator("table.results tbody tr").count() == 7  # the 7 CA→GT services
     page.emulate_media(media="print")
     assert not page.locator("nav.languages").is_visible()
     shot(page, "compare-results-print")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -38,7 +39,10 @@ ADMIN = {
     "admin": "/admin/", "imports": "/admin/imports", "fees": "/admin/fees", "admin providers": "/admin/providers",
     "admin provider": "/admin/providers/illustrative-money-transfer-a", "api keys": "/admin/api-keys",
     "users": "/admin/users", "audit": "/admin/audit", "password": "/admin/password",
+    # The seeds' imports: rates (#1), the fee table (#2), the surveys (#3 and on).
+    "import": "/admin/imports/2", "confirm revert": "/admin/imports/2/confirm-revert",
 }
+SEED_FEES = Path(__file__).resolve().parents[2] / "seeds" / "fees" / "CA-GT_illustrative_fee_table.csv"
 BUNDLE = {"group transfer": "/bundle"}
 
 WIDTHS = {"desktop": (1280, 800), "phone": (375, 740)}
@@ -89,7 +93,7 @@ def check(figures: dict) -> list[str]:
 
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("width", list(WIDTHS))
-def test_every_page_fits_and_passes_axe(browser, live_server, axe, language, width):
+def test_every_page_fits_and_passes_axe(browser, live_server, axe, language, width, tmp_path):
     w, h = WIDTHS[width]
     context = browser.new_context(viewport={"width": w, "height": h})
     page = context.new_page()
@@ -103,6 +107,16 @@ def test_every_page_fits_and_passes_axe(browser, live_server, axe, language, wid
     assert page.title().startswith(("Error:", "Error: ")), page.title()
     log_in(page, live_server)
     figures |= {name: visit(page, axe, live_server, path, language) for name, path in ADMIN.items()}
+    # An upload's preview, of a fee table with one fee changed (left pending: never applied).
+    changed = tmp_path / "changed-fees.csv"
+    changed.write_text(SEED_FEES.read_text().replace(",1.99,1,1.5,", ",0.99,1,1.5,", 1))
+    page.goto(live_server + f"/admin/imports?lang={language}")
+    page.set_input_files("#file", str(changed))
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/imports/pending/\d+"))
+    page.wait_for_load_state("load")
+    figures["import preview"] = {"status": 200, "overflow_px": overflow(page), "axe": serious_violations(axe, page)}
+    assert page.locator("table.preview").count() == 1
     context.close()
     (ARTIFACTS / f"fit-and-access-{language}-{width}.json").write_text(json.dumps(figures, indent=2))
     assert figures["not found"]["status"] == 404 and figures["compare refused"]["status"] == 422
@@ -111,12 +125,13 @@ def test_every_page_fits_and_passes_axe(browser, live_server, axe, language, wid
     assert check(figures) == []
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("width", list(WIDTHS))
-def test_group_transfer_pages_fit_and_pass_axe(browser, live_server, axe, width):
+def test_group_transfer_pages_fit_and_pass_axe(browser, live_server, axe, language, width):
     w, h = WIDTHS[width]
     context = browser.new_context(viewport={"width": w, "height": h})
     page = context.new_page()
-    figures = {name: visit(page, axe, live_server, path, "en") for name, path in BUNDLE.items()}
+    figures = {name: visit(page, axe, live_server, path, language) for name, path in BUNDLE.items()}
     page.select_option("#send", "CA")
     page.select_option("#receive", "GT")
     page.fill("#pasted", "\n".join(f"worker-{i:02d},350" for i in range(1, 41)))
@@ -124,5 +139,14 @@ def test_group_transfer_pages_fit_and_pass_axe(browser, live_server, axe, width)
     page.click("#plan")
     page.wait_for_load_state("load")
     figures["group plan"] = {"status": 200, "overflow_px": overflow(page), "axe": serious_violations(axe, page)}
+    assert page.locator("table.totals").count() == 1 and page.locator(".error-summary").count() == 0
+    # The slips open in a new tab, from the plan's form.
+    with page.expect_popup() as popup:
+        page.click("button[formaction$='/bundle/slips']")
+    slips = popup.value
+    slips.wait_for_load_state("load")
+    assert slips.locator("article.slip").count() == 40
+    figures["slips"] = {"status": 200, "overflow_px": overflow(slips), "axe": serious_violations(axe, slips)}
     context.close()
+    (ARTIFACTS / f"fit-and-access-group-{language}-{width}.json").write_text(json.dumps(figures, indent=2))
     assert check(figures) == []
