@@ -37,6 +37,24 @@ def test_results_page_with_its_stylesheet_weighs_under_15_kb_compressed(seeded, 
     assert len(plain.data) > 4 * sizes["gzip"]
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_public_page_with_its_stylesheet_weighs_under_15_kb_compressed(seeded, client, language):
+    """The issue's bar for every page, not only the results (the API documentation aside)."""
+    heavy = {}
+    for path in PAGES + ["/corridors/US-MX", "/providers/walmart2world"]:
+        path = path.replace("&lang=en", "")
+        url = path + ("&" if "?" in path else "?") + f"lang={language}"
+        page = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert page.status_code == 200 and page.headers["Content-Encoding"] == "gzip", url
+        css = client.get(stylesheet_url(gzip.decompress(page.data).decode()), headers={"Accept-Encoding": "gzip"})
+        css.close()
+        size = len(page.data) + len(css.data)
+        print(f"{url}: {size} bytes compressed with its stylesheet")
+        if size >= 15_000:
+            heavy[url] = size
+    assert heavy == {}
+
+
 def test_charts_carry_no_style_of_their_own(seeded, client):
     html = client.get(RESULTS).get_data(as_text=True)
     svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
