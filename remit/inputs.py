@@ -40,6 +40,16 @@ MAX_NUMBER_LENGTH = 40  # characters of one number as typed
 QUOTE_LIMIT = 60  # characters of a typed value quoted back in a message
 MAX_REF_LENGTH = 64  # a member's reference
 MAX_TRANSFERS_PER_YEAR = 366
+# The season ledger: what a wire or a payout may hold in any currency (GTQ counts in hundreds of
+# thousands where CAD counts in tens of thousands; the columns hold 14 digits before the point), a rate,
+# and the texts typed beside the figures.
+MAX_LEDGER_AMOUNT = Decimal(1_000_000_000_000)
+MAX_RATE = Decimal(1_000_000)
+MAX_RECEIPT_LENGTH = 120  # a receipt or a bank reference
+MAX_CONFIRMED_BY_LENGTH = 120
+MAX_REASON_LENGTH = 500  # why a completed cycle's entry is corrected
+MAX_LEDGER_WIRES = 1000  # wires of one cycle, as many as a plan may hold (MAX_TRANSFERS)
+LEDGER_RETENTION_YEARS = 5  # default of REMIT_LEDGER_RETENTION_YEARS: Canada's MSBs keep records five years
 
 _SPACES = "\u0020\u00a0\u202f\u2009"  # space, no-break space, narrow no-break space, thin space
 _ALLOWED = re.compile(rf"[+-]?[0-9.,{_SPACES}]+")
@@ -302,9 +312,11 @@ def same_site_path(target) -> str | None:
 
 
 __all__ = [
-    "InputError", "JSONRefused", "MAX_AMOUNT", "MAX_FEE_TABLE_AMOUNT", "MAX_ID", "MAX_JSON_BYTES",
-    "MAX_JSON_DEPTH", "MAX_MEMBERS", "MAX_NUMBER_LENGTH", "MAX_PERCENT", "MAX_REF_LENGTH",
-    "MAX_SURVEY_NUMBER", "MAX_TRANSFERS", "MAX_TRANSFERS_PER_YEAR", "MAX_UPLOAD_BYTES",
-    "QUOTES_MAX_PAGE_SIZE", "QUOTES_PAGE_SIZE", "QUOTE_LIMIT", "check_places", "decimals", "page_number",
-    "parse_amount", "parse_plain_decimal", "quoted", "read_json", "record_id", "same_site_path",
+    "InputError", "JSONRefused", "LEDGER_RETENTION_YEARS", "MAX_AMOUNT", "MAX_CONFIRMED_BY_LENGTH",
+    "MAX_FEE_TABLE_AMOUNT", "MAX_ID", "MAX_JSON_BYTES", "MAX_JSON_DEPTH", "MAX_LEDGER_AMOUNT",
+    "MAX_LEDGER_WIRES", "MAX_MEMBERS", "MAX_NUMBER_LENGTH", "MAX_PERCENT", "MAX_RATE", "MAX_REASON_LENGTH",
+    "MAX_RECEIPT_LENGTH", "MAX_REF_LENGTH", "MAX_SURVEY_NUMBER", "MAX_TRANSFERS", "MAX_TRANSFERS_PER_YEAR",
+    "MAX_UPLOAD_BYTES", "QUOTES_MAX_PAGE_SIZE", "QUOTES_PAGE_SIZE", "QUOTE_LIMIT", "check_places", "decimals",
+    "page_number", "parse_amount", "parse_plain_decimal", "quoted", "read_json", "record_id",
+    "same_site_path",
 ]

@@ -13,6 +13,11 @@ SPEEDS = ("under_1h", "same_day", "next_day", "2_days", "3_5_days", "6_days_plus
 ID_TYPES = ("passport", "consular_id", "national_id", "permanent_resident_card", "work_permit",
             "drivers_licence")
 ALLOCATIONS = ("pro_rata", "equal")
+# The season ledger: how a member handed over their money, where a family's payout stands, and how the
+# payout was confirmed.
+CONTRIBUTION_METHODS = ("cash", "bank_transfer", "e_transfer", "cheque", "payroll", "other")
+PAYOUT_STATUSES = ("pending", "paid", "returned")
+CONFIRMATIONS = ("signed_receipt", "bank_statement", "phone", "in_person", "message", "other")
 
 
 def speed_rank(speed: str | None) -> int:

@@ -4,6 +4,7 @@ from .accounts import AuditEvent, BundleGroup, LoginFailure, PendingUpload, User
 from .catalog import Corridor, Product, Provider
 from .fees import FeeTier
 from .imports import ContentDigest, ImportJob, ImportRun
+from .ledger import LedgerContribution, LedgerCycle, LedgerMember, LedgerPayout, LedgerWire
 from .rates import ReferenceRate
 from .reference import Country, Currency, Region
 from .survey import SurveyObservation, SurveyPricePoint
@@ -11,5 +12,6 @@ from .survey import SurveyObservation, SurveyPricePoint
 __all__ = [
     "ApiKey", "AuditEvent", "ContentDigest", "ImportJob", "BundleGroup", "LoginFailure", "PendingUpload", "User", "Corridor",
     "Country", "Currency", "FeeTier", "ImportRun", "Product", "Provider",
-    "ReferenceRate", "Region", "SurveyObservation", "SurveyPricePoint",
+    "ReferenceRate", "Region", "SurveyObservation", "SurveyPricePoint", "LedgerContribution", "LedgerCycle",
+    "LedgerMember", "LedgerPayout", "LedgerWire",
 ]

@@ -1,0 +1,711 @@
+"""The season ledger's use cases: a cycle made from a group's plan, what really happened recorded as
+entries, reconciliation, statements, retention and the auditor's export.
+
+Every change is checked by the domain first (remit/domain/ledger.py) and refused whole; every change
+is written to the audit log with who made it and the figures before and after, and never with
+personal data (members are named there by their position in the cycle, not by their reference).
+Callers commit once, at the edge.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from .. import codes
+from ..domain import ledger as rules
+from ..domain.errors import NotFound
+from ..domain.messages import msg
+from ..domain.money import round_money
+from ..extensions import db
+from ..inputs import (MAX_CONFIRMED_BY_LENGTH, MAX_LEDGER_AMOUNT, MAX_LEDGER_WIRES, MAX_RATE, MAX_REASON_LENGTH,
+                      MAX_RECEIPT_LENGTH, decimals)
+from ..models import (AuditEvent, BundleGroup, LedgerContribution, LedgerCycle, LedgerMember, LedgerPayout,
+                      LedgerWire)
+from . import spreadsheets
+from .audit import record as audit
+from .bundles import BundleResult
+
+ENTRY_KINDS = ("contribution", "wire", "payout")
+MODELS = {"contribution": LedgerContribution, "wire": LedgerWire, "payout": LedgerPayout}
+
+
+# --- What comes in -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ContributionInput:
+    ref: str
+    amount: Decimal
+    method: str = "cash"
+    receipt: str = ""
+    received_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class WireInput:
+    debited: Decimal
+    fee: Decimal
+    currency_sent: str
+    applied_rate: Decimal
+    intermediary: Decimal
+    receiving_fee: Decimal
+    credited: Decimal
+    bank_reference: str = ""
+    executed_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PayoutInput:
+    ref: str
+    amount: Decimal
+    status: str = "paid"
+    paid_on: dt.date | None = None
+    confirmed_how: str | None = None
+    confirmed_by: str | None = None  # personal: staff pages only
+
+
+@dataclass(frozen=True)
+class Correction:
+    kind: str  # contribution, wire or payout
+    reason: str
+    supersedes: int | None = None  # the entry's id; None adds an entry
+    void: bool = False  # remove the superseded entry
+    values: ContributionInput | WireInput | PayoutInput | None = None
+
+
+# --- What goes out -------------------------------------------------------------------------------
+
+@dataclass
+class CycleRecord:
+    """A cycle as stored, its entries (all of them, and those in force) and its reconciliation."""
+
+    cycle: LedgerCycle
+    group: BundleGroup
+    members: list[LedgerMember]
+    contributions: list[LedgerContribution]
+    wires: list[LedgerWire]
+    payouts: list[LedgerPayout]
+    terms: rules.CycleTerms
+    reconciliation: rules.Reconciliation
+    planned: dict
+    in_force: dict[str, set[int]] = field(default_factory=dict)
+
+    def current(self, kind: str) -> list:
+        rows = {"contribution": self.contributions, "wire": self.wires, "payout": self.payouts}[kind]
+        return [row for row in rows if row.id in self.in_force[kind]]
+
+    @property
+    def corrections(self) -> list:
+        """Every correction, oldest first."""
+        rows = [r for r in (*self.contributions, *self.wires, *self.payouts) if r.correction]
+        return sorted(rows, key=lambda r: (r.entered_at, r.id))
+
+    def member(self, member_id: int) -> LedgerMember | None:
+        return next((m for m in self.members if m.id == member_id), None)
+
+    @property
+    def heading(self) -> rules.CycleHeading:
+        return rules.CycleHeading(self.cycle.number, self.cycle.cycle_date, self.cycle.completed,
+                                  bool(self.corrections))
+
+
+# --- Loading -------------------------------------------------------------------------------------
+
+def _cycle_row(cycle_id: int, *, lock: bool = False) -> LedgerCycle:
+    query = select(LedgerCycle).where(LedgerCycle.id == cycle_id)
+    if lock:  # two people changing one cycle at once: the second waits for the first (PostgreSQL)
+        query = query.with_for_update()
+    cycle = db.session.execute(query).scalar_one_or_none()
+    if cycle is None:
+        raise NotFound(msg("ledger_no_cycle", "There is no cycle %(id)s.", id=cycle_id))
+    return cycle
+
+
+def terms_of(cycle: LedgerCycle) -> rules.CycleTerms:
+    return rules.CycleTerms(
+        currency=cycle.currency, receive_currency=cycle.receive_currency,
+        minor_unit=codes.minor_unit(cycle.currency), receive_minor_unit=codes.minor_unit(cycle.receive_currency),
+        allocation=cycle.allocation, reference_rate=cycle.reference_rate, distribution_fee=cycle.distribution_fee,
+        coordinator_fee=cycle.coordinator_fee)
+
+
+def _rows(model, cycle_id: int) -> list:
+    return list(db.session.execute(select(model).where(model.cycle_id == cycle_id).order_by(model.id)).scalars())
+
+
+def _in_force(rows) -> set[int]:
+    return set(rules.current([rules.Entry(r.id, r.supersedes_id, r.void) for r in rows]))
+
+
+def load(cycle_id: int, *, lock: bool = False) -> CycleRecord:
+    cycle = _cycle_row(cycle_id, lock=lock)
+    group = db.session.get(BundleGroup, cycle.group_id)
+    members = list(db.session.execute(select(LedgerMember).where(LedgerMember.cycle_id == cycle.id)
+                                      .order_by(LedgerMember.position)).scalars())
+    contributions, wires, payouts = (_rows(m, cycle.id) for m in (LedgerContribution, LedgerWire, LedgerPayout))
+    in_force = {"contribution": _in_force(contributions), "wire": _in_force(wires), "payout": _in_force(payouts)}
+    terms = terms_of(cycle)
+    planned = json.loads(cycle.planned or "{}")
+    refs = {m.id: m.ref for m in members}
+    recon = rules.reconcile(
+        [_domain_member(m) for m in members], terms,
+        [rules.Contribution(refs[c.member_id], c.amount, c.method, c.receipt, c.received_on)
+         for c in contributions if c.id in in_force["contribution"]],
+        [_domain_wire(w) for w in wires if w.id in in_force["wire"]],
+        [rules.Payout(refs[p.member_id], p.amount, p.status, p.paid_on) for p in payouts if p.id in in_force["payout"]],
+        [rules.PlannedTransfer(Decimal(t["amount"]), Decimal(t["fee"]), Decimal(t["deducted"]),
+                               Decimal(t["credited"]) if t.get("credited") is not None else None)
+         for t in planned.get("transfers", [])])
+    return CycleRecord(cycle, group, members, contributions, wires, payouts, terms, recon, planned, in_force)
+
+
+def _domain_member(m: LedgerMember) -> rules.CycleMember:
+    return rules.CycleMember(m.ref, m.amount, m.planned_fees_on_top, m.planned_share, m.planned_receive,
+                             m.today_cost, m.cheapest_cost)
+
+
+def _domain_wire(w: LedgerWire) -> rules.Wire:
+    return rules.Wire(w.debited, w.fee, w.currency_sent, w.applied_rate, w.intermediary, w.receiving_fee, w.credited,
+                      w.bank_reference, w.executed_on)
+
+
+def group_row(group_id: int) -> BundleGroup:
+    group = db.session.get(BundleGroup, group_id)
+    if group is None:
+        raise NotFound(msg("ledger_no_group", "There is no saved group %(id)s.", id=group_id))
+    return group
+
+
+def cycles_of(group_id: int) -> list[LedgerCycle]:
+    return list(db.session.execute(select(LedgerCycle).where(LedgerCycle.group_id == group_id)
+                                   .order_by(LedgerCycle.cycle_date.desc(), LedgerCycle.number.desc())).scalars())
+
+
+def groups_with_cycles() -> list[tuple[BundleGroup, int, dt.date | None]]:
+    """Every saved group, with how many cycles it has and the date of its latest."""
+    counts = dict(db.session.execute(select(LedgerCycle.group_id, func.count()).group_by(LedgerCycle.group_id)).all())
+    latest = dict(db.session.execute(select(LedgerCycle.group_id, func.max(LedgerCycle.cycle_date))
+                                     .group_by(LedgerCycle.group_id)).all())
+    groups = db.session.execute(select(BundleGroup).order_by(BundleGroup.name, BundleGroup.id)).scalars()
+    return [(g, counts.get(g.id, 0), latest.get(g.id)) for g in groups]
+
+
+# --- Creating a cycle from a plan ----------------------------------------------------------------
+
+def create_cycle(group: BundleGroup, result: BundleResult, on: dt.date, *, actor: str,
+                 keep_personal: bool = False, language: str | None = None) -> LedgerCycle:
+    """A new open cycle of `group` from `result`, the group's plan priced on `on`: its joining
+    members, what each was expected to hand over, pay and receive, and what sending alone would have
+    cost each of them that day."""
+    request, plan = result.request, result.plan
+    if (request.send, request.receive, request.currency) != (group.send_country, group.receive_country, group.currency):
+        raise rules.LedgerError(msg("ledger_other_corridor", "the plan is for %(plan)s; the group sends %(group)s",
+                                    plan=f"{request.send}-{request.receive} {request.currency}",
+                                    group=f"{group.send_country}-{group.receive_country} {group.currency}"),
+                                field="send")
+    joining = [m for m in plan.members if m.joins]
+    bulk = result.bulk
+    if not joining or not plan.transfers or bulk is None:
+        raise rules.LedgerError(msg("ledger_nobody_joins", "nobody in this plan gains by bundling: there is no pooled "
+                                    "transfer to record"), field="members")
+    if plan.applied_rate is None or plan.reference_rate is None or bulk.reference_rate_as_of is None:
+        raise rules.LedgerError(msg("ledger_no_rate", "the pooled transfer's product has no exchange rate on "
+                                    "%(date)s: a cycle needs the mid-market rate of its day", date=on),
+                                field="bulk_product")
+    rmu = codes.minor_unit(result.receive_currency)
+    db.session.execute(select(BundleGroup.id).where(BundleGroup.id == group.id).with_for_update())
+    number = (db.session.scalar(select(func.max(LedgerCycle.number)).where(LedgerCycle.group_id == group.id)) or 0) + 1
+    planned = {
+        "transfers": [{"amount": str(t.amount), "fee": str(t.fee), "deducted": str(t.deducted),
+                       "credited": str(t.credited) if t.credited is not None else None,
+                       "rate": str(t.applied_rate) if t.applied_rate is not None else None} for t in plan.transfers],
+        "cost": str(plan.bundle_cost), "credited": str(plan.credited) if plan.credited is not None else None,
+        "paid_out": str(plan.paid_out) if plan.paid_out is not None else None,
+        "incoming_fee": str(request.incoming_fee), "intermediary_fee": str(request.intermediary_fee),
+        "distribution_fee": str(request.distribution_fee), "applied_rate": str(plan.applied_rate),
+    }
+    cycle = LedgerCycle(
+        group_id=group.id, number=number, cycle_date=on, send_country=group.send_country,
+        receive_country=group.receive_country, currency=group.currency, receive_currency=result.receive_currency,
+        bulk_product=bulk.product_id, bulk_label=f"{bulk.provider_name} · {bulk.product_name}",
+        allocation=request.allocation, coordinator_fee=request.coordinator_fee,
+        distribution_fee=round_money(request.distribution_fee * plan.applied_rate, rmu),
+        reference_rate=plan.reference_rate, reference_rate_as_of=bulk.reference_rate_as_of,
+        reference_rate_source=str(bulk.reference_rate_source or "")[:300], planned=json.dumps(planned),
+        language=language, created_by=actor)
+    db.session.add(cycle)
+    db.session.flush()
+    entered = {m.ref: m for m in request.members}
+    for position, m in enumerate(joining, start=1):
+        extra = entered[m.ref].extra if keep_personal else ()
+        db.session.add(LedgerMember(
+            cycle_id=cycle.id, position=position, ref=m.ref, amount=m.amount, planned_fees_on_top=m.fees_on_top,
+            planned_share=m.share, planned_receive=m.receive_amount,
+            today_option=str(m.current_option)[:300] if m.current_option else None, today_cost=m.current_cost,
+            cheapest_option=str(m.individual_option)[:300] if m.individual_option else None,
+            cheapest_cost=m.individual_cost, language=entered[m.ref].language,
+            personal=json.dumps(dict(extra), ensure_ascii=False) if extra else None))
+    db.session.flush()
+    audit("ledger cycle created", _target(cycle), {
+        "group": group.id, "number": number, "date": on.isoformat(), "members": len(joining),
+        "sent": str(sum((m.amount for m in joining), Decimal(0))), "planned_cost": str(plan.bundle_cost),
+        "personal_columns": bool(keep_personal)}, actor=actor)
+    return cycle
+
+
+def _target(cycle: LedgerCycle) -> str:
+    return f"cycle {cycle.id} (group {cycle.group_id}, no. {cycle.number})"
+
+
+# --- Checks of what is typed ---------------------------------------------------------------------
+
+def _amount(value: Decimal, currency: str, name: str) -> None:
+    if value > MAX_LEDGER_AMOUNT:
+        raise rules.LedgerError(msg("above_maximum", "must be at most %(maximum)s, not %(typed)s",
+                                    maximum=MAX_LEDGER_AMOUNT, typed=value), field=name)
+    places = codes.minor_unit(currency)
+    if decimals(value) > places:
+        raise rules.LedgerError(msg("currency_decimals", "has more decimals than %(currency)s allows (%(places)s)",
+                                    currency=currency, places=places), field=name)
+
+
+def _text(value: str | None, limit: int, name: str) -> str:
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise rules.LedgerError(msg("text_too_long", "is %(length)s characters long; at most %(limit)s are allowed",
+                                    length=len(text), limit=limit), field=name)
+    return text
+
+
+def _check_date(value: dt.date | None, name: str, today: dt.date | None = None) -> None:
+    today = today or dt.date.today()
+    if value is not None and value > today + dt.timedelta(days=1):
+        raise rules.LedgerError(msg("ledger_date_future", "%(date)s has not come yet", date=value), field=name)
+
+
+def _member_by_ref(record: CycleRecord, ref: str) -> LedgerMember:
+    member = next((m for m in record.members if m.ref == ref), None)
+    if member is None:
+        raise rules.LedgerError(msg("ledger_not_a_member", "'%(ref)s' is not a member of this cycle", ref=ref),
+                                field="ref")
+    return member
+
+
+def _contribution_values(record: CycleRecord, entry: ContributionInput) -> dict:
+    rules.check_contribution(rules.Contribution(entry.ref, entry.amount, entry.method), [m.ref for m in record.members])
+    _amount(entry.amount, record.cycle.currency, "amount")
+    _check_date(entry.received_on, "received_on")
+    return {"member_id": _member_by_ref(record, entry.ref).id, "amount": entry.amount, "method": entry.method,
+            "receipt": _text(entry.receipt, MAX_RECEIPT_LENGTH, "receipt"), "received_on": entry.received_on}
+
+
+def _wire_values(record: CycleRecord, entry: WireInput) -> dict:
+    try:
+        codes.currency(entry.currency_sent)
+    except codes.CodeError as exc:
+        raise rules.LedgerError(exc.args[0], field="currency_sent") from None
+    wire = rules.Wire(entry.debited, entry.fee, entry.currency_sent, entry.applied_rate, entry.intermediary,
+                      entry.receiving_fee, entry.credited)
+    if entry.applied_rate > MAX_RATE:
+        raise rules.LedgerError(msg("above_maximum", "must be at most %(maximum)s, not %(typed)s", maximum=MAX_RATE,
+                                    typed=entry.applied_rate), field="applied_rate")
+    rules.check_wire(wire, record.terms)
+    for name, value, currency in (("debited", entry.debited, record.cycle.currency),
+                                  ("fee", entry.fee, record.cycle.currency),
+                                  ("intermediary", entry.intermediary, entry.currency_sent),
+                                  ("receiving_fee", entry.receiving_fee, entry.currency_sent),
+                                  ("credited", entry.credited, record.cycle.receive_currency)):
+        _amount(value, currency, name)
+    if decimals(entry.applied_rate) > 10:
+        raise rules.LedgerError(msg("too_many_decimals", "has more than %(places)s decimals", places=10),
+                                field="applied_rate")
+    _check_date(entry.executed_on, "executed_on")
+    return {"debited": entry.debited, "fee": entry.fee, "currency_sent": entry.currency_sent,
+            "applied_rate": entry.applied_rate, "intermediary": entry.intermediary,
+            "receiving_fee": entry.receiving_fee, "credited": entry.credited,
+            "bank_reference": _text(entry.bank_reference, MAX_RECEIPT_LENGTH, "bank_reference"),
+            "executed_on": entry.executed_on}
+
+
+def _payout_values(record: CycleRecord, entry: PayoutInput) -> dict:
+    rules.check_payout(rules.Payout(entry.ref, entry.amount, entry.status), [m.ref for m in record.members])
+    rules.check_confirmation(entry.confirmed_how)
+    _amount(entry.amount, record.cycle.receive_currency, "amount")
+    _check_date(entry.paid_on, "paid_on")
+    return {"member_id": _member_by_ref(record, entry.ref).id, "amount": entry.amount, "status": entry.status,
+            "paid_on": entry.paid_on, "confirmed_how": entry.confirmed_how or None,
+            "confirmed_by": _text(entry.confirmed_by, MAX_CONFIRMED_BY_LENGTH, "confirmed_by") or None}
+
+
+VALUES = {"contribution": _contribution_values, "wire": _wire_values, "payout": _payout_values}
+# What the audit log may say of each kind of entry: figures, dates, methods, references; never who
+# confirmed a payout (a name), nor the member's reference (the member's position stands for it).
+AUDITED = {"contribution": ("amount", "method", "receipt", "received_on"),
+           "wire": ("debited", "fee", "currency_sent", "applied_rate", "intermediary", "receiving_fee", "credited",
+                    "bank_reference", "executed_on"),
+           "payout": ("amount", "status", "paid_on", "confirmed_how")}
+
+
+def _shown(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    return str(value)
+
+
+def _audit_values(kind: str, values: dict, record: CycleRecord) -> dict:
+    shown = {name: _shown(values.get(name)) for name in AUDITED[kind] if name in values}
+    if "member_id" in values:
+        shown["member"] = f"#{record.member(values['member_id']).position}"
+    if kind == "payout" and values.get("confirmed_by"):
+        shown["confirmed_by"] = "(recorded)"
+    return shown
+
+
+def _changes(kind: str, row, values: dict) -> dict:
+    """What an edit changes, field by field, as [before, after] (personal fields said, not shown)."""
+    changed = {}
+    for name, new in values.items():
+        old = getattr(row, name)
+        if _shown(old) == _shown(new):
+            continue
+        if name == "confirmed_by":
+            changed[name] = "changed"
+        elif name in AUDITED[kind]:
+            changed[name] = [_shown(old), _shown(new)]
+    return changed
+
+
+# --- Recording while a cycle is open -------------------------------------------------------------
+
+def _open(cycle_id: int) -> CycleRecord:
+    record = load(cycle_id, lock=True)
+    rules.check_open(record.cycle.completed_on, record.cycle.number)
+    return record
+
+
+def _upsert(record: CycleRecord, kind: str, entries: Sequence, clear: Iterable[str], actor: str) -> int:
+    """One entry per member while the cycle is open: new ones added, changed ones changed in place (the
+    audit keeps before and after), those in `clear` removed. Returns how many changed."""
+    model = MODELS[kind]
+    current = {row.member_id: row for row in record.current(kind)}
+    changed = 0
+    checked = [VALUES[kind](record, entry) for entry in entries]  # every entry checked before any is written
+    for values in checked:
+        row = current.get(values["member_id"])
+        if row is None:
+            db.session.add(model(cycle_id=record.cycle.id, entered_by=actor, **values))
+            audit(f"ledger {kind} recorded", _target(record.cycle), _audit_values(kind, values, record), actor=actor)
+            changed += 1
+            continue
+        difference = _changes(kind, row, values)
+        if difference:
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.entered_by = actor
+            audit(f"ledger {kind} changed", _target(record.cycle),
+                  {"member": f"#{record.member(row.member_id).position}", **difference}, actor=actor)
+            changed += 1
+    for ref in clear:
+        member = _member_by_ref(record, ref)
+        row = current.get(member.id)
+        if row is not None:
+            audit(f"ledger {kind} removed", _target(record.cycle), {
+                "member": f"#{member.position}", **{k: v for k, v in _audit_values(
+                    kind, {n: getattr(row, n) for n in AUDITED[kind]}, record).items()}}, actor=actor)
+            db.session.delete(row)
+            changed += 1
+    return changed
+
+
+def record_contributions(cycle_id: int, entries: Sequence[ContributionInput], *, actor: str,
+                         clear: Iterable[str] = ()) -> CycleRecord:
+    record = _open(cycle_id)
+    refs = [e.ref for e in entries] + list(clear)
+    if len(set(refs)) != len(refs):
+        raise rules.LedgerError(msg("ledger_entry_twice", "each member once: %(refs)s appear twice",
+                                    refs=sorted({r for r in refs if refs.count(r) > 1})), field="ref")
+    _upsert(record, "contribution", entries, clear, actor)
+    db.session.flush()
+    record = load(cycle_id)
+    # The wires already recorded must still be covered by what the members handed over.
+    rules.check_wires_funded([_domain_wire(w) for w in record.current("wire")],
+                             [rules.Contribution("", c.amount) for c in record.current("contribution")], record.terms)
+    return record
+
+
+def record_payouts(cycle_id: int, entries: Sequence[PayoutInput], *, actor: str,
+                   clear: Iterable[str] = ()) -> CycleRecord:
+    record = _open(cycle_id)
+    refs = [e.ref for e in entries] + list(clear)
+    if len(set(refs)) != len(refs):
+        raise rules.LedgerError(msg("ledger_entry_twice", "each member once: %(refs)s appear twice",
+                                    refs=sorted({r for r in refs if refs.count(r) > 1})), field="ref")
+    _upsert(record, "payout", entries, clear, actor)
+    db.session.flush()
+    return load(cycle_id)
+
+
+def add_wire(cycle_id: int, entry: WireInput, *, actor: str) -> CycleRecord:
+    record = _open(cycle_id)
+    values = _wire_values(record, entry)
+    wires = record.current("wire")
+    if len(wires) >= MAX_LEDGER_WIRES:
+        raise rules.LedgerError(msg("ledger_too_many_wires", "a cycle holds at most %(limit)s wires",
+                                    limit=MAX_LEDGER_WIRES), field="debited")
+    rules.check_wires_funded([*map(_domain_wire, wires), rules.Wire(**{k: values[k] for k in (
+        "debited", "fee", "currency_sent", "applied_rate", "intermediary", "receiving_fee", "credited")})],
+        [rules.Contribution("", c.amount) for c in record.current("contribution")], record.terms)
+    db.session.add(LedgerWire(cycle_id=record.cycle.id, entered_by=actor, **values))
+    audit("ledger wire recorded", _target(record.cycle), _audit_values("wire", values, record), actor=actor)
+    db.session.flush()
+    return load(cycle_id)
+
+
+def remove_wire(cycle_id: int, wire_id: int, *, actor: str) -> CycleRecord:
+    record = _open(cycle_id)
+    row = next((w for w in record.current("wire") if w.id == wire_id), None)
+    if row is None:
+        raise NotFound(msg("ledger_no_entry", "There is no such entry in cycle %(number)s.",
+                           number=record.cycle.number))
+    audit("ledger wire removed", _target(record.cycle),
+          _audit_values("wire", {n: getattr(row, n) for n in AUDITED["wire"]}, record), actor=actor)
+    db.session.delete(row)
+    db.session.flush()
+    return load(cycle_id)
+
+
+def complete(cycle_id: int, *, actor: str, on: dt.date | None = None) -> CycleRecord:
+    """Lock the cycle: from now on its entries are kept as they are, and corrections are new entries."""
+    record = load(cycle_id, lock=True)
+    refs = {m.id: m.ref for m in record.members}
+    rules.check_completion(record.cycle.completed_on, record.cycle.number, [_domain_member(m) for m in record.members],
+                           [rules.Contribution(refs[c.member_id], c.amount) for c in record.current("contribution")],
+                           [_domain_wire(w) for w in record.current("wire")],
+                           [rules.Payout(refs[p.member_id], p.amount, p.status) for p in record.current("payout")])
+    cycle = record.cycle
+    cycle.completed_on = on or dt.date.today()
+    cycle.completed_by = actor
+    cycle.completed_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    recon = record.reconciliation
+    audit("ledger cycle completed", _target(cycle), {
+        "cost": _shown(recon.cost), "contributed": _shown(recon.contributed), "credited": _shown(recon.credited),
+        "paid_out": _shown(recon.paid_out), "flags": [f.code for f in recon.flags]}, actor=actor)
+    db.session.flush()
+    return load(cycle_id)
+
+
+# --- Corrections after completion ----------------------------------------------------------------
+
+def correct(cycle_id: int, correction: Correction, *, actor: str) -> CycleRecord:
+    """A new entry in a completed cycle: it supersedes (or voids) an entry in force, or adds one, with
+    its reason. The entry it corrects is kept as it was."""
+    record = load(cycle_id, lock=True)
+    if not record.cycle.completed:
+        raise rules.LedgerError(msg("ledger_correct_open", "cycle %(number)s is still open: change the entry "
+                                    "itself", number=record.cycle.number), field="kind")
+    if correction.kind not in ENTRY_KINDS:
+        raise rules.LedgerError(msg("not_a_choice", "'%(typed)s' is not one of: %(choices)s", typed=correction.kind,
+                                    choices=list(ENTRY_KINDS)), field="kind")
+    reason = _text(correction.reason, MAX_REASON_LENGTH, "reason")
+    if not reason:
+        raise rules.LedgerError(msg("ledger_reason_missing", "say why the entry is corrected"), field="reason")
+    kind, model = correction.kind, MODELS[correction.kind]
+    old = None
+    if correction.supersedes is not None:
+        old = next((r for r in record.current(kind) if r.id == correction.supersedes), None)
+        if old is None:
+            raise rules.LedgerError(msg("ledger_not_in_force", "entry %(id)s is not an entry in force of cycle "
+                                        "%(number)s", id=correction.supersedes, number=record.cycle.number),
+                                    field="supersedes")
+    if correction.void:
+        if old is None:
+            raise rules.LedgerError(msg("ledger_void_nothing", "say which entry to remove"), field="supersedes")
+        values = {n: getattr(old, n) for n in _columns(model)}
+    else:
+        if correction.values is None:
+            raise rules.LedgerError(msg("ledger_correction_empty", "give the entry's corrected figures"),
+                                    field="values")
+        values = VALUES[kind](record, correction.values)
+        if old is not None and kind != "wire" and values["member_id"] != old.member_id:
+            raise rules.LedgerError(msg("ledger_correction_member", "a correction keeps the entry's member; "
+                                        "remove the entry and add one for the other member"), field="ref")
+    row = model(cycle_id=record.cycle.id, entered_by=actor, correction=True, reason=reason,
+                supersedes_id=old.id if old is not None else None, void=correction.void, **values)
+    db.session.add(row)
+    db.session.flush()
+    after = load(cycle_id)
+    rules.check_wires_funded([_domain_wire(w) for w in after.current("wire")],
+                             [rules.Contribution("", c.amount) for c in after.current("contribution")], after.terms)
+    detail = {"kind": kind, "entry": row.id, "supersedes": old.id if old is not None else None,
+              "void": correction.void}
+    if old is not None and not correction.void:
+        detail["changes"] = _changes(kind, old, values)
+    elif old is None:
+        detail["values"] = _audit_values(kind, values, record)
+    audit("ledger correction", _target(record.cycle), detail, actor=actor)
+    return after
+
+
+def _columns(model) -> list[str]:
+    skip = {"id", "cycle_id", "supersedes_id", "void", "correction", "reason", "entered_by", "entered_at"}
+    return [c.key for c in model.__table__.columns if c.key not in skip]
+
+
+# --- Seasons and statements ----------------------------------------------------------------------
+
+def seasons_of(group_id: int) -> list[int]:
+    return sorted({c.season for c in cycles_of(group_id)}, reverse=True)
+
+
+@dataclass
+class SeasonRecord:
+    group: BundleGroup
+    year: int
+    records: list[CycleRecord]
+    season: rules.Season
+    languages: dict[str, str | None]  # ref → the worker's language, from their latest cycle
+
+    def number_of(self, ref: str) -> int:
+        return next(i for i, s in enumerate(self.season.statements, start=1) if s.ref == ref)
+
+    @property
+    def currency(self) -> str:
+        return self.group.currency
+
+    @property
+    def receive_currency(self) -> str | None:
+        return self.records[0].cycle.receive_currency if self.records else None
+
+
+def season_of(group_id: int, year: int) -> SeasonRecord:
+    group = group_row(group_id)
+    cycles = [c for c in cycles_of(group_id) if c.season == year]
+    if not cycles:
+        raise NotFound(msg("ledger_no_season", "The group %(group)s has no cycle in %(year)s.", group=group.name,
+                           year=str(year)))
+    records = [load(c.id) for c in sorted(cycles, key=lambda c: (c.cycle_date, c.number))]
+    languages: dict[str, str | None] = {}
+    for record in records:
+        for m in record.members:
+            languages[m.ref] = m.language or languages.get(m.ref) or record.cycle.language
+    return SeasonRecord(group, year, records, rules.season([(r.heading, r.reconciliation) for r in records]),
+                        languages)
+
+
+SEASON_COLUMNS = ("cycle", "date", "completed", "reference", "amount", "currency", "contributed", "share_of_costs",
+                  "saving_vs_today", "saving_vs_cheapest", "family_received", "pending", "returned",
+                  "receive_currency", "corrected")
+
+
+def season_rows(season: SeasonRecord) -> tuple[list[str], list[list[str]]]:
+    """The season worker by worker and cycle by cycle, without personal columns (formula-safe when
+    written by remit.services.spreadsheets)."""
+    ccy, rcy = season.currency, season.receive_currency or ""
+    mu, rmu = codes.minor_unit(ccy), codes.minor_unit(rcy) if rcy else 2
+    rows = []
+    for statement in season.season.statements:
+        for line in statement.lines:
+            rows.append([str(line.cycle.number), line.cycle.date.isoformat(), "yes" if line.cycle.completed else "no",
+                         statement.ref, _money(line.amount, mu), ccy, _money(line.contributed, mu),
+                         _money(line.share, mu), _money(line.saving_vs_today, mu), _money(line.saving_vs_cheapest, mu),
+                         _money(line.received, rmu), _money(line.pending, rmu), _money(line.returned, rmu), rcy,
+                         "yes" if line.cycle.corrected else "no"])
+    return list(SEASON_COLUMNS), rows
+
+
+def _money(value: Decimal | None, places: int) -> str:
+    return "" if value is None else str(round_money(value, places))
+
+
+# --- Retention -----------------------------------------------------------------------------------
+
+def retention_cutoff(today: dt.date, years: int) -> dt.date:
+    """The first day still kept: cycles dated before it are past the retention period."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def erase_expired(today: dt.date, years: int, *, actor: str, dry_run: bool = False) -> list[LedgerCycle]:
+    """Erase the personal columns of every cycle dated more than `years` years before `today`: member
+    references become their position (#1, #2…), carried columns, who confirmed each payout and the
+    reasons typed for corrections are removed. Amounts, dates, methods, statuses and references of
+    receipts and wires are kept, so every total stays as it was."""
+    cutoff = retention_cutoff(today, years)
+    cycles = list(db.session.execute(select(LedgerCycle).where(LedgerCycle.cycle_date < cutoff,
+                                                                LedgerCycle.erased_at.is_(None))
+                                      .order_by(LedgerCycle.id)).scalars())
+    if dry_run:
+        return cycles
+    stamp = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    for cycle in cycles:
+        members = list(db.session.execute(select(LedgerMember).where(LedgerMember.cycle_id == cycle.id)).scalars())
+        # Two steps, so that no reference is ever held by two members at once (unique per cycle).
+        for m in members:
+            m.ref = f"~{m.id}"
+        db.session.flush()
+        for m in members:
+            m.ref = f"#{m.position}"
+            m.personal = None
+        for model in (LedgerContribution, LedgerWire, LedgerPayout):
+            for row in _rows(model, cycle.id):
+                if row.reason:
+                    row.reason = None
+                if model is LedgerPayout:
+                    row.confirmed_by = None
+        cycle.erased_at = stamp
+        audit("ledger personal data erased", _target(cycle), {"date": cycle.cycle_date.isoformat(),
+                                                               "members": len(members), "retention_years": years},
+              actor=actor)
+    db.session.flush()
+    return cycles
+
+
+# --- The auditor's export ------------------------------------------------------------------------
+
+def _table(rows, columns) -> str:
+    return spreadsheets.csv_text(columns, ([_shown(getattr(r, c)) for c in columns] for r in rows))
+
+
+def audit_export(*, actor: str) -> bytes:
+    """Everything the ledger holds, for an auditor: one CSV per table (every entry, corrections and
+    the entries they supersede included), each cycle's reconciliation member by member, and the
+    ledger's audit log, in one ZIP file. Written with the formula-safe writer."""
+    out = io.BytesIO()
+    cycles = list(db.session.execute(select(LedgerCycle).order_by(LedgerCycle.id)).scalars())
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, model in (("cycles", LedgerCycle), ("members", LedgerMember), ("contributions", LedgerContribution),
+                            ("wires", LedgerWire), ("payouts", LedgerPayout)):
+            columns = [c.key for c in model.__table__.columns]
+            rows = db.session.execute(select(model).order_by(model.id)).scalars()
+            archive.writestr(f"{name}.csv", _table(rows, columns))
+        header = ["cycle", "reference", "amount", "contributed", "fees_on_top", "balance", "share_of_costs",
+                  "expected_payout", "paid", "pending", "returned"]
+        lines = []
+        for cycle in cycles:
+            record = load(cycle.id)
+            for m in record.reconciliation.members:
+                lines.append([str(cycle.id), m.ref, *(_shown(v) for v in (
+                    m.amount, m.contributed, m.fees_on_top, m.balance, m.share, m.expected_payout, m.paid, m.pending,
+                    m.returned))])
+        archive.writestr("reconciliation.csv", spreadsheets.csv_text(header, lines))
+        events = db.session.execute(select(AuditEvent).where(AuditEvent.action.like("ledger %"))
+                                    .order_by(AuditEvent.id)).scalars()
+        archive.writestr("audit.csv", _table(events, ["id", "at", "actor", "action", "target", "detail"]))
+    audit("ledger exported", "all cycles", {"cycles": len(cycles)}, actor=actor)
+    return out.getvalue()
+
+
+__all__ = ["ContributionInput", "Correction", "CycleRecord", "ENTRY_KINDS", "PayoutInput", "SeasonRecord", "WireInput",
+           "add_wire", "audit_export", "complete", "correct", "create_cycle", "cycles_of", "erase_expired",
+           "group_row", "groups_with_cycles", "load", "record_contributions", "record_payouts", "remove_wire",
+           "retention_cutoff", "season_of", "season_rows", "seasons_of", "terms_of"]
