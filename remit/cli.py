@@ -415,3 +415,47 @@ def _bundle_table(plan: dict) -> str:
         lines.append(f"Yearly saving for the group: {ccy} {plan['yearly_saving']}")
     lines += [f"Note: {note}" for note in plan["notes"]]
     return "\n".join(lines)
+
+
+@remit_cli.group("ledger")
+def ledger_group() -> None:
+    """The season ledger: retention and the auditor's export."""
+
+
+@ledger_group.command("erase-expired")
+@click.option("--years", type=click.IntRange(1, 100), help="Keep personal columns this many years after a cycle's "
+              "date; default: REMIT_LEDGER_RETENTION_YEARS (5).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Count from this day instead of today.")
+@click.option("--dry-run", is_flag=True, help="Say which cycles would be erased; change nothing.")
+def ledger_erase_expired(years: int | None, today, dry_run: bool) -> None:
+    """Erase the personal columns of cycles past the retention period (member references, carried
+    columns, who confirmed each payout, correction reasons); amounts, dates and totals are kept.
+    Safe to run every day from cron: a cycle is erased once."""
+    import datetime as dt
+
+    from .services import ledger
+
+    years = years or int(current_app.config.get("REMIT_LEDGER_RETENTION_YEARS", 5))
+    day = today.date() if today else dt.date.today()
+    cutoff = ledger.retention_cutoff(day, years)
+    cycles = ledger.erase_expired(day, years, actor=_actor(), dry_run=dry_run)
+    if dry_run:
+        click.echo(f"{len(cycles)} cycles dated before {cutoff:%Y-%m-%d} would be erased; nothing was changed.")
+    else:
+        db.session.commit()
+        click.echo(f"erased the personal columns of {len(cycles)} cycles dated before {cutoff:%Y-%m-%d} "
+                   f"(retention: {years} years); their totals are kept.")
+    for cycle in cycles:
+        click.echo(f"  cycle {cycle.id}: group {cycle.group_id}, no. {cycle.number}, {cycle.cycle_date:%Y-%m-%d}")
+
+
+@ledger_group.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def ledger_export(file: Path) -> None:
+    """Write everything the ledger holds, for an auditor, as a ZIP of CSV files."""
+    from .services import ledger
+
+    data = ledger.audit_export(actor=_actor())
+    db.session.commit()
+    file.write_bytes(data)
+    click.echo(f"wrote the ledger ({len(data)} bytes) to {file}", err=True)

@@ -60,6 +60,15 @@ def cors_origins(text: str | None) -> str | list[str]:
     return origins
 
 
+def _years(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= 100:
+        raise ValueError(f"{name} must be a whole number of years from 1 to 100, not {text!r}")
+    return int(text)
+
+
 def from_environment(instance_path: str) -> dict:
     database_url = os.environ.get("DATABASE_URL") or "sqlite:///" + str(Path(instance_path) / "remit.db")
     return {
@@ -79,6 +88,9 @@ def from_environment(instance_path: str) -> dict:
         # Data older than this is flagged `stale` beside every figure it gives (see the README).
         "REMIT_RATE_MAX_AGE_DAYS": _days("REMIT_RATE_MAX_AGE_DAYS", 14),
         "REMIT_SURVEY_MAX_AGE_DAYS": _days("REMIT_SURVEY_MAX_AGE_DAYS", 365),
+        # The season ledger keeps personal columns this long after a cycle's date, then erases them
+        # (`remit ledger erase-expired`); totals are kept.
+        "REMIT_LEDGER_RETENTION_YEARS": _years("REMIT_LEDGER_RETENTION_YEARS", inputs.LEDGER_RETENTION_YEARS),
         "REMIT_LOGIN_RATE_LIMIT": os.environ.get("REMIT_LOGIN_RATE_LIMIT", "30 per 15 minutes"),
         # Largest upload accepted by any form or API call.
         "MAX_CONTENT_LENGTH": inputs.MAX_UPLOAD_BYTES,

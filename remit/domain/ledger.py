@@ -562,12 +562,17 @@ class CycleHeading:
     number: int
     date: dt.date
     completed: bool
-    corrected: bool = False  # a correction was recorded after completion
+    corrected: frozenset[str] = frozenset()  # members whose entries were corrected after completion
+    corrected_all: bool = False  # a wire was corrected: every member's figures changed
+
+    def corrected_for(self, ref: str) -> bool:
+        return self.corrected_all or ref in self.corrected
 
 
 @dataclass(frozen=True)
 class StatementLine:
     cycle: CycleHeading
+    corrected: bool
     amount: Decimal
     contributed: Decimal
     share: Decimal | None
@@ -603,9 +608,9 @@ def statement(ref: str, cycles: Sequence[tuple[CycleHeading, Reconciliation]]) -
         member = next((m for m in recon.members if m.ref == ref), None)
         if member is None or recon.cost is None:
             continue
-        lines.append(StatementLine(heading, member.amount, member.contributed, member.share, member.paid,
-                                   member.pending, member.returned, member.today_cost, member.cheapest_cost,
-                                   member.saving_vs_today, member.saving_vs_cheapest))
+        lines.append(StatementLine(heading, heading.corrected_for(ref), member.amount, member.contributed,
+                                   member.share, member.paid, member.pending, member.returned, member.today_cost,
+                                   member.cheapest_cost, member.saving_vs_today, member.saving_vs_cheapest))
     vs_today = [line.saving_vs_today for line in lines if line.saving_vs_today is not None]
     vs_cheapest = [line.saving_vs_cheapest for line in lines if line.saving_vs_cheapest is not None]
     return Statement(

@@ -111,8 +111,11 @@ class CycleRecord:
 
     @property
     def heading(self) -> rules.CycleHeading:
+        corrections = self.corrections
+        refs = {m.id: m.ref for m in self.members}
         return rules.CycleHeading(self.cycle.number, self.cycle.cycle_date, self.cycle.completed,
-                                  bool(self.corrections))
+                                  frozenset(refs[r.member_id] for r in corrections if hasattr(r, "member_id")),
+                                  any(isinstance(r, LedgerWire) for r in corrections))
 
 
 # --- Loading -------------------------------------------------------------------------------------
@@ -344,19 +347,21 @@ def _payout_values(record: CycleRecord, entry: PayoutInput) -> dict:
 
 
 VALUES = {"contribution": _contribution_values, "wire": _wire_values, "payout": _payout_values}
-# What the audit log may say of each kind of entry: figures, dates, methods, references; never who
-# confirmed a payout (a name), nor the member's reference (the member's position stands for it).
-AUDITED = {"contribution": ("amount", "method", "receipt", "received_on"),
+# What the audit log may say of each kind of entry: figures, dates, methods, the bank's reference; never
+# the member's reference (the member's position stands for it), nor texts a person typed that may hold a
+# name (a receipt's reference, who confirmed a payout): of those it says only that they were recorded.
+AUDITED = {"contribution": ("amount", "method", "received_on"),
            "wire": ("debited", "fee", "currency_sent", "applied_rate", "intermediary", "receiving_fee", "credited",
                     "bank_reference", "executed_on"),
            "payout": ("amount", "status", "paid_on", "confirmed_how")}
+PERSONAL = {"contribution": ("receipt",), "wire": (), "payout": ("confirmed_by",)}
 
 
 def _shown(value) -> str | None:
     if value is None:
         return None
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    if isinstance(value, Decimal):  # as few digits as say the value: 18.7500 is 18.75
+        return format(value.normalize(), "f")
     return str(value)
 
 
@@ -364,8 +369,9 @@ def _audit_values(kind: str, values: dict, record: CycleRecord) -> dict:
     shown = {name: _shown(values.get(name)) for name in AUDITED[kind] if name in values}
     if "member_id" in values:
         shown["member"] = f"#{record.member(values['member_id']).position}"
-    if kind == "payout" and values.get("confirmed_by"):
-        shown["confirmed_by"] = "(recorded)"
+    for name in PERSONAL[kind]:
+        if values.get(name):
+            shown[name] = "(recorded)"
     return shown
 
 
@@ -374,9 +380,9 @@ def _changes(kind: str, row, values: dict) -> dict:
     changed = {}
     for name, new in values.items():
         old = getattr(row, name)
-        if _shown(old) == _shown(new):
+        if old == new or _shown(old) == _shown(new):
             continue
-        if name == "confirmed_by":
+        if name in PERSONAL[kind]:
             changed[name] = "changed"
         elif name in AUDITED[kind]:
             changed[name] = [_shown(old), _shown(new)]
@@ -479,6 +485,23 @@ def remove_wire(cycle_id: int, wire_id: int, *, actor: str) -> CycleRecord:
           _audit_values("wire", {n: getattr(row, n) for n in AUDITED["wire"]}, record), actor=actor)
     db.session.delete(row)
     db.session.flush()
+    return load(cycle_id)
+
+
+def set_distribution_fee(cycle_id: int, fee: Decimal, *, actor: str) -> CycleRecord:
+    """What the receiving bank or cooperative really charges each family for paying them out (in the
+    receive currency); the plan's figure until it is set."""
+    record = _open(cycle_id)
+    if fee < 0:
+        raise rules.LedgerError(msg("ledger_negative", "%(what)s must not be negative, not %(value)s",
+                                    what=msg("what_distribution_fee", "the distribution fee"), value=fee),
+                                field="distribution_fee")
+    _amount(fee, record.cycle.receive_currency, "distribution_fee")
+    if fee != record.cycle.distribution_fee:
+        audit("ledger terms changed", _target(record.cycle),
+              {"distribution_fee": [_shown(record.cycle.distribution_fee), _shown(fee)]}, actor=actor)
+        record.cycle.distribution_fee = fee
+        db.session.flush()
     return load(cycle_id)
 
 
@@ -617,7 +640,7 @@ def season_rows(season: SeasonRecord) -> tuple[list[str], list[list[str]]]:
                          statement.ref, _money(line.amount, mu), ccy, _money(line.contributed, mu),
                          _money(line.share, mu), _money(line.saving_vs_today, mu), _money(line.saving_vs_cheapest, mu),
                          _money(line.received, rmu), _money(line.pending, rmu), _money(line.returned, rmu), rcy,
-                         "yes" if line.cycle.corrected else "no"])
+                         "yes" if line.corrected else "no"])
     return list(SEASON_COLUMNS), rows
 
 
@@ -708,4 +731,4 @@ def audit_export(*, actor: str) -> bytes:
 __all__ = ["ContributionInput", "Correction", "CycleRecord", "ENTRY_KINDS", "PayoutInput", "SeasonRecord", "WireInput",
            "add_wire", "audit_export", "complete", "correct", "create_cycle", "cycles_of", "erase_expired",
            "group_row", "groups_with_cycles", "load", "record_contributions", "record_payouts", "remove_wire",
-           "retention_cutoff", "season_of", "season_rows", "seasons_of", "terms_of"]
+           "retention_cutoff", "season_of", "season_rows", "seasons_of", "set_distribution_fee", "terms_of"]
