@@ -97,6 +97,22 @@ LABELS = {
     "provider changed": _l("provider changed"), "user activated": _l("login activated"),
     "user deactivated": _l("login deactivated"), "user created": _l("login created"),
     "import applied": _l("import applied"), "import reverted": _l("import reverted"),
+    # The season ledger: how the fees are split, how money was handed over, where a payout stands, how
+    # it was confirmed, and what the audit log records.
+    "pro_rata": _l("by amount sent (pro rata)"), "equal": _l("in equal shares"),
+    "bank_transfer": _l("bank transfer"), "e_transfer": _l("e-transfer"), "cheque": _l("cheque"),
+    "payroll": _l("payroll deduction"), "pending": _l("pending"), "paid": _l("paid"), "returned": _l("returned"),
+    "signed_receipt": _l("signed receipt"), "bank_statement": _l("bank statement"), "phone": _l("phone call"),
+    "in_person": _l("in person"), "message": _l("message"),
+    "ledger cycle created": _l("ledger: cycle created"), "ledger cycle completed": _l("ledger: cycle completed"),
+    "ledger contribution recorded": _l("ledger: contribution recorded"),
+    "ledger contribution changed": _l("ledger: contribution changed"),
+    "ledger contribution removed": _l("ledger: contribution removed"),
+    "ledger wire recorded": _l("ledger: wire recorded"), "ledger wire removed": _l("ledger: wire removed"),
+    "ledger payout recorded": _l("ledger: payout recorded"), "ledger payout changed": _l("ledger: payout changed"),
+    "ledger payout removed": _l("ledger: payout removed"), "ledger terms changed": _l("ledger: fee per family changed"),
+    "ledger correction": _l("ledger: correction"), "ledger exported": _l("ledger: exported for an auditor"),
+    "ledger personal data erased": _l("ledger: personal data erased"),
 }
 
 

@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
-from . import bundle, views  # noqa: E402,F401
+from . import bundle, ledger, views  # noqa: E402,F401
 from .errorpages import explanation, title  # noqa: E402
 
 

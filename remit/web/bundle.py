@@ -277,6 +277,7 @@ def _load_group(form: BundleForm, group_id: int) -> None:
     if group is None:
         abort(404)
     form.send.data, form.receive.data = group.send_country, group.receive_country
+    form.group_id.data = str(group.id)
     form.pasted.data = group.members
     for name, value in json.loads(group.settings or "{}").items():
         if name in SETTINGS and value is not None:

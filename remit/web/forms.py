@@ -12,14 +12,15 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import (BooleanField, FieldList, FormField, HiddenField, RadioField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (BooleanField, FieldList, FormField, HiddenField, RadioField, SelectField,
+                     StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.form import Form
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..domain.vocabulary import ALLOCATIONS, ID_TYPES, PAYOUT_METHODS, SPEEDS
-from ..inputs import MAX_MEMBERS, MAX_REF_LENGTH, InputError, parse_amount
+from ..inputs import (MAX_CONFIRMED_BY_LENGTH, MAX_MEMBERS, MAX_REASON_LENGTH, MAX_RECEIPT_LENGTH, MAX_REF_LENGTH,
+                      InputError, parse_amount)
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -96,6 +97,105 @@ class BundleForm(FlaskForm):
     transfers_per_year = StringField(_l("Transfers per year"), default="12")
     language_default = SelectField(_l("Language of the slips"), default="es")
     keep_personal = BooleanField(_l("Also keep the other columns (names, accounts…) with the saved group"))
+    group_id = HiddenField()  # the saved group the form was loaded from: its plan may become a cycle
 
     def fee(self, field, currency: str) -> Decimal | None:
         return read_amount(field, currency, allow_zero=True) if (field.data or "").strip() else Decimal(0)
+
+
+# --- The season ledger ---------------------------------------------------------------------------
+
+METHOD_LABELS = {"cash": _l("Cash"), "bank_transfer": _l("Bank transfer"), "e_transfer": _l("E-transfer"),
+                 "cheque": _l("Cheque"), "payroll": _l("Payroll deduction"), "other": _l("Other")}
+STATUS_LABELS = {"pending": _l("Pending"), "paid": _l("Paid"), "returned": _l("Returned")}
+CONFIRMATION_LABELS = {"signed_receipt": _l("Signed receipt"), "bank_statement": _l("Bank statement"),
+                       "phone": _l("Phone call"), "in_person": _l("In person"), "message": _l("Message"),
+                       "other": _l("Other")}
+DATE_ERROR = _l("Write the date as year-month-day, e.g. 2026-03-02.")
+
+
+def read_date(field):
+    """The field's date (the calendar's year-month-day), None when empty; a message on the field when it
+    cannot be read."""
+    import datetime as dt
+
+    text = (field.data or "").strip()
+    if not text:
+        return None
+    try:
+        if len(text) != 10 or not text.isascii():  # fromisoformat would also read 20260302
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        field.errors = [*field.errors, DATE_ERROR]
+        return None
+
+
+class ContributionRowForm(Form):
+    member = HiddenField()
+    amount = StringField(_l("Handed over"), validators=[Optional()])
+    method = SelectField(_l("How"), choices=choices(METHOD_LABELS.items()), default="cash")
+    receipt = StringField(_l("Receipt"), validators=[Optional(), Length(max=MAX_RECEIPT_LENGTH)])
+    received_on = StringField(_l("Received on"), validators=[Optional()], render_kw={"type": "date"})
+
+
+class ContributionsForm(FlaskForm):
+    rows = FieldList(FormField(ContributionRowForm), max_entries=MAX_MEMBERS)
+
+
+class PayoutRowForm(Form):
+    member = HiddenField()
+    amount = StringField(_l("Paid to the family"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=choices(STATUS_LABELS.items()), default="pending")
+    paid_on = StringField(_l("Date"), validators=[Optional()], render_kw={"type": "date"})
+    confirmed_how = SelectField(_l("Confirmed by"), choices=choices([("", _l("Not yet"))]
+                                                                    + list(CONFIRMATION_LABELS.items())), default="")
+    confirmed_by = StringField(_l("Who confirmed"), validators=[Optional(), Length(max=MAX_CONFIRMED_BY_LENGTH)])
+
+
+class PayoutsForm(FlaskForm):
+    rows = FieldList(FormField(PayoutRowForm), max_entries=MAX_MEMBERS)
+
+
+class WireForm(FlaskForm):
+    bank_reference = StringField(_l("The bank's reference"), validators=[Optional(), Length(max=MAX_RECEIPT_LENGTH)])
+    executed_on = StringField(_l("Date executed"), validators=[Optional()], render_kw={"type": "date"})
+    debited = StringField(_l("Amount debited, the bank's fee included"), validators=[DataRequired(_l("Enter an amount."))])
+    fee = StringField(_l("The bank's fee"), default="0")
+    currency_sent = SelectField(_l("Currency the wire travels in"))
+    applied_rate = StringField(_l("Rate the bank applied"), default="1")
+    intermediary = StringField(_l("Deducted by intermediary banks"), default="0")
+    receiving_fee = StringField(_l("Deducted by the receiving bank"), default="0")
+    credited = StringField(_l("Credited to the collective account"), validators=[DataRequired(_l("Enter an amount."))])
+
+
+class DistributionFeeForm(FlaskForm):
+    distribution_fee = StringField(_l("Fee per family to pay it out"))
+
+
+class CorrectionForm(FlaskForm):
+    """A correction of a completed cycle: an entry's new figures, or its removal, with the reason."""
+
+    kind = HiddenField()
+    entry = SelectField(_l("Entry"), validators=[Optional()])
+    member = SelectField(_l("Member"), validators=[Optional()])
+    remove = BooleanField(_l("Remove this entry (it was recorded by mistake)"))
+    amount = StringField(_l("Amount"), validators=[Optional()])
+    method = SelectField(_l("How"), choices=choices(METHOD_LABELS.items()), default="cash")
+    receipt = StringField(_l("Receipt"), validators=[Optional(), Length(max=MAX_RECEIPT_LENGTH)])
+    status = SelectField(_l("Status"), choices=choices(STATUS_LABELS.items()), default="paid")
+    on = StringField(_l("Date"), validators=[Optional()], render_kw={"type": "date"})
+    confirmed_how = SelectField(_l("Confirmed by"), choices=choices([("", _l("Not yet"))]
+                                                                    + list(CONFIRMATION_LABELS.items())), default="")
+    confirmed_by = StringField(_l("Who confirmed"), validators=[Optional(), Length(max=MAX_CONFIRMED_BY_LENGTH)])
+    reason = TextAreaField(_l("Why"), validators=[DataRequired(_l("Say why the entry is corrected.")),
+                                                  Length(max=MAX_REASON_LENGTH)])
+
+
+class WireCorrectionForm(WireForm):
+    entry = SelectField(_l("Wire"))
+    remove = BooleanField(_l("Remove this wire (it was recorded by mistake)"))
+    reason = TextAreaField(_l("Why"), validators=[DataRequired(_l("Say why the entry is corrected.")),
+                                                  Length(max=MAX_REASON_LENGTH)])
+    debited = StringField(_l("Amount debited, the bank's fee included"), validators=[Optional()])
+    credited = StringField(_l("Credited to the collective account"), validators=[Optional()])

@@ -1,0 +1,194 @@
+"""The season ledger through the pages: a saved group's plan recorded as a cycle, what happened entered
+(contributions as planned, the wire, the payouts), the reconciliation, completion and its lock, a
+correction, the season, a statement in the worker's language and the exports; staff only.
+
+The corridor and the figures are those of tests/services/test_ledger_season.py, cycle 5 (worked by hand
+there; today's mid-market rate is the fixture's latest, 5.6): twelve workers, CAD 10,000, the wire
+debits 10,030.00 and credits GTQ 54,684.00, the cooperative takes GTQ 8.40 a family; the cycle costs
+CAD 283.00, w05 pays 21.38 of it and w05's family is due GTQ 4,092.90."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import func, select
+
+from remit.extensions import db
+from remit.models import AuditEvent, BundleGroup, LedgerCycle
+
+from ..admin.test_admin_imports import login
+from ..conftest import table_counts
+from ..services.test_ledger_season import corridor  # noqa: F401  (the fixture)
+from .test_pages import text_of
+
+WORKERS = "\n".join(f"w{i:02d}\t{500 if i <= 4 else 750 if i <= 8 else 1250}\tCorner Agent · Cash pickup\tes"
+                    for i in range(1, 13))
+
+
+def csrf(client, path: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def plan_form(client, **extra) -> dict:
+    return {"csrf_token": csrf(client, "/bundle?lang=en"), "send": "CA", "receive": "GT", "pasted": WORKERS,
+            "distribution_fee": "1.50", "incoming_fee": "10", "intermediary_fee": "25", "coordinator_fee": "0",
+            "allocation": "pro_rata", "transfers_per_year": "26", "language_default": "es", "action": "plan"} | extra
+
+
+def rows(prefix: str, page: str) -> dict[str, str]:
+    """The values a page's form holds for the fields whose names start with `prefix`."""
+    found = dict(re.findall(rf'name="({prefix}[^"]*)"[^>]*value="([^"]*)"', page))
+    found |= {name: value for value, name in re.findall(rf'value="([^"]*)"[^>]*name="({prefix}[^"]*)"', page)}
+    for name, selected in re.findall(rf'<select[^>]*name="({prefix}[^"]*)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', selected)
+        found[name] = next(g for g in chosen.groups() if g is not None) if chosen else ""
+    return found
+
+
+@pytest.fixture
+def cycle_id(corridor, client):  # noqa: F811
+    login(client, "staff")
+    saved = client.post("/bundle/groups", data=plan_form(client, group_name="Finca 2026"))
+    assert saved.status_code == 302
+    group = db.session.execute(select(BundleGroup)).scalar_one()
+    loaded = client.get(f"/bundle?group={group.id}&lang=en").get_data(as_text=True)
+    assert f'name="group_id" type="hidden" value="{group.id}"' in loaded
+    planned = client.post("/bundle", data=plan_form(client, group_id=str(group.id)))
+    assert "Record as the group's next cycle" in planned.get_data(as_text=True)
+    created = client.post("/ledger/cycles", data=plan_form(client, group_id=str(group.id)))
+    assert created.status_code == 302, text_of(created)[:2000]
+    return int(created.headers["Location"].rsplit("/", 1)[1])
+
+
+def record_the_cycle(client, cycle_id):
+    page = f"/ledger/cycles/{cycle_id}?lang=en"
+    form = rows("rows-", client.get(page).get_data(as_text=True)) | {"csrf_token": csrf(client, page),
+                                                                     "action": "as_planned"}
+    assert client.post(f"/ledger/cycles/{cycle_id}/contributions", data=form).status_code == 302
+    fee = {"csrf_token": csrf(client, page), "distribution_fee": "8.40"}
+    assert client.post(f"/ledger/cycles/{cycle_id}/distribution-fee", data=fee).status_code == 302
+    wire = {"csrf_token": csrf(client, page), "bank_reference": "FT2603020001", "executed_on": "2026-03-02",
+            "debited": "10,030.00", "fee": "30", "currency_sent": "USD", "applied_rate": "0.75",
+            "intermediary": "18.75", "receiving_fee": "7.50", "credited": "54,684.00"}
+    assert client.post(f"/ledger/cycles/{cycle_id}/wires", data=wire).status_code == 302
+    form = rows("rows-", client.get(page).get_data(as_text=True))
+    for key in [k for k in form if k.endswith("-status")]:
+        form[key] = "paid"
+    form["csrf_token"] = csrf(client, page)
+    saved = client.post(f"/ledger/cycles/{cycle_id}/payouts", data=form)
+    assert saved.status_code == 302, text_of(saved)[:3000]
+
+
+def test_a_cycle_is_recorded_from_a_saved_plan_and_reconciles(client, cycle_id):
+    page = client.get(f"/ledger/cycles/{cycle_id}?lang=en")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Nothing handed over is recorded for 12 members" in text and "No wire is recorded yet" in text
+    record_the_cycle(client, cycle_id)
+    html = client.get(f"/ledger/cycles/{cycle_id}?lang=en").get_data(as_text=True)
+    text = text_of(client.get(f"/ledger/cycles/{cycle_id}?lang=en"))
+    assert "Everything adds up" in text
+    assert re.search(r"What the cycle cost\s*</th>\s*<td[^>]*>CA\$283\.00 \(plan CA\$283\.00\)", html)
+    w05 = re.search(r'<th scope="row" class="first" translate="no">w05</th>(.*?)</tr>', html, re.S).group(1)
+    assert "CA$21.38" in w05 and "GTQ4,092.90" in w05
+    complete = client.post(f"/ledger/cycles/{cycle_id}/complete",
+                           data={"csrf_token": csrf(client, f"/ledger/cycles/{cycle_id}")})
+    assert complete.status_code == 302
+    assert "Completed on" in text_of(client.get(f"/ledger/cycles/{cycle_id}?lang=en"))
+
+
+def test_a_completed_cycle_cannot_be_edited_through_the_pages(client, cycle_id):
+    record_the_cycle(client, cycle_id)
+    token = csrf(client, f"/ledger/cycles/{cycle_id}")
+    client.post(f"/ledger/cycles/{cycle_id}/complete", data={"csrf_token": token})
+    before = table_counts()
+    page = client.get(f"/ledger/cycles/{cycle_id}?lang=en").get_data(as_text=True)
+    assert "Save what was handed over" not in page and "Correct a payout" in page
+    attempts = {
+        "contributions": {"rows-0-member": "1", "rows-0-amount": "1"},
+        "wires": {"debited": "5", "fee": "0", "currency_sent": "CAD", "applied_rate": "1", "intermediary": "0",
+                  "receiving_fee": "0", "credited": "20"},
+        "distribution-fee": {"distribution_fee": "1"}, "complete": {}, "wires/1/remove": {},
+    }
+    for path, data in attempts.items():
+        response = client.post(f"/ledger/cycles/{cycle_id}/{path}?lang=en", data={"csrf_token": token, **data})
+        assert response.status_code == 409, (path, response.status_code)
+        assert "was completed on" in text_of(response) or "already completed" in text_of(response)
+    assert table_counts() == before
+
+
+def test_a_correction_appears_in_the_statement(client, cycle_id):
+    record_the_cycle(client, cycle_id)
+    token = csrf(client, f"/ledger/cycles/{cycle_id}")
+    client.post(f"/ledger/cycles/{cycle_id}/complete", data={"csrf_token": token})
+    page = client.get(f"/ledger/cycles/{cycle_id}?lang=en").get_data(as_text=True)
+    w06 = re.search(r'<option value="(\d+)">w06: GTQ', page).group(1)
+    refused = client.post(f"/ledger/cycles/{cycle_id}/corrections", data={
+        "csrf_token": token, "payout-kind": "payout", "payout-entry": w06, "payout-amount": "4092.90",
+        "payout-status": "returned", "payout-reason": ""})
+    assert refused.status_code == 422 and "Say why the entry is corrected." in text_of(refused)
+    returned = client.post(f"/ledger/cycles/{cycle_id}/corrections", data={
+        "csrf_token": token, "payout-kind": "payout", "payout-entry": w06, "payout-amount": "4092.90",
+        "payout-status": "returned", "payout-on": "2026-03-09", "payout-reason": "Wrong account number."})
+    assert returned.status_code == 302
+    text = text_of(client.get(f"/ledger/cycles/{cycle_id}?lang=en"))
+    assert "w06: the payout of GTQ 4092.90 came back and has not been paid again." in text
+    assert "Wrong account number." in text
+    group = db.session.scalar(select(LedgerCycle.group_id))
+    year = db.session.scalar(select(LedgerCycle.cycle_date)).year
+    season = text_of(client.get(f"/ledger/groups/{group}/seasons/{year}?lang=en"))
+    assert "completed, corrected" in season
+    # w06 is the sixth worker: the statement in Spanish, the worker's language, marks the corrected cycle.
+    statement = client.get(f"/ledger/groups/{group}/seasons/{year}/statements/6?lang=en")
+    html = statement.get_data(as_text=True)
+    assert '<article class="statement" lang="es">' in html
+    spanish = text_of(statement)
+    assert "Su estado de cuenta de la temporada" in spanish
+    assert "devuelto 4092,90\u00a0GTQ".replace("\u00a0", " ") in spanish.replace("\u00a0", " ").replace(".", "")
+    assert "Corregido después de cerrar el ciclo" in spanish
+
+
+def test_the_season_downloads_and_the_auditor_gets_everything(client, cycle_id):
+    record_the_cycle(client, cycle_id)
+    group = db.session.scalar(select(LedgerCycle.group_id))
+    year = db.session.scalar(select(LedgerCycle.cycle_date)).year
+    response = client.get(f"/ledger/groups/{group}/seasons/{year}.csv")
+    lines = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(lines) == 12 and sum(D(r["share_of_costs"]) for r in lines) == D("283.00")
+    assert client.get(f"/ledger/groups/{group}/seasons/{year}.xlsx").status_code == 200
+    assert client.post("/ledger/export.zip", data={"csrf_token": csrf(client, "/bundle")}).status_code == 403
+    login(client, "admin")
+    export = client.post("/ledger/export.zip", data={"csrf_token": csrf(client, "/bundle")})
+    assert export.status_code == 200
+    assert "members.csv" in zipfile.ZipFile(io.BytesIO(export.data)).namelist()
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "ledger exported")) == 1
+
+
+def test_bad_input_writes_nothing_and_says_why(client, cycle_id):
+    page = f"/ledger/cycles/{cycle_id}?lang=es"
+    token = csrf(client, page)
+    before = table_counts()
+    wire = {"csrf_token": token, "debited": "10.030,00", "fee": "30", "currency_sent": "USD", "applied_rate": "0",
+            "intermediary": "0", "receiving_fee": "0", "credited": "53.707,50"}
+    refused = client.post(f"/ledger/cycles/{cycle_id}/wires", data=wire)
+    assert refused.status_code == 422
+    assert "un tipo de cambio debe ser mayor que cero" in text_of(refused)
+    refused = client.post(f"/ledger/cycles/{cycle_id}/wires", data=wire | {"applied_rate": "0,74"})
+    assert refused.status_code == 422
+    assert "más que los 0,00 que entregaron los miembros" in text_of(refused)
+    refused = client.post(f"/ledger/cycles/{cycle_id}/contributions", data={
+        "csrf_token": token, "rows-0-member": "1", "rows-0-amount": "501,505", "rows-0-method": "cash"})
+    assert refused.status_code == 422 and "501,505" in text_of(refused)
+    assert table_counts() == before
+
+
+def test_the_ledger_is_for_staff_only(client, cycle_id):
+    client.post("/logout", data={"csrf_token": csrf(client, "/bundle")})
+    for path in ("/ledger", f"/ledger/cycles/{cycle_id}", "/ledger/groups/1", "/ledger/groups/1/seasons/2026"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], path
