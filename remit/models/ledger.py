@@ -37,7 +37,7 @@ class LedgerCycle(db.Model):
     distribution_fee: Mapped[Decimal] = mapped_column(Money)  # per member, receive currency
     reference_rate: Mapped[Decimal] = mapped_column(Rate)  # mid-market, send → receive
     reference_rate_as_of: Mapped[dt.date] = mapped_column(Date)
-    reference_rate_source: Mapped[str] = mapped_column(String(300))
+    reference_rate_source: Mapped[str] = mapped_column(Text)  # its message as JSON (services.ledger.source_json)
     planned: Mapped[str] = mapped_column(Text, default="{}")  # the plan's transfers and totals (JSON)
     language: Mapped[str | None] = mapped_column(String(5))  # the group's default for statements
     created_by: Mapped[str] = mapped_column(String(254))

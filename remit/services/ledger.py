@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from .. import codes
 from ..domain import ledger as rules
 from ..domain.errors import NotFound
-from ..domain.messages import msg
+from ..domain.messages import Message, msg
 from ..domain.money import round_money
 from ..extensions import db
 from ..inputs import (MAX_CONFIRMED_BY_LENGTH, MAX_LEDGER_AMOUNT, MAX_LEDGER_WIRES, MAX_RATE, MAX_REASON_LENGTH,
@@ -110,6 +110,10 @@ class CycleRecord:
         return next((m for m in self.members if m.id == member_id), None)
 
     @property
+    def rate_source(self) -> Message | str:
+        return source_of(self.cycle.reference_rate_source)
+
+    @property
     def heading(self) -> rules.CycleHeading:
         corrections = self.corrections
         refs = {m.id: m.ref for m in self.members}
@@ -119,6 +123,32 @@ class CycleRecord:
 
 
 # --- Loading -------------------------------------------------------------------------------------
+
+def _encode(value):
+    if isinstance(value, Message):
+        return {"message": [value.code, value.template, {k: _encode(v) for k, v in value.params.items()}]}
+    return str(value)
+
+
+def _decode(value):
+    if isinstance(value, dict) and "message" in value:
+        code, template, params = value["message"]
+        return Message(code, template, {k: _decode(v) for k, v in params.items()})
+    return value
+
+
+def source_json(source) -> str:
+    """A rate's source as stored with the cycle: its message (so that pages can say it in their
+    language), as JSON."""
+    return json.dumps(_encode(source), ensure_ascii=False)
+
+
+def source_of(stored: str) -> Message | str:
+    try:
+        return _decode(json.loads(stored))
+    except ValueError:
+        return stored
+
 
 def _cycle_row(cycle_id: int, *, lock: bool = False) -> LedgerCycle:
     query = select(LedgerCycle).where(LedgerCycle.id == cycle_id)
@@ -240,7 +270,7 @@ def create_cycle(group: BundleGroup, result: BundleResult, on: dt.date, *, actor
         allocation=request.allocation, coordinator_fee=request.coordinator_fee,
         distribution_fee=round_money(request.distribution_fee * plan.applied_rate, rmu),
         reference_rate=plan.reference_rate, reference_rate_as_of=bulk.reference_rate_as_of,
-        reference_rate_source=str(bulk.reference_rate_source or "")[:300], planned=json.dumps(planned),
+        reference_rate_source=source_json(bulk.reference_rate_source or ""), planned=json.dumps(planned),
         language=language, created_by=actor)
     db.session.add(cycle)
     db.session.flush()
@@ -695,8 +725,14 @@ def erase_expired(today: dt.date, years: int, *, actor: str, dry_run: bool = Fal
 
 # --- The auditor's export ------------------------------------------------------------------------
 
+def _cell(row, column: str) -> str | None:
+    if column == "reference_rate_source":  # stored as its message: the auditor reads the English
+        return str(source_of(row.reference_rate_source))
+    return _shown(getattr(row, column))
+
+
 def _table(rows, columns) -> str:
-    return spreadsheets.csv_text(columns, ([_shown(getattr(r, c)) for c in columns] for r in rows))
+    return spreadsheets.csv_text(columns, ([_cell(r, c) for c in columns] for r in rows))
 
 
 def audit_export(*, actor: str) -> bytes:

@@ -71,6 +71,11 @@ AMOUNTS = {ref: D(500 if i < 4 else 750 if i < 8 else 1250) for i, ref in enumer
 
 @pytest.fixture
 def corridor(app):
+    load_corridor()
+
+
+def load_corridor() -> None:
+    """The corridor of the module's docstring: its rates and fee tables."""
     rates = (b"base_currency,quote_currency,rate,as_of,source\nCAD,GTQ,5.5,2026-01-05,test rate\n"
              b"CAD,GTQ,5.6,2026-04-01,test rate\n")
     assert run_import("rates", rates, "rates.csv", actor="test").ok
@@ -88,6 +93,10 @@ def corridor(app):
 
 @pytest.fixture
 def group(corridor):
+    return make_group()
+
+
+def make_group() -> BundleGroup:
     group = BundleGroup(name="Finca 2026", send_country="CA", receive_country="GT", currency="CAD", members="",
                         settings="{}", created_by=STAFF)
     db.session.add(group)
@@ -149,9 +158,8 @@ def wire(debited, fee, currency, rate, intermediary, receiving, credited, on, re
                             reference, on)
 
 
-@pytest.fixture
-def season(group):
-    """The six cycles, recorded as the module's docstring says."""
+def record_season(group) -> list[int]:
+    """The six cycles, recorded as the module's docstring says; their ids."""
     ids = []
     day = dt.date(2026, 3, 2)
     ids.append(run_cycle(group, day, AMOUNTS, ON_TOP, wire("10030.00", "30.00", "USD", "0.74", "18.50", "7.40",
@@ -190,6 +198,11 @@ def season(group):
     ids.append(run_cycle(group, day, six, ON_TOP_6, wire("10130.00", "30.00", "CAD", "1", "25.00", "10.00",
                                                           "55232.80", day, "FT2605110001"), D("8.40"), PAY_6))
     return ids
+
+
+@pytest.fixture
+def season(group):
+    return record_season(group)
 
 
 def test_each_cycle_reconciles_to_the_cent(season):

@@ -45,6 +45,21 @@ ADMIN = {
 SEED_FEES = Path(__file__).resolve().parents[2] / "seeds" / "fees" / "CA-GT_illustrative_fee_table.csv"
 BUNDLE = {"group transfer": "/bundle"}
 
+
+def ledger_pages() -> dict[str, str]:
+    """The season ledger's pages, for a group of twelve made once in the live database."""
+    if "ledger" not in LIVE_DB:
+        from remit import create_app
+        from remit.extensions import db
+
+        from .ledger_data import make_season
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": LIVE_DB["url"], "RATELIMIT_ENABLED": False})
+        with app.app_context():
+            LIVE_DB["ledger"] = make_season()
+            db.engine.dispose()
+    return LIVE_DB["ledger"]
+
 WIDTHS = {"desktop": (1280, 800), "phone": (375, 740)}
 SERIOUS = {"serious", "critical"}
 
@@ -117,6 +132,13 @@ def test_every_page_fits_and_passes_axe(browser, live_server, axe, language, wid
     page.wait_for_load_state("load")
     figures["import preview"] = {"status": 200, "overflow_px": overflow(page), "axe": serious_violations(axe, page)}
     assert page.locator("table.preview").count() == 1
+    figures |= {name: visit(page, axe, live_server, path, language) for name, path in ledger_pages().items()}
+    page.goto(live_server + ledger_pages()["open cycle"] + f"?lang={language}")
+    page.fill("#debited", "abc")
+    page.click("#record-wire")  # refused: the page again with its error summary
+    page.wait_for_load_state("load")
+    figures["wire refused"] = {"status": 200, "overflow_px": overflow(page), "axe": serious_violations(axe, page)}
+    assert page.title().startswith("Error:"), page.title()
     context.close()
     (ARTIFACTS / f"fit-and-access-{language}-{width}.json").write_text(json.dumps(figures, indent=2))
     assert figures["not found"]["status"] == 404 and figures["compare refused"]["status"] == 422

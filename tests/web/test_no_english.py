@@ -111,6 +111,9 @@ def pages(seeded, client):
                                                   "file": (io.BytesIO(csv_bytes([fee_row(max_amount="lots")])),
                                                            "bad.csv")}, content_type="multipart/form-data")
     run_id = db.session.scalar(select(ImportRun.id).order_by(ImportRun.id.desc()))
+    from .ledger_data import make_season
+
+    ledger = make_season()
     return {
         "public": ["/", "/compare?send=CA&receive=GT&mode=send&amount=300",
                    "/compare?send=US&receive=MX&mode=send&amount=200&payout_method=cash_pickup&max_speed=same_day",
@@ -122,7 +125,8 @@ def pages(seeded, client):
         "admin": ["/admin/", "/admin/imports", preview.headers.get("Location") or "/admin/imports",
                   f"/admin/imports/{run_id}", "/admin/fees", "/admin/providers",
                   "/admin/providers/illustrative-money-transfer-a", "/admin/api-keys", "/admin/users",
-                  "/admin/audit", "/admin/password"],
+                  "/admin/audit", "/admin/password", *ledger.values()],
+        "ledger": ledger,
     }
 
 
@@ -150,6 +154,13 @@ def test_no_english_on_any_page(pages, client, language):
         found = english_in(visible_text(response.get_data(as_text=True), data), fragments, language)
         if found:
             problems[f"POST /bundle {data_}"] = found[:6]
+    wire = {"csrf_token": csrf, "debited": "1", "fee": "0", "currency_sent": "CAD", "applied_rate": "0",
+            "intermediary": "0", "receiving_fee": "0", "credited": "abc"}
+    response = client.post(pages["ledger"]["open cycle"] + "/wires", data=wire)
+    assert response.status_code == 422
+    found = english_in(visible_text(response.get_data(as_text=True), data), fragments, language)
+    if found:
+        problems["POST a refused wire"] = found[:6]
     for method, url, kwargs in (("post", "/", {}), ("post", "/bundle", {"data": {}}),
                                 ("get", "/admin/imports/999999", {}), ("post", "/logout", {})):
         response = getattr(client, method)(url, **kwargs)

@@ -40,7 +40,7 @@ def upgrade():
     sa.Column('distribution_fee', MONEY, nullable=False),
     sa.Column('reference_rate', RATE, nullable=False),
     sa.Column('reference_rate_as_of', sa.Date(), nullable=False),
-    sa.Column('reference_rate_source', sa.String(length=300), nullable=False),
+    sa.Column('reference_rate_source', sa.Text(), nullable=False),
     sa.Column('planned', sa.Text(), nullable=False),
     sa.Column('language', sa.String(length=5), nullable=True),
     sa.Column('created_by', sa.String(length=254), nullable=False),
