@@ -252,8 +252,9 @@ def create_user_command(email: str, role: str, password_stdin: bool) -> None:
 
 @remit_cli.command("create-api-key")
 @click.argument("name")
-@click.option("--scope", type=click.Choice(["read", "import"]), required=True,
-              help="read: higher rate limits for reads; import: may also import files through the API.")
+@click.option("--scope", type=click.Choice(["read", "import", "ledger"]), required=True,
+              help="read: higher rate limits for reads; import: may also import files through the API; "
+                   "ledger: may read and record the season ledger's cycles and statements.")
 def create_api_key(name: str, scope: str) -> None:
     """Create a partner API key and print it once; only its hash is stored."""
     from .services.keys import create_key

@@ -37,7 +37,8 @@ class ProviderForm(FlaskForm):
 
 class ApiKeyForm(FlaskForm):
     name = StringField(_l("Partner name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
-    scope = SelectField(_l("Scope"), choices=[SelectChoice("read", _l("read")), SelectChoice("import", _l("import"))])
+    scope = SelectField(_l("Scope"), choices=[SelectChoice("read", _l("read")), SelectChoice("import", _l("import")),
+                                               SelectChoice("ledger", _l("season ledger"))])
 
 
 class UserForm(FlaskForm):

@@ -9,10 +9,11 @@ from .blueprint import ErrorSchema
 from .bundles import bundles_bp
 from .corridors import corridors_bp
 from .imports import imports_bp, require_import_scope
+from .ledger import ledger_bp, require_ledger_scope
 from .providers import providers_bp
 from .quotes import quotes_bp
 
-API_BLUEPRINTS = (corridors_bp, providers_bp, quotes_bp, bundles_bp, imports_bp)
+API_BLUEPRINTS = (corridors_bp, providers_bp, quotes_bp, bundles_bp, imports_bp, ledger_bp)
 
 # Set up once, at import: blueprints are shared by every app the factory builds.
 def _preflight() -> bool:
@@ -26,6 +27,7 @@ for _blueprint in API_BLUEPRINTS:
 # After the key check, so that a bad key is refused even for an answer already known.
 quotes_bp.before_request(caching.answer_from_cache)
 imports_bp.before_request(require_import_scope)
+ledger_bp.before_request(require_ledger_scope)
 
 # Swagger UI's files come from a Python package and are served by remit itself: no CDN.
 docs_static = Blueprint("api_docs_static", __name__, url_prefix="/api/v1/docs/static")

@@ -17,8 +17,9 @@ from marshmallow import fields, validate
 
 from ..domain.caveats import WARNINGS
 from ..inputs import MAX_ID
-from ..domain.vocabulary import (ALLOCATIONS, FUNDING_METHODS, ID_TYPES, PAYOUT_METHODS, PROVIDER_TYPES,
-                                 SPEEDS)
+from ..domain.vocabulary import (ALLOCATIONS, CONFIRMATIONS, CONTRIBUTION_METHODS, FUNDING_METHODS, ID_TYPES,
+                                 PAYOUT_METHODS, PAYOUT_STATUSES, PROVIDER_TYPES, SPEEDS)
+from ..i18n import LANGUAGES
 
 # Every vocabulary the API names, as one component each: generated clients get one enum per vocabulary.
 VOCABULARIES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -40,6 +41,10 @@ VOCABULARIES: dict[str, tuple[tuple[str, ...], str]] = {
     "ImportResult": (("applied", "no_change", "dry_run", "rejected"), "what an import did"),
     "ImportState": (("queued", "running", "done", "failed"), "where a background import is"),
     "ImportPhase": (("reading", "checking", "writing"), "what a running import is doing"),
+    "ContributionMethod": (CONTRIBUTION_METHODS, "how a member handed their money over to the coordinator"),
+    "PayoutStatus": (PAYOUT_STATUSES, "where a family's payout stands"),
+    "Confirmation": (CONFIRMATIONS, "how a family's payout was confirmed"),
+    "Language": (tuple(LANGUAGES), "the language a worker's statement is written in"),
 }
 
 UNKNOWN = "unknown"  # what the API says for a speed or payout the data does not record

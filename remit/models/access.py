@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 
-API_SCOPES = ("read", "import")
+API_SCOPES = ("read", "import", "ledger")
 
 
 class ApiKey(db.Model):

@@ -555,6 +555,44 @@ def complete(cycle_id: int, *, actor: str, on: dt.date | None = None) -> CycleRe
     return load(cycle_id)
 
 
+@dataclass(frozen=True)
+class CycleEntries:
+    """What happened in a cycle, given at once (the API's `record a cycle`): what the members handed
+    over, the fee per family (None: the plan's), the wires, the payouts, and whether to complete it."""
+
+    contributions: Sequence[ContributionInput] = ()
+    distribution_fee: Decimal | None = None
+    wires: Sequence[WireInput] = ()
+    payouts: Sequence[PayoutInput] = ()
+    complete: bool = False
+    completed_on: dt.date | None = None
+
+
+def record_cycle(group: BundleGroup, result: BundleResult, on: dt.date, entries: CycleEntries, *, actor: str,
+                 language: str | None = None) -> CycleRecord:
+    """A cycle made from `result` and what happened in it, in the order the pages record it: one
+    refusal anywhere refuses the whole (the caller rolls back; nothing is written)."""
+    _check_date(on, "date")
+    cycle = create_cycle(group, result, on, actor=actor, language=language)
+    if entries.distribution_fee is not None:
+        set_distribution_fee(cycle.id, entries.distribution_fee, actor=actor)
+    if entries.contributions:
+        record_contributions(cycle.id, entries.contributions, actor=actor)
+    for wire in entries.wires:
+        add_wire(cycle.id, wire, actor=actor)
+    if entries.payouts:
+        record_payouts(cycle.id, entries.payouts, actor=actor)
+    if entries.complete:
+        if entries.completed_on is not None:
+            _check_date(entries.completed_on, "completed_on")
+            if entries.completed_on < on:
+                raise rules.LedgerError(msg("ledger_completed_before", "a cycle cannot be completed on %(date)s, "
+                                            "before its own day (%(day)s)", date=entries.completed_on, day=on),
+                                        field="completed_on")
+        complete(cycle.id, actor=actor, on=entries.completed_on)
+    return load(cycle.id)
+
+
 # --- Corrections after completion ----------------------------------------------------------------
 
 def correct(cycle_id: int, correction: Correction, *, actor: str) -> CycleRecord:
@@ -765,6 +803,6 @@ def audit_export(*, actor: str) -> bytes:
 
 
 __all__ = ["ContributionInput", "Correction", "CycleRecord", "ENTRY_KINDS", "PayoutInput", "SeasonRecord", "WireInput",
-           "add_wire", "audit_export", "complete", "correct", "create_cycle", "cycles_of", "erase_expired",
+           "CycleEntries", "add_wire", "audit_export", "complete", "correct", "create_cycle", "cycles_of", "erase_expired",
            "group_row", "groups_with_cycles", "load", "record_contributions", "record_payouts", "remove_wire",
-           "retention_cutoff", "season_of", "season_rows", "seasons_of", "set_distribution_fee", "terms_of"]
+           "record_cycle", "retention_cutoff", "season_of", "season_rows", "seasons_of", "set_distribution_fee", "terms_of"]

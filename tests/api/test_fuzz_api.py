@@ -17,11 +17,16 @@ to be invalid) to what the seeded server holds, for exactly these rules:
   (350); a group of at least 100 that fits in 1,000 transfers of its bands, and a cap of at least 1,000
   that does too;
   fees of at most 25 each (fees larger than what a transfer carries leave nothing to plan);
-- imports: a seed file of the kind asked for (a file's rows are not a JSON Schema matter).
+- imports: a seed file of the kind asked for (a file's rows are not a JSON Schema matter);
+- the ledger (with a `ledger` key): the saved group and the cycle the setup records (or ids that do not
+  exist: 404); a cycle recorded from a plan that bundles, without entries (that the entries add up, a wire
+  within the contributions, payouts to the cycle's members, is no JSON Schema matter).
 """
 from __future__ import annotations
 
 import collections
+import copy
+import datetime as dt
 import os
 import random
 import tempfile
@@ -55,6 +60,8 @@ def _seeded_app():
             for path in sorted((SEEDS_DIR / kind).glob("*.csv")):
                 run_import(kind, path.read_bytes(), path.name, actor="fuzz")
         _, key = create_key("fuzz", "import")
+        _, ledger_key = create_key("fuzz ledger", "ledger")
+        group, cycle = _ledger_group()
         db.session.commit()
         corridors = [(c.send_country, c.receive_country, c.send_currency) for c in db.session.scalars(select(Corridor))]
         products = {"CA-GT": [f"ft-{p.id}" for p in db.session.scalars(select(Product).join(Corridor).where(
@@ -63,9 +70,29 @@ def _seeded_app():
             Product.funding_method == "bank_account", Product.payout_method == "bank_account")))
         data = {"key": key, "corridors": corridors, "products": products, "widest_band": widest,
                 "slugs": sorted(db.session.scalars(select(Provider.slug))),
-                "imports": sorted(db.session.scalars(select(ImportRun.id)))}
+                "imports": sorted(db.session.scalars(select(ImportRun.id))), "ledger_key": ledger_key,
+                "group": group, "cycle": cycle, "season": dt.date.today().year}
         db.session.remove()
     return app, data
+
+
+LEDGER_PLAN = {"send": "CA", "receive": "GT", "currency": "CAD", "members": [
+    {"ref": f"w{i:02d}", "amount": "500"} for i in range(1, 13)]}
+
+
+def _ledger_group() -> tuple[int, int]:
+    """A saved CA-GT group with one open cycle, planned today: what the ledger's operations name."""
+    from remit.models import BundleGroup
+    from remit.services import bundles, ledger
+
+    group = BundleGroup(name="Fuzz", send_country="CA", receive_country="GT", currency="CAD", members="",
+                        settings="{}", created_by="fuzz")
+    db.session.add(group)
+    db.session.flush()
+    plan = bundles.plan(bundles.BundleRequest("CA", "GT", "CAD", [
+        bundles.MemberInput(m["ref"], Decimal(m["amount"])) for m in LEDGER_PLAN["members"]]))
+    cycle = ledger.create_cycle(group, plan, dt.date.today(), actor="fuzz")
+    return group.id, cycle.id
 
 
 APP, DATA = _seeded_app()
@@ -116,6 +143,18 @@ def _steer(case) -> None:
         case.path_parameters["slug"] = draw([*DATA["slugs"], "no-such-provider"])
     elif operation == "GET /api/v1/imports/{import_id}":
         case.path_parameters["import_id"] = draw([*DATA["imports"], 999_999])
+    elif operation in ("GET /api/v1/ledger/groups/{group_id}/cycles", "GET /api/v1/ledger/groups/{group_id}/seasons/{year}"):
+        case.path_parameters["group_id"] = draw([DATA["group"], DATA["group"], 999_999])
+        if "year" in case.path_parameters:
+            case.path_parameters["year"] = DATA["season"]
+    elif operation == "GET /api/v1/ledger/cycles/{cycle_id}":
+        case.path_parameters["cycle_id"] = draw([DATA["cycle"], DATA["cycle"], 999_999])
+    elif operation == "POST /api/v1/ledger/groups/{group_id}/cycles" and isinstance(case.body, dict):
+        # The group's next cycle from a plan that bundles, planned today; the entries of what happened
+        # must add up (a wire within the contributions, payouts to members), which no schema can say.
+        case.path_parameters["group_id"] = DATA["group"]
+        case.body.clear()
+        case.body["plan"] = copy.deepcopy(LEDGER_PLAN)
     elif operation == "POST /api/v1/bundles" and isinstance(case.body, dict):
         _steer_bundle(draw, case.body)
     elif operation == "POST /api/v1/imports" and isinstance(case.body, dict) and case.body.get("kind") in SEED_FILES:
@@ -155,7 +194,8 @@ def _steer_bundle(draw, body: dict) -> None:
 def test_api_conforms_to_its_openapi_document(case):
     # Every check schemathesis knows. Called through WSGI, where nothing decodes a compressed body as an
     # HTTP client would: the body is asked for plain.
-    headers = {"Accept-Encoding": "identity", "Authorization": f"Bearer {DATA['key']}"}
+    key = DATA["ledger_key"] if case.operation.path.startswith("/api/v1/ledger") else DATA["key"]
+    headers = {"Accept-Encoding": "identity", "Authorization": f"Bearer {key}"}
     if _positive(case):
         _steer(case)
     response = case.call(headers=headers)

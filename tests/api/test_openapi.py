@@ -41,7 +41,7 @@ def test_every_operation_lists_its_statuses_with_the_error_schema_and_its_securi
                 assert ("Retry-After" in response["headers"]) == (status in ("429", "503")), (method, path, status)
             else:
                 assert "Retry-After" not in response.get("headers", {})
-        if path.startswith("/api/v1/imports"):
+        if path.startswith(("/api/v1/imports", "/api/v1/ledger")):
             assert operation["security"] == [{"bearer": []}] and {"401", "403"} <= statuses
         else:
             assert operation["security"] == [{}, {"bearer": []}] and "403" not in statuses
@@ -86,7 +86,8 @@ def test_answers_declare_every_field_required(document):
     schemas = document["components"]["schemas"]
     for name in ("Quote", "ProviderRef", "ProductRef", "Corridor", "CorridorStats", "Cheapest", "Provider",
                  "ProviderProduct", "BundlePlan", "BundleMemberResult", "BundleTransfer", "BundleTotals",
-                 "ImportReport", "Problem"):
+                 "ImportReport", "Problem", "LedgerGroup", "LedgerCycle", "LedgerCycleSummary", "LedgerMember",
+                 "LedgerTotals", "LedgerSeason", "LedgerStatement", "LedgerStatementLine", "LedgerWireEntry"):
         assert sorted(schemas[name]["required"]) == sorted(schemas[name]["properties"]), name
     assert schemas["Quote"]["properties"]["collected_at"] == {
         "type": ["string", "null"], "format": "date",
