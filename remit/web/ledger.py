@@ -218,7 +218,8 @@ def _cycle_page(record: ledger.CycleRecord, status: int = 200, problems=(), **fo
     built = {name: forms.get(name) or make() for name, make in defaults.items()}
     members = {m.ref: m for m in record.members}
     return render_template("web/ledger_cycle.html", record=record, cycle=record.cycle, recon=record.reconciliation,
-                           members=members, problems=list(problems), forms=built,
+                           members=members, members_by_id={str(m.id): m for m in record.members},
+                           problems=list(problems), forms=built,
                            sent=next(iter(forms), None)), status
 
 
@@ -245,6 +246,18 @@ def _saved(cycle_id: int, anchor: str, message: str):
     return redirect(url_for("web.ledger_cycle", cycle_id=cycle_id, _anchor=anchor))
 
 
+def _rows_match(form, record: ledger.CycleRecord) -> None:
+    """A list form's rows each name a different member of the cycle (the page sends one row per member):
+    anything else was not sent by the page (400)."""
+    if record.cycle.completed:  # refused as locked (409) by the service, whatever the rows hold
+        return
+    members = {str(m.id) for m in record.members}
+    named = [row.form.member.data for row in form.rows]
+    if not set(named) <= members or len(set(named)) != len(named):
+        abort(400, description=_("The form does not match this cycle's members: reload the page and enter the "
+                                 "figures again."))
+
+
 def _row_problems(form, refs: dict[int, str]) -> list[str]:
     problems = []
     for row in form.rows:
@@ -261,6 +274,7 @@ def _row_problems(form, refs: dict[int, str]) -> list[str]:
 def ledger_contributions(cycle_id: int):
     record = ledger.load(cycle_id)
     form = _contributions_form(record, request.form)
+    _rows_match(form, record)
     refs = {m.id: m.ref for m in record.members}
     planned = {m.ref: m.planned_contribution for m in record.reconciliation.members}
     current = {c.member_id for c in record.current("contribution")}
@@ -300,6 +314,7 @@ def ledger_contributions(cycle_id: int):
 def ledger_payouts(cycle_id: int):
     record = ledger.load(cycle_id)
     form = _payouts_form(record, request.form)
+    _rows_match(form, record)
     refs = {m.id: m.ref for m in record.members}
     current = {p.member_id for p in record.current("payout")}
     entries, clear = [], []

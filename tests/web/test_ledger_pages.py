@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from remit.extensions import db
-from remit.models import AuditEvent, BundleGroup, LedgerCycle
+from remit.models import AuditEvent, BundleGroup, LedgerCycle, LedgerMember
 
 from ..admin.test_admin_imports import login
 from ..conftest import table_counts
@@ -62,6 +62,12 @@ def cycle_id(corridor, client):  # noqa: F811
     created = client.post("/ledger/cycles", data=plan_form(client, group_id=str(group.id)))
     assert created.status_code == 302, text_of(created)[:2000]
     return int(created.headers["Location"].rsplit("/", 1)[1])
+
+
+def first_member(cycle_id: int) -> str:
+    """The id of the cycle's first member, as its forms name it (ids run on across tests on PostgreSQL)."""
+    return str(db.session.scalar(select(LedgerMember.id).where(LedgerMember.cycle_id == cycle_id)
+                                 .order_by(LedgerMember.position).limit(1)))
 
 
 def record_the_cycle(client, cycle_id):
@@ -109,7 +115,7 @@ def test_a_completed_cycle_cannot_be_edited_through_the_pages(client, cycle_id):
     page = client.get(f"/ledger/cycles/{cycle_id}?lang=en").get_data(as_text=True)
     assert "Save what was handed over" not in page and "Correct a payout" in page
     attempts = {
-        "contributions": {"rows-0-member": "1", "rows-0-amount": "1"},
+        "contributions": {"rows-0-member": first_member(cycle_id), "rows-0-amount": "1"},
         "wires": {"debited": "5", "fee": "0", "currency_sent": "CAD", "applied_rate": "1", "intermediary": "0",
                   "receiving_fee": "0", "credited": "20"},
         "distribution-fee": {"distribution_fee": "1"}, "complete": {}, "wires/1/remove": {},
@@ -182,7 +188,8 @@ def test_bad_input_writes_nothing_and_says_why(client, cycle_id):
     assert refused.status_code == 422
     assert "más que los 0,00 que entregaron los miembros" in text_of(refused)
     refused = client.post(f"/ledger/cycles/{cycle_id}/contributions", data={
-        "csrf_token": token, "rows-0-member": "1", "rows-0-amount": "501,505", "rows-0-method": "cash"})
+        "csrf_token": token, "rows-0-member": first_member(cycle_id), "rows-0-amount": "501,505",
+        "rows-0-method": "cash"})
     assert refused.status_code == 422 and "501,505" in text_of(refused)
     assert table_counts() == before
 
@@ -192,3 +199,38 @@ def test_the_ledger_is_for_staff_only(client, cycle_id):
     for path in ("/ledger", f"/ledger/cycles/{cycle_id}", "/ledger/groups/1", "/ledger/groups/1/seasons/2026"):
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"], path
+
+
+def test_hostile_forms_on_a_real_cycle_get_a_4xx_and_write_nothing(client, cycle_id):
+    """The hostile corpus (tests/hostile.py) names cycles that do not exist; these are sent to one that does."""
+    page = f"/ledger/cycles/{cycle_id}?lang=en"
+    token = csrf(client, page)
+    before = table_counts()
+    one = first_member(cycle_id)
+    wire = {"csrf_token": token, "debited": "10030.00", "fee": "30", "currency_sent": "USD", "applied_rate": "0.74",
+            "intermediary": "0", "receiving_fee": "0", "credited": "53707.50"}
+    cases = [
+        ("contributions", {"csrf_token": token, **{f"rows-{i}-member": one for i in range(5000)},
+                           **{f"rows-{i}-amount": "1" for i in range(5000)}}, (400, 413, 422)),
+        ("contributions", {"csrf_token": token, "rows-0-member": one, "rows-1-member": one, "rows-0-amount": "1"},
+         (400,)),
+        ("contributions", {"csrf_token": token, "rows-0-member": one, "rows-0-amount": "1e-999999999"}, (422,)),
+        ("contributions", {"csrf_token": token, "rows-0-member": "9" * 5000, "rows-0-amount": "1"}, (400,)),
+        ("contributions", {"csrf_token": token, "rows-0-member": one, "rows-0-amount": "1",
+                           "rows-0-received_on": "99999-99-99"}, (422,)),
+        ("payouts", {"csrf_token": token, "rows-0-member": one, "rows-0-amount": "9" * 5000}, (422,)),
+        ("payouts", {"csrf_token": token, "rows-0-member": one, "rows-0-amount": "1", "rows-0-status": "stolen"},
+         (422,)),
+        ("wires", wire | {"applied_rate": "1" + "0" * 40}, (422,)),
+        ("wires", wire | {"credited": "٣٠٠"}, (422,)),
+        ("wires", wire | {"currency_sent": "XXX"}, (422,)),
+        ("wires", wire | {"bank_reference": "x" * 100_000}, (422,)),
+        ("wires/999999/remove", {"csrf_token": token}, (404,)),
+        ("distribution-fee", {"csrf_token": token, "distribution_fee": "-1"}, (422,)),
+        ("corrections", {"csrf_token": token, "kind": "wire"}, (400,)),
+        ("complete", {"csrf_token": token}, (422,)),
+    ]
+    for path, data, statuses in cases:
+        response = client.post(f"/ledger/cycles/{cycle_id}/{path}?lang=en", data=data)
+        assert response.status_code in statuses, (path, list(data)[:3], response.status_code, text_of(response)[:500])
+    assert table_counts() == before
