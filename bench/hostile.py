@@ -42,8 +42,8 @@ EXTRA = [  # what only a real server's HTTP parser sees
 ]
 
 
-def prepare(url: str) -> str:
-    """Seed data, an administrator, and an import key (returned)."""
+def prepare(url: str) -> dict[str, str]:
+    """Seed data, an administrator, an import key and a ledger key (returned by the `who` of the cases)."""
     os.environ["DATABASE_URL"] = url
     from remit import create_app
     from remit.admin import auth
@@ -61,10 +61,11 @@ def prepare(url: str) -> str:
             for path in sorted((SEEDS_DIR / kind).glob("*.csv")):
                 assert run_import(kind, path.read_bytes(), path.name, actor="bench").ok
         auth.create_user("admin@example.org", PASSWORD, "admin")
-        _key, text = create_key("hostile bench", "import")
+        keys = {"import_key": create_key("hostile bench", "import")[1],
+                "ledger_key": create_key("hostile bench ledger", "ledger")[1]}
         db.session.commit()
         db.engine.dispose()
-    return text
+    return keys
 
 
 def worker_pid(master: int) -> int:
@@ -140,10 +141,10 @@ class Client:
         assert status == 302, status
 
 
-def request_parts(case: Case, client: Client, key: str) -> tuple[bytes | None, dict]:
+def request_parts(case: Case, client: Client, keys: dict[str, str]) -> tuple[bytes | None, dict]:
     headers = dict(case.headers)
-    if case.who == "import_key":
-        headers["Authorization"] = f"Bearer {key}"
+    if case.who in ("import_key", "ledger_key"):
+        headers["Authorization"] = f"Bearer {keys[case.who]}"
     if case.json is not None:
         return json.dumps(case.json).encode(), headers | {"Content-Type": "application/json"}
     if case.data is not None:
@@ -162,7 +163,7 @@ def main() -> int:
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="remit-hostile-")
     url = args.database_url or f"sqlite:///{tmp}/hostile.db"
-    key = prepare(url)
+    keys = prepare(url)
     port = free_port()
     limit = args.memory_limit_mib * 1024 * 1024
     env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": "bench-only", "REMIT_LOG_LEVEL": "ERROR",
@@ -185,7 +186,7 @@ def main() -> int:
         worst_time = worst_peak = 0.0
         for case in CASES + EXTRA:
             client = admin if case.who == "admin" else anyone
-            body, headers = request_parts(case, client, key)
+            body, headers = request_parts(case, client, keys)
             reset_peak(worker)
             began = time.perf_counter()
             status, _data, _headers = client.send(case.method, case.path, body, headers)

@@ -4,7 +4,7 @@ growing with what was sent.
 The same list runs in the suite (tests/test_hostile.py, with Flask's test client on both databases)
 and against a live gunicorn (bench/hostile.py, which also measures time and memory per request).
 Each case says who sends it: anyone, a logged-in administrator (`admin`, with a CSRF token in
-its form) or a partner with an `import` key.
+its form) or a partner with an `import` key or a `ledger` key.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class Case:
     path: str
     status: int
     says: str = ""  # text the answer must contain
-    who: str = "anyone"  # anyone, admin, import_key
+    who: str = "anyone"  # anyone, admin, import_key, ledger_key
     json: object = None
     data: bytes | None = None
     content_type: str | None = None
@@ -36,6 +36,14 @@ class Case:
 
 def _bundle(**changes) -> dict:
     return {"send": "CA", "receive": "GT", "currency": "CAD", "members": [{"ref": "w1", "amount": "350.00"}]} | changes
+
+
+_WIRE = {"debited": "1030.00", "fee": "30.00", "currency_sent": "USD", "applied_rate": "0.74", "credited": "5400.00"}
+
+
+def _ledger(**changes) -> dict:
+    """A cycle recorded through the API: the group's plan and what happened."""
+    return {"plan": _bundle(), "contributions": [], "wires": [], "payouts": []} | changes
 
 
 def _json_with(value: str) -> bytes:
@@ -117,6 +125,35 @@ CASES = [
          data=b"x" * (17 * 1024 * 1024), content_type="multipart/form-data; boundary=x"),
     Case("an upload of 17 MB with an import key", "POST", "/api/v1/imports", 413, "at most 16 MB",
          who="import_key", data=b"x" * (17 * 1024 * 1024), content_type="multipart/form-data; boundary=x"),
+    # --- the season ledger's API (a `ledger` key) ----------------------------------------------------
+    Case("a ledger cycle id beyond any integer column", "GET", f"/api/v1/ledger/cycles/{BIG_ID}", 404,
+         who="ledger_key"),
+    Case("a ledger cycle id of 5,000 digits", "GET", f"/api/v1/ledger/cycles/{HUGE_ID}", 404, who="ledger_key",
+         live_status=414),
+    Case("a season of year 0", "GET", "/api/v1/ledger/groups/1/seasons/0", 404, who="ledger_key"),
+    Case("a ledger read with an import key", "GET", "/api/v1/ledger/groups", 403, "needs 'ledger'",
+         who="import_key"),
+    Case("a cycle recorded without a key", "POST", "/api/v1/ledger/groups/1/cycles", 401, json=_ledger()),
+    Case("a cycle of a group beyond any integer column", "POST", f"/api/v1/ledger/groups/{BIG_ID}/cycles", 404,
+         who="ledger_key", json=_ledger()),
+    Case("a cycle with 1,001 wires", "POST", "/api/v1/ledger/groups/1/cycles", 422, "at most 1000 entries",
+         who="ledger_key", json=_ledger(wires=[_WIRE] * 1001)),
+    Case("a cycle with 7,000 contributions under 1 MB", "POST", "/api/v1/ledger/groups/1/cycles", 422,
+         "at most 1000 entries", who="ledger_key",
+         json=_ledger(contributions=[{"ref": f"m{i}", "amount": "1"} for i in range(7000)])),
+    Case("a wire's rate of 1e-999999999", "POST", "/api/v1/ledger/groups/1/cycles", 422, "without an exponent",
+         who="ledger_key", json=_ledger(wires=[_WIRE | {"applied_rate": "1e-999999999"}])),
+    Case("a wire's rate of 0", "POST", "/api/v1/ledger/groups/1/cycles", 422, "must be greater than 0",
+         who="ledger_key", json=_ledger(wires=[_WIRE | {"applied_rate": "0"}])),
+    Case("an amount credited of 10^13", "POST", "/api/v1/ledger/groups/1/cycles", 422,
+         "must be at most 1000000000000", who="ledger_key",
+         json=_ledger(wires=[_WIRE | {"credited": "10000000000000"}])),
+    Case("a cycle's day in the year 99999", "POST", "/api/v1/ledger/groups/1/cycles", 422, "Not a valid date",
+         who="ledger_key", json=_ledger(date="99999-01-01")),
+    Case("complete as 1, not true", "POST", "/api/v1/ledger/groups/1/cycles", 422, "Not a valid boolean",
+         who="ledger_key", json=_ledger(complete=1)),
+    Case("a NUL character in a receipt", "POST", "/api/v1/ledger/groups/1/cycles", 400, "NUL character",
+         who="ledger_key", json=_ledger(contributions=[{"ref": "w1", "amount": "1", "receipt": "a\u0000b"}])),
     # --- web pages --------------------------------------------------------------------------------
     Case("a saved group id beyond any integer column", "GET", f"/bundle?group={BIG_ID}", 404),
     Case("a superscript two as transfers per year", "POST", "/bundle", 422, "Write a whole number from 1 to 366.",
@@ -149,6 +186,18 @@ CASES = [
     Case("a password of 1 MB at login", "POST", "/login", 422, "Field cannot be longer than 200",
          form={"csrf_token": CSRF, "email": "a@example.org", "password": "x" * 1_000_000}),
     Case("a language of 10,000 characters", "GET", "/?lang=" + "x" * 10_000, 200, live_status=414),
+    Case("a season ledger cycle id beyond any integer column", "GET", f"/ledger/cycles/{BIG_ID}", 404, who="admin"),
+    Case("a season ledger cycle id of 5,000 digits", "GET", f"/ledger/cycles/{HUGE_ID}", 404, who="admin",
+         live_status=414),
+    Case("a season ledger group that does not exist", "GET", "/ledger/groups/999999", 404, who="admin"),
+    Case("a season of year 0", "GET", "/ledger/groups/1/seasons/0", 404, who="admin"),
+    Case("a season's download in another format", "GET", "/ledger/groups/1/seasons/2026.exe", 404, who="admin"),
+    Case("statement 0 of a season", "GET", "/ledger/groups/1/seasons/2026/statements/0", 404, who="admin"),
+    Case("a ledger form of 5,000 rows for a cycle that does not exist", "POST", f"/ledger/cycles/{BIG_ID}/contributions",
+         404, who="admin", form={"csrf_token": CSRF, **{f"rows-{i}-amount": "1" for i in range(5000)}}),
+    Case("a ledger form without its CSRF token", "POST", "/ledger/cycles/1/complete", 400, who="admin"),
+    Case("the ledger without a login", "GET", "/ledger", 302),
+    Case("the auditor's export by GET", "GET", "/ledger/export.zip", 405, who="admin", allow="OPTIONS, POST"),
     # --- administration (logged in) --------------------------------------------------------------
     Case("an import id beyond any integer column", "GET", f"/admin/imports/{BIG_ID}", 404, who="admin"),
     Case("an import id of 5,000 digits", "GET", f"/admin/imports/{HUGE_ID}", 404, who="admin", live_status=414),

@@ -19,10 +19,10 @@ def _csrf(client, path: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
-def send(client, case: Case, key: str | None = None):
+def send(client, case: Case, keys: dict[str, str] | None = None):
     headers = dict(case.headers)
-    if case.who == "import_key":
-        headers["Authorization"] = f"Bearer {key}"
+    if case.who in ("import_key", "ledger_key"):
+        headers["Authorization"] = f"Bearer {keys[case.who]}"
     kwargs = {"headers": headers}
     if case.json is not None:
         kwargs["json"] = case.json
@@ -55,10 +55,10 @@ def check(got: list[tuple], cases: list[Case]) -> None:
 
 
 def test_every_hostile_request_gets_its_4xx(seeded, client):
-    key = create_key("hostile", "import")[1]
+    keys = {"import_key": create_key("hostile", "import")[1], "ledger_key": create_key("hostile ledger", "ledger")[1]}
     db.session.commit()
     cases = [c for c in CASES if c.who != "admin"]
-    check([outcome(send(client, case, key), case) for case in cases], cases)
+    check([outcome(send(client, case, keys), case) for case in cases], cases)
     login(client)
     admin = [c for c in CASES if c.who == "admin"]
     check([outcome(send(client, case), case) for case in admin], admin)
