@@ -403,8 +403,7 @@ def reconcile(members: Sequence[CycleMember], terms: CycleTerms, contributions: 
     check_members(members)
     ordered = sorted(members, key=lambda m: m.ref)
     refs = [m.ref for m in ordered]
-    cy, rcy, mu, rmu, mid = terms.currency, terms.receive_currency, terms.minor_unit, terms.receive_minor_unit, \
-        terms.reference_rate
+    mu, rmu, mid = terms.minor_unit, terms.receive_minor_unit, terms.reference_rate
     w = weights([Member(m.ref, m.amount) for m in ordered], terms.allocation)
     amounts = sum((m.amount for m in ordered), ZERO)
     given = _sums(contributions, refs)

@@ -387,3 +387,32 @@ def test_the_auditors_export_holds_everything(season):
     reconciliation = list(csv.DictReader(io.StringIO(archive.read("reconciliation.csv").decode())))
     assert sum(D(r["share_of_costs"]) for r in reconciliation) == D("1679.50")
     assert db.session.execute(select(AuditEvent).where(AuditEvent.action == "ledger exported")).scalar_one()
+
+
+def test_exports_cannot_run_a_formula_a_reference_holds(group):
+    """A member's reference is what the coordinator typed: in the season's CSV and XLSX and in the
+    auditor's ZIP it stays text (the shared writer, remit/services/spreadsheets.py)."""
+    import openpyxl
+
+    from remit.services import spreadsheets
+
+    hostile = {"=HYPERLINK(\"http://x\")": D(500), "+1+1": D(750), "@SUM(A1)": D(1250), "w04": D(500)}
+    day = dt.date(2026, 3, 2)
+    cycle = ledger.create_cycle(group, plan(day, hostile), day, actor=STAFF)
+    ledger.record_contributions(cycle.id, [ledger.ContributionInput(r, a + 5, receipt="-2+3") for r, a in hostile.items()],
+                                actor=STAFF)
+    ledger.add_wire(cycle.id, wire("3010.00", "10.00", "CAD", "1", "0", "0", "16500.00", day, "=1+2"), actor=STAFF)
+    db.session.commit()
+    header, rows = ledger.season_rows(ledger.season_of(group.id, 2026))
+    text = spreadsheets.csv_text(header, rows)
+    for ref in hostile:
+        if ref != "w04":
+            assert f"'{ref}" in text.replace('""', '"') and f",{ref}," not in text
+    book = openpyxl.load_workbook(io.BytesIO(spreadsheets.xlsx_bytes(header, rows)))
+    cells = [c for row in book.active.iter_rows() for c in row if str(c.value).startswith(("=", "+", "@"))]
+    assert cells and all(c.data_type == "s" for c in cells)
+    archive = zipfile.ZipFile(io.BytesIO(ledger.audit_export(actor="admin@example.org")))
+    members = archive.read("members.csv").decode()
+    contributions = archive.read("contributions.csv").decode()
+    assert "'+1+1" in members and "'@SUM(A1)" in members and "'-2+3" in contributions
+    assert "'=1+2" in archive.read("wires.csv").decode()
