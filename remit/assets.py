@@ -34,6 +34,7 @@ ROBOTS = """User-agent: *
 Disallow: /admin/
 Disallow: /api/
 Disallow: /login
+Disallow: /ledger
 """
 
 

@@ -87,6 +87,7 @@ def test_favicon_and_robots(app, client):
     robots = client.get("/robots.txt")
     assert robots.status_code == 200 and robots.mimetype == "text/plain"
     assert "Disallow: /admin/" in robots.get_data(as_text=True)
+    assert "Disallow: /ledger" in robots.get_data(as_text=True)  # the season ledger: staff only
 
 
 @pytest.mark.parametrize("language", ["en", "es", "fr"])
