@@ -3,8 +3,9 @@ really happened (contributions, wires, payouts).
 
 Entries are never changed once their cycle is completed: a correction is a new row that supersedes
 an older one (`supersedes_id`), or voids it (`void`), with its reason. Personal columns (the member's
-reference when it is a name, the columns carried from the coordinator's list, who confirmed a
-payout) are erased when the retention period ends (`erased_at`); amounts and dates are kept.
+reference when it is a name, the columns carried from the coordinator's list, a receipt's reference, who
+confirmed a payout, the reasons for corrections) are erased when the retention period ends (`erased_at`);
+amounts and dates are kept.
 """
 from __future__ import annotations
 

@@ -728,9 +728,10 @@ def retention_cutoff(today: dt.date, years: int) -> dt.date:
 
 def erase_expired(today: dt.date, years: int, *, actor: str, dry_run: bool = False) -> list[LedgerCycle]:
     """Erase the personal columns of every cycle dated more than `years` years before `today`: member
-    references become their position (#1, #2…), carried columns, who confirmed each payout and the
-    reasons typed for corrections are removed. Amounts, dates, methods, statuses and references of
-    receipts and wires are kept, so every total stays as it was."""
+    references become their position (#1, #2…), carried columns, receipts' references (a coordinator
+    may write a name or the member's reference in one), who confirmed each payout and the reasons typed
+    for corrections are removed. Amounts, dates, methods, statuses and the banks' references of wires
+    are kept, so every total stays as it was."""
     cutoff = retention_cutoff(today, years)
     cycles = list(db.session.execute(select(LedgerCycle).where(LedgerCycle.cycle_date < cutoff,
                                                                 LedgerCycle.erased_at.is_(None))
@@ -753,6 +754,8 @@ def erase_expired(today: dt.date, years: int, *, actor: str, dry_run: bool = Fal
                     row.reason = None
                 if model is LedgerPayout:
                     row.confirmed_by = None
+                if model is LedgerContribution:
+                    row.receipt = ""
         cycle.erased_at = stamp
         audit("ledger personal data erased", _target(cycle), {"date": cycle.cycle_date.isoformat(),
                                                                "members": len(members), "retention_years": years},

@@ -368,6 +368,9 @@ def test_retention_erases_personal_columns_and_keeps_totals(season, group, runne
     first = ledger.load(season[0])
     assert [m.ref for m in first.members][:3] == ["#1", "#2", "#3"]
     assert all(p.confirmed_by is None for p in first.payouts)
+    # Receipts were written R-0302-w01…: they would name the member again.
+    assert {c.receipt for c in first.contributions} == {""}
+    assert ledger.load(season[3]).contributions[0].receipt == "R-0413-w01"
     assert all(c.reason is None for c in ledger.load(season[1]).corrections)
     assert [ledger.load(i).reconciliation.cost for i in season] == costs
     assert ledger.load(season[3]).members[0].ref == "w01"  # 13 April 2026: kept until 13 April 2031
