@@ -180,6 +180,9 @@ class CheapestSchema(Answer):
     product_id = fields.String(metadata={"description": "ft-N, rpw-N, or the provider's name for published data"})
     name = fields.String()
     total_cost_pct = Pct()
+    negative_margin = fields.Boolean(metadata={
+        "description": "its exchange rate beat the mid-market rate when priced (a promotion for new customers, or a "
+                       "reference rate out of step): it may not be offered; `yearly_saving` is not measured against it"})
 
 
 class TrendPointSchema(Answer):
@@ -196,6 +199,9 @@ class CorridorStatsSchema(Answer):
     average_total_cost_pct_200 = Pct(allow_none=True)
     average_total_cost_pct_500 = Pct(allow_none=True)
     smart_pct = Pct(allow_none=True)
+    smart_negative_margins = fields.Integer(validate=validate.Range(0, 3), metadata={
+        "description": "how many of the three services averaged in `smart_pct` beat the mid-market rate when priced "
+                       "(RPW counts them; a SmaRT below zero comes from such promotions)"})
     services = fields.Integer(validate=validate.Range(0))
     transparent_services = fields.Integer(validate=validate.Range(0))
     sdg_target_met = fields.Boolean(allow_none=True)
@@ -203,8 +209,8 @@ class CorridorStatsSchema(Answer):
     cheapest = fields.Nested(CheapestSchema, allow_none=True)
     monthly_amount = Money("USD 200 in the send currency", allow_none=True)
     send_currency = Iso("Currency")
-    yearly_saving = Money("sending monthly_amount every month with the cheapest service instead of an average one",
-                          allow_none=True)
+    yearly_saving = Money("sending monthly_amount every month with the cheapest service whose exchange rate did not "
+                          "beat the mid-market rate, instead of an average one", allow_none=True)
     trend = fields.List(fields.Nested(TrendPointSchema))
     source = fields.String()
 

@@ -4,6 +4,11 @@
   separately, at USD 500. Services whose exchange rate was not disclosed are kept out.
 - SmaRT: mean of the three cheapest qualifying services at USD 200 (transparent, 5 days or less).
 - SDG 10.c: met when the average (USD 200) is below 3%; flagged when above 5%.
+- Services whose exchange rate beat the mid-market rate when surveyed (a negative FX margin: a
+  promotion for new customers, or a reference rate out of step) count in the average, SmaRT and the
+  cheapest as RPW counts them, and the statistics say how many of SmaRT's three and whether the
+  cheapest are such. The saving a migrant can expect in a year is measured against the cheapest
+  service that did not beat the mid-market rate: a promotion is not a price to plan a year on.
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ class ServiceCost:
     speed: str | None
     total_cost_pct_200: Decimal | None
     total_cost_pct_500: Decimal | None
+    negative_margin: bool = False  # its FX margin at USD 200 was below zero
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,8 @@ class CorridorStats:
     cheapest: ServiceCost | None
     sdg_target_met: bool | None
     above_5pct: bool | None
+    smart_negative_margins: int = 0  # how many of SmaRT's three beat the mid-market rate
+    regular_cheapest: ServiceCost | None = None  # the cheapest whose FX margin is not negative
 
 
 def mean(values: list[Decimal]) -> Decimal | None:
@@ -66,12 +74,15 @@ def corridor_stats(costs: list[ServiceCost]) -> CorridorStats:
     priced = sorted((c for c in transparent if c.total_cost_pct_200 is not None),
                     key=lambda c: (c.total_cost_pct_200, speed_rank(c.speed), c.key))
     average = mean(at_200)
+    regular = [c for c in priced if not c.negative_margin]
     return CorridorStats(
         services=_count(costs), transparent_services=_count(transparent),
         average_total_cost_pct_200=average, average_total_cost_pct_500=mean(at_500), smart_pct=smart,
         cheapest=priced[0] if priced else None,
         sdg_target_met=None if average is None else average < SDG_TARGET,
         above_5pct=None if average is None else average > SDG_CEILING,
+        smart_negative_margins=sum(1 for c in qualifying[:3] if c.negative_margin) if smart is not None else 0,
+        regular_cheapest=regular[0] if regular else None,
     )
 
 

@@ -49,11 +49,14 @@ def survey_periods(corridor: Corridor) -> list[str]:
 def _survey_costs(corridor: Corridor, period: str) -> list[ServiceCost]:
     costs = []
     for obs in survey_observations(corridor, period):
-        by_point = {p.amount_usd: p.total_cost_pct for p in obs.price_points}
+        by_point = {p.amount_usd: p for p in obs.price_points}
+        at_200, at_500 = by_point.get(Decimal(200)), by_point.get(Decimal(500))
         costs.append(ServiceCost(
             key=f"rpw-{obs.id}", name=" · ".join(x for x in (obs.firm, obs.instrument) if x),
             transparent=obs.transparent, speed=rpw_speed(obs.speed),
-            total_cost_pct_200=by_point.get(Decimal(200)), total_cost_pct_500=by_point.get(Decimal(500)),
+            total_cost_pct_200=at_200.total_cost_pct if at_200 else None,
+            total_cost_pct_500=at_500.total_cost_pct if at_500 else None,
+            negative_margin=bool(at_200 and at_200.fx_margin_pct is not None and at_200.fx_margin_pct < 0),
         ))
     return costs
 
@@ -66,21 +69,22 @@ def _fee_table_costs(corridor: Corridor, rates: RateBook, on: dt.date) -> list[S
     for service, info in fee_table_services(corridor, rates, on):
         if service.send_currency != corridor.send_currency:
             continue
-        pcts = []
-        for usd_amount in PRICE_POINTS_USD:
-            amount = (usd_amount * usd.rate).quantize(Decimal(1).scaleb(-service.send_minor_unit))
-            result = quote(service, amount)
-            pcts.append(result.total_cost_pct if result is not None else None)
+        results = [quote(service, (usd_amount * usd.rate).quantize(Decimal(1).scaleb(-service.send_minor_unit)))
+                   for usd_amount in PRICE_POINTS_USD]
+        pcts = [r.total_cost_pct if r is not None else None for r in results]
         if any(p is not None for p in pcts):
             costs.append(ServiceCost(service.key, f"{info.provider_name} · {info.product_name}",
-                                     service.transparent, service.speed, pcts[0], pcts[1]))
+                                     service.transparent, service.speed, pcts[0], pcts[1],
+                                     negative_margin=results[0] is not None and results[0].negative_margin))
     return costs
 
 
 def _saving(stats: CorridorStats, monthly_amount: Decimal | None) -> Decimal | None:
-    if monthly_amount is None or stats.average_total_cost_pct_200 is None or stats.cheapest is None:
+    # Against the cheapest service that did not beat the mid-market rate: a promotion is not a year's price.
+    regular = stats.regular_cheapest
+    if monthly_amount is None or stats.average_total_cost_pct_200 is None or regular is None:
         return None
-    return yearly_saving(monthly_amount, stats.average_total_cost_pct_200, stats.cheapest.total_cost_pct_200)
+    return yearly_saving(monthly_amount, stats.average_total_cost_pct_200, regular.total_cost_pct_200)
 
 
 @consistent

@@ -46,14 +46,16 @@ def test_survey_stats_equal_the_simple_means_of_the_source_file(seeded, client, 
 def test_us_gt_average_is_the_published_4_2_percent(seeded, client):
     stats = client.get("/api/v1/corridors/USA-GTM/stats").json
     assert stats["average_total_cost_pct_200"] == "4.19"  # RPW: about 4.2% of USD 200 in 2025 Q3
-    # Sending USD 200 monthly with the cheapest (-2.12%) instead of the average: 200 × 6.31% × 12.
+    # The cheapest (-2.12%) is a promotion (its FX margin is below zero) and is flagged; sending USD 200
+    # monthly is measured against the cheapest whose margin is not negative, instead of the average.
     cheapest = D(stats["cheapest"]["total_cost_pct"])
     assert stats["monthly_amount"] == "200.00"
-    rows = [D(r["total_cost_pct"]) for r in source_rows()
-            if r["destination_code"] == "GTM" and r["amount_usd"] == "200"]
-    exact = 200 * (sum(rows) / len(rows) - min(rows)) / 100 * 12
-    assert cheapest == min(rows)
-    assert stats["yearly_saving"] == pct(exact)
+    rows = [r for r in source_rows() if r["destination_code"] == "GTM" and r["amount_usd"] == "200"]
+    costs = [D(r["total_cost_pct"]) for r in rows]
+    regular = min(D(r["total_cost_pct"]) for r in rows if D(r["fx_margin_pct"]) >= 0)
+    exact = 200 * (sum(costs) / len(costs) - regular) / 100 * 12
+    assert (cheapest, stats["cheapest"]["negative_margin"]) == (min(costs), True)
+    assert stats["yearly_saving"] == pct(exact) == "51.96"
 
 
 def test_period_parameter_and_unknown_periods(seeded, client):

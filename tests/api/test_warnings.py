@@ -131,3 +131,27 @@ def test_filters_keep_services_that_did_not_record_the_value(seeded, client):
                   max_speed="same_day")
     # The 2025 survey file records neither payout method nor speed: no service is dropped for want of them.
     assert len(by_cash) == len(everything) == 30
+
+
+def test_corridor_statistics_say_which_figures_come_from_promotions(seeded, client):
+    """US→MX 2025 Q3 at USD 200 (the seed file): the three cheapest are Walmart2World debit card −2.44%,
+    Xoom bank account −0.24% and Xoom debit card 0.39%, each with an FX margin below zero, so SmaRT is
+    (−2.44 − 0.24 + 0.39) / 3 = −0.76% from three promotions. The average of the 46 is 4.536956…%.
+    The yearly saving is measured against Wise at 1.26%, the cheapest whose margin is not negative:
+    200 × (4.536956… − 1.26) / 100 × 12 = 78.65 (against the −2.44% promotion it would be 167.45)."""
+    stats = client.get("/api/v1/corridors/US-MX/stats").json
+    assert (stats["smart_pct"], stats["smart_negative_margins"]) == ("-0.76", 3)
+    assert stats["cheapest"] | {} == {"product_id": stats["cheapest"]["product_id"], "name": "Walmart2World · Debit card",
+                                      "total_cost_pct": "-2.44", "negative_margin": True}
+    assert (stats["average_total_cost_pct_200"], stats["yearly_saving"]) == ("4.54", "78.65")
+    fee_tables = client.get("/api/v1/corridors/CA-GT/stats").json
+    assert fee_tables["smart_negative_margins"] == 0 and fee_tables["cheapest"]["negative_margin"] is False
+
+
+def test_the_corridor_page_says_smart_and_the_cheapest_are_promotions(seeded, client):
+    page = client.get("/corridors/US-MX?lang=es").get_data(as_text=True)
+    assert "3 de los tres dieron un tipo mejor que el tipo medio del mercado" in page
+    assert "Ahorro anual con el servicio más barato que no supera el tipo medio del mercado" in page
+    assert "78,65" in page
+    results = client.get("/compare?send=US&receive=MX&amount=200&currency=USD&lang=en").get_data(as_text=True)
+    assert "3 of the three beat the mid-market rate when priced (promotions or data out of step)" in results

@@ -42,3 +42,20 @@ def test_saving_on_one_transfer():
     from remit.domain.stats import saving
 
     assert saving(D(200), D("6.00"), D("2.50")) == D("7.00")
+
+
+def test_promotions_count_as_rpw_counts_them_but_are_said_and_not_a_years_price():
+    """At USD 200: a promotion at −2.44% (margin below zero), another at 0.39% (fee 0.63, margin −0.24),
+    then 1.26%, 2.00%, 4.00%. Average (RPW keeps them): (−2.44 + 0.39 + 1.26 + 2.00 + 4.00) / 5 = 1.042.
+    SmaRT: (−2.44 + 0.39 + 1.26) / 3 = −0.263…, two of its three below the mid-market rate. The cheapest is
+    the −2.44% promotion, flagged; the saving is measured against 1.26%, the cheapest that is not one."""
+    promo = ServiceCost("promo", "promo", True, None, D("-2.44"), None, negative_margin=True)
+    fee_but_promo = ServiceCost("xoom", "xoom", True, None, D("0.39"), None, negative_margin=True)
+    stats = corridor_stats([promo, fee_but_promo, cost("wise", "1.26"), cost("b", "2.00"), cost("c", "4.00")])
+    assert stats.average_total_cost_pct_200 == D("1.042")
+    assert round(stats.smart_pct, 4) == D("-0.2633")
+    assert stats.smart_negative_margins == 2
+    assert (stats.cheapest.key, stats.cheapest.negative_margin) == ("promo", True)
+    assert stats.regular_cheapest.key == "wise"
+    assert corridor_stats([promo]).regular_cheapest is None
+    assert corridor_stats([cost("a", "1"), cost("b", "2")]).smart_negative_margins == 0
