@@ -77,6 +77,22 @@ def _stop(server: subprocess.Popen) -> None:
     server.stderr.close()
 
 
+def _wait_until_every_worker_answers(base: str, log: Path, workers: int) -> None:
+    """A worker still importing the app takes no connection: on a busy machine the other could then
+    answer every read, and the test would not show two processes sharing one count. /healthz carries
+    no rate limit; it is asked from several threads at once until each worker's pid is in the log."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda _: requests.get(base + "/healthz", headers={"Connection": "close"}, timeout=30),
+                          range(16)))
+        pids = {line.split()[0] for line in log.read_text().splitlines() if " /healthz " in line}
+        if len(pids) >= workers:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"only {len(pids)} of {workers} gunicorn workers answered within 60 s")
+
+
 def test_two_gunicorn_workers_share_one_count_in_redis(redis_server, tmp_path):
     import redis
 
@@ -87,6 +103,7 @@ def test_two_gunicorn_workers_share_one_count_in_redis(redis_server, tmp_path):
     server, base, log = _start_gunicorn(tmp_path, 2, env)
     try:
         _wait_until_up(server, base)
+        _wait_until_every_worker_answers(base, log, 2)
 
         def read(_):  # a new connection each time, from 8 threads at once: both workers answer
             return requests.get(base + "/api/v1/corridors", headers={"Connection": "close"}, timeout=30).status_code
