@@ -234,3 +234,21 @@ def test_hostile_forms_on_a_real_cycle_get_a_4xx_and_write_nothing(client, cycle
         response = client.post(f"/ledger/cycles/{cycle_id}/{path}?lang=en", data=data)
         assert response.status_code in statuses, (path, list(data)[:3], response.status_code, text_of(response)[:500])
     assert table_counts() == before
+
+
+def test_the_statement_says_how_the_group_split_the_costs(client, cycle_id):
+    """Fixed fees follow the group's rule; the exchange rate's cost goes by amount and the payout fee one
+    each, whatever the rule: the statement says the rule its cycles used, not always "by amount sent"."""
+    record_the_cycle(client, cycle_id)
+    group = db.session.scalar(select(LedgerCycle.group_id))
+    year = db.session.scalar(select(LedgerCycle.cycle_date)).year
+    spanish = text_of(client.get(f"/ledger/groups/{group}/seasons/{year}/statements/1?lang=en"))
+    assert ("El grupo reparte las comisiones fijas (las del banco y la del coordinador), los descuentos y lo que se "
+            "llevó el tipo de cambio según el monto enviado, y el cargo por pagar a cada familia, uno por persona, "
+            "al centavo.") in spanish
+    equal = client.post("/ledger/cycles", data=plan_form(client, group_id=str(group), allocation="equal"))
+    assert equal.status_code == 302, text_of(equal)[:2000]
+    assert set(db.session.scalars(select(LedgerCycle.allocation))) == {"pro_rata", "equal"}
+    spanish = text_of(client.get(f"/ledger/groups/{group}/seasons/{year}/statements/1?lang=en"))
+    assert ("y las comisiones fijas y los descuentos según la regla de cada ciclo (según el monto enviado o en partes "
+            "iguales), al centavo.") in spanish
