@@ -424,13 +424,14 @@ def ledger_group() -> None:
 
 
 @ledger_group.command("erase-expired")
-@click.option("--years", type=click.IntRange(1, 100), help="Keep personal columns this many years after a cycle's "
-              "date; default: REMIT_LEDGER_RETENTION_YEARS (5).")
+@click.option("--years", type=click.IntRange(1, 100), help="Keep personal columns this many years after the "
+              "date of a season's last cycle; default: REMIT_LEDGER_RETENTION_YEARS (5).")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Count from this day instead of today.")
 @click.option("--dry-run", is_flag=True, help="Say which cycles would be erased; change nothing.")
 def ledger_erase_expired(years: int | None, today, dry_run: bool) -> None:
-    """Erase the personal columns of cycles past the retention period (member references, carried
-    columns, who confirmed each payout, correction reasons); amounts, dates and totals are kept.
+    """Erase the personal columns of seasons past the retention period, a whole season at once (member
+    references become one pseudonym per worker for the season; carried columns, receipts, who confirmed
+    each payout, correction reasons are removed); amounts, dates and totals are kept.
     Safe to run every day from cron: a cycle is erased once."""
     import datetime as dt
 
@@ -441,10 +442,12 @@ def ledger_erase_expired(years: int | None, today, dry_run: bool) -> None:
     cutoff = ledger.retention_cutoff(day, years)
     cycles = ledger.erase_expired(day, years, actor=_actor(), dry_run=dry_run)
     if dry_run:
-        click.echo(f"{len(cycles)} cycles dated before {cutoff:%Y-%m-%d} would be erased; nothing was changed.")
+        click.echo(f"{len(cycles)} cycles of seasons whose last cycle is dated before {cutoff:%Y-%m-%d} would be erased; "
+                   "nothing was changed.")
     else:
         db.session.commit()
-        click.echo(f"erased the personal columns of {len(cycles)} cycles dated before {cutoff:%Y-%m-%d} "
+        click.echo(f"erased the personal columns of {len(cycles)} cycles of seasons whose last cycle is dated before "
+                   f"{cutoff:%Y-%m-%d} "
                    f"(retention: {years} years); their totals are kept.")
     for cycle in cycles:
         click.echo(f"  cycle {cycle.id}: group {cycle.group_id}, no. {cycle.number}, {cycle.cycle_date:%Y-%m-%d}")
