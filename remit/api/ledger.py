@@ -493,11 +493,13 @@ class LedgerGroupCycles(MethodView):
                      for p in body["payouts"]],
             complete=body["complete"], completed_on=body["completed_on"])
         try:
-            record = ledger.record_cycle(group, result, on, entries, actor=actor, language=body["language"])
+            cycle_id = ledger.record_cycle(group, result, on, entries, actor=actor, language=body["language"]).cycle.id
             db.session.commit()
         except BaseException:
             db.session.rollback()
             raise  # a refusal is answered by remit/errors.py
+        # Read again after the commit: one query a table, not one per entry the commit expired.
+        record = ledger.load(cycle_id)
         return _answer(cycle_json(record), 201, {
             "Location": url_for("ledger.LedgerCycle", cycle_id=record.cycle.id)})
 
