@@ -175,7 +175,8 @@ def _import_command(kind: str, help_text: str):
 
 _import_command("fees", "Import a fee table: the tiers of every product it lists replace the current ones.")
 _import_command("rates", "Import reference (mid-market) exchange rates.")
-_import_command("rpw", "Import World Bank RPW rows; replaces only the corridor-quarters in the file.")
+_import_command("rpw", "Import World Bank RPW rows or RPW's published corridor averages; replaces only the "
+                "corridor-quarters in the file.")
 
 
 @remit_cli.group("export")

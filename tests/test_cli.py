@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from remit.extensions import db
-from remit.models import FeeTier, ImportRun, SurveyObservation
+from remit.models import FeeTier, ImportRun, PublishedAverage, SurveyObservation
 
 from .conftest import SEEDS, table_counts
 from .importers.helpers import csv_bytes, fee_row
@@ -25,13 +25,18 @@ def test_seed_loads_every_seed_file_once(runner):
     assert "reference_rates_2025-12.csv: rates import #" in result.output
     assert "CA-GT_illustrative_fee_table.csv: fees import #" in result.output
     assert "rpw_raw_excerpt_EastAfrica_2011Q1.csv: rpw import #" in result.output
-    assert db.session.scalar(select(func.count()).select_from(SurveyObservation)) == 226 + 36
+    assert "rpw_2025Q3_trend_CAN_15_corridors.csv: rpw import #" in result.output
+    # Canada's 15 corridors (528 quotes), the USA's two (152; Canada→Philippines is in both files,
+    # once), Tanzania's three of 2011 (36); RPW's 60 published corridor-quarters.
+    assert db.session.scalar(select(func.count()).select_from(SurveyObservation)) == 528 + 152 + 36
+    assert db.session.scalar(select(func.count()).select_from(PublishedAverage)) == 60
+    seeds = len(list(SEEDS.glob("*/*.csv")))
     again = runner.invoke(args=["remit", "seed"])
     assert again.exit_code == 0
-    assert again.output.count("no changes") == 4
+    assert again.output.count("no changes") == seeds
     skipped = runner.invoke(args=["remit", "seed", "--if-empty"])
     assert "seeds not loaded" in skipped.output
-    assert db.session.scalar(select(func.count()).select_from(ImportRun)) == 4
+    assert db.session.scalar(select(func.count()).select_from(ImportRun)) == seeds
 
 
 def test_import_prints_counts_and_dry_run_writes_nothing(runner, tmp_path):

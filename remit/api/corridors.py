@@ -68,13 +68,15 @@ def _stats_json(corridor, period_stats, history) -> dict:
         "cheapest": None if s.cheapest is None else {
             "product_id": s.cheapest.key, "name": s.cheapest.name,
             "total_cost_pct": present.pct(s.cheapest.total_cost_pct_200), "negative_margin": s.cheapest.negative_margin},
+        "cheapest_total_cost_pct": present.pct(s.cheapest_pct_200),
         "monthly_amount": present.money(period_stats.monthly_amount, codes.minor_unit(corridor.send_currency)),
         "send_currency": corridor.send_currency,
         "yearly_saving": present.money(period_stats.yearly_saving, codes.minor_unit(corridor.send_currency)),
-        "trend": [{"period": p.period,
+        "trend": [{"period": p.period, "basis": p.basis,
                    "average_total_cost_pct_200": present.pct(p.stats.average_total_cost_pct_200),
                    "average_total_cost_pct_500": present.pct(p.stats.average_total_cost_pct_500),
-                   "smart_pct": present.pct(p.stats.smart_pct)} for p in history],
+                   "smart_pct": present.pct(p.stats.smart_pct),
+                   "cheapest_total_cost_pct": present.pct(p.stats.cheapest_pct_200)} for p in history],
         "source": period_stats.source,
     }
 
@@ -92,8 +94,11 @@ class CorridorStats(MethodView):
     def get(self, args, code):
         """Average cost at USD 200 and 500, SmaRT, SDG 10.c status and the trend over quarters
 
-        From RPW survey data where the World Bank surveys the corridor (latest quarter by default),
-        otherwise from remit's fee tables for the current quarter.
+        From RPW survey data where the World Bank surveys the corridor (latest quarter by default):
+        computed from the quotes where remit holds them (`basis` survey), else RPW's published average
+        and cheapest quote (`basis` published: nothing per service, so `services`, the USD 500 average
+        and SmaRT are null). A corridor RPW does not survey gets them from remit's fee tables for the
+        current quarter (`basis` fee_table).
         """
         corridor = corridor_or_404(code)
         tag = caching.etag()

@@ -172,8 +172,15 @@ class CorridorSchema(Answer):
     send_currency = Iso("Currency")
     receive_currency = Iso("Currency")
     fee_table_products = fields.Integer(validate=validate.Range(0))
-    survey_services = fields.Integer(validate=validate.Range(0))
-    latest_period = Text("period", allow_none=True, metadata={"description": "the latest survey quarter held"})
+    survey_services = fields.Integer(validate=validate.Range(0), metadata={
+        "description": "services quoted at USD 200 in the latest survey quarter whose quotes remit holds"})
+    latest_period = Text("period", allow_none=True, metadata={
+        "description": "the latest quarter with RPW data (quotes or a published average); null when none"})
+    latest_basis = Term("Basis", allow_none=True, metadata={
+        "description": "survey when remit holds that quarter's quotes, published when only RPW's published figures"})
+    data_as_of = fields.Date(allow_none=True, metadata={"description": "the last day of latest_period"})
+    data_age_days = fields.Integer(allow_none=True, validate=validate.Range(0), metadata={
+        "description": "days from data_as_of to today"})
 
 
 class CheapestSchema(Answer):
@@ -187,26 +194,34 @@ class CheapestSchema(Answer):
 
 class TrendPointSchema(Answer):
     period = Text("period")
+    basis = Term("Basis")
     average_total_cost_pct_200 = Pct(allow_none=True)
     average_total_cost_pct_500 = Pct(allow_none=True)
     smart_pct = Pct(allow_none=True)
+    cheapest_total_cost_pct = Pct(allow_none=True)
 
 
 class CorridorStatsSchema(Answer):
     corridor = Text("corridor")
     period = Text("period")
-    basis = Term("Basis")
+    basis = Term("Basis", metadata={
+        "description": "survey: computed from the quotes held; published: RPW's published average and cheapest "
+                       "quote (nothing per service); fee_table: remit's fee tables, for a corridor RPW does not "
+                       "survey"})
     average_total_cost_pct_200 = Pct(allow_none=True)
     average_total_cost_pct_500 = Pct(allow_none=True)
     smart_pct = Pct(allow_none=True)
     smart_negative_margins = fields.Integer(validate=validate.Range(0, 3), metadata={
         "description": "how many of the three services averaged in `smart_pct` beat the mid-market rate when priced "
                        "(RPW counts them; a SmaRT below zero comes from such promotions)"})
-    services = fields.Integer(validate=validate.Range(0))
-    transparent_services = fields.Integer(validate=validate.Range(0))
+    services = fields.Integer(validate=validate.Range(0), allow_none=True, metadata={
+        "description": "null when basis is published"})
+    transparent_services = fields.Integer(validate=validate.Range(0), allow_none=True)
     sdg_target_met = fields.Boolean(allow_none=True)
     above_5pct = fields.Boolean(allow_none=True)
     cheapest = fields.Nested(CheapestSchema, allow_none=True)
+    cheapest_total_cost_pct = Pct("the cheapest service's total cost at USD 200 (RPW's cheapest quote when published)",
+                                  allow_none=True)
     monthly_amount = Money("USD 200 in the send currency", allow_none=True)
     send_currency = Iso("Currency")
     yearly_saving = Money("sending monthly_amount every month with the cheapest service whose exchange rate did not "

@@ -9,6 +9,8 @@
   cheapest as RPW counts them, and the statistics say how many of SmaRT's three and whether the
   cheapest are such. The saving a migrant can expect in a year is measured against the cheapest
   service that did not beat the mid-market rate: a promotion is not a price to plan a year on.
+- A quarter for which only RPW's published figures are held (the average at USD 200 and the cheapest
+  quote's cost) has those and nothing per service: no count, no USD 500 average, no SmaRT.
 """
 from __future__ import annotations
 
@@ -36,16 +38,24 @@ class ServiceCost:
 
 @dataclass(frozen=True)
 class CorridorStats:
-    services: int
-    transparent_services: int
+    services: int | None  # None: not known (published figures only)
+    transparent_services: int | None
     average_total_cost_pct_200: Decimal | None
     average_total_cost_pct_500: Decimal | None
     smart_pct: Decimal | None
-    cheapest: ServiceCost | None
+    cheapest: ServiceCost | None  # the service, when the services are known
     sdg_target_met: bool | None
     above_5pct: bool | None
     smart_negative_margins: int = 0  # how many of SmaRT's three beat the mid-market rate
     regular_cheapest: ServiceCost | None = None  # the cheapest whose FX margin is not negative
+    cheapest_pct_200: Decimal | None = None  # the cheapest service's (or published quote's) cost at USD 200
+
+
+def sdg_flags(average: Decimal | None) -> tuple[bool | None, bool | None]:
+    """(target met, above 5%) for an average at USD 200."""
+    if average is None:
+        return None, None
+    return average < SDG_TARGET, average > SDG_CEILING
 
 
 def mean(values: list[Decimal]) -> Decimal | None:
@@ -75,15 +85,23 @@ def corridor_stats(costs: list[ServiceCost]) -> CorridorStats:
                     key=lambda c: (c.total_cost_pct_200, speed_rank(c.speed), c.key))
     average = mean(at_200)
     regular = [c for c in priced if not c.negative_margin]
+    met, above = sdg_flags(average)
     return CorridorStats(
         services=_count(costs), transparent_services=_count(transparent),
         average_total_cost_pct_200=average, average_total_cost_pct_500=mean(at_500), smart_pct=smart,
-        cheapest=priced[0] if priced else None,
-        sdg_target_met=None if average is None else average < SDG_TARGET,
-        above_5pct=None if average is None else average > SDG_CEILING,
+        cheapest=priced[0] if priced else None, sdg_target_met=met, above_5pct=above,
         smart_negative_margins=sum(1 for c in qualifying[:3] if c.negative_margin) if smart is not None else 0,
         regular_cheapest=regular[0] if regular else None,
+        cheapest_pct_200=priced[0].total_cost_pct_200 if priced else None,
     )
+
+
+def published_stats(average_pct_200: Decimal, cheapest_pct_200: Decimal | None) -> CorridorStats:
+    """A quarter known only by RPW's published average and cheapest quote."""
+    met, above = sdg_flags(average_pct_200)
+    return CorridorStats(services=None, transparent_services=None, average_total_cost_pct_200=average_pct_200,
+                         average_total_cost_pct_500=None, smart_pct=None, cheapest=None, sdg_target_met=met,
+                         above_5pct=above, cheapest_pct_200=cheapest_pct_200)
 
 
 def saving(amount: Decimal, average_pct: Decimal, cheapest_pct: Decimal) -> Decimal:

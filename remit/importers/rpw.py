@@ -1,10 +1,12 @@
 """World Bank Remittance Prices Worldwide (RPW) survey rows.
 
-Three layouts are read:
+Three layouts of survey rows are read:
 - the RPW workbook sheet used up to 2016Q1 (30 upper-case columns, `CC1 LCU FEE`, …);
 - the sheet used from 2016Q2 (42 lower-case columns, `cc1 lcu fee`, `firm_type`, …): the same fields
   under other spellings, plus columns remit does not keep, which are passed over;
 - the flattened per-quote file (`provider`, `amount_usd`, `fee_pct`, …): one price point per row.
+A file of RPW's published corridor averages (`quarter`, `avg_cost_pct`, …) is read by
+`remit.importers.published`; `collect`, `plan` and `apply` here pass it on.
 
 An import replaces only the corridor-quarters present in the file: observations of those quarters
 that the file no longer has are retired (kept, marked with the import that retired them).
@@ -306,7 +308,11 @@ def collect(open_rows, problems: ProblemLog, report: ImportReport) -> SurveyFile
     a corridor-quarter whose rows are, text for text, those of the import that made what is in force
     (and nothing changed since) is not validated again, nor compared; its rows are unchanged.
     """
+    from . import published
+
     with open_rows() as table:
+        if published.is_averages(table):
+            return published.collect(table, problems, report)
         layout = _layout(table)
         columns = QUOTE_COLUMNS if layout == "rpw_quotes" else SHEET_COLUMNS
         positions, header_problems = map_header(table, columns, strict=False)
@@ -401,9 +407,13 @@ class SurveyPlan:
     quarters: list[QuarterPlan]
 
 
-def plan(survey_file: SurveyFile, report: ImportReport) -> SurveyPlan:
+def plan(survey_file, report: ImportReport):
     """Per corridor-quarter in the file: observations to add and stored ones to retire. What is stored is
     read once per corridor, for the corridor-quarters that were not recognised by their digest."""
+    from . import published
+
+    if isinstance(survey_file, published.AveragesFile):
+        return published.plan(survey_file, report)
     corridor_ids = {(send, receive): corridor_id for corridor_id, send, receive in db.session.execute(
         select(Corridor.id, Corridor.send_country, Corridor.receive_country))}
     survey_plan = SurveyPlan({}, [])
@@ -479,8 +489,13 @@ def _firm_type(text: str | None) -> str | None:
     return FIRM_TYPES.get(text.strip().lower(), "other")
 
 
-def apply(survey_plan: SurveyPlan, run: ImportRun) -> None:
+def apply(survey_plan, run: ImportRun) -> None:
     """Write the plan with bulk statements, in the caller's transaction."""
+    from . import published
+
+    if isinstance(survey_plan, published.AveragesPlan):
+        published.apply(survey_plan, run)
+        return
     quarters = [q for q in survey_plan.quarters if q.add or q.retire]
     provider_ids = _write_providers(quarters)
     corridor_ids = dict(survey_plan.corridors)

@@ -7,11 +7,11 @@ from .imports import ContentDigest, ImportJob, ImportRun
 from .ledger import LedgerContribution, LedgerCycle, LedgerMember, LedgerPayout, LedgerWire
 from .rates import ReferenceRate
 from .reference import Country, Currency, Region
-from .survey import SurveyObservation, SurveyPricePoint
+from .survey import PublishedAverage, SurveyObservation, SurveyPricePoint
 
 __all__ = [
     "ApiKey", "AuditEvent", "ContentDigest", "ImportJob", "BundleGroup", "LoginFailure", "PendingUpload", "User", "Corridor",
     "Country", "Currency", "FeeTier", "ImportRun", "Product", "Provider",
-    "ReferenceRate", "Region", "SurveyObservation", "SurveyPricePoint", "LedgerContribution", "LedgerCycle",
-    "LedgerMember", "LedgerPayout", "LedgerWire",
+    "PublishedAverage", "ReferenceRate", "Region", "SurveyObservation", "SurveyPricePoint", "LedgerContribution",
+    "LedgerCycle", "LedgerMember", "LedgerPayout", "LedgerWire",
 ]

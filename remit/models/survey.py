@@ -60,3 +60,23 @@ class SurveyPricePoint(db.Model):
     cost_usd: Mapped[Decimal | None] = mapped_column(Money)
 
     observation: Mapped[SurveyObservation] = relationship(back_populates="price_points")
+
+
+class PublishedAverage(db.Model):
+    """RPW's published figures for a corridor and quarter: the average total cost of sending USD 200
+    and the cost of the cheapest quote, in percent. Kept as the World Bank published them, for the
+    quarters whose quotes remit does not hold; where the quotes are held, statistics are computed from
+    them instead. Rows are never updated in place: a re-import with other figures retires the old row."""
+
+    __tablename__ = "published_averages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    corridor_id: Mapped[int] = mapped_column(ForeignKey("corridors.id"), index=True)
+    period: Mapped[str] = mapped_column(String(6), index=True)  # YYYYQn
+    avg_cost_pct: Mapped[Decimal] = mapped_column(Percent)
+    cheapest_cost_pct: Mapped[Decimal | None] = mapped_column(Percent)
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    retired_by_import_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    corridor: Mapped[Corridor] = relationship()

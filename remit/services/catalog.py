@@ -1,12 +1,14 @@
 """What remit holds: corridors and providers, summarised for listing."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from ..models import Corridor, FeeTier, Product, Provider, SurveyObservation, SurveyPricePoint
+from ..domain.caveats import quarter_bounds
+from ..models import Corridor, FeeTier, Product, Provider, PublishedAverage, SurveyObservation, SurveyPricePoint
 from .snapshot import consistent, reads
 
 
@@ -19,7 +21,10 @@ class CorridorSummary:
     receive_currency: str
     fee_table_products: int
     survey_services: int
-    latest_period: str | None
+    latest_period: str | None  # the latest quarter with RPW data: quotes or a published average
+    latest_basis: str | None = None  # survey (its quotes are held) or published (RPW's average only)
+    data_as_of: dt.date | None = None  # the last day of latest_period
+    data_age_days: int | None = None
 
 
 def _current_products_by_corridor() -> dict[int, int]:
@@ -50,23 +55,41 @@ def _latest_survey_by_corridor() -> dict[int, tuple[str, int]]:
     return counts
 
 
+def _latest_published_by_corridor() -> dict[int, str]:
+    return dict(reads().execute(
+        select(PublishedAverage.corridor_id, func.max(PublishedAverage.period))
+        .where(PublishedAverage.retired_by_import_id.is_(None)).group_by(PublishedAverage.corridor_id)).all())
+
+
+def _latest(survey: str | None, published: str | None) -> tuple[str | None, str | None]:
+    """The latest quarter with RPW data and its basis: the quotes' when they are of that quarter."""
+    if survey is not None and (published is None or survey >= published):
+        return survey, "survey"
+    return (published, "published") if published is not None else (None, None)
+
+
 @consistent
-def corridor_summaries() -> list[CorridorSummary]:
+def corridor_summaries(on: dt.date | None = None) -> list[CorridorSummary]:
+    on = on or dt.date.today()
     products = _current_products_by_corridor()
     surveys = _latest_survey_by_corridor()
+    published = _latest_published_by_corridor()
     corridors = reads().execute(
         select(Corridor).order_by(Corridor.send_country, Corridor.receive_country)
     ).scalars()
-    return [
-        CorridorSummary(
+    found = []
+    for c in corridors:
+        if not (products.get(c.id) or c.id in surveys or c.id in published):
+            continue
+        period, basis = _latest(surveys.get(c.id, (None, 0))[0], published.get(c.id))
+        last_day = quarter_bounds(period)[1] if period else None
+        found.append(CorridorSummary(
             code=c.code, send_country=c.send_country, receive_country=c.receive_country,
             send_currency=c.send_currency, receive_currency=c.receive_currency,
-            fee_table_products=products.get(c.id, 0),
-            survey_services=surveys.get(c.id, (None, 0))[1], latest_period=surveys.get(c.id, (None, 0))[0],
-        )
-        for c in corridors
-        if products.get(c.id) or c.id in surveys
-    ]
+            fee_table_products=products.get(c.id, 0), survey_services=surveys.get(c.id, (None, 0))[1],
+            latest_period=period, latest_basis=basis, data_as_of=last_day,
+            data_age_days=max(0, (on - last_day).days) if last_day else None))
+    return found
 
 
 @consistent

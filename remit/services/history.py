@@ -13,10 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import FeeTier, ImportRun, ReferenceRate, SurveyObservation, SurveyPricePoint
+from ..models import FeeTier, ImportRun, PublishedAverage, ReferenceRate, SurveyObservation, SurveyPricePoint
 from . import audit
 
-MODELS = {"fees": FeeTier, "rates": ReferenceRate, "rpw": SurveyObservation}
+# The tables each kind of import writes: an RPW import writes survey rows or published averages.
+MODELS = {"fees": (FeeTier,), "rates": (ReferenceRate,), "rpw": (SurveyObservation, PublishedAverage)}
 COPY_SKIP = {"id", "import_id", "retired_by_import_id", "retired_on", "created_at"}
 
 
@@ -32,13 +33,14 @@ class Changes:
 
 
 def changes_of(run: ImportRun) -> Changes:
-    model = MODELS[run.kind]
-    options = [selectinload(SurveyObservation.price_points)] if model is SurveyObservation else []
-    added = db.session.execute(select(model).where(model.import_id == run.id).options(*options)
-                               .order_by(model.id)).scalars().all()
-    retired = db.session.execute(select(model).where(model.retired_by_import_id == run.id).options(*options)
-                                 .order_by(model.id)).scalars().all()
-    return Changes(run, list(added), list(retired))
+    added, retired = [], []
+    for model in MODELS[run.kind]:
+        options = [selectinload(SurveyObservation.price_points)] if model is SurveyObservation else []
+        added += db.session.execute(select(model).where(model.import_id == run.id).options(*options)
+                                    .order_by(model.id)).scalars().all()
+        retired += db.session.execute(select(model).where(model.retired_by_import_id == run.id).options(*options)
+                                      .order_by(model.id)).scalars().all()
+    return Changes(run, added, retired)
 
 
 def _copy(row, run_id: int):

@@ -1,4 +1,5 @@
-"""Corridor statistics from RPW survey data, or from fee tables where a corridor is not surveyed."""
+"""Corridor statistics: computed from RPW survey quotes; RPW's published averages for the quarters whose
+quotes are not held; from fee tables where a corridor is not surveyed."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +9,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from ..domain.pricing import quote
-from ..domain.stats import CorridorStats, ServiceCost, corridor_stats, yearly_saving
-from ..models import Corridor, SurveyObservation
+from ..domain.stats import CorridorStats, ServiceCost, corridor_stats, published_stats, yearly_saving
+from ..models import Corridor, PublishedAverage, SurveyObservation
 from ..domain.vocabulary import rpw_speed
 from ..domain.caveats import age, quarter_bounds, quarter_of, survey_is_stale
 from ..domain.errors import NotFound
@@ -19,6 +20,7 @@ from .rates import RateBook
 from .snapshot import consistent, reads
 
 PRICE_POINTS_USD = (Decimal(200), Decimal(500))
+SURVEY, PUBLISHED, FEE_TABLE = "survey", "published", "fee_table"
 
 
 class UnknownPeriod(NotFound):
@@ -28,7 +30,9 @@ class UnknownPeriod(NotFound):
 @dataclass(frozen=True)
 class PeriodStats:
     period: str
-    basis: str  # survey or fee_table
+    # survey (computed from the quotes held), published (RPW's published average and cheapest quote,
+    # nothing per service) or fee_table (remit's fee tables, for a corridor RPW does not survey)
+    basis: str
     stats: CorridorStats
     source: str
     # The USD 200 price point in the send currency, what a migrant sending it monthly saves in a year
@@ -44,6 +48,21 @@ def survey_periods(corridor: Corridor) -> list[str]:
             SurveyObservation.corridor_id == corridor.id, SurveyObservation.retired_by_import_id.is_(None))
         .distinct()
     ).scalars())
+
+
+def published_figures(corridor: Corridor) -> dict[str, PublishedAverage]:
+    """period → RPW's published figures in force for the corridor."""
+    return {row.period: row for row in reads().execute(
+        select(PublishedAverage).where(PublishedAverage.corridor_id == corridor.id,
+                                       PublishedAverage.retired_by_import_id.is_(None))).scalars()}
+
+
+def held_periods(corridor: Corridor) -> dict[str, str]:
+    """Every quarter with RPW data, oldest first → its basis: survey where quotes are held (they are
+    what the statistics are computed from), published where only RPW's published figures are."""
+    periods = {period: PUBLISHED for period in published_figures(corridor)}
+    periods.update((period, SURVEY) for period in survey_periods(corridor))
+    return dict(sorted(periods.items()))
 
 
 def _survey_costs(corridor: Corridor, period: str) -> list[ServiceCost]:
@@ -81,44 +100,70 @@ def _fee_table_costs(corridor: Corridor, rates: RateBook, on: dt.date) -> list[S
 
 def _saving(stats: CorridorStats, monthly_amount: Decimal | None) -> Decimal | None:
     # Against the cheapest service that did not beat the mid-market rate: a promotion is not a year's price.
+    # A published quarter does not say whether its cheapest quote was one: no saving is given for it.
     regular = stats.regular_cheapest
     if monthly_amount is None or stats.average_total_cost_pct_200 is None or regular is None:
         return None
     return yearly_saving(monthly_amount, stats.average_total_cost_pct_200, regular.total_cost_pct_200)
 
 
-@consistent
-def stats_for(corridor: Corridor, period: str | None = None, on: dt.date | None = None) -> PeriodStats:
-    """The corridor's statistics for a survey quarter (the latest by default); a corridor that RPW
-    does not survey gets them from its fee tables, for the current quarter."""
-    on = on or dt.date.today()
-    rates = RateBook.load(on)
-    periods = survey_periods(corridor)
+def _monthly_amount(corridor: Corridor, rates: RateBook) -> Decimal | None:
     usd = rates.get("USD", corridor.send_currency)
-    monthly = (Decimal(200) * usd.rate).quantize(Decimal("0.01")) if usd else None
+    return (Decimal(200) * usd.rate).quantize(Decimal("0.01")) if usd else None
+
+
+def _rpw_stats(corridor: Corridor, period: str, basis: str, published: dict[str, PublishedAverage],
+               monthly: Decimal | None, on: dt.date) -> PeriodStats:
+    if basis == SURVEY:
+        stats = corridor_stats(_survey_costs(corridor, period))
+    else:
+        figures = published[period]
+        stats = published_stats(figures.avg_cost_pct, figures.cheapest_cost_pct)
+    first, last = quarter_bounds(period)
+    when = DataDate("survey", first, last, period, age(last, on), survey_is_stale(period, on, freshness()))
+    return PeriodStats(period, basis, stats, survey_source(period), monthly, _saving(stats, monthly), when)
+
+
+def _unknown(corridor: Corridor, period: str, periods) -> UnknownPeriod:
+    return UnknownPeriod(msg("period_not_surveyed", "no survey data for %(corridor)s in %(period)s; surveyed: %(periods)s",
+                             corridor=corridor.code, period=period, periods=list(periods)), field="period")
+
+
+@consistent
+def stats_for(corridor: Corridor, period: str | None = None, on: dt.date | None = None,
+              rates: RateBook | None = None) -> PeriodStats:
+    """The corridor's statistics for a quarter with RPW data (the latest by default), computed from its
+    quotes where they are held, else RPW's published figures; a corridor that RPW does not survey gets
+    them from its fee tables, for the current quarter."""
+    on = on or dt.date.today()
+    rates = rates or RateBook.load(on)
+    periods = held_periods(corridor)
+    monthly = _monthly_amount(corridor, rates)
     if periods:
-        chosen = period or periods[-1]
+        chosen = period or list(periods)[-1]
         if chosen not in periods:
-            raise UnknownPeriod(msg("period_not_surveyed", "no survey data for %(corridor)s in %(period)s; surveyed: %(periods)s",
-                                    corridor=corridor.code, period=chosen, periods=periods), field="period")
-        stats = corridor_stats(_survey_costs(corridor, chosen))
-        first, last = quarter_bounds(chosen)
-        when = DataDate("survey", first, last, chosen, age(last, on), survey_is_stale(chosen, on, freshness()))
-        return PeriodStats(chosen, "survey", stats, survey_source(chosen), monthly, _saving(stats, monthly),
-                           when)
+            raise _unknown(corridor, chosen, periods)
+        published = published_figures(corridor) if periods[chosen] == PUBLISHED else {}
+        return _rpw_stats(corridor, chosen, periods[chosen], published, monthly, on)
     current = quarter_of(on)
     if period is not None and period != current:
         raise UnknownPeriod(msg("period_fee_tables_only",
                                 "%(corridor)s is not surveyed by RPW; fee-table statistics exist only for the current "
                                 "quarter, %(current)s", corridor=corridor.code, current=current), field="period")
     stats = corridor_stats(_fee_table_costs(corridor, rates, on))
-    return PeriodStats(current, "fee_table", stats, msg("source_fee_tables", "remit fee tables in force on %(date)s", date=on),
+    return PeriodStats(current, FEE_TABLE, stats,
+                       msg("source_fee_tables", "remit fee tables in force on %(date)s", date=on),
                        monthly, _saving(stats, monthly))
 
 
 @consistent
-def trend(corridor: Corridor) -> list[PeriodStats]:
-    periods = survey_periods(corridor)
+def trend(corridor: Corridor, on: dt.date | None = None, rates: RateBook | None = None) -> list[PeriodStats]:
+    """Every quarter held, oldest first: computed where the quotes are held, published elsewhere."""
+    on = on or dt.date.today()
+    rates = rates or RateBook.load(on)
+    periods = held_periods(corridor)
     if not periods:
-        return [stats_for(corridor)]
-    return [stats_for(corridor, p) for p in periods]
+        return [stats_for(corridor, on=on, rates=rates)]
+    published = published_figures(corridor)
+    monthly = _monthly_amount(corridor, rates)
+    return [_rpw_stats(corridor, period, basis, published, monthly, on) for period, basis in periods.items()]

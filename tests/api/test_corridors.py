@@ -10,6 +10,8 @@ import pytest
 from ..conftest import SEEDS
 
 QUOTES = SEEDS / "rpw" / "rpw_2025Q3_quotes_USA-MEX_USA-GTM_CAN-PHL.csv"
+CANADA = SEEDS / "rpw" / "rpw_2025Q3_quotes_CAN_15_corridors.csv"
+TREND = SEEDS / "rpw" / "rpw_2025Q3_trend_CAN_15_corridors.csv"
 
 
 def source_rows():
@@ -40,7 +42,9 @@ def test_survey_stats_equal_the_simple_means_of_the_source_file(seeded, client, 
     assert stats["services"] == stats["transparent_services"] == len(by_point["200"])
     assert stats["sdg_target_met"] is (mean_200 < 3) and stats["above_5pct"] is (mean_200 > 5)
     assert stats["source"] == "The World Bank, Remittance Prices Worldwide, 2025Q3"
-    assert [t["period"] for t in stats["trend"]] == ["2025Q3"]
+    # Canada's corridors also have RPW's published averages of the three quarters before.
+    assert [t["period"] for t in stats["trend"]] == (["2024Q3", "2024Q4", "2025Q1", "2025Q3"] if src == "CAN"
+                                                     else ["2025Q3"])
 
 
 def test_us_gt_average_is_the_published_4_2_percent(seeded, client):
@@ -63,6 +67,9 @@ def test_period_parameter_and_unknown_periods(seeded, client):
     missing = client.get("/api/v1/corridors/TZ-KE/stats?period=2019Q2")
     assert missing.status_code == 404
     assert missing.json["message"] == "no survey data for TZ-KE in 2019Q2; surveyed: 2011Q1"
+    india = client.get("/api/v1/corridors/CA-IN/stats?period=2025Q2")
+    assert india.status_code == 404  # RPW published nothing for 2025 Q2: no figure is made up for it
+    assert india.json["message"] == "no survey data for CA-IN in 2025Q2; surveyed: 2024Q3, 2024Q4, 2025Q1, 2025Q3"
     bad = client.get("/api/v1/corridors/TZ-KE/stats?period=2019-2")
     assert bad.status_code == 422 and "period" in bad.json["errors"]["query"]
     # The path names a corridor: one of an unknown country names nothing (404, saying which code); one
@@ -92,13 +99,84 @@ def test_fee_table_corridor_stats(seeded, client):
 def test_corridor_list_is_paginated_and_filtered(seeded, client):
     first = client.get("/api/v1/corridors?page=1&page_size=4")
     assert first.status_code == 200
-    assert [c["code"] for c in first.json] == ["CA-GT", "CA-PH", "TZ-KE", "TZ-RW"]
-    assert '"total": 7' in first.headers["X-Pagination"]
+    assert [c["code"] for c in first.json] == ["CA-CN", "CA-GH", "CA-GT", "CA-GY"]
+    assert '"total": 21' in first.headers["X-Pagination"]  # 15 from Canada, 2 from the USA, 3 from Tanzania, CA-GT
     assert [c["code"] for c in client.get("/api/v1/corridors?send=USA").json] == ["US-GT", "US-MX"]
     ph = client.get("/api/v1/corridors?receive=PH").json[0]
     assert (ph["send_currency"], ph["receive_currency"], ph["survey_services"], ph["latest_period"]) == (
         "CAD", "PHP", 37, "2025Q3")
     assert client.get("/api/v1/corridors?send=QQ").status_code == 422
+
+
+def test_corridor_list_gives_each_corridors_latest_quarter_and_its_age(seeded, client):
+    import datetime as dt
+
+    canada = client.get("/api/v1/corridors?send=CA&page_size=100").json
+    assert [c["code"] for c in canada] == ["CA-CN", "CA-GH", "CA-GT", "CA-GY", "CA-HT", "CA-IN", "CA-JM", "CA-KE",
+                                           "CA-LB", "CA-LK", "CA-NG", "CA-PH", "CA-PK", "CA-RW", "CA-VN", "CA-ZW"]
+    age = (dt.date.today() - dt.date(2025, 9, 30)).days
+    for corridor in canada:
+        if corridor["code"] == "CA-GT":  # not surveyed by RPW: an illustrative fee table, no quarter
+            assert (corridor["latest_period"], corridor["data_as_of"], corridor["data_age_days"]) == (None, None, None)
+            continue
+        assert (corridor["latest_period"], corridor["latest_basis"], corridor["data_as_of"],
+                corridor["data_age_days"]) == ("2025Q3", "survey", "2025-09-30", age), corridor
+    kenya = client.get("/api/v1/corridors?receive=KE&send=TZ").json[0]
+    assert (kenya["latest_period"], kenya["data_as_of"]) == ("2011Q1", "2011-03-31")
+
+
+def published_rows():
+    with open(TREND, newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_every_published_corridor_quarter_is_answered_to_the_hundredth(seeded, client):
+    """The 60 corridor-quarters of RPW's published trend: the 45 whose quotes remit does not hold answer
+    the published figures themselves; the 15 of 2025 Q3 are computed from the quotes and agree."""
+    from remit import codes
+
+    matched, bases = 0, defaultdict(int)
+    for row in published_rows():
+        code = f"{codes.country(row['source_code'])}-{codes.country(row['destination_code'])}"
+        answer = client.get(f"/api/v1/corridors/{code}/stats?period={row['quarter']}")
+        assert answer.status_code == 200, (code, row["quarter"])
+        stats = answer.json
+        assert stats["period"] == row["quarter"].replace("_", "Q")[:5] + row["quarter"][5]
+        assert abs(D(stats["average_total_cost_pct_200"]) - D(row["avg_cost_pct"])) <= D("0.01"), (code, row)
+        assert abs(D(stats["cheapest_total_cost_pct"]) - D(row["cheapest_cost_pct"])) <= D("0.01"), (code, row)
+        assert stats["sdg_target_met"] is (D(row["avg_cost_pct"]) < 3)
+        assert stats["above_5pct"] is (D(row["avg_cost_pct"]) > 5)
+        assert stats["source"] == f"The World Bank, Remittance Prices Worldwide, {stats['period']}"
+        if stats["basis"] == "published":
+            # Nothing per service is known for these quarters.
+            assert (stats["services"], stats["average_total_cost_pct_500"], stats["smart_pct"], stats["cheapest"]) == (
+                None, None, None, None)
+            assert stats["average_total_cost_pct_200"] == pct(D(row["avg_cost_pct"]))
+        bases[stats["basis"]] += 1
+        matched += 1
+    assert matched == 60 and dict(bases) == {"published": 45, "survey": 15}
+
+
+def test_2025_q3_averages_computed_from_the_quotes_equal_the_published_ones(seeded, client):
+    from remit import codes
+
+    costs = defaultdict(list)
+    with open(CANADA, newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["amount_usd"] == "200" and row["transparent"] == "True":
+                costs[row["destination_code"]].append(D(row["total_cost_pct"]))
+    published = {r["destination_code"]: r for r in published_rows() if r["quarter"] == "2025_3Q"}
+    assert sorted(costs) == sorted(published) and len(costs) == 15
+    for destination, values in costs.items():
+        mean = sum(values) / len(values)
+        assert pct(mean) == pct(D(published[destination]["avg_cost_pct"])), destination
+        stats = client.get(f"/api/v1/corridors/CA-{codes.country(destination)}/stats").json
+        assert (stats["period"], stats["basis"], stats["services"]) == ("2025Q3", "survey", len(values))
+        assert stats["average_total_cost_pct_200"] == pct(mean)
+        assert D(stats["cheapest"]["total_cost_pct"]) == min(values) == D(published[destination]["cheapest_cost_pct"])
+        # The trend: every quarter held, the published ones before the computed one.
+        trend = [(t["period"], t["basis"]) for t in stats["trend"]]
+        assert trend[-1] == ("2025Q3", "survey") and all(basis == "published" for _, basis in trend[:-1])
 
 
 def test_providers_with_products_and_coverage(seeded, client):
