@@ -65,6 +65,7 @@ def report_lines(report) -> tuple[list[str], list[str]]:
     else:
         lines.append(f"{report.filename}: {report.kind} import #{report.import_id}: {report.counts()}.")
     lines += [f"  {line}" for line in report.details]
+    lines += [f"  note: {line}" for line in report.notes]
     return lines, []
 
 

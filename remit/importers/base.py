@@ -40,6 +40,8 @@ class ImportReport:
     dry_run: bool = False
     import_id: int | None = None
     details: list[str] = field(default_factory=list)
+    # What the import passed over, and why (not a change: a re-import notes it again).
+    notes: list[str] = field(default_factory=list)
     preview: list[PreviewRow] = field(default_factory=list)
     # Preview lines beyond the ones listed (at most ImportLimits.max_preview).
     more_preview: int = 0
@@ -90,7 +92,7 @@ class ImportReport:
             "added": self.added, "changed": self.changed, "retired": self.retired, "unchanged": self.unchanged,
             "problems": [[p.row, p.column, str(p.message)] for p in self.problems],
             "more_problems": self.more_problems, "dry_run": self.dry_run, "import_id": self.import_id,
-            "details": list(self.details),
+            "details": list(self.details), "notes": list(self.notes),
             "preview": [[line.action, line.subject, [list(c) for c in line.changes]] for line in self.preview],
             "more_preview": self.more_preview,
         }
@@ -103,6 +105,7 @@ class ImportReport:
             setattr(report, name, data[name])
         report.problems = [Problem(row, column, message) for row, column, message in data["problems"]]
         report.details = list(data["details"])
+        report.notes = list(data.get("notes", ()))
         report.preview = [PreviewRow(action, subject, tuple(tuple(c) for c in changes))
                           for action, subject, changes in data["preview"]]
         return report

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Text, func
+from sqlalchemy import ForeignKey, Index, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -19,6 +19,8 @@ class ReferenceRate(db.Model):
     """
 
     __tablename__ = "reference_rates"
+    # The latest rate of a pair is read from this index (the ECB's history holds 190,000 rates).
+    __table_args__ = (Index("ix_reference_rates_pair_day", "base_currency", "quote_currency", "as_of"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     base_currency: Mapped[str] = mapped_column(ForeignKey("currencies.code"))

@@ -86,13 +86,15 @@ def test_period_parameter_and_unknown_periods(seeded, client):
 
 
 def test_fee_table_corridor_stats(seeded, client):
-    """CA→GT is not surveyed: USD 200 = CAD 276.04 at 1.3802; the cheapest service there is
-    Illustrative Money Transfer B's account deposit: 1.99 + 1% (2.7604) + 1.5% FX (4.1406) = 8.8910
-    = 3.22% of 276.04."""
+    """CA→GT is not surveyed. USD 200 = CAD 279.38 at the ECB's rates of 30 October 2026 (the latest
+    seeded: USD→CAD = EUR→CAD 1.5606 / EUR→USD 1.1172 = 1.396885…); the cheapest service there is
+    Illustrative Money Transfer B's account deposit: 1.99 + 1% (2.7938) + 1.5% FX (4.1907) = 8.9745
+    = 3.21% of 279.38."""
     stats = client.get("/api/v1/corridors/CA-GT/stats").json
     assert stats["basis"] == "fee_table" and stats["services"] == 7
-    assert stats["monthly_amount"] == "276.04" and stats["send_currency"] == "CAD"
-    assert stats["cheapest"]["total_cost_pct"] == pct((D("1.99") + D("2.7604") + D("4.1406")) / D("276.04") * 100)
+    assert (D(200) * D("1.5606") / D("1.1172")).quantize(D("0.01")) == D("279.38")
+    assert stats["monthly_amount"] == "279.38" and stats["send_currency"] == "CAD"
+    assert stats["cheapest"]["total_cost_pct"] == pct((D("1.99") + D("2.7938") + D("4.1907")) / D("279.38") * 100)
     assert stats["source"].startswith("remit fee tables in force on ")
 
 
