@@ -142,6 +142,19 @@ def quarter_words(period: str | None) -> str:
                    year=str(first.year))
 
 
+def quarter_short(period: str | None) -> str:
+    """2025Q3 as a chart's axis names it: "Q3 2025" (Spanish and French: "T3 2025")."""
+    if not period:
+        return "—"
+    from flask_babel import gettext
+
+    try:
+        first, _last = caveats.quarter_bounds(period)
+    except ValueError:
+        return period
+    return gettext("Q%(quarter)s %(year)s", quarter=str((first.month - 1) // 3 + 1), year=str(first.year))
+
+
 def age_words(age: caveats.Age) -> str:
     """How long ago, in days, months or years: "14 months"."""
     from flask_babel import ngettext
@@ -187,7 +200,8 @@ def _localised(param):
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, number=number, percent=percent, rate=rate, day=day, label=label,
-                                 t=translate, quarter_words=quarter_words, age_words=age_words)
+                                 t=translate, quarter_words=quarter_words, quarter_short=quarter_short,
+                                 age_words=age_words)
 
     @app.before_request
     def choose_language_afresh():

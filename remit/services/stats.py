@@ -15,9 +15,11 @@ from ..domain.vocabulary import rpw_speed
 from ..domain.caveats import age, quarter_bounds, quarter_of, survey_is_stale
 from ..domain.errors import NotFound
 from ..domain.messages import msg
+from . import catalog
 from .comparison import DataDate, fee_table_services, freshness, survey_observations, survey_source
 from .rates import RateBook
-from .snapshot import consistent, reads
+from .snapshot import consistent, reads, snapshot
+from .versions import VersionedCache, data_version
 
 PRICE_POINTS_USD = (Decimal(200), Decimal(500))
 SURVEY, PUBLISHED, FEE_TABLE = "survey", "published", "fee_table"
@@ -167,3 +169,86 @@ def trend(corridor: Corridor, on: dt.date | None = None, rates: RateBook | None 
     published = published_figures(corridor)
     monthly = _monthly_amount(corridor, rates)
     return [_rpw_stats(corridor, period, basis, published, monthly, on) for period, basis in periods.items()]
+
+
+def quarter_range(first: str, last: str) -> list[str]:
+    """Every quarter from `first` to `last`, both included: 2024Q3 … 2025Q3."""
+    year, quarter = int(first[:4]), int(first[5])
+    found = []
+    while (period := f"{year}Q{quarter}") <= last:
+        found.append(period)
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return found
+
+
+def with_gaps(history: list[PeriodStats]) -> list[tuple[str, PeriodStats | None]]:
+    """The trend over every quarter from the first held to the last, None where nothing is held (RPW
+    published nothing for it, or remit has not imported it): a gap is shown as one, never filled."""
+    if not history or history[0].basis == FEE_TABLE:
+        return [(p.period, p) for p in history]
+    held = {p.period: p for p in history}
+    return [(period, held.get(period)) for period in quarter_range(history[0].period, history[-1].period)]
+
+
+# Where a corridor stands against the UN target of 3% (SDG 10.c), by its latest average at USD 200.
+STATUSES = ("met", "between", "above", "unknown")
+SORTS = ("country", "cost", "cost_desc", "date")
+
+
+@dataclass(frozen=True)
+class CorridorLine:
+    """A corridor as the list of corridors shows it: what it is and its latest statistics."""
+
+    summary: catalog.CorridorSummary
+    latest: PeriodStats
+
+    @property
+    def status(self) -> str:
+        stats = self.latest.stats
+        if stats.average_total_cost_pct_200 is None:
+            return "unknown"
+        return "met" if stats.sdg_target_met else "above" if stats.above_5pct else "between"
+
+
+_lines = VersionedCache(size=8)
+
+
+def corridor_lines(on: dt.date | None = None) -> list[CorridorLine]:
+    """Every corridor held with its latest statistics, built once per data version and date."""
+    on = on or dt.date.today()
+    limits = freshness()
+
+    def build() -> list[CorridorLine]:
+        rates = RateBook.load(on)
+        corridors = {c.code: c for c in reads().execute(select(Corridor)).scalars()}
+        return [CorridorLine(summary, stats_for(corridors[summary.code], on=on, rates=rates))
+                for summary in catalog.corridor_summaries(on)]
+
+    with snapshot():
+        return _lines.get((on, data_version(on), limits), build)
+
+
+def corridor_list(*, send: str | None = None, receive: str | None = None, status: str | None = None,
+                  sort: str = "country", name=str, on: dt.date | None = None) -> tuple[list[CorridorLine], int]:
+    """The corridors that match, in the order asked for, and how many corridors are held in all.
+
+    Sorts: country (receiving, then sending, by `name`), cost (lowest average first), cost_desc, date
+    (newest data first). A corridor without the figure sorted on comes last."""
+    lines = corridor_lines(on)
+    found = [line for line in lines if (send is None or line.summary.send_country == send)
+             and (receive is None or line.summary.receive_country == receive)
+             and (status is None or line.status == status)]
+
+    def by_country(line: CorridorLine):
+        return name(line.summary.receive_country), name(line.summary.send_country)
+
+    found.sort(key=by_country)
+    if sort in ("cost", "cost_desc"):
+        known = [line for line in found if line.latest.stats.average_total_cost_pct_200 is not None]
+        known.sort(key=lambda line: line.latest.stats.average_total_cost_pct_200, reverse=sort == "cost_desc")
+        found = known + [line for line in found if line.latest.stats.average_total_cost_pct_200 is None]
+    elif sort == "date":
+        dated = [line for line in found if line.summary.data_as_of is not None]
+        dated.sort(key=lambda line: line.summary.data_as_of, reverse=True)
+        found = dated + [line for line in found if line.summary.data_as_of is None]
+    return found, len(lines)

@@ -7,6 +7,7 @@ least 11 px high; on wider screens remit.css caps their width.
 """
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ STYLE = Style(background="white", plot_background="white", foreground="#1b1b1b",
 LABEL_CHARACTERS = 22
 _GEOMETRY = re.compile(r'(\s(?:x|y|width|height|d|transform|points|cx|cy|r|x1|x2|y1|y2)=")([^"]*)"')
 _DECIMALS = re.compile(r"(\d+\.\d)\d+")
+_PLOT_WIDTH = re.compile(r'class="plot"><rect x="0" y="0" width="([\d.]+)"')
 
 
 def _render(chart) -> str:
@@ -53,13 +55,38 @@ def cost_bars(title: str, rows: list[tuple[str, Decimal]]) -> str:
     return _render(chart)
 
 
-def trend(title: str, periods: list[str], series: dict[str, list[Decimal | None]]) -> str:
-    chart = pygal.Line(**_options(height=320, show_legend=True, legend_at_bottom=True, legend_at_bottom_columns=1,
-                                  title=None, x_label_rotation=0 if len(periods) <= 4 else 30))
-    chart.x_labels = periods
-    for name, values in series.items():
-        chart.add(name, [float(v) if v is not None else None for v in values])
-    return _render(chart)
+def trend(labels: list[str], series: list[tuple[str, list[Decimal | None]]],
+          targets: list[tuple[str, Decimal, str]]) -> str:
+    """Figures per quarter: `labels` names every quarter in order (gaps included), each series gives one
+    value per quarter (None where there is no figure: its line breaks there), and each target
+    (name, value, class) is a dashed line across the whole plot. The axes are set so that every point
+    and every target lies inside the plot, with a unit to spare; at most six quarters are labelled."""
+    count = len(labels)
+    values = [float(v) for _, vs in series for v in vs if v is not None] + [float(t) for _, t, _ in targets]
+    low = math.floor(min(values)) - 1 if values and min(values) < 0 else 0
+    high = math.ceil(max(values, default=0)) + 1
+    step = max(1, math.ceil(count / 6))
+    # Quarters at x = 1 … count, so the y axis (x = 0) is not drawn through the first one.
+    chart = pygal.XY(**_options(
+        height=320, show_legend=True, legend_at_bottom=True, legend_at_bottom_columns=1, title=None,
+        xrange=(0.5, count + 0.5), range=(low, high), x_labels=list(range(1, count + 1, step)),
+        x_value_formatter=lambda x: labels[int(x) - 1] if float(x).is_integer() and 1 <= x <= count else "",
+        allow_interruptions=True, show_x_guides=False, x_label_rotation=0))
+    for name, points in series:
+        chart.add(name, [(i, float(v) if v is not None else None) for i, v in enumerate(points, start=1)])
+    for name, value, _ in targets:
+        chart.add(name, [(0.5, float(value)), (count + 0.5, float(value))], show_dots=False)
+    svg = _render(chart)
+    # The plot's width: pygal keeps a margin inside it on either side; a target spans it all.
+    width = _PLOT_WIDTH.search(svg).group(1)
+    for index, (_, _, css_class) in enumerate(targets, start=len(series)):
+        group = f'class="series serie-{index} color-{index}"'
+        # The target lines' own class (remit.css draws them dashed), on the line and on its legend key.
+        svg = svg.replace(group, f'{group[:-1]} target {css_class}"')
+        svg = svg.replace(f'class="color-{index} reactive"', f'class="color-{index} reactive target {css_class}"')
+        svg = re.sub(rf'({re.escape(group[:-1])} target {css_class}"><path d=")M[\d.]+ ([\d.-]+) L[\d.]+ [\d.-]+"',
+                     rf'\g<1>M0 \2 L{width} \2"', svg)
+    return svg
 
 
 def savings_curve(title: str, points: list[tuple[int, Decimal | None]]) -> str:

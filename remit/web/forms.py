@@ -71,6 +71,24 @@ class CompareForm(FlaskForm):
     max_speed = SelectField(_l("How fast it must arrive"), choices=choices(SPEEDS_UP_TO), default="")
 
 
+STATUS_CHOICES = [("", _l("Any")), ("met", _l("Below 3%: the UN target is met")),
+                  ("between", _l("From 3% to 5%")), ("above", _l("Above 5%")), ("unknown", _l("No average known"))]
+SORT_CHOICES = [("country", _l("Receiving country, A to Z")), ("cost", _l("Average cost, lowest first")),
+                ("cost_desc", _l("Average cost, highest first")), ("date", _l("Newest data first"))]
+
+
+class CorridorListForm(FlaskForm):
+    """The list of corridors, filtered and sorted: a GET search like the compare form."""
+
+    class Meta:
+        csrf = False
+
+    send = SelectField(_l("Sending from"), default="")
+    receive = SelectField(_l("Sending to"), default="")
+    status = SelectField(_l("Average cost against the UN target of 3%"), choices=choices(STATUS_CHOICES), default="")
+    sort = SelectField(_l("Order"), choices=choices(SORT_CHOICES), default="country")
+
+
 class MemberRowForm(Form):
     ref = StringField(_l("Name or reference"), validators=[Optional(), Length(max=MAX_REF_LENGTH)])
     amount = StringField(_l("Amount"), validators=[Optional()])

@@ -6,13 +6,16 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from .. import codes
+from ..domain import stats as stats_rules
 from ..domain.ranking import Filters
+from ..i18n import quarter_short
+from ..inputs import page_number
 from ..services import catalog, results, stats
 from ..services.reference import find_corridor
 from ..services.snapshot import snapshot
 from . import bp, charts
 from .format import country_name, region_name
-from .forms import CompareForm, choices, read_amount
+from .forms import CompareForm, CorridorListForm, choices, read_amount
 
 
 def _country_choices(codes_: set[str]):
@@ -88,6 +91,33 @@ def compare():
                                               if c.value == filters.region), filters.region))
 
 
+CORRIDORS_PER_PAGE = 50
+
+
+@bp.get("/corridors")
+def corridors():
+    """Every corridor held, with its latest average, SmaRT, UN target and data date; filtered and
+    sorted by a GET form (no script), 50 a page."""
+    form = CorridorListForm(formdata=request.args or None)
+    lines = stats.corridor_lines()
+    total = len(lines)
+    form.send.choices = choices([("", _("Any country"))] + _country_choices({l.summary.send_country for l in lines}))
+    form.receive.choices = choices([("", _("Any country"))]
+                                   + _country_choices({l.summary.receive_country for l in lines}))
+    if request.args and not form.validate():
+        return render_template("web/corridors.html", form=form, lines=[], total=total, page=1, pages=1), 422
+    found, total = stats.corridor_list(send=form.send.data or None, receive=form.receive.data or None,
+                                       status=form.status.data or None, sort=form.sort.data or "country",
+                                       name=country_name)
+    pages = max(1, -(-len(found) // CORRIDORS_PER_PAGE))
+    page = page_number(request.args.get("page"), pages)
+    if page is None:
+        abort(404)
+    shown = found[(page - 1) * CORRIDORS_PER_PAGE: page * CORRIDORS_PER_PAGE]
+    return render_template("web/corridors.html", form=form, lines=shown, matching=len(found), total=total,
+                           page=page, pages=pages, sort=form.sort.data or "country")
+
+
 @bp.get("/corridors/<code>")
 def corridor_page(code: str):
     send, _sep, receive = code.upper().partition("-")
@@ -101,16 +131,22 @@ def corridor_page(code: str):
         history = stats.trend(corridor)
         providers = [p for p in catalog.provider_details() if corridor.code in p["corridors"]]
     current = history[-1]
-    chart = charts.trend(
-        _("Average total cost, in percent of the amount sent"), [p.period for p in history],
-        {_("Average at USD 200"): [p.stats.average_total_cost_pct_200 for p in history],
-         _("Average at USD 500"): [p.stats.average_total_cost_pct_500 for p in history],
-         _("SmaRT (3 cheapest)"): [p.stats.smart_pct for p in history]})
+    quarters = stats.with_gaps(history)
+    chart = None
+    if current.basis != stats.FEE_TABLE and any(p and p.stats.average_total_cost_pct_200 is not None
+                                                for _, p in quarters):
+        series = [(_("Average at USD 200"), [p.stats.average_total_cost_pct_200 if p else None for _, p in quarters]),
+                  (_("SmaRT (3 cheapest)"), [p.stats.smart_pct if p else None for _, p in quarters]),
+                  (_("Cheapest service"), [p.stats.cheapest_pct_200 if p else None for _, p in quarters])]
+        chart = charts.trend([quarter_short(period) for period, _ in quarters],
+                             [(name, values) for name, values in series if any(v is not None for v in values)],
+                             [(_("UN target: 3%"), stats_rules.SDG_TARGET, "target-3"),
+                              (_("5%: far from the target"), stats_rules.SDG_CEILING, "target-5")])
     by_type: dict[str, list] = {}
     for provider in providers:
         by_type.setdefault(provider["type"] or "", []).append(provider)
     # Types come from fee tables and RPW's workbooks; RPW's 2025 per-quote file gives none.
-    return render_template("web/corridor.html", corridor=corridor, current=current, history=history, chart=chart,
+    return render_template("web/corridor.html", corridor=corridor, current=current, quarters=quarters, chart=chart,
                            by_type=sorted(by_type.items()))
 
 

@@ -34,7 +34,8 @@ def test_results_rank_every_service_with_the_cheapest_highlighted(seeded, client
     assert len(re.findall(r"<th scope=\"row\" class=\"first\"><strong translate=\"no\">Illustrative", page)) == 7
     assert ("The cheapest way is Illustrative Money Transfer B (App to a bank account): it costs CA$9.49 in all, "
             "3.16% of the amount sent, and the family receives GTQ1,640.89.") in text
-    assert "Average cost at USD 200: 6.18%" in text and "SmaRT, the average of the three cheapest: 3.82%" in text
+    # The fee tables priced at USD 200 = CAD 279.38 (the ECB's USD and CAD rates of 30 October 2026).
+    assert "Average cost at USD 200: 6.14%" in text and "SmaRT, the average of the three cheapest: 3.81%" in text
     assert "Above 5%: far from the UN target of 3%." in text
     assert '<svg' in page and 'role="img"' in page and "Bar chart of the total cost per service" in page
     assert "Words used here" in text  # the glossary, printed with the results
@@ -93,7 +94,7 @@ def test_corridor_page_with_trend(seeded, client):
     assert response.status_code == 200
     assert "Statistics for July–September 2025" in text and "Average cost at USD 200 4.19%" in text
     assert "Providers by type" in text and "Walmart2World" in text
-    assert "Line chart of the average cost over time" in response.get_data(as_text=True)
+    assert "Line chart of the average cost per quarter" in response.get_data(as_text=True)
     assert client.get("/corridors/US-XX").status_code == 404
     assert client.get("/corridors/FR-GT").status_code == 404
 
