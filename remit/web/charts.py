@@ -22,6 +22,7 @@ STYLE = Style(background="white", plot_background="white", foreground="#1b1b1b",
 LABEL_CHARACTERS = 22
 _GEOMETRY = re.compile(r'(\s(?:x|y|width|height|d|transform|points|cx|cy|r|x1|x2|y1|y2)=")([^"]*)"')
 _DECIMALS = re.compile(r"(\d+\.\d)\d+")
+MAX_VALUE_LABELS = 8
 _PLOT_WIDTH = re.compile(r'class="plot"><rect x="0" y="0" width="([\d.]+)"')
 
 
@@ -60,16 +61,23 @@ def trend(labels: list[str], series: list[tuple[str, list[Decimal | None]]],
     """Figures per quarter: `labels` names every quarter in order (gaps included), each series gives one
     value per quarter (None where there is no figure: its line breaks there), and each target
     (name, value, class) is a dashed line across the whole plot. The axes are set so that every point
-    and every target lies inside the plot, with a unit to spare; at most six quarters are labelled."""
+    and every target lies inside the plot, with a unit to spare; at most six quarters are labelled, and at
+    most eight values."""
     count = len(labels)
     values = [float(v) for _, vs in series for v in vs if v is not None] + [float(t) for _, t, _ in targets]
     low = math.floor(min(values)) - 1 if values and min(values) < 0 else 0
     high = math.ceil(max(values, default=0)) + 1
+    # At most eight labels on the value axis, at whole multiples of 1, 2, 5, 10…: more would overlap,
+    # 14-unit text on a 172-unit plot.
+    every = next((s for s in (1, 2, 5, 10, 20, 25, 50, 100) if high - low <= MAX_VALUE_LABELS * s),
+                 math.ceil((high - low) / MAX_VALUE_LABELS))
+    low, high = every * math.floor(low / every), every * math.ceil(high / every)
     step = max(1, math.ceil(count / 6))
     # Quarters at x = 1 … count, so the y axis (x = 0) is not drawn through the first one.
     chart = pygal.XY(**_options(
         height=320, show_legend=True, legend_at_bottom=True, legend_at_bottom_columns=1, title=None,
-        xrange=(0.5, count + 0.5), range=(low, high), x_labels=list(range(1, count + 1, step)),
+        xrange=(0.5, count + 0.5), range=(low, high), y_labels=list(range(low, high + 1, every)),
+        x_labels=list(range(1, count + 1, step)),
         x_value_formatter=lambda x: labels[int(x) - 1] if float(x).is_integer() and 1 <= x <= count else "",
         allow_interruptions=True, show_x_guides=False, x_label_rotation=0))
     for name, points in series:

@@ -101,6 +101,16 @@ def test_a_spanish_corridor_page_draws_its_trend_inside_the_plot_with_both_targe
         return [...svg.querySelectorAll('text')].filter(t => t.getBBox().width > 0)
             .map(t => parseFloat(getComputedStyle(t).fontSize) * scale); }""")
     assert min(sizes) >= 11, min(sizes)
+    # And no two labels of an axis overlap: the values (every 2 points here, −4% to 10%) nor the quarters.
+    labels = page.evaluate("""() => Object.fromEntries(['y', 'x'].map(axis => [axis,
+        [...document.querySelectorAll(`figure.chart svg .axis.${axis} text`)].filter(t => t.textContent.trim())
+          .map(t => { const r = t.getBoundingClientRect();
+                      return [t.textContent, r.left, r.top, r.right, r.bottom]; })]))""")
+    assert [text for text, *_ in labels["y"]] == ["-4", "-2", "0", "2", "4", "6", "8", "10"]
+    values = sorted(labels["y"], key=lambda label: label[2])
+    assert all(upper[4] <= lower[2] for upper, lower in zip(values, values[1:])), values
+    quarters = sorted(labels["x"], key=lambda label: label[1])
+    assert len(quarters) == 5 and all(left[3] <= right[1] for left, right in zip(quarters, quarters[1:])), quarters
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     shot(page, f"corridor-ca-gh-es-{width}")
     page.context.close()
