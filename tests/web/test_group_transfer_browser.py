@@ -118,7 +118,11 @@ def test_the_payout_list_downloads_and_adds_up(page, group_server, tmp_path):
         page.click("button:has-text('Lista de pagos (XLSX)')")
     path = tmp_path / "payout.xlsx"
     download.value.save_as(path)
-    rows = list(load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    book = load_workbook(path, read_only=True)  # read-only keeps the file open until closed
+    try:
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+    finally:
+        book.close()
     assert rows[0] == ("reference", "Cuenta", "amount", "currency")
     assert len(rows) == 41 and sum(D(r[2]) for r in rows[1:]) == D("91225.55")
     with page.expect_download() as download:
