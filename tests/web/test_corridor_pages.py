@@ -193,6 +193,14 @@ def test_fifty_corridors_a_page_and_a_page_beyond_the_last_is_not_found(app, cli
     for page in ("3", "0", "-1", "two", "1.5", "99999999999"):
         assert client.get(f"/corridors?sort=cost&page={page}").status_code == 404, page
     assert rows(client.get("/corridors?sort=cost&page=")) == codes_in_order[:50]
+    # A full page of 50 weighs under the pages' bar of 15 KB with its stylesheet, compressed.
+    from .test_weight import stylesheet_url
+
+    full = client.get("/corridors?sort=cost", headers={"Accept-Encoding": "gzip"})
+    css = client.get(stylesheet_url(first.get_data(as_text=True)), headers={"Accept-Encoding": "gzip"})
+    css.close()
+    assert full.headers["Content-Encoding"] == css.headers["Content-Encoding"] == "gzip"
+    assert len(full.data) + len(css.data) < 15_000, len(full.data) + len(css.data)
     # A filter that leaves fewer than 50 needs no pages.
     canada = client.get("/corridors?send=CA&sort=cost_desc&lang=en")
     assert rows(canada) == list(reversed(codes_in_order[20:40])) and "Page 1" not in text_of(canada)

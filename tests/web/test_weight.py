@@ -41,7 +41,7 @@ def test_results_page_with_its_stylesheet_weighs_under_15_kb_compressed(seeded, 
 def test_every_public_page_with_its_stylesheet_weighs_under_15_kb_compressed(seeded, client, language):
     """The issue's bar for every page, not only the results (the API documentation aside)."""
     heavy = {}
-    for path in PAGES + ["/corridors/US-MX", "/providers/walmart2world"]:
+    for path in PAGES + ["/corridors/US-MX", "/providers/walmart2world", "/corridors", "/corridors/CA-IN"]:
         path = path.replace("&lang=en", "")
         url = path + ("&" if "?" in path else "?") + f"lang={language}"
         page = client.get(url, headers={"Accept-Encoding": "gzip"})
