@@ -55,6 +55,11 @@ class Corridors(MethodView):
                 and (args["receive"] is None or c.receive_country == args["receive"])]
 
 
+def _cheapest_json(cost) -> dict:
+    return {"product_id": cost.key, "name": cost.name, "total_cost_pct": present.pct(cost.total_cost_pct_200),
+            "negative_margin": cost.negative_margin}
+
+
 def _stats_json(corridor, period_stats, history) -> dict:
     s = period_stats.stats
     return {
@@ -65,13 +70,12 @@ def _stats_json(corridor, period_stats, history) -> dict:
         "services": s.services,
         "transparent_services": s.transparent_services, "sdg_target_met": s.sdg_target_met,
         "above_5pct": s.above_5pct,
-        "cheapest": None if s.cheapest is None else {
-            "product_id": s.cheapest.key, "name": s.cheapest.name,
-            "total_cost_pct": present.pct(s.cheapest.total_cost_pct_200), "negative_margin": s.cheapest.negative_margin},
+        "cheapest": None if s.cheapest is None else _cheapest_json(s.cheapest),
         "cheapest_total_cost_pct": present.pct(s.cheapest_pct_200),
         "monthly_amount": present.money(period_stats.monthly_amount, codes.minor_unit(corridor.send_currency)),
         "send_currency": corridor.send_currency,
         "yearly_saving": present.money(period_stats.yearly_saving, codes.minor_unit(corridor.send_currency)),
+        "yearly_saving_against": None if period_stats.yearly_saving is None else _cheapest_json(s.regular_cheapest),
         "trend": [{"period": p.period, "basis": p.basis,
                    "average_total_cost_pct_200": present.pct(p.stats.average_total_cost_pct_200),
                    "average_total_cost_pct_500": present.pct(p.stats.average_total_cost_pct_500),

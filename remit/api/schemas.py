@@ -225,7 +225,11 @@ class CorridorStatsSchema(Answer):
     monthly_amount = Money("USD 200 in the send currency", allow_none=True)
     send_currency = Iso("Currency")
     yearly_saving = Money("sending monthly_amount every month with the cheapest service whose exchange rate did not "
-                          "beat the mid-market rate, instead of an average one", allow_none=True)
+                          "beat the mid-market rate (`yearly_saving_against`), instead of an average one",
+                          allow_none=True)
+    yearly_saving_against = fields.Nested(CheapestSchema, allow_none=True, metadata={
+        "description": "the service `yearly_saving` is measured against: the cheapest whose exchange rate did not beat "
+                       "the mid-market rate (null when there is none)"})
     trend = fields.List(fields.Nested(TrendPointSchema))
     source = fields.String()
 
