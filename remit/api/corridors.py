@@ -67,6 +67,7 @@ def _stats_json(corridor, period_stats, history) -> dict:
         "average_total_cost_pct_200": present.pct(s.average_total_cost_pct_200),
         "average_total_cost_pct_500": present.pct(s.average_total_cost_pct_500),
         "smart_pct": present.pct(s.smart_pct), "smart_negative_margins": s.smart_negative_margins,
+        "smart_speed_unknown": s.smart_speed_unknown,
         "services": s.services,
         "transparent_services": s.transparent_services, "sdg_target_met": s.sdg_target_met,
         "above_5pct": s.above_5pct,

@@ -214,6 +214,9 @@ class CorridorStatsSchema(Answer):
     smart_negative_margins = fields.Integer(validate=validate.Range(0, 3), metadata={
         "description": "how many of the three services averaged in `smart_pct` beat the mid-market rate when priced "
                        "(RPW counts them; a SmaRT below zero comes from such promotions)"})
+    smart_speed_unknown = fields.Boolean(metadata={
+        "description": "one of the three services averaged in `smart_pct` has no recorded speed (RPW's 2025 files give "
+                       "none), so SmaRT could not leave out services slower than 5 days"})
     services = fields.Integer(validate=validate.Range(0), allow_none=True, metadata={
         "description": "null when basis is published"})
     transparent_services = fields.Integer(validate=validate.Range(0), allow_none=True)

@@ -47,6 +47,7 @@ class CorridorStats:
     sdg_target_met: bool | None
     above_5pct: bool | None
     smart_negative_margins: int = 0  # how many of SmaRT's three beat the mid-market rate
+    smart_speed_unknown: bool = False  # one of SmaRT's three has no recorded speed: a slow one may be among them
     regular_cheapest: ServiceCost | None = None  # the cheapest whose FX margin is not negative
     cheapest_pct_200: Decimal | None = None  # the cheapest service's (or published quote's) cost at USD 200
 
@@ -91,6 +92,7 @@ def corridor_stats(costs: list[ServiceCost]) -> CorridorStats:
         average_total_cost_pct_200=average, average_total_cost_pct_500=mean(at_500), smart_pct=smart,
         cheapest=priced[0] if priced else None, sdg_target_met=met, above_5pct=above,
         smart_negative_margins=sum(1 for c in qualifying[:3] if c.negative_margin) if smart is not None else 0,
+        smart_speed_unknown=smart is not None and any(c.speed is None for c in qualifying[:3]),
         regular_cheapest=regular[0] if regular else None,
         cheapest_pct_200=priced[0].total_cost_pct_200 if priced else None,
     )

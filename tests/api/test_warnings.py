@@ -141,6 +141,7 @@ def test_corridor_statistics_say_which_figures_come_from_promotions(seeded, clie
     200 × (4.536956… − 1.26) / 100 × 12 = 78.65 (against the −2.44% promotion it would be 167.45)."""
     stats = client.get("/api/v1/corridors/US-MX/stats").json
     assert (stats["smart_pct"], stats["smart_negative_margins"]) == ("-0.76", 3)
+    assert stats["smart_speed_unknown"] is True  # the 2025 file records no speeds: SmaRT could not leave out slow ones
     assert stats["cheapest"] | {} == {"product_id": stats["cheapest"]["product_id"], "name": "Walmart2World · Debit card",
                                       "total_cost_pct": "-2.44", "negative_margin": True}
     assert (stats["average_total_cost_pct_200"], stats["yearly_saving"]) == ("4.54", "78.65")
@@ -148,6 +149,7 @@ def test_corridor_statistics_say_which_figures_come_from_promotions(seeded, clie
         "product_id": None, "name": "Wise · Bank account transfer", "total_cost_pct": "1.26", "negative_margin": False}
     fee_tables = client.get("/api/v1/corridors/CA-GT/stats").json
     assert fee_tables["smart_negative_margins"] == 0 and fee_tables["cheapest"]["negative_margin"] is False
+    assert fee_tables["smart_speed_unknown"] is False  # fee tables say each product's speed
 
 
 def test_the_corridor_page_says_smart_and_the_cheapest_are_promotions(seeded, client):
@@ -158,3 +160,5 @@ def test_the_corridor_page_says_smart_and_the_cheapest_are_promotions(seeded, cl
     assert "78,65" in page
     results = client.get("/compare?send=US&receive=MX&amount=200&currency=USD&lang=en").get_data(as_text=True)
     assert "3 of the three beat the mid-market rate when priced (promotions or data out of step)" in results
+    assert "The survey did not record how fast some of these services are, so SmaRT could not leave out" in results
+    assert "La encuesta no registró la rapidez de algunos de estos servicios" in page

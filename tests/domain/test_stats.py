@@ -59,3 +59,12 @@ def test_promotions_count_as_rpw_counts_them_but_are_said_and_not_a_years_price(
     assert stats.regular_cheapest.key == "wise"
     assert corridor_stats([promo]).regular_cheapest is None
     assert corridor_stats([cost("a", "1"), cost("b", "2")]).smart_negative_margins == 0
+
+
+def test_smart_says_when_it_could_not_leave_out_slow_services():
+    """SmaRT keeps services of 5 days or less; one whose speed was not recorded is kept and said."""
+    known = [cost("a", "1", speed="same_day"), cost("b", "2", speed="next_day"), cost("c", "3", speed="3_5_days")]
+    assert corridor_stats(known).smart_speed_unknown is False
+    assert corridor_stats(known[:2] + [cost("c", "3")]).smart_speed_unknown is True
+    assert corridor_stats(known + [cost("d", "9")]).smart_speed_unknown is False  # not among the three
+    assert corridor_stats([cost("a", "1"), cost("b", "2")]).smart_speed_unknown is False  # no SmaRT
