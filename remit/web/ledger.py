@@ -287,7 +287,8 @@ def ledger_contributions(cycle_id: int):
                 abort(400)
             ref = refs[member_id]
             text = (row.form.amount.data or "").strip()
-            if not text and as_planned and member_id not in current:
+            filled = not text and as_planned and member_id not in current  # "as planned" fills it, dated today
+            if filled:
                 row.form.amount.data = _typed(planned[ref], record.cycle.currency)
                 text = row.form.amount.data
             if not text:
@@ -298,7 +299,7 @@ def ledger_contributions(cycle_id: int):
             received_on = read_date(row.form.received_on)
             if amount is not None:
                 entries.append(ledger.ContributionInput(ref, amount, row.form.method.data, row.form.receipt.data or "",
-                                                        received_on or (dt.date.today() if as_planned else None)))
+                                                        received_on or (dt.date.today() if filled else None)))
     problems = _row_problems(form, refs)
     if problems:
         return _cycle_page(record, 422, problems, contributions=form)

@@ -252,3 +252,22 @@ def test_the_statement_says_how_the_group_split_the_costs(client, cycle_id):
     spanish = text_of(client.get(f"/ledger/groups/{group}/seasons/{year}/statements/1?lang=en"))
     assert ("y las comisiones fijas y los descuentos según la regla de cada ciclo (según el monto enviado o en partes "
             "iguales), al centavo.") in spanish
+
+
+def test_as_planned_dates_only_the_rows_it_fills(client, cycle_id):
+    """'As planned' fills the empty rows with the plan's amount, received today; a row the staffer typed
+    without a date keeps no date rather than today's."""
+    import datetime as dt
+
+    from remit.models import LedgerContribution
+
+    page = f"/ledger/cycles/{cycle_id}?lang=en"
+    form = rows("rows-", client.get(page).get_data(as_text=True)) | {"csrf_token": csrf(client, page),
+                                                                     "action": "as_planned"}
+    form["rows-0-amount"], form["rows-0-received_on"] = "600.00", ""
+    assert client.post(f"/ledger/cycles/{cycle_id}/contributions", data=form).status_code == 302
+    first = int(first_member(cycle_id))
+    dates = {c.member_id: c.received_on for c in db.session.scalars(
+        select(LedgerContribution).where(LedgerContribution.cycle_id == cycle_id))}
+    assert len(dates) == 12 and dates.pop(first) is None
+    assert set(dates.values()) == {dt.date.today()}
