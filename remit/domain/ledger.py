@@ -122,9 +122,14 @@ class Wire:
         return self.principal * self.applied_rate
 
     @property
+    def deductions(self) -> Decimal:
+        """What the banks on the way took, in the currency sent."""
+        return self.intermediary + self.receiving_fee
+
+    @property
     def arrived(self) -> Decimal:
         """What reached the receiving bank, in the currency sent, after the deductions (exact)."""
-        return self.sent - self.intermediary - self.receiving_fee
+        return self.sent - self.deductions
 
     @property
     def deducted(self) -> Decimal:
@@ -365,6 +370,7 @@ class Reconciliation:
     pending: Decimal
     returned: Decimal
     left_to_settle: Decimal | None  # contributed − what the wires and the coordinator took
+    taken: Decimal = ZERO  # what the wires and the coordinator took: debited + a coordinator's fee a wire
     flags: list[Flag] = field(default_factory=list)
 
     @property
@@ -425,8 +431,9 @@ def reconcile(members: Sequence[CycleMember], terms: CycleTerms, contributions: 
     shares: dict[str, tuple[Decimal, Decimal]] = {}
     fees_on_top: dict[str, Decimal] = {}
     expected: dict[str, Decimal] = {}
+    taken = debited + terms.coordinator_fee * len(wire_results)
     if wire_results:
-        cost_exact = debited + terms.coordinator_fee * len(wire_results) - (credited - distribution_fees) / mid
+        cost_exact = taken - (credited - distribution_fees) / mid
         fx = cost_exact - on_top - deducted - distribution
         exact = {m.ref: (on_top + deducted) * w[m.ref] + fx * m.amount / amounts + distribution / len(ordered)
                  for m in ordered}
@@ -440,7 +447,7 @@ def reconcile(members: Sequence[CycleMember], terms: CycleTerms, contributions: 
                     for m in ordered} if net > 0 else {}
         if entitled and expected_paid_out > 0 and all(v > 0 for v in entitled.values()):
             expected = apportion(expected_paid_out, entitled, rmu)
-        left = sum(given.values(), ZERO) - debited - terms.coordinator_fee * len(wire_results)
+        left = sum(given.values(), ZERO) - taken
 
     results = []
     for m in ordered:
@@ -465,7 +472,7 @@ def reconcile(members: Sequence[CycleMember], terms: CycleTerms, contributions: 
         fx_cost=fx, cost_exact=cost_exact, cost=cost, planned_cost=planned_cost, credited=credited,
         distribution_fees=distribution_fees, expected_paid_out=expected_paid_out,
         paid_out=sum(paid.values(), ZERO), pending=sum(pending.values(), ZERO), returned=sum(returned.values(), ZERO),
-        left_to_settle=left)
+        left_to_settle=left, taken=taken)
     result.flags = flags(result, terms, {c.ref for c in contributions}, {p.ref for p in payouts}, amounts,
                          len(planned))
     return result

@@ -228,6 +228,7 @@ def test_each_cycle_reconciles_to_the_cent(season):
     third = records[2].reconciliation
     assert [f.code for f in third.flags] == ["contribution_differs", "left_to_settle"]
     assert third.left_to_settle == D("0.25")
+    assert third.taken == third.contributed - D("0.25") == third.debited  # no coordinator's fee in this group
     assert {m.ref: m.balance for m in third.members} == {
         **dict.fromkeys(REFS[:4], D("-0.05")), **dict.fromkeys(REFS[4:8], D("-0.08")),
         **dict.fromkeys(REFS[8:11], D("-0.12")), "w12": D("1.13")}
