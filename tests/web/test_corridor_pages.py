@@ -336,3 +336,12 @@ def test_a_long_trend_labels_at_most_six_quarters_and_draws_every_point_inside(a
     assert abs(series["Average at USD 200"][1] - Decimal("12.40")) <= Decimal("0.01")
     assert abs(series["Cheapest service"][1] - Decimal("-1.75")) <= Decimal("0.01")
     assert abs(series["Average at USD 200"][21] - Decimal("3.75")) <= Decimal("0.01")  # 2025 Q1: 8.50 − 19 × 0.25
+
+
+def test_a_smart_made_of_promotions_says_so_in_the_list(seeded, client):
+    """Canada→Ghana 2025 Q3: WorldRemit's three instruments at −2.30% are SmaRT's three, each with an FX
+    margin below zero; the list flags that SmaRT, and leaves India's (1.33%, no promotion) alone."""
+    text = text_of(client.get("/corridors?lang=es"))
+    assert re.search(r"Canadá → Ghana CAD → GHS [\d,]+% -2,30% Incluye promociones que superan el tipo medio del "
+                     r"mercado\.", text), text[:3000]
+    assert not re.search(r"Canadá → India CAD → INR 4,28% 1,33% Incluye", text)
