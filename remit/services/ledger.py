@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -461,13 +462,17 @@ def _upsert(record: CycleRecord, kind: str, entries: Sequence, clear: Iterable[s
     return changed
 
 
+def _each_member_once(refs: list[str]) -> None:
+    twice = sorted(ref for ref, count in Counter(refs).items() if count > 1)
+    if twice:
+        raise rules.LedgerError(msg("ledger_entry_twice", "each member once: %(refs)s appear twice", refs=twice),
+                                field="ref")
+
+
 def record_contributions(cycle_id: int, entries: Sequence[ContributionInput], *, actor: str,
                          clear: Iterable[str] = ()) -> CycleRecord:
     record = _open(cycle_id)
-    refs = [e.ref for e in entries] + list(clear)
-    if len(set(refs)) != len(refs):
-        raise rules.LedgerError(msg("ledger_entry_twice", "each member once: %(refs)s appear twice",
-                                    refs=sorted({r for r in refs if refs.count(r) > 1})), field="ref")
+    _each_member_once([e.ref for e in entries] + list(clear))
     _upsert(record, "contribution", entries, clear, actor)
     db.session.flush()
     record = load(cycle_id)
@@ -480,10 +485,7 @@ def record_contributions(cycle_id: int, entries: Sequence[ContributionInput], *,
 def record_payouts(cycle_id: int, entries: Sequence[PayoutInput], *, actor: str,
                    clear: Iterable[str] = ()) -> CycleRecord:
     record = _open(cycle_id)
-    refs = [e.ref for e in entries] + list(clear)
-    if len(set(refs)) != len(refs):
-        raise rules.LedgerError(msg("ledger_entry_twice", "each member once: %(refs)s appear twice",
-                                    refs=sorted({r for r in refs if refs.count(r) > 1})), field="ref")
+    _each_member_once([e.ref for e in entries] + list(clear))
     _upsert(record, "payout", entries, clear, actor)
     db.session.flush()
     return load(cycle_id)

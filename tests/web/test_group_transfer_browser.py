@@ -4,30 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import shutil
 import threading
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 
+from .browser import ARTIFACTS, browser_type_launch_args, require_chromium  # noqa: F401  (the fixture)
 from .test_group_transfer import EXPECTED, spreadsheet
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if CHROMIUM is None:
-    if os.environ.get("REMIT_REQUIRE_BROWSER") == "1":
-        raise RuntimeError("Chromium is required here (apt-get install chromium) but was not found")
-    pytest.skip("Chromium not found: browser tests skipped on this machine", allow_module_level=True)
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True,
-            "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync"]}
+require_chromium()
 
 
 @pytest.fixture(scope="module")
