@@ -19,17 +19,22 @@ CACHE_CONTROL = "public, no-cache"  # may be stored, but revalidated with the ET
 
 @dataclass(frozen=True)
 class Answer:
-    """A JSON answer as sent: its text, the headers that go with it (X-Pagination) and, for a page of
-    a list, how many items the whole list holds."""
+    """A JSON answer as sent: its body, the headers that go with it (X-Pagination) and, for a page of
+    a list, how many items the whole list holds. The body is encoded once, when the answer is made,
+    not on every request that is answered with it (50 quotes are about 50 KB)."""
 
-    text: str
+    body: bytes
     headers: tuple[tuple[str, str], ...] = ()
     total: int | None = None
 
+    @classmethod
+    def of(cls, text: str, headers: tuple[tuple[str, str], ...] = (), total: int | None = None) -> Answer:
+        return cls(text.encode(), headers, total)
+
 
 # Answers kept per question and data version (quotes and corridor statistics): at most 1,024 of
-# them and 16 million characters in all, however many different questions clients ask.
-answers = VersionedCache(size=1024, budget=16_000_000, weigh=lambda answer: len(answer.text))
+# them and 16 million bytes in all, however many different questions clients ask.
+answers = VersionedCache(size=1024, budget=16_000_000, weigh=lambda answer: len(answer.body))
 
 
 def request_version() -> str:
@@ -64,7 +69,7 @@ def headers(tag: str) -> dict[str, str]:
 
 
 def respond(answer: Answer, tag: str) -> Response:
-    return present.json_response(answer.text, {**headers(tag), **dict(answer.headers)})
+    return present.json_response(answer.body, {**headers(tag), **dict(answer.headers)})
 
 
 def answer_from_cache():

@@ -120,7 +120,7 @@ class CorridorStats(MethodView):
                     chosen = stats.stats_for(corridor, period)
                 except stats.UnknownPeriod:
                     return None
-                return caching.Answer(present.json_text(_stats_json(corridor, chosen, stats.trend(corridor))))
+                return caching.Answer.of(present.json_text(_stats_json(corridor, chosen, stats.trend(corridor))))
 
         # Statistics change only with an import: kept per question and data version, like quotes.
         answer = caching.answers.get((tag,), build)

@@ -161,7 +161,7 @@ def json_text(body) -> str:
     return json.dumps(body, default=_default, ensure_ascii=False, separators=(",", ":"))
 
 
-def json_response(text: str, headers: dict[str, str]) -> Response:
+def json_response(text: str | bytes, headers: dict[str, str]) -> Response:
     return Response(text, status=200, mimetype="application/json", headers=headers)
 
 

@@ -66,7 +66,7 @@ class Quotes(MethodView):
             # directly: dumping 50 nested quotes through marshmallow took half of the request's time.
             text = present.quotes_text(result, page.first_item, page.page_size)
             metadata = quotes_bp._make_pagination_metadata(page.page, page.page_size, total)
-            return caching.Answer(text, (("X-Pagination", json.dumps(metadata)),), total)
+            return caching.Answer.of(text, (("X-Pagination", json.dumps(metadata)),), total)
 
         # The answer for this query and data version is kept: the same question costs no pricing.
         answer = caching.answers.get((tag,), build)
