@@ -120,7 +120,7 @@ def test_each_row_gives_its_data_date_and_age_and_flags_old_data(seeded, client)
                      f"{age_in_words(dt.date(2025, 9, 30))} ago World Bank survey")
     # Tanzania → Kenya, surveyed in 2011 Q1: the figure keeps its date, its age and a caveat beside it.
     # Its 12 quotes at USD 200 in the seed file average 23.6175%; the three cheapest (8.36, 11.03, 11.61) 10.33%.
-    assert kenya_2011 == ("Tanzania, United Republic of → Kenya TZS → KES 23.62% 10.33% above 5% January–March 2011, "
+    assert kenya_2011 == ("Tanzania → Kenya TZS → KES 23.62% 10.33% above 5% January–March 2011, "
                           f"{age_in_words(dt.date(2011, 3, 31))} ago World Bank survey Old data: prices today may differ.")
     assert guatemala == "Canada → Guatemala CAD → GTQ 6.14% 3.81% above 5% fee tables in force today"
     old = [code for code in rows(listing) if "Old data" in list_row(listing, code)]
@@ -345,3 +345,11 @@ def test_a_smart_made_of_promotions_says_so_in_the_list(seeded, client):
     assert re.search(r"Canadá → Ghana CAD → GHS [\d,]+% -2,30% Incluye promociones que superan el tipo medio del "
                      r"mercado\.", text), text[:3000]
     assert not re.search(r"Canadá → India CAD → INR 4,28% 1,33% Incluye", text)
+
+
+def test_countries_are_named_as_people_name_them_in_each_language(seeded, client):
+    # CLDR's names, not ISO 3166's register names ("Tanzania, United Republic of").
+    for lang, tanzania, kenya in (("en", "Tanzania", "Kenya"), ("es", "Tanzania", "Kenia"), ("fr", "Tanzanie", "Kenya")):
+        row = list_row(client.get(f"/corridors?lang={lang}"), "TZ-KE")
+        assert row.startswith(f"{tanzania} → {kenya} TZS → KES"), row
+        assert "United Republic" not in row and "República" not in row and "République" not in row
