@@ -68,7 +68,8 @@ def api_keys():
         else:
             status = 422
     keys = db.session.execute(select(ApiKey).order_by(ApiKey.id.desc())).scalars().all()
-    return render_template("admin/api_keys.html", form=form, keys=keys, shown=shown), status
+    return render_template("admin/api_keys.html", form=form, keys=keys, shown=shown,
+                           scopes={c.value: c.label for c in form.scope.choices}), status
 
 
 @bp.post("/api-keys/<int:key_id>/revoke")
@@ -104,7 +105,8 @@ def users():
         else:
             status = 422
     rows = db.session.execute(select(User).order_by(User.email)).scalars().all()
-    return render_template("admin/users.html", form=form, users=rows), status
+    return render_template("admin/users.html", form=form, users=rows,
+                           roles={c.value: c.label for c in form.role.choices}), status
 
 
 @bp.post("/users/<int:user_id>/active")

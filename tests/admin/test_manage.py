@@ -111,3 +111,13 @@ def test_anonymous_users_cannot_save_or_load_groups(seeded, client):
                      client.get("/bundle").get_data(as_text=True)).group(1)
     response = client.post("/bundle/groups", data={"csrf_token": csrf, "name": "x"})
     assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+
+
+def test_key_scopes_and_user_roles_are_listed_in_the_page_language(client):
+    login(client)
+    client.post("/admin/api-keys", data={"csrf_token": token(client), "name": "Cooperativa", "scope": "ledger"})
+    for lang, scope in (("es", "registro de la temporada"), ("fr", "registre de la saison"), ("en", "season ledger")):
+        row = re.search(r"Cooperativa rk_\S+ (.+?) (nunca|jamais|never)", text(client.get(f"/admin/api-keys?lang={lang}")))
+        assert row is not None and row.group(1) == scope
+    assert "admin@example.org administrateur" in text(client.get("/admin/users?lang=fr"))
+    assert "admin@example.org administrador" in text(client.get("/admin/users?lang=es"))
