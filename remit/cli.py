@@ -257,14 +257,25 @@ def create_user_command(email: str, role: str, password_stdin: bool) -> None:
 @click.option("--scope", type=click.Choice(["read", "import", "ledger"]), required=True,
               help="read: higher rate limits for reads; import: may also import files through the API; "
                    "ledger: may read and record the season ledger's cycles and statements.")
-def create_api_key(name: str, scope: str) -> None:
+@click.option("--group", "groups", type=click.IntRange(1, 2**31 - 1), multiple=True, metavar="ID",
+              help="ledger keys only, repeatable: a saved group's id (as /ledger and GET /api/v1/ledger/groups give "
+                   "it); the key then reaches these groups and no others. Without: every saved group.")
+def create_api_key(name: str, scope: str, groups: tuple[int, ...]) -> None:
     """Create a partner API key and print it once; only its hash is stored."""
-    from .services.keys import create_key
+    from .services.keys import create_key, missing_groups
 
-    key, text = create_key(name.strip()[:120], scope)
+    if groups and scope != "ledger":
+        raise click.UsageError("--group is for a ledger key only")
+    missing = missing_groups(groups)
+    if missing:
+        raise click.UsageError(f"no saved group has the id {', '.join(map(str, missing))}")
+    key, text = create_key(name.strip()[:120], scope, groups)
     db.session.commit()
     click.echo(text)
-    click.echo(f"API key #{key.id} '{key.name}' ({scope}) created. It is shown only now: store it safely.", err=True)
+    reach = "" if scope != "ledger" else (
+        f", groups {', '.join(map(str, sorted(set(groups))))} only" if groups else ", every saved group")
+    click.echo(f"API key #{key.id} '{key.name}' ({scope}{reach}) created. It is shown only now: store it safely.",
+               err=True)
 
 
 @remit_cli.command("revoke-api-key")
@@ -287,13 +298,16 @@ def revoke_api_key(prefix: str) -> None:
 
 @remit_cli.command("list-api-keys")
 def list_api_keys() -> None:
-    """List API keys: prefix, name, scope, last use, revoked."""
+    """List API keys: prefix, scope, state, last use, name, and the groups a ledger key is tied to."""
     from .models import ApiKey
+    from .services.keys import groups_of
 
     for key in db.session.execute(select(ApiKey).order_by(ApiKey.id)).scalars():
         state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
         used = f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never used"
-        click.echo(f"{key.prefix}  {key.scope:6}  {state:18}  {used:16}  {key.name}")
+        groups = groups_of(key) if key.scope == "ledger" else None
+        tied = "" if groups is None else f"  [groups {', '.join(map(str, sorted(groups))) or 'none left'}]"
+        click.echo(f"{key.prefix}  {key.scope:6}  {state:18}  {used:16}  {key.name}{tied}")
 
 
 def _decimal_option(value: str | None, name: str):

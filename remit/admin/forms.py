@@ -1,9 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, EqualTo, Length, Optional
+from wtforms.validators import URL, DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class LoginForm(FlaskForm):
@@ -39,6 +41,13 @@ class ApiKeyForm(FlaskForm):
     name = StringField(_l("Partner name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
     scope = SelectField(_l("Scope"), choices=[SelectChoice("read", _l("read")), SelectChoice("import", _l("import")),
                                                SelectChoice("ledger", _l("season ledger"))])
+    # The saved groups, as (id, name) choices, are set by the view.
+    groups = SelectMultipleField(_l("Saved groups it may read and record"), coerce=int, choices=[],
+                                 widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+
+    def validate_groups(self, field):
+        if field.data and self.scope.data != "ledger":
+            raise ValidationError(_l("Only a season-ledger key is tied to groups: untick them, or choose that scope."))
 
 
 class UserForm(FlaskForm):

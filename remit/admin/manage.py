@@ -10,8 +10,8 @@ from ..domain.errors import RemitError
 from ..extensions import db
 from ..i18n import translate
 from ..inputs import page_number
-from ..models import ApiKey, AuditEvent, Provider, User
-from ..services.keys import create_key
+from ..models import ApiKey, AuditEvent, BundleGroup, Provider, User
+from ..services.keys import create_key, group_names_by_key
 from . import bp
 from .auth import audit, create_user, now, role_required
 from .forms import ApiKeyForm, ProviderForm, UserForm
@@ -57,18 +57,22 @@ def provider_edit(slug: str):
 @role_required("admin")
 def api_keys():
     form = ApiKeyForm()
+    form.groups.choices = [(g.id, g.name) for g in db.session.execute(
+        select(BundleGroup).order_by(func.lower(BundleGroup.name), BundleGroup.id)).scalars()]
     shown = None
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
-            key, shown = create_key(form.name.data.strip(), form.scope.data)
+            groups = sorted(set(form.groups.data or ()))
+            key, shown = create_key(form.name.data.strip(), form.scope.data, groups)
             db.session.flush()
-            audit("API key created", f"{key.prefix} {key.name}", {"scope": key.scope})
+            detail = {"scope": key.scope} | ({"groups": groups} if groups else {})
+            audit("API key created", f"{key.prefix} {key.name}", detail)
             db.session.commit()
         else:
             status = 422
     keys = db.session.execute(select(ApiKey).order_by(ApiKey.id.desc())).scalars().all()
-    return render_template("admin/api_keys.html", form=form, keys=keys, shown=shown,
+    return render_template("admin/api_keys.html", form=form, keys=keys, shown=shown, key_groups=group_names_by_key(),
                            scopes={c.value: c.label for c in form.scope.choices}), status
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import InternalError, OperationalError
 from .. import dbfaults
 from ..extensions import db
 from ..models import ApiKey
-from ..services.keys import find_key
+from ..services.keys import find_key, groups_of
 
 _UNSET = object()
 
@@ -59,6 +59,17 @@ def require_scope(scope: str) -> None:
               headers={"WWW-Authenticate": 'Bearer realm="remit"'})
     if key.scope != scope:
         abort(403, message=f"This API key has the '{key.scope}' scope; this call needs '{scope}'.")
+
+
+def reachable_groups() -> frozenset[int] | None:
+    """The saved groups the request's (ledger) key reaches: None for every group."""
+    key = request_key()
+    if key is None:
+        return frozenset()
+    found = request.environ.get("remit.key_groups", _UNSET)
+    if found is _UNSET:
+        found = request.environ["remit.key_groups"] = groups_of(key)
+    return found
 
 
 def read_limit() -> str:

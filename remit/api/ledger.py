@@ -1,5 +1,6 @@
 """The season ledger for partner apps (issue 17): read a saved group's cycles, a cycle's reconciliation
-and a season's statements; record a cycle from its plan and what happened. Needs a `ledger` key.
+and a season's statements; record a cycle from its plan and what happened. Needs a `ledger` key; a
+key tied to some groups sees only those (any other group or its cycles: 404, as if absent).
 
 Answers carry figures, dates, codes and the members' references, never the columns that are personal
 to the centre's staff (receipts' texts, who confirmed a payout, the reasons typed for corrections,
@@ -28,7 +29,8 @@ from .schemas import NO_NUL, ApiNumber, BundleRequestSchema, CurrencyArg, Money,
 
 ledger_bp = Blueprint("ledger", __name__, url_prefix="/api/v1/ledger",
                       description="The season ledger: saved groups' pooled transfers as they really happened, "
-                                  "reconciled, and each worker's statement (needs a `ledger` key).")
+                                  "reconciled, and each worker's statement (needs a `ledger` key; a key tied to "
+                                  "some groups sees only those: any other group, or a cycle of one, is a 404).")
 
 # Amounts as the ledger reads them: a plain decimal string from 0 (or above 0) to 1,000,000,000,000
 # (MAX_LEDGER_AMOUNT) with at most 2 decimals (fewer where the currency has fewer); a rate above 0 and
@@ -443,7 +445,7 @@ class LedgerGroups(MethodView):
         """Saved groups, with how many cycles each has and the day of its latest"""
         return [{"id": g.id, "name": g.name, "send": g.send_country, "receive": g.receive_country,
                  "currency": g.currency, "cycles": count, "latest": latest}
-                for g, count, latest in ledger.groups_with_cycles()]
+                for g, count, latest in ledger.groups_with_cycles(keys.reachable_groups())]
 
 
 GROUP_ID = {"in": "path", "name": "group_id", "required": True, "description": "a saved group's id",
@@ -458,7 +460,7 @@ class LedgerGroupCycles(MethodView):
     @ledger_bp.doc(operationId="list_ledger_cycles", **NEEDS_KEY)
     def get(self, group_id):
         """A group's cycles, the latest first, each with what it cost and its flags"""
-        ledger.group_row(group_id)
+        ledger.group_row(group_id, keys.reachable_groups())
         return [_summary(ledger.load(c.id)) for c in ledger.cycles_of(group_id)]
 
     @ledger_bp.arguments(LedgerCycleRequestSchema)
@@ -477,7 +479,7 @@ class LedgerGroupCycles(MethodView):
         family, the wires, the payouts, and (with `complete`) the lock. One refusal anywhere refuses the
         whole request: nothing is written.
         """
-        group = ledger.group_row(group_id)
+        group = ledger.group_row(group_id, keys.reachable_groups())
         on = body["date"] or dt.date.today()
         key = keys.request_key()
         actor = f"api:{key.name}"[:254]
@@ -524,7 +526,7 @@ class LedgerCycle(MethodView):
     def get(self, cycle_id):
         """A cycle as recorded and reconciled: each member's share of the real cost and what their family
         is due, every entry (corrections included), and what does not add up"""
-        return _answer(cycle_json(ledger.load(cycle_id)))
+        return _answer(cycle_json(ledger.load(cycle_id, among=keys.reachable_groups())))
 
 
 @ledger_bp.route("/groups/<int:group_id>/seasons/<int:year>", parameters=[GROUP_ID, {
@@ -538,7 +540,7 @@ class LedgerSeason(MethodView):
         """A group's season: its cycles, its totals, and every worker's statement (each cycle: handed over,
         share of the costs, received by the family, saving against today's service and the cheapest way
         alone, at the rates of that day)"""
-        return _answer(season_json(ledger.season_of(group_id, year)))
+        return _answer(season_json(ledger.season_of(group_id, year, keys.reachable_groups())))
 
 
 __all__ = ["ledger_bp"]

@@ -1,5 +1,5 @@
 """The ORM models, one module per aggregate."""
-from .access import ApiKey
+from .access import ApiKey, ApiKeyGroup
 from .accounts import AuditEvent, BundleGroup, LoginFailure, PendingUpload, User
 from .catalog import Corridor, Product, Provider
 from .fees import FeeTier
@@ -10,7 +10,7 @@ from .reference import Country, Currency, Region
 from .survey import PublishedAverage, SurveyObservation, SurveyPricePoint
 
 __all__ = [
-    "ApiKey", "AuditEvent", "ContentDigest", "ImportJob", "BundleGroup", "LoginFailure", "PendingUpload", "User", "Corridor",
+    "ApiKey", "ApiKeyGroup", "AuditEvent", "ContentDigest", "ImportJob", "BundleGroup", "LoginFailure", "PendingUpload", "User", "Corridor",
     "Country", "Currency", "FeeTier", "ImportRun", "Product", "Provider",
     "PublishedAverage", "ReferenceRate", "Region", "SurveyObservation", "SurveyPricePoint", "LedgerContribution",
     "LedgerCycle", "LedgerMember", "LedgerPayout", "LedgerWire",

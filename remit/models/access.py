@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, func
+from sqlalchemy import Boolean, ForeignKey, String, func, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -22,7 +22,19 @@ class ApiKey(db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    # A `ledger` key reaches every saved group (those saved later too) or only the groups tied to it
+    # in api_key_groups; a restricted key whose groups are all gone reaches none.
+    all_groups: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class ApiKeyGroup(db.Model):
+    """A saved group a restricted `ledger` key may read and record cycles of."""
+
+    __tablename__ = "api_key_groups"
+
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("bundle_groups.id", ondelete="CASCADE"), primary_key=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Collection
 
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import ApiKey
+from ..models import ApiKey, ApiKeyGroup, BundleGroup
 
 KEY_PREFIX = "rk"
 
@@ -19,13 +20,42 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_key(name: str, scope: str) -> tuple[ApiKey, str]:
-    """A new key and its one-time text; the caller commits."""
+def create_key(name: str, scope: str, groups: Collection[int] = ()) -> tuple[ApiKey, str]:
+    """A new key and its one-time text; the caller commits. A `ledger` key given `groups` (saved
+    groups' ids, which the caller has checked exist) reaches only those; without, every group."""
+    if groups and scope != "ledger":
+        raise ValueError("only a ledger key is tied to groups")
     prefix = secrets.token_hex(6)
     text = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
-    key = ApiKey(name=name, prefix=prefix, key_hash=_hash(text), scope=scope)
+    key = ApiKey(name=name, prefix=prefix, key_hash=_hash(text), scope=scope, all_groups=not groups)
     db.session.add(key)
+    if groups:
+        db.session.flush()
+        db.session.add_all(ApiKeyGroup(key_id=key.id, group_id=g) for g in sorted(set(groups)))
     return key, text
+
+
+def groups_of(key: ApiKey) -> frozenset[int] | None:
+    """The saved groups a key reaches: None for every group."""
+    if key.all_groups:
+        return None
+    return frozenset(db.session.execute(select(ApiKeyGroup.group_id).where(ApiKeyGroup.key_id == key.id)).scalars())
+
+
+def group_names_by_key() -> dict[int, list[str]]:
+    """For the keys tied to groups: their groups' names, by key id (for the administrators' list)."""
+    rows = db.session.execute(select(ApiKeyGroup.key_id, BundleGroup.name).join(
+        BundleGroup, BundleGroup.id == ApiKeyGroup.group_id).order_by(BundleGroup.name, BundleGroup.id))
+    names: dict[int, list[str]] = {}
+    for key_id, name in rows:
+        names.setdefault(key_id, []).append(name)
+    return names
+
+
+def missing_groups(ids: Collection[int]) -> list[int]:
+    """Those of `ids` that are no saved group's id."""
+    found = set(db.session.execute(select(BundleGroup.id).where(BundleGroup.id.in_(set(ids)))).scalars())
+    return sorted(set(ids) - found)
 
 
 def find_key(text: str) -> ApiKey | None:

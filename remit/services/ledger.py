@@ -13,7 +13,7 @@ import io
 import json
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -151,12 +151,12 @@ def source_of(stored: str) -> Message | str:
         return stored
 
 
-def _cycle_row(cycle_id: int, *, lock: bool = False) -> LedgerCycle:
+def _cycle_row(cycle_id: int, *, lock: bool = False, among: Collection[int] | None = None) -> LedgerCycle:
     query = select(LedgerCycle).where(LedgerCycle.id == cycle_id)
     if lock:  # two people changing one cycle at once: the second waits for the first (PostgreSQL)
         query = query.with_for_update()
     cycle = db.session.execute(query).scalar_one_or_none()
-    if cycle is None:
+    if cycle is None or (among is not None and cycle.group_id not in among):
         raise NotFound(msg("ledger_no_cycle", "There is no cycle %(id)s.", id=cycle_id))
     return cycle
 
@@ -177,8 +177,10 @@ def _in_force(rows) -> set[int]:
     return set(rules.current([rules.Entry(r.id, r.supersedes_id, r.void) for r in rows]))
 
 
-def load(cycle_id: int, *, lock: bool = False) -> CycleRecord:
-    cycle = _cycle_row(cycle_id, lock=lock)
+def load(cycle_id: int, *, lock: bool = False, among: Collection[int] | None = None) -> CycleRecord:
+    """A cycle as recorded and reconciled. `among`: the groups the reader may see (None: every one);
+    a cycle of another group is not found, as if it did not exist."""
+    cycle = _cycle_row(cycle_id, lock=lock, among=among)
     group = db.session.get(BundleGroup, cycle.group_id)
     members = list(db.session.execute(select(LedgerMember).where(LedgerMember.cycle_id == cycle.id)
                                       .order_by(LedgerMember.position)).scalars())
@@ -209,9 +211,10 @@ def _domain_wire(w: LedgerWire) -> rules.Wire:
                       w.bank_reference, w.executed_on)
 
 
-def group_row(group_id: int) -> BundleGroup:
+def group_row(group_id: int, among: Collection[int] | None = None) -> BundleGroup:
+    """A saved group; `among`: the groups the reader may see (None: every one), others not found."""
     group = db.session.get(BundleGroup, group_id)
-    if group is None:
+    if group is None or (among is not None and group_id not in among):
         raise NotFound(msg("ledger_no_group", "There is no saved group %(id)s.", id=group_id))
     return group
 
@@ -221,12 +224,15 @@ def cycles_of(group_id: int) -> list[LedgerCycle]:
                                    .order_by(LedgerCycle.cycle_date.desc(), LedgerCycle.number.desc())).scalars())
 
 
-def groups_with_cycles() -> list[tuple[BundleGroup, int, dt.date | None]]:
-    """Every saved group, with how many cycles it has and the date of its latest."""
+def groups_with_cycles(among: Collection[int] | None = None) -> list[tuple[BundleGroup, int, dt.date | None]]:
+    """Every saved group (those of `among` when given), with how many cycles it has and the date of its latest."""
     counts = dict(db.session.execute(select(LedgerCycle.group_id, func.count()).group_by(LedgerCycle.group_id)).all())
     latest = dict(db.session.execute(select(LedgerCycle.group_id, func.max(LedgerCycle.cycle_date))
                                      .group_by(LedgerCycle.group_id)).all())
-    groups = db.session.execute(select(BundleGroup).order_by(BundleGroup.name, BundleGroup.id)).scalars()
+    query = select(BundleGroup).order_by(BundleGroup.name, BundleGroup.id)
+    if among is not None:
+        query = query.where(BundleGroup.id.in_(set(among)))
+    groups = db.session.execute(query).scalars()
     return [(g, counts.get(g.id, 0), latest.get(g.id)) for g in groups]
 
 
@@ -686,8 +692,8 @@ class SeasonRecord:
         return self.records[0].cycle.receive_currency if self.records else None
 
 
-def season_of(group_id: int, year: int) -> SeasonRecord:
-    group = group_row(group_id)
+def season_of(group_id: int, year: int, among: Collection[int] | None = None) -> SeasonRecord:
+    group = group_row(group_id, among)
     cycles = [c for c in cycles_of(group_id) if c.season == year]
     if not cycles:
         raise NotFound(msg("ledger_no_season", "The group %(group)s has no cycle in %(year)s.", group=group.name,

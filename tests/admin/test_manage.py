@@ -116,8 +116,37 @@ def test_anonymous_users_cannot_save_or_load_groups(seeded, client):
 def test_key_scopes_and_user_roles_are_listed_in_the_page_language(client):
     login(client)
     client.post("/admin/api-keys", data={"csrf_token": token(client), "name": "Cooperativa", "scope": "ledger"})
-    for lang, scope in (("es", "registro de la temporada"), ("fr", "registre de la saison"), ("en", "season ledger")):
+    for lang, scope in (("es", "registro de la temporada: todos los grupos guardados"),
+                        ("fr", "registre de la saison : tous les groupes enregistrés"),
+                        ("en", "season ledger: every saved group")):
         row = re.search(r"Cooperativa rk_\S+ (.+?) (nunca|jamais|never)", text(client.get(f"/admin/api-keys?lang={lang}")))
         assert row is not None and row.group(1) == scope
     assert "admin@example.org administrateur" in text(client.get("/admin/users?lang=fr"))
     assert "admin@example.org administrador" in text(client.get("/admin/users?lang=es"))
+
+
+def test_a_ledger_key_is_tied_to_the_groups_ticked(client):
+    from remit.models import ApiKeyGroup
+
+    from ..services.test_ledger_season import make_group
+
+    finca, vivero = make_group("Finca 2026"), make_group("Vivero 2026")
+    login(client)
+    form = text(client.get("/admin/api-keys?lang=es"))
+    assert "Grupos guardados a los que tiene acceso" in form and "Finca 2026" in form and "Vivero 2026" in form
+    refused = client.post("/admin/api-keys?lang=es", data={"csrf_token": token(client), "name": "Lectura",
+                                                           "scope": "read", "groups": [str(finca.id)]})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "<title>Error:" in page or "<title>Error: " in page
+    assert "Solo una clave del registro de la temporada se vincula a grupos" in text(refused)
+    assert db.session.execute(select(ApiKey)).first() is None
+    created = client.post("/admin/api-keys", data={"csrf_token": token(client), "name": "Cooperativa",
+                                                   "scope": "ledger", "groups": [str(vivero.id)]})
+    assert created.status_code == 200
+    key = db.session.execute(select(ApiKey)).scalar_one()
+    assert key.all_groups is False
+    assert db.session.execute(select(ApiKeyGroup.group_id)).scalars().all() == [vivero.id]
+    assert re.search(r"Cooperativa rk_\S+ season ledger: Vivero 2026 never", text(client.get("/admin/api-keys?lang=en")))
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "API key created")).scalar_one()
+    assert f'"groups": [{vivero.id}]' in event.detail

@@ -89,3 +89,20 @@ def test_interactive_docs_use_local_files_only(client):
     assert not re.search(r'(src|href)="https?://', page)
     with client.get("/api/v1/docs/static/swagger-ui-bundle.js") as script:
         assert script.status_code == 200 and script.mimetype == "text/javascript"
+
+
+def test_a_ledger_key_can_be_tied_to_saved_groups_from_the_command_line(runner, client):
+    from ..services.test_ledger_season import make_group
+
+    finca, vivero = make_group("Finca 2026"), make_group("Vivero 2026")
+    result = runner.invoke(args=["remit", "create-api-key", "Cooperativa", "--scope", "ledger", "--group", str(vivero.id)])
+    assert result.exit_code == 0, result.output
+    assert f"(ledger, groups {vivero.id} only)" in result.stderr
+    listed = client.get("/api/v1/ledger/groups", headers={"Authorization": f"Bearer {result.stdout.strip()}"}).json
+    assert [g["id"] for g in listed] == [vivero.id]
+    assert f"[groups {vivero.id}]" in runner.invoke(args=["remit", "list-api-keys"]).output
+    wrong_scope = runner.invoke(args=["remit", "create-api-key", "X", "--scope", "read", "--group", str(finca.id)])
+    assert wrong_scope.exit_code == 2 and "--group is for a ledger key only" in wrong_scope.output
+    unknown = runner.invoke(args=["remit", "create-api-key", "X", "--scope", "ledger", "--group", "999999"])
+    assert unknown.exit_code == 2 and "no saved group has the id 999999" in unknown.output
+    assert db.session.execute(select(ApiKey.name)).scalars().all() == ["Cooperativa"]

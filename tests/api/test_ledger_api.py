@@ -14,7 +14,8 @@ from remit.extensions import db
 from remit.models import AuditEvent
 
 from ..conftest import table_counts
-from ..services.test_ledger_season import AMOUNTS, ON_TOP, PAY_5, REFS, corridor, group, record_season  # noqa: F401, F811
+from ..services.test_ledger_season import (AMOUNTS, ON_TOP, PAY_5, REFS, corridor, group,  # noqa: F401, F811
+                                           make_group, record_season)
 from .test_imports_api import key
 
 DAY = "2026-04-27"
@@ -145,3 +146,35 @@ def test_many_wires_are_checked_against_one_reading_of_the_cycle(client, group):
         assert len(created.json["wires"]) == count
         reads[count] = sum(1 for s in statements if s.lstrip().upper().startswith("SELECT"))
     assert reads[3] == reads[60]
+
+
+def test_a_key_tied_to_some_groups_reaches_those_and_no_other(client, group):
+    from remit.services.keys import create_key
+
+    record_season(group)
+    other = make_group("Vivero 2026")
+    record_season(other)
+    _, text = create_key("Cooperativa del Vivero", "ledger", [other.id])
+    db.session.commit()
+    tied = {"Authorization": f"Bearer {text}"}
+    everyone = key("ledger")  # no group chosen: every saved group, as keys made before groups could be chosen
+    assert [g["name"] for g in client.get("/api/v1/ledger/groups", headers=tied).json] == ["Vivero 2026"]
+    assert [g["name"] for g in client.get("/api/v1/ledger/groups", headers=everyone).json] == [
+        "Finca 2026", "Vivero 2026"]
+    finca_cycles = client.get(f"/api/v1/ledger/groups/{group.id}/cycles", headers=everyone).json
+    vivero_cycles = client.get(f"/api/v1/ledger/groups/{other.id}/cycles", headers=tied).json
+    assert len(finca_cycles) == len(vivero_cycles) == 6
+    # Another group, its cycles and its season are answered as if they did not exist: nothing to tell
+    # the partner that they do.
+    missing = 999999
+    for path, absent in ((f"/api/v1/ledger/groups/{group.id}/cycles", f"/api/v1/ledger/groups/{missing}/cycles"),
+                         (f"/api/v1/ledger/cycles/{finca_cycles[0]['id']}", f"/api/v1/ledger/cycles/{missing}"),
+                         (f"/api/v1/ledger/groups/{group.id}/seasons/2026", f"/api/v1/ledger/groups/{missing}/seasons/2026")):
+        refused, nothing = client.get(path, headers=tied), client.get(absent, headers=tied)
+        assert refused.status_code == nothing.status_code == 404, path
+        assert (refused.json["message"].replace(str(finca_cycles[0]["id"]), "N").replace(str(group.id), "N")
+                == nothing.json["message"].replace(str(missing), "N")), path
+    before = table_counts()
+    assert client.post(f"/api/v1/ledger/groups/{group.id}/cycles", json=body(), headers=tied).status_code == 404
+    assert table_counts() == before
+    assert client.get(f"/api/v1/ledger/cycles/{vivero_cycles[0]['id']}", headers=tied).status_code == 200

@@ -96,8 +96,8 @@ def group(corridor):
     return make_group()
 
 
-def make_group() -> BundleGroup:
-    group = BundleGroup(name="Finca 2026", send_country="CA", receive_country="GT", currency="CAD", members="",
+def make_group(name: str = "Finca 2026") -> BundleGroup:
+    group = BundleGroup(name=name, send_country="CA", receive_country="GT", currency="CAD", members="",
                         settings="{}", created_by=STAFF)
     db.session.add(group)
     db.session.commit()
