@@ -64,6 +64,35 @@ def ledger_pages() -> dict[str, str]:
             db.engine.dispose()
     return LIVE_DB["ledger"]
 
+def job_pages() -> dict[str, str]:
+    """A background import seen while it runs (40% read) and after it failed, made once in the live
+    database: the pages an administrator watches during a large upload."""
+    if "jobs" not in LIVE_DB:
+        import datetime as dt
+
+        from remit import create_app
+        from remit.extensions import db
+        from remit.models import ImportJob
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": LIVE_DB["url"], "RATELIMIT_ENABLED": False})
+        with app.app_context():
+            now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+            common = dict(kind="fees", filename="national-fee-table-2026.csv", size=16_000_000, dry_run=True,
+                          actor=EMAIL, owner="user:1", bytes_total=16_000_000, created_at=now)
+            # Its heartbeat a day ahead: still running whenever the test looks, as a live job is.
+            running = ImportJob(state="running", phase="reading", rows_read=40_000, bytes_read=6_400_000,
+                                started_at=now, heartbeat_at=now + dt.timedelta(days=1), **common)
+            failed = ImportJob(state="failed", phase="", rows_read=0, bytes_read=0, started_at=now, finished_at=now,
+                               error="the server stopped while importing; nothing was written: start it again",
+                               **common)
+            db.session.add_all([running, failed])
+            db.session.commit()
+            LIVE_DB["jobs"] = {"import job running": f"/admin/imports/jobs/{running.id}",
+                               "import job failed": f"/admin/imports/jobs/{failed.id}"}
+            db.engine.dispose()
+    return LIVE_DB["jobs"]
+
+
 WIDTHS = {"desktop": (1280, 800), "phone": (375, 740)}
 SERIOUS = {"serious", "critical"}
 
@@ -136,6 +165,7 @@ def test_every_page_fits_and_passes_axe(browser, live_server, axe, language, wid
     page.wait_for_load_state("load")
     figures["import preview"] = {"status": 200, "overflow_px": overflow(page), "axe": serious_violations(axe, page)}
     assert page.locator("table.preview").count() == 1
+    figures |= {name: visit(page, axe, live_server, path, language) for name, path in job_pages().items()}
     figures |= {name: visit(page, axe, live_server, path, language) for name, path in ledger_pages().items()}
     page.goto(live_server + ledger_pages()["open cycle"] + f"?lang={language}")
     page.fill("#debited", "abc")
@@ -146,8 +176,9 @@ def test_every_page_fits_and_passes_axe(browser, live_server, axe, language, wid
     context.close()
     (ARTIFACTS / f"fit-and-access-{language}-{width}.json").write_text(json.dumps(figures, indent=2))
     assert figures["not found"]["status"] == 404 and figures["compare refused"]["status"] == 422
+    assert figures["import job failed"]["status"] == 500  # the import failed: the page says so, and why
     assert {name: f["status"] for name, f in figures.items()
-            if name not in ("not found", "compare refused") and f["status"] != 200} == {}
+            if name not in ("not found", "compare refused", "import job failed") and f["status"] != 200} == {}
     assert check(figures) == []
 
 
