@@ -274,3 +274,13 @@ def test_46_services_print_on_two_a4_pages_at_most_cheapest_and_filters_first(pa
     order = page.evaluate("""() => ['h1', 'p.query', 'section.summary', 'table.results tbody tr']
         .map(s => document.querySelector(s).getBoundingClientRect().top)""")
     assert order == sorted(order)
+
+
+@pytest.mark.parametrize("corridor, services", [("send=CA&receive=PK", 19), ("send=CA&receive=VN", 19)])
+def test_up_to_20_services_print_on_one_a4_page(page, live_server, corridor, services):
+    # The seeds' largest corridors under 20 (Canada→Ghana and →Kenya have 21).
+    page.goto(live_server + f"/compare?{corridor}&mode=send&amount=200&lang=es")
+    page.wait_for_load_state("load")
+    assert page.locator("table.results tbody tr").count() == services
+    pages = pdf_pages(page, "results-" + corridor.replace("&", "-").replace("=", ""))
+    assert pages == 1, f"{services} services print on {pages} pages"
