@@ -452,16 +452,25 @@ GROUP_ID = {"in": "path", "name": "group_id", "required": True, "description": "
             "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}
 
 
+class CyclePage(Page):
+    """A page of a group's cycles: only the cycles on the page are read whole and reconciled (a group
+    of several seasons has hundreds of cycles; the list of their rows costs little)."""
+
+    @property
+    def items(self):
+        return [_summary(ledger.load(c.id)) for c in super().items]
+
+
 @ledger_bp.route("/groups/<int:group_id>/cycles", parameters=[GROUP_ID])
 class LedgerGroupCycles(MethodView):
     @ledger_bp.response(200, LedgerCycleSummarySchema(many=True))
     @ledger_bp.alt_response(404, description="There is no such saved group.")
-    @ledger_bp.paginate(Page)
+    @ledger_bp.paginate(CyclePage)
     @ledger_bp.doc(operationId="list_ledger_cycles", **NEEDS_KEY)
     def get(self, group_id):
         """A group's cycles, the latest first, each with what it cost and its flags"""
         ledger.group_row(group_id, keys.reachable_groups())
-        return [_summary(ledger.load(c.id)) for c in ledger.cycles_of(group_id)]
+        return ledger.cycles_of(group_id)
 
     @ledger_bp.arguments(LedgerCycleRequestSchema)
     @ledger_bp.response(201, LedgerCycleSchema, headers={"Location": {"$ref": "#/components/headers/Location"}})

@@ -178,3 +178,18 @@ def test_a_key_tied_to_some_groups_reaches_those_and_no_other(client, group):
     assert client.post(f"/api/v1/ledger/groups/{group.id}/cycles", json=body(), headers=tied).status_code == 404
     assert table_counts() == before
     assert client.get(f"/api/v1/ledger/cycles/{vivero_cycles[0]['id']}", headers=tied).status_code == 200
+
+
+def test_a_page_of_cycles_reads_only_the_cycles_on_it(client, group, monkeypatch):
+    from remit.services import ledger
+
+    ids = record_season(group)
+    headers = key("ledger")
+    loaded = []
+    real_load = ledger.load
+    monkeypatch.setattr(ledger, "load", lambda cycle_id, **kw: loaded.append(cycle_id) or real_load(cycle_id, **kw))
+    second = client.get(f"/api/v1/ledger/groups/{group.id}/cycles?page=2&page_size=2", headers=headers)
+    assert second.status_code == 200
+    assert json.loads(second.headers["X-Pagination"])["total"] == 6
+    # The latest first: the six cycles' 4th and 3rd.
+    assert [c["id"] for c in second.json] == [ids[3], ids[2]] and loaded == [ids[3], ids[2]]
