@@ -79,10 +79,18 @@ def ledger_index():
 @bp.get("/ledger/groups/<int:group_id>")
 @staff_only
 def ledger_group(group_id: int):
+    """The group and the cycles of one season (`?season=YEAR`, the latest by default): only those are
+    read whole and reconciled, however many seasons the group has."""
     group = ledger.group_row(group_id)
-    cycles = [ledger.load(c.id) for c in ledger.cycles_of(group_id)]
-    return render_template("web/ledger_group.html", group=group, records=cycles,
-                           seasons=sorted({r.cycle.season for r in cycles}, reverse=True))
+    rows = ledger.cycles_of(group_id)
+    seasons = sorted({c.season for c in rows}, reverse=True)
+    season = seasons[0] if seasons else None
+    if "season" in request.args:
+        season = record_id(request.args["season"])
+        if season not in seasons:
+            abort(404)
+    records = [ledger.load(c.id) for c in rows if c.season == season]
+    return render_template("web/ledger_group.html", group=group, records=records, seasons=seasons, season=season)
 
 
 @bp.post("/ledger/cycles")

@@ -271,3 +271,26 @@ def test_as_planned_dates_only_the_rows_it_fills(client, cycle_id):
         select(LedgerContribution).where(LedgerContribution.cycle_id == cycle_id))}
     assert len(dates) == 12 and dates.pop(first) is None
     assert set(dates.values()) == {dt.date.today()}
+
+
+def test_the_group_page_shows_one_season_at_a_time(client, corridor):  # noqa: F811
+    import datetime as dt
+
+    from ..services.test_ledger_season import make_group, record_season
+
+    group = make_group()
+    ids = record_season(group)
+    # The first cycle as if it had been recorded a year earlier: the group has two seasons.
+    first = db.session.get(LedgerCycle, ids[0])
+    first.cycle_date = dt.date(2025, 3, 2)
+    db.session.commit()
+    login(client, "staff")
+    latest = text_of(client.get(f"/ledger/groups/{group.id}?lang=en"))
+    assert "Cycles of the 2026 season, newest first" in latest
+    assert "Season 2026: its cycles, below" in latest and "Season 2025: its cycles" in latest
+    assert latest.count("Cycle ") - latest.count("Cycles ") == 5  # the five of 2026, not the one of 2025
+    last_year = text_of(client.get(f"/ledger/groups/{group.id}?season=2025&lang=en"))
+    assert "Cycles of the 2025 season" in last_year and "Cycle 1 of Mar 2, 2025" in last_year
+    assert "Mar 16, 2026" not in last_year
+    for wrong in ("2024", "abc", "", "2026.0"):
+        assert client.get(f"/ledger/groups/{group.id}?season={wrong}").status_code == 404, wrong
