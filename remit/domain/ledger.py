@@ -606,12 +606,28 @@ class Statement:
     cycles_vs_cheapest: int
 
 
+def _in_date_order(cycles: Sequence[tuple[CycleHeading, Reconciliation]]) -> list[tuple[CycleHeading, Reconciliation]]:
+    return sorted(cycles, key=lambda c: (c[0].date, c[0].number))
+
+
+def _members_by_ref(ordered: Sequence[tuple[CycleHeading, Reconciliation]]) -> list[dict[str, MemberResult]]:
+    """Each cycle's members by reference (a reference is in a cycle once: check_members), so that a
+    season's statements find each worker in each cycle at once rather than by a scan of its members."""
+    return [{m.ref: m for m in recon.members} for _, recon in ordered]
+
+
 def statement(ref: str, cycles: Sequence[tuple[CycleHeading, Reconciliation]]) -> Statement:
     """One worker's season: a line for each cycle they took part in (with a recorded wire), in date
     order, and the season's totals, which add up the lines exactly."""
+    ordered = _in_date_order(cycles)
+    return _statement(ref, ordered, _members_by_ref(ordered))
+
+
+def _statement(ref: str, ordered: Sequence[tuple[CycleHeading, Reconciliation]],
+               members: Sequence[dict[str, MemberResult]]) -> Statement:
     lines = []
-    for heading, recon in sorted(cycles, key=lambda c: (c[0].date, c[0].number)):
-        member = next((m for m in recon.members if m.ref == ref), None)
+    for (heading, recon), by_ref in zip(ordered, members):
+        member = by_ref.get(ref)
         if member is None or recon.cost is None:
             continue
         lines.append(StatementLine(heading, heading.corrected_for(ref), member.amount, member.contributed,
@@ -645,9 +661,10 @@ class Season:
 def season(cycles: Sequence[tuple[CycleHeading, Reconciliation]]) -> Season:
     """The group's season: its cycles in date order and every worker's statement; the statements add
     up to the cycles' totals."""
-    ordered = sorted(cycles, key=lambda c: (c[0].date, c[0].number))
-    refs = sorted({m.ref for _, recon in ordered for m in recon.members})
-    statements = [statement(ref, ordered) for ref in refs]
+    ordered = _in_date_order(cycles)
+    members = _members_by_ref(ordered)
+    refs = sorted({ref for by_ref in members for ref in by_ref})
+    statements = [_statement(ref, ordered, members) for ref in refs]
     statements = [s for s in statements if s.lines]
     counted = [(h, r) for h, r in ordered if r.cost is not None]
     vs_today = [s.saving_vs_today for s in statements if s.saving_vs_today is not None]
