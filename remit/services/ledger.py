@@ -39,13 +39,8 @@ MODELS = {"contribution": LedgerContribution, "wire": LedgerWire, "payout": Ledg
 
 # --- What comes in -------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class ContributionInput:
-    ref: str
-    amount: Decimal
-    method: str = "cash"
-    receipt: str = ""
-    received_on: dt.date | None = None
+# What a member handed over is recorded as the domain reads it (the same five fields).
+ContributionInput = rules.Contribution
 
 
 @dataclass(frozen=True)
