@@ -46,4 +46,4 @@ class Bundles(MethodView):
             raise RemitError(exc.args[0]) from None
         # Built by present.py in BundlePlanSchema's shape (the suite validates every answer against the
         # document) and encoded directly, like quotes.
-        return present.json_response(present.json_text(present.bundle_json(result)), {})
+        return present.json_response(present.bundle_text(result), {})

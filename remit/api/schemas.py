@@ -8,8 +8,10 @@ from marshmallow.utils import missing as missing_
 
 from .. import codes
 from ..domain.messages import msg
+from ..domain.vocabulary import PAYOUT_METHODS
 from ..importers.fields import CountryCode, CurrencyCode, ExactNumber, decimals
-from ..inputs import MAX_AMOUNT, MAX_MEMBERS, MAX_REF_LENGTH, MAX_TRANSFERS_PER_YEAR
+from ..inputs import (MAX_AMOUNT, MAX_MEMBERS, MAX_PRODUCT_NAME_LENGTH, MAX_REF_LENGTH, MAX_TRANSFERS_PER_YEAR,
+                      InputError, parse_plain_decimal)
 from .openapi import PATTERNS, Answer, Iso, Term, Text, Timestamp
 
 # Amounts as the API reads them: a plain decimal string, above 0 and at most 1,000,000 (MAX_AMOUNT),
@@ -274,7 +276,7 @@ class BundleMemberSchema(Schema):
         "description": "in the send currency, at most its minor unit's decimals"})
     payout_method = Term("PayoutMethod", load_default=None,
                          metadata={"description": "compare the member's individual option with this payout"})
-    product = fields.String(load_default=None, validate=validate.Length(max=200), metadata={
+    product = fields.String(load_default=None, validate=validate.Length(max=MAX_PRODUCT_NAME_LENGTH), metadata={
         "pattern": NO_NUL,
         "description": "the service the member uses today: its product id (ft-N, rpw-N) or its name as quotes give "
                        "it (\"provider · product\"); the member's saving against it is shown"})
@@ -286,6 +288,28 @@ def _fee(description: str):
                                "description": description + "; 0 when absent"})
 
 
+def plain_member(item: dict) -> dict | None:
+    """A member as BundleMemberSchema's fields read it, when every value is plainly what they accept
+    (a ref of 1 to MAX_REF_LENGTH characters, an amount written as text that parse_plain_decimal reads
+    as above 0 and at most MAX_AMOUNT, a payout method of the vocabulary or none, a product name of at
+    most MAX_PRODUCT_NAME_LENGTH characters or none); None for anything else, which the fields then
+    read, and refuse with their own messages. A thousand members pass here in a tenth of the time the
+    fields take (tests/api/test_bundles.py holds the two readings equal)."""
+    ref, amount = item.get("ref"), item.get("amount")
+    payout, product = item.get("payout_method"), item.get("product")
+    if (type(ref) is not str or not 0 < len(ref) <= MAX_REF_LENGTH or type(amount) is not str
+            or (payout is not None and payout not in PAYOUT_METHODS)
+            or (product is not None and (type(product) is not str or len(product) > MAX_PRODUCT_NAME_LENGTH))):
+        return None
+    try:
+        number = parse_plain_decimal(amount)
+    except InputError:
+        return None
+    if not 0 < number <= MAX_AMOUNT:
+        return None
+    return {"ref": ref, "amount": number, "payout_method": payout, "product": product}
+
+
 class MemberList(fields.List):
     """The members of a bundle request, each read by BundleMemberSchema's own fields (the same rules
     and the same error shape) without the schema's machinery around every one of a thousand members."""
@@ -294,10 +318,15 @@ class MemberList(fields.List):
         if not isinstance(value, list):
             raise ValidationError(msg("not_a_list", "give a list of members"))
         declared = self.inner.schema.fields
+        names = declared.keys()
         loaded, errors = [], {}
         for index, item in enumerate(value):
             if not isinstance(item, dict):
                 errors[index] = {"_schema": [msg("member_not_object", "each member is an object: {\"ref\", \"amount\"}")]}
+                continue
+            member = plain_member(item) if item.keys() <= names else None
+            if member is not None:
+                loaded.append(member)
                 continue
             member, problems = {}, {}
             for name in item.keys() - declared.keys():

@@ -1,6 +1,8 @@
 """POST /api/v1/bundles and `flask remit bundle`."""
 from __future__ import annotations
 
+from decimal import Decimal as D
+
 import pytest
 
 from ..importers.helpers import csv_bytes, fee_row
@@ -221,3 +223,61 @@ def test_the_answer_has_exactly_the_documented_shape(worked_example, client):
         assert all(set(item) == set(nested.fields) for item in plan[name]), name
     assert set(plan["totals"]) == set(schema.fields["totals"].nested().fields)
     assert schema.validate(plan) == {}
+
+
+def _fields_reading(item):
+    """A member as BundleMemberSchema's own fields read it: the value, or the messages by field."""
+    from marshmallow import ValidationError
+    from marshmallow.utils import missing
+
+    from remit.api.schemas import BundleMemberSchema
+
+    member, problems = {}, {}
+    for name, field in BundleMemberSchema().fields.items():
+        try:
+            member[name] = field.deserialize(item.get(name, missing), name, item)
+        except ValidationError as exc:
+            problems[name] = exc.messages
+    return ("refused", problems) if problems else ("read", member)
+
+
+MEMBER_VALUES = {
+    "ref": ["a", "", " a ", "r" * 64, "r" * 65, None, 5, ["a"], "Ñandú-07"],
+    "amount": ["350", "350.00", "0.01", "1000000", "1000000.00", "1000000.01", "0", "-1", "+5", "5.", ".5", "1e3",
+               "1,000", " 12 ", "", "abc", "٣٠٠", "1" * 41, "0.001", 350, 1.5, True, None, ["1"]],
+    "payout_method": ["cash_pickup", "bank_account", "CASH_PICKUP", "", "x", None, 3],
+    "product": ["Test MTO · Cash", "ft-1", "", "x" * 200, "x" * 201, None, 5],
+}
+
+
+@pytest.mark.parametrize("name", sorted(MEMBER_VALUES))
+def test_the_quick_reading_of_a_member_is_the_fields_reading(app, name):
+    """schemas.plain_member takes only what BundleMemberSchema's fields take, read to the same values;
+    everything else it leaves to them (and their messages)."""
+    from remit.api.schemas import plain_member
+
+    base = {"ref": "w1", "amount": "350.00", "payout_method": "cash_pickup", "product": "ft-1"}
+    for value in MEMBER_VALUES[name]:
+        for item in (base | {name: value}, {k: v for k, v in base.items() if k != name}):
+            quick, (outcome, full) = plain_member(item), _fields_reading(item)
+            assert (quick == full) if quick is not None else outcome == "refused", (item, quick, full)
+
+
+def test_the_answer_is_written_as_bundle_json_says(worked_example, client, app):
+    """The API writes the members directly (present.bundle_text): the same text as encoding the plan's
+    dictionary, for members who join, who send alone, with and without today's service."""
+    from remit.api import present
+    from remit.services import bundles
+
+    members = [bundles.MemberInput(f"w\"{i}\\é", D(amount), product=product) for i, (amount, product) in enumerate(
+        [("350.00", None)] * 6 + [("350", "Test MTO · Cash")] * 3 + [("1200.5", "Corner Agent · Cash pickup")] * 3
+        + [("20", "Corner Agent · Cash pickup"), ("2999.99", "Test MTO"), ("1", None)])]
+    joins = set()
+    for allocation in ("pro_rata", "equal"):
+        request = bundles.BundleRequest(send="CA", receive="GT", currency="CAD", members=members,
+                                        distribution_fee=D("1.50"), incoming_fee=D("100"), allocation=allocation,
+                                        transfers_per_year=12)
+        result = bundles.plan(request)
+        joins.update(m.joins for m in result.plan.members)
+        assert present.bundle_text(result) == present.json_text(present.bundle_json(result))
+    assert joins == {True, False}
