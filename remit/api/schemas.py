@@ -329,8 +329,9 @@ class MemberList(fields.List):
                 loaded.append(member)
                 continue
             member, problems = {}, {}
-            for name in item.keys() - declared.keys():
-                problems[name] = [msg("unknown_field", "Unknown field.")]
+            for name in item:  # in the order given (a set's order changed from one process to the next)
+                if name not in declared:
+                    problems[name] = [msg("unknown_field", "Unknown field.")]
             for name, field in declared.items():
                 try:
                     member[name] = field.deserialize(item.get(name, missing_), name, item)

@@ -205,9 +205,25 @@ def transfers_needed(total: Decimal, cap: Decimal) -> int:
     return int((total / cap).to_integral_value(rounding=ROUND_CEILING))
 
 
+_largest: dict[int, tuple[Service, Decimal]] = {}  # by id(service), while it is that very service
+
+
+def _largest_band(service: Service) -> Decimal:
+    """The upper end of the product's largest band, found once per service (the break-even search
+    asks it for every group size up to a thousand); at most 4,096 kept."""
+    kept = _largest.get(id(service))
+    if kept is not None and kept[0] is service:
+        return kept[1]
+    largest = max(b.max_amount for b in service.bands)
+    if len(_largest) >= 4096:
+        _largest.clear()
+    _largest[id(service)] = (service, largest)
+    return largest
+
+
 def cap_for(service: Service, terms: Terms) -> Decimal:
     """The most one transfer may carry: the product's largest band, or the bank's lower limit."""
-    largest = max(b.max_amount for b in service.bands)
+    largest = _largest_band(service)
     return largest if terms.max_transfer is None else min(terms.max_transfer, largest)
 
 

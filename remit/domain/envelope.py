@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
-from .money import HUNDRED, round_down
+from .money import HUNDRED, unit
 from .pricing import Basis, Service
 
 INFINITY = Decimal("Infinity")
@@ -107,12 +107,26 @@ def _crossing(first: Piece, second: Piece) -> Decimal:
 class _Interval:
     hull: list[Piece]
     turns: list[Decimal]  # where the cheapest line changes, ascending
+    # Around each turn, amounts near enough to it for the division's rounding to matter, where the
+    # neighbouring lines are compared: below[i] < turns[i] < above[i] (turns[i] ± a billionth of it).
+    below: list[Decimal]
+    above: list[Decimal]
+
+    @classmethod
+    def of(cls, hull: list[Piece]) -> _Interval:
+        turns = [_crossing(a, b) for a, b in zip(hull, hull[1:])]
+        near = [abs(t) * NEAR + NEAR for t in turns]
+        return cls(hull, turns, [t - n for t, n in zip(turns, near)], [t + n for t, n in zip(turns, near)])
 
 
-@dataclass(frozen=True, slots=True)
+NEAR = Decimal("1e-9")
+
+
+@dataclass(slots=True)
 class Priced:
     """What one service costs for one amount and what it pays out, as quote() would say (a test holds
-    them equal), worked out from its piece alone."""
+    them equal), worked out from its piece alone. Never changed once made; not declared frozen, which
+    is slower to make (two for each of a thousand members), as pricing.Quote."""
 
     cost: Decimal
     key: str
@@ -132,6 +146,9 @@ class Envelope:
         self._by_key: dict[str, list[Piece]] = {}
         for piece in self._pieces:
             self._by_key.setdefault(piece.key, []).append(piece)
+        # Services none of whose pieces overlap: the piece that prices an amount is the one that holds it.
+        self._single = {key: _disjoint(found) for key, found in self._by_key.items()}
+        self._kept_share: dict[Decimal, Decimal] = {}  # 1 − margin / 100, by margin
         ends = sorted({p.low for p in self._pieces} | {p.high for p in self._pieces if p.high != INFINITY})
         self._ends = ends
         self._at_end: dict[Decimal, tuple[Decimal, str] | None] = {}
@@ -140,40 +157,67 @@ class Envelope:
         bounds = [Decimal("-Infinity"), *ends, INFINITY]
         for start, end in zip(bounds, bounds[1:]):
             lines = [p for p in self._pieces if p.covers(start, end)]
-            hull = _hull(lines)
-            self._intervals.append(_Interval(hull, [_crossing(a, b) for a, b in zip(hull, hull[1:])]))
+            self._intervals.append(_Interval.of(_hull(lines)))
 
     def cheapest(self, amount: Decimal) -> tuple[Decimal, str] | None:
         """(exact total cost, service key) of the cheapest service for `amount`, or None."""
+        found = self._cheapest(amount)
+        return None if found is None else found[:2]
+
+    def _cheapest(self, amount: Decimal) -> tuple[Decimal, str, Piece] | None:
+        """(exact total cost, service key, the piece that prices it), the least by cost and key."""
         position = bisect_left(self._ends, amount)
         if position < len(self._ends) and self._ends[position] == amount:
             if amount not in self._at_end:
-                holding = [(p.cost(amount), p.key) for p in self._pieces if p.holds(amount)]
-                self._at_end[amount] = min(holding) if holding else None
+                holding = [(p.cost(amount), p.key, p) for p in self._pieces if p.holds(amount)]
+                self._at_end[amount] = min(holding, key=_by_cost_and_key) if holding else None
             return self._at_end[amount]
         interval = self._intervals[position]
         if not interval.hull:
             return None
         index = bisect_right(interval.turns, amount)
-        # The crossings are computed by division; the neighbours settle an amount that lands on one.
+        # The crossings are computed by division; the neighbours settle an amount that lands on one
+        # (or near enough to one for the division's rounding to matter). Elsewhere (exact costs, turns
+        # within 1e-27 of the crossings) the line between the two turns is cheaper than both.
+        if ((index == 0 or amount > interval.above[index - 1])
+                and (index == len(interval.turns) or amount < interval.below[index])):
+            line = interval.hull[index]
+            return line.fixed + amount * line.rate, line.key, line
         candidates = interval.hull[max(0, index - 1):index + 2]
-        return min((line.cost(amount), line.key) for line in candidates)
+        return min(((line.fixed + amount * line.rate, line.key, line) for line in candidates), key=_by_cost_and_key)
 
     def priced(self, amount: Decimal, key: str | None = None) -> Priced | None:
         """The cheapest service for `amount` (or service `key`, when it is one of the envelope's), with
         what the family receives and the caveats a quote would carry."""
+        piece = None
         if key is None:
-            found = self.cheapest(amount)
+            found = self._cheapest(amount)
             if found is None:
                 return None
             key = found[1]
-        piece = next((p for p in self._by_key.get(key, ()) if p.holds(amount)), None)
+            if self._single[key]:  # the service's only piece that holds the amount is the one that priced it
+                piece = found[2]
         if piece is None:
-            return None
+            piece = next((p for p in self._by_key.get(key, ()) if p.holds(amount)), None)
+            if piece is None:
+                return None
         service = self.services[key]
         received = None
         if service.reference_rate is not None:
-            received = round_down(amount * service.reference_rate * (1 - piece.margin / HUNDRED),
-                                  service.receive_minor_unit)
+            factor = self._kept_share.get(piece.margin)
+            if factor is None:
+                factor = self._kept_share[piece.margin] = 1 - piece.margin / HUNDRED
+            received = (amount * service.reference_rate * factor).quantize(unit(service.receive_minor_unit),
+                                                                            rounding=ROUND_FLOOR)
         estimated = piece.converted or (piece.point is not None and piece.point != amount)
-        return Priced(piece.cost(amount), key, received, piece.margin < 0, estimated)
+        return Priced(piece.fixed + amount * piece.rate, key, received, piece.margin < 0, estimated)
+
+
+def _by_cost_and_key(found: tuple[Decimal, str, Piece]) -> tuple[Decimal, str]:
+    return found[0], found[1]
+
+
+def _disjoint(pieces: list[Piece]) -> bool:
+    """Whether no amount is held by two of these pieces (one service's bands or price points)."""
+    ordered = sorted(pieces, key=lambda p: (p.low, p.high))
+    return all(a.high < b.low or (a.high == b.low and b.low_open) for a, b in zip(ordered, ordered[1:]))

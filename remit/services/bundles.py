@@ -128,6 +128,8 @@ class ServiceNames:
         found = self.by_name.get(_fold(text))
         if not found:
             return None
+        if len(found) == 1:
+            return found[0]
         # RPW's per-quote file gives one service's USD 200 and 500 prices as two: the nearer one prices it.
         return min(found, key=lambda s: (abs(s.price_points[0].send_amount - amount), s.key)
                    if s.basis is Basis.SURVEY and s.price_points else (Decimal(0), s.key))
@@ -200,29 +202,31 @@ class Options:
     def __init__(self, names: ServiceNames, info: dict[str, ServiceInfo], on: dt.date, period: str | None,
                  limits: caveats.Freshness):
         self.names, self.info, self.on, self.period, self.limits = names, info, on, period, limits
-        self._stale: dict[str, bool] = {}
-        self._labels: dict[str, str] = {}
+        # By service key and (negative margin, estimated): the option's name and warnings, worked out
+        # once per service rather than once per member.
+        self._facts: dict[tuple[str, bool, bool], tuple[str, tuple[str, ...]]] = {}
 
-    def _service_facts(self, key: str) -> tuple[bool, str]:
-        if key not in self._stale:
-            service, info = self.names.by_key[key], self.info[key]
-            self._stale[key] = caveats.data_is_stale(
-                rate_as_of=info.reference_rate_as_of, has_rate=service.reference_rate is not None,
-                survey_period=self.period if service.basis is Basis.SURVEY else None, today=self.on,
-                limits=self.limits)
-            self._labels[key] = label(info)
-        return self._stale[key], self._labels[key]
+    def _service_facts(self, key: str, negative_margin: bool, estimated: bool) -> tuple[str, tuple[str, ...]]:
+        service, info = self.names.by_key[key], self.info[key]
+        stale = caveats.data_is_stale(
+            rate_as_of=info.reference_rate_as_of, has_rate=service.reference_rate is not None,
+            survey_period=self.period if service.basis is Basis.SURVEY else None, today=self.on,
+            limits=self.limits)
+        name = label(info)
+        if estimated:
+            name = msg("option_estimated", "%(option)s (estimated from the survey)", option=name)
+        return name, caveats.flags(negative_margin=negative_margin, stale=stale, transparent=True,
+                                   estimated=estimated)
 
     def from_envelope(self, envelope: Envelope, amount: Decimal, key: str | None = None) -> Option | None:
         priced = envelope.priced(amount, key)
         if priced is None:
             return None
-        stale, name = self._service_facts(priced.key)
-        if priced.estimated:
-            name = msg("option_estimated", "%(option)s (estimated from the survey)", option=name)
-        warnings = caveats.flags(negative_margin=priced.negative_margin, stale=stale, transparent=True,
-                                 estimated=priced.estimated)
-        return Option(name, priced.cost, priced.key, priced.receive_amount, warnings)
+        facts = (priced.key, priced.negative_margin, priced.estimated)
+        found = self._facts.get(facts)
+        if found is None:
+            found = self._facts[facts] = self._service_facts(*facts)
+        return Option(found[0], priced.cost, priced.key, priced.receive_amount, found[1])
 
     def quoted(self, service: Service, amount: Decimal) -> Option | None:
         """For a service the envelope does not hold (its rate not disclosed): a quote."""
