@@ -380,10 +380,9 @@ class Costed:
     paid_out: Decimal | None
 
 
-def cost_group(members: list[Member], services: list[Service], terms: Terms, *, shares_only: bool = False
-               ) -> Costed | None:
-    """Transfers for the group's total with the cheapest product, and what each member pays and gets
-    (`shares_only`: the shares alone, all that deciding who joins needs)."""
+def _exact_shares(members: list[Member], services: list[Service], terms: Terms
+                  ) -> tuple[Decimal, list[Transfer], dict[str, Decimal], Decimal] | None:
+    """The group's total, its transfers, each member's exact share and the bundle's cost (rounded)."""
     sent = sum((m.amount for m in members), Decimal(0))
     transfers = cheapest_transfers(sent, services, terms)
     if transfers is None:
@@ -399,7 +398,19 @@ def cost_group(members: list[Member], services: list[Service], terms: Terms, *, 
     else:
         each, fx_per_unit = (on_top + deducted) / len(members), fx / sent
         exact = {m.ref: each + m.amount * fx_per_unit + dist for m in members}
-    cost = round_money(sum(exact.values(), Decimal(0)), terms.minor_unit)
+    return sent, transfers, exact, round_money(sum(exact.values(), Decimal(0)), terms.minor_unit)
+
+
+def cost_group(members: list[Member], services: list[Service], terms: Terms, *, shares_only: bool = False
+               ) -> Costed | None:
+    """Transfers for the group's total with the cheapest product, and what each member pays and gets
+    (`shares_only`: the shares alone, all that deciding who joins needs)."""
+    found = _exact_shares(members, services, terms)
+    if found is None:
+        return None
+    sent, transfers, exact, cost = found
+    on_top = sum((t.on_top for t in transfers), Decimal(0))
+    deducted = sum((t.deducted for t in transfers), Decimal(0))
     if shares_only:  # exact shares only: the coalition rounds them when a cent decides
         return Costed(transfers, cost, {ref: (value, None) for ref, value in exact.items()}, {}, None, None, None,
                       None)
@@ -432,10 +443,11 @@ def coalition(members: list[Member], services: list[Service], terms: Terms) -> t
     reasons: dict[str, Message] = {}
     alone = {m.ref: round_money(m.cheapest.cost, terms.minor_unit) for m in members if m.cheapest is not None}
     while joining:
-        costed = cost_group(joining, services, terms, shares_only=True)
-        if costed is None:
+        found = _exact_shares(joining, services, terms)  # cost_group's shares, without the rest
+        if found is None:
             break
-        losers = _losers(joining, costed, alone, terms)
+        _, _, exact, cost = found
+        losers = _losers(joining, cost, exact, alone, terms)
         if not losers:
             return joining, cost_group(joining, services, terms), reasons
         for m, share in losers:
@@ -447,18 +459,17 @@ def coalition(members: list[Member], services: list[Service], terms: Terms) -> t
     return [], None, reasons
 
 
-def _losers(joining: list[Member], costed: Costed, alone: dict[str, Decimal], terms: Terms
+def _losers(joining: list[Member], cost: Decimal, exact: dict[str, Decimal], alone: dict[str, Decimal], terms: Terms
             ) -> list[tuple[Member, Decimal]]:
     """The members whose share, rounded to the minor unit, is more than their cheapest way alone.
     Rounding (largest remainder) takes a share to the unit below it or the one above, so a share is
     decided by its exact value unless the unit below it is the cost alone and the share is more:
     then it loses only if rounded up, and only then are the shares rounded to decide."""
     step = unit(terms.minor_unit)
-    exact = {ref: value for ref, (value, _) in costed.shares.items()}
     undecided = any(ref in alone and value > alone[ref] == value.quantize(step, rounding=ROUND_FLOOR)
                     for ref, value in exact.items())
     if undecided:
-        rounded = apportion(costed.cost, exact, terms.minor_unit)
+        rounded = apportion(cost, exact, terms.minor_unit)
         return [(m, rounded[m.ref]) for m in joining if m.ref in alone and rounded[m.ref] > alone[m.ref]]
     return [(m, round_money(exact[m.ref], terms.minor_unit)) for m in joining
             if m.ref in alone and exact[m.ref] > alone[m.ref]]
@@ -471,10 +482,15 @@ def _pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
 def member_results(members: list[Member], costed: Costed | None, joining: set[str], reasons: dict[str, Message],
                    terms: Terms) -> list[MemberResult]:
     results = []
+    combined: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = {}  # a few pairs, recurring
+    nobody: Message | None = None
     for m in members:
         alone = round_money(m.cheapest.cost, terms.minor_unit) if m.cheapest is not None else None
         today = round_money(m.today.cost, terms.minor_unit) if m.today is not None else None
-        warnings = tuple(dict.fromkeys((m.today.warnings if m.today else ()) + (m.cheapest.warnings if m.cheapest else ())))
+        pair = (m.today.warnings if m.today else (), m.cheapest.warnings if m.cheapest else ())
+        warnings = combined.get(pair)
+        if warnings is None:
+            warnings = combined[pair] = tuple(dict.fromkeys(pair[0] + pair[1]))
         common = dict(ref=m.ref, amount=m.amount, individual_cost=alone,
                       individual_option=m.cheapest.label if m.cheapest else None,
                       current_option=m.today.label if m.today else None, current_cost=today, warnings=warnings)
@@ -490,13 +506,14 @@ def member_results(members: list[Member], costed: Costed | None, joining: set[st
         else:
             # Sending alone the cheapest way: no saving against it; against today, what switching saves.
             versus_today = today - alone if today is not None and alone is not None else None
+            if m.ref not in reasons and nobody is None:
+                nobody = msg("bundle_pays_nobody_member", "bundling does not pay for this group")
             results.append(MemberResult(
                 joins=False, share=None, exact_share=None, fees_on_top=None,
                 receive_amount=m.cheapest.receive_amount if m.cheapest else None,
                 saving=Decimal(0) if alone is not None else None, saving_pct=Decimal(0) if alone is not None else None,
                 saving_vs_current=versus_today, saving_vs_current_pct=_pct(versus_today, today),
-                reason=reasons[m.ref] if m.ref in reasons else msg("bundle_pays_nobody_member",
-                                                                   "bundling does not pay for this group"),
+                reason=reasons[m.ref] if m.ref in reasons else nobody,
                 **common))
     return results
 

@@ -25,7 +25,11 @@ class Message(str):
     def __new__(cls, code: str, template: str, params: dict, plural: str | None = None,
                 count: int | None = None):
         chosen = template if plural is None or count == 1 else plural
-        text = super().__new__(cls, chosen % {name: english(value) for name, value in params.items()})
+        shown = {}
+        for name, value in params.items():  # english(value), its two commonest cases inline (a plan makes 1,000)
+            kind = type(value)
+            shown[name] = value if kind is str else format(value, "f") if kind is Decimal else english(value)
+        text = super().__new__(cls, chosen % shown)
         text.code, text.template, text.plural, text.count, text.params = code, template, plural, count, params
         return text
 
