@@ -202,6 +202,7 @@ MAX_JSON_DEPTH = 32  # nesting of arrays and objects in a JSON body (a bundle re
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL): larger ids name nothing
 QUOTES_PAGE_SIZE = 50  # quotes per page of GET /api/v1/quotes unless page_size says otherwise
 QUOTES_MAX_PAGE_SIZE = 100
+LEDGER_GROUPS_PER_PAGE = 50  # saved groups per page of /ledger
 MAX_NEXT_LENGTH = 2000  # characters of the address a login sends the browser back to
 
 
@@ -318,7 +319,7 @@ __all__ = [
     "MAX_LEDGER_WIRES", "MAX_MEMBERS", "MAX_NUMBER_LENGTH", "MAX_PERCENT", "MAX_PRODUCT_NAME_LENGTH", "MAX_RATE",
     "MAX_REASON_LENGTH",
     "MAX_RECEIPT_LENGTH", "MAX_REF_LENGTH", "MAX_SURVEY_NUMBER", "MAX_TRANSFERS", "MAX_TRANSFERS_PER_YEAR",
-    "MAX_UPLOAD_BYTES", "QUOTES_MAX_PAGE_SIZE", "QUOTES_PAGE_SIZE", "QUOTE_LIMIT", "check_places", "decimals",
+    "LEDGER_GROUPS_PER_PAGE", "MAX_UPLOAD_BYTES", "QUOTES_MAX_PAGE_SIZE", "QUOTES_PAGE_SIZE", "QUOTE_LIMIT", "check_places", "decimals",
     "page_number", "parse_amount", "parse_plain_decimal", "quoted", "read_json", "record_id",
     "same_site_path",
 ]

@@ -23,7 +23,8 @@ from ..domain.errors import RemitError
 from ..domain.money import round_money
 from ..extensions import db, login_manager
 from ..i18n import LANGUAGES, translate
-from ..inputs import MAX_LEDGER_AMOUNT, MAX_RATE, InputError, parse_amount, record_id
+from ..inputs import (LEDGER_GROUPS_PER_PAGE, MAX_LEDGER_AMOUNT, MAX_RATE, InputError, page_number, parse_amount,
+                      record_id)
 from ..services import ledger, spreadsheets
 from . import bp
 from .bundle import _fill_choices, _plan
@@ -73,7 +74,13 @@ def _typed(value: Decimal | None, currency: str) -> str:
 @bp.get("/ledger")
 @staff_only
 def ledger_index():
-    return render_template("web/ledger_index.html", groups=ledger.groups_with_cycles())
+    groups = ledger.groups_with_cycles()
+    pages = max(1, -(-len(groups) // LEDGER_GROUPS_PER_PAGE))
+    page = page_number(request.args.get("page"), pages)
+    if page is None:
+        abort(404)
+    shown = groups[(page - 1) * LEDGER_GROUPS_PER_PAGE: page * LEDGER_GROUPS_PER_PAGE]
+    return render_template("web/ledger_index.html", groups=shown, total=len(groups), page=page, pages=pages)
 
 
 @bp.get("/ledger/groups/<int:group_id>")

@@ -294,3 +294,17 @@ def test_the_group_page_shows_one_season_at_a_time(client, corridor):  # noqa: F
     assert "Mar 16, 2026" not in last_year
     for wrong in ("2024", "abc", "", "2026.0"):
         assert client.get(f"/ledger/groups/{group.id}?season={wrong}").status_code == 404, wrong
+
+
+def test_the_ledger_lists_50_groups_a_page(client):
+    from ..services.test_ledger_season import make_group
+
+    for n in range(1, 52):
+        make_group(f"Group {n:02d}")
+    login(client, "staff")
+    first = text_of(client.get("/ledger?lang=en"))
+    assert "Group 01" in first and "Group 50" in first and "Group 51" not in first and "Page 1 of 2" in first
+    second = text_of(client.get("/ledger?page=2&lang=en"))
+    assert "Group 51" in second and "Group 50" not in second and "Page 2 of 2" in second
+    for wrong in ("3", "0", "x"):
+        assert client.get(f"/ledger?page={wrong}").status_code == 404, wrong
