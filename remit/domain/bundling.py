@@ -358,6 +358,22 @@ def weights(members: list[Member], rule: str) -> dict[str, Decimal]:
     return {m.ref: (m.amount / total if rule == "pro_rata" else Decimal(1) / len(members)) for m in members}
 
 
+def split_exact(amounts: dict[str, Decimal], fixed: Decimal, fx: Decimal, each: Decimal, rule: str
+                ) -> dict[str, Decimal]:
+    """The split rule, for a plan and for a cycle as it really happened (ledger.reconcile): each
+    member's exact part of a bundle's cost. The fixed fees (`fixed`: on top and deducted on the way)
+    by the rule, by amount (`pro_rata`) or in equal parts; the exchange-rate cost (`fx`) by amount,
+    since the margin falls on each member's own money; and `each` (a distribution fee) per member."""
+    if rule not in ALLOCATIONS:
+        raise BundleError(msg("allocation_unknown", "allocation must be one of %(choices)s", choices=list(ALLOCATIONS)))
+    total = sum(amounts.values(), Decimal(0))
+    if rule == "pro_rata":
+        per_unit = (fixed + fx) / total
+        return {ref: amount * per_unit + each for ref, amount in amounts.items()}
+    fixed_each, fx_per_unit = fixed / len(amounts), fx / total
+    return {ref: fixed_each + amount * fx_per_unit + each for ref, amount in amounts.items()}
+
+
 def allocate(cost: Decimal, members: list[Member], rule: str, minor_unit: int) -> dict[str, tuple[Decimal, Decimal]]:
     """Each member's exact and rounded part of `cost` (already rounded) by the rule; the rounded parts
     sum to it exactly."""
@@ -390,14 +406,8 @@ def _exact_shares(members: list[Member], services: list[Service], terms: Terms
     on_top = sum((t.on_top for t in transfers), Decimal(0))
     fx = sum((t.fx_cost for t in transfers), Decimal(0))
     deducted = sum((t.deducted for t in transfers), Decimal(0))
-    dist = terms.distribution_fee
-    # The FX margin falls on each member's own money; the fixed fees as the rule says.
-    if terms.allocation == "pro_rata":
-        per_unit = (on_top + deducted + fx) / sent
-        exact = {m.ref: m.amount * per_unit + dist for m in members}
-    else:
-        each, fx_per_unit = (on_top + deducted) / len(members), fx / sent
-        exact = {m.ref: each + m.amount * fx_per_unit + dist for m in members}
+    exact = split_exact({m.ref: m.amount for m in members}, on_top + deducted, fx, terms.distribution_fee,
+                        terms.allocation)
     return sent, transfers, exact, round_money(sum(exact.values(), Decimal(0)), terms.minor_unit)
 
 
@@ -730,5 +740,5 @@ def plan(members: list[Member], bulk_services: list[Service], terms: Terms,
 
 __all__ = ["BundleError", "BundlePlan", "Costed", "CurvePoint", "Member", "MemberResult", "NoBulkProduct", "Option",
            "Terms", "TooManyTransfers", "Transfer", "allocate", "apportion", "cap_for", "check_transfer_cap",
-           "cheapest_transfers", "coalition", "cost_group", "plan", "plan_transfers", "split", "transfers_cost",
-           "transfers_needed"]
+           "cheapest_transfers", "coalition", "cost_group", "plan", "plan_transfers", "split", "split_exact",
+           "transfers_cost", "transfers_needed"]

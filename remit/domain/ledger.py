@@ -18,9 +18,10 @@ reference rate of the cycle's day:
 Its parts, in the send currency: the fees on top (the bank's fee and the coordinator's fee), the
 deductions on the way (their amount in the currency sent, at the bank's applied rate), the
 distribution fees (at the mid-market rate), and the exchange-rate cost, which is the rest (every
-margin the conversions took). The cost is split as the plan splits it: the fixed fees (on top and
-deducted) by the group's rule (`pro_rata` by amount, or `equal`), the exchange-rate cost in
-proportion to each member's amount, a distribution fee each.
+margin the conversions took). The cost is split as the plan splits it, by the same function
+(`bundling.split_exact`): the fixed fees (on top and deducted) by the group's rule (`pro_rata` by
+amount, or `equal`), the exchange-rate cost in proportion to each member's amount, a distribution
+fee each.
 
 Rounding, stated once: the cycle's cost is rounded half up to the minor unit; each member's share is
 its exact part rounded down, and the units left over go one each to the largest remainders, ties to
@@ -41,7 +42,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .bundling import Member, apportion, weights
+from .bundling import Member, apportion, split_exact, weights
 from .errors import Conflict, RemitError
 from .messages import Message, msg, msgn
 from .money import round_money
@@ -435,8 +436,8 @@ def reconcile(members: Sequence[CycleMember], terms: CycleTerms, contributions: 
     if wire_results:
         cost_exact = taken - (credited - distribution_fees) / mid
         fx = cost_exact - on_top - deducted - distribution
-        exact = {m.ref: (on_top + deducted) * w[m.ref] + fx * m.amount / amounts + distribution / len(ordered)
-                 for m in ordered}
+        exact = split_exact({m.ref: m.amount for m in ordered}, on_top + deducted, fx, distribution / len(ordered),
+                            terms.allocation)
         cost = round_money(cost_exact, mu)
         rounded = apportion(cost, exact, mu)
         shares = {ref: (exact[ref], rounded[ref]) for ref in refs}
