@@ -300,3 +300,14 @@ def test_a_plan_never_holds_more_transfers_than_allowed(total, cap, limit):
     else:
         transfers = plan_transfers(total, service, terms)
         assert transfers is not None and len(transfers) <= limit
+
+
+def test_the_split_rule_worked_by_hand():
+    from remit.domain.bundling import split_exact
+
+    amounts = {"a": D("100"), "b": D("300")}
+    # Fixed fees 20 and an exchange-rate cost of 8 on 400 sent, a distribution fee of 1.50 each.
+    # By amount: 28/400 = 0.07 a unit: a 7 + 1.50, b 21 + 1.50.
+    assert split_exact(amounts, D("20"), D("8"), D("1.50"), "pro_rata") == {"a": D("8.50"), "b": D("22.50")}
+    # In equal parts: 10 of the fixed fees each; the FX cost still by amount (0.02 a unit): a 2, b 6.
+    assert split_exact(amounts, D("20"), D("8"), D("1.50"), "equal") == {"a": D("13.50"), "b": D("17.50")}
