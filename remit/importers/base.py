@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from operator import itemgetter
 
-from marshmallow import Schema, ValidationError, missing
+from marshmallow import Schema, ValidationError, missing, validates_schema
 from marshmallow.decorators import VALIDATES, VALIDATES_SCHEMA
 
 from ..domain.messages import msg
@@ -200,6 +201,49 @@ MEMO_ENTRIES = 4096
 MEMO_TEXT_LENGTH = 120
 
 
+def row_rule(*fields: str):
+    """Marks a method of a `RuledSchema` as one of its checks across the fields of a row, reading the
+    values of `fields` only (and nothing else that could change while a file is read).
+
+    The method takes the row's values and returns {field: [messages]}, or None when the row passes. It
+    is given a mapping that holds `fields` only, so that a rule reading another field fails at once
+    (KeyError) rather than be remembered wrongly: `RowLoader` remembers a rule's answer for the texts
+    of its fields, as it does a field's for the text of its cell."""
+
+    def mark(method):
+        method.row_rule_fields = fields
+        return method
+
+    return mark
+
+
+class RuledSchema(Schema):
+    """A row schema whose checks across fields are `@row_rule` methods, run in the order `row_rules`
+    names them (as one `@validates_schema` check: skipped, as marshmallow skips it, when a field fails)."""
+
+    row_rules: tuple[str, ...] = ()
+
+    def rules(self) -> list[tuple[object, tuple[str, ...]]]:
+        return [(getattr(self, name), getattr(self, name).row_rule_fields) for name in self.row_rules]
+
+    @validates_schema
+    def check_row_rules(self, data, **kwargs):
+        errors = None
+        for rule, names in self.rules():
+            found = rule({name: data[name] for name in names if name in data})
+            if found:
+                errors = _merge(errors, found)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _merge(errors: dict | None, found: dict) -> dict:
+    errors = {} if errors is None else errors
+    for key, texts in found.items():
+        errors.setdefault(key, []).extend(texts)
+    return errors
+
+
 class RowLoader:
     """Validates rows exactly as `schema.load` does, many times faster on large files.
 
@@ -209,30 +253,88 @@ class RowLoader:
     alone, so each column remembers what its recent distinct texts gave (a value or its messages); the
     schema machinery around each field is not run per row. The remembered values are shared between
     rows, which also keeps the rows an import holds small.
+
+    `groups` (tuples of field names) are columns that usually repeat together (a product's name,
+    provider, countries and methods on each of its bands): each group remembers what the texts of its
+    cells gave together, one look-up a row instead of one a column. A `RuledSchema`'s rules are
+    remembered the same way, for the texts of the fields each reads (a field's value depends on its
+    text alone, and a rule on those values alone).
     """
 
-    def __init__(self, schema: Schema, positions: dict[str, int]):
+    def __init__(self, schema: Schema, positions: dict[str, int], groups: tuple[tuple[str, ...], ...] = ()):
         if schema._hooks[VALIDATES]:  # noqa: SLF001 — @validates hooks would need the schema's own loop
             raise TypeError("RowLoader does not run @validates field hooks; use schema.load")
         self.schema = schema
-        self.fields = []
+        present = [index for name, index in positions.items() if name in schema.load_fields]
+        # Rows shorter than this are padded with empty cells; the last cell is always empty, and a
+        # column the file does not have is read from it (an empty cell is what an absent column means).
+        self.width = (max(present) if present else 0) + 2
+        blank = self.width - 1
+        self.index = {name: positions.get(name, blank) for name in schema.load_fields}
+        self.fields = {}  # name → (deserialize, memo, absent)
         for name, field_obj in schema.load_fields.items():
             try:
                 absent = (False, field_obj.deserialize(missing))
             except ValidationError as exc:
                 absent = (True, exc.messages)
-            # A column the file does not have reads as an empty cell: its index is past every row's end.
-            index = positions.get(name, 1 << 30)
-            self.fields.append((name, field_obj.deserialize, index, {}, absent))
-        self.checks = [getattr(schema, attr) for attr, many, _ in schema._hooks[VALIDATES_SCHEMA]  # noqa: SLF001
-                       if not many]
+            self.fields[name] = (field_obj.deserialize, {}, absent)
+        grouped = [name for group in groups for name in group]
+        if len(set(grouped)) != len(grouped) or not set(grouped) <= set(self.fields):
+            raise ValueError("groups must name distinct fields of the schema")
+        self.singles = [(name, self.index[name], *self.fields[name]) for name in self.fields if name not in grouped]
+        self.groups = [(itemgetter(*(self.index[name] for name in group)) if len(group) > 1 else _one(self.index[group[0]]),
+                        group, {}) for group in groups if group]
+        self.rules = []
+        hooks = [attr for attr, many, _ in schema._hooks[VALIDATES_SCHEMA] if not many]  # noqa: SLF001
+        if isinstance(schema, RuledSchema):
+            hooks.remove("check_row_rules")
+            for rule, names in schema.rules():
+                self.rules.append((rule, names, _cells_of(self.index[name] for name in names), {}))
+        self.checks = [getattr(schema, attr) for attr in hooks]
+
+    def _read(self, name: str, text: str) -> tuple[bool, object]:
+        """(False, value) or (True, messages): what the field makes of a cell."""
+        deserialize, memo, absent = self.fields[name]
+        if not text:
+            return absent
+        result = memo.get(text)
+        if result is None:
+            try:
+                result = (False, deserialize(text))
+            except ValidationError as exc:
+                result = (True, exc.messages)
+            if len(memo) < MEMO_ENTRIES and len(text) <= MEMO_TEXT_LENGTH:
+                memo[text] = result
+        return result
+
+    def _read_group(self, group: tuple[str, ...], texts: tuple[str, ...]) -> tuple[bool, dict]:
+        values = {}
+        failed = False
+        for name, text in zip(group, texts):
+            result = self._read(name, text)
+            if result[0]:
+                failed = True
+            elif result[1] is not missing:
+                values[name] = result[1]
+        return failed, values
 
     def load(self, row: int, cells: list[str]) -> tuple[dict | None, list[Problem] | None]:
+        if len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))
         data = {}
-        errors = None
-        width = len(cells)
-        for name, deserialize, index, memo, absent in self.fields:
-            text = cells[index] if index < width else ""
+        failed = False
+        for getter, group, memo in self.groups:
+            texts = getter(cells)
+            result = memo.get(texts)
+            if result is None:
+                result = self._read_group(group, texts)
+                _remember(memo, texts, result)
+            if result[0]:
+                failed = True
+            else:
+                data.update(result[1])
+        for name, index, deserialize, memo, absent in self.singles:
+            text = cells[index]
             if not text:
                 result = absent
             else:
@@ -245,20 +347,53 @@ class RowLoader:
                     if len(memo) < MEMO_ENTRIES and len(text) <= MEMO_TEXT_LENGTH:
                         memo[text] = result
             if result[0]:
-                if errors is None:
-                    errors = {}
-                errors[name] = result[1]
+                failed = True
             elif result[1] is not missing:
                 data[name] = result[1]
-        if errors is None:
-            for check in self.checks:
-                try:
-                    check(data, partial=None, many=False, unknown=self.schema.unknown)
-                except ValidationError as exc:
-                    errors = errors or {}
-                    messages = exc.messages if isinstance(exc.messages, dict) else {exc.field_name: exc.messages}
-                    for key, texts in messages.items():
-                        errors.setdefault(key, []).extend(texts if isinstance(texts, list) else [texts])
+        if failed:
+            # As marshmallow gives them: each failing field's messages, in the schema's order of fields.
+            errors = {}
+            for name, index in self.index.items():
+                result = self._read(name, cells[index])
+                if result[0]:
+                    errors[name] = result[1]
+            return None, _problems(row, errors)
+        errors = None
+        for rule, names, getter, memo in self.rules:
+            texts = getter(cells)
+            found = memo.get(texts, memo)
+            if found is memo:
+                found = rule({name: data[name] for name in names if name in data}) or None
+                _remember(memo, texts, found)
+            if found is not None:
+                errors = _merge(errors, found)
+        for check in self.checks:
+            try:
+                check(data, partial=None, many=False, unknown=self.schema.unknown)
+            except ValidationError as exc:
+                errors = errors or {}
+                messages = exc.messages if isinstance(exc.messages, dict) else {exc.field_name: exc.messages}
+                for key, texts in messages.items():
+                    errors.setdefault(key, []).extend(texts if isinstance(texts, list) else [texts])
         if errors is not None:
             return None, _problems(row, errors)
         return data, None
+
+
+def _remember(memo: dict, texts: tuple[str, ...], result) -> None:
+    """Remember what a group's (or a rule's) texts gave, forgetting everything once the memo is full: the
+    rows of a product, say, follow each other, so the recent texts are the ones that come back."""
+    if sum(map(len, texts)) <= MEMO_TEXT_LENGTH * len(texts):
+        if len(memo) >= MEMO_ENTRIES:
+            memo.clear()
+        memo[texts] = result
+
+
+def _one(index: int):
+    """The text of one cell, as a tuple (what a group of one column is keyed by)."""
+    return lambda cells: (cells[index],)
+
+
+def _cells_of(indexes) -> itemgetter:
+    indexes = tuple(indexes)
+    return itemgetter(*indexes) if len(indexes) > 1 else _one(indexes[0])

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
 
-from marshmallow import Schema, ValidationError, validates_schema
+from marshmallow import ValidationError
 from sqlalchemy import bindparam, select, update
 
 from .. import codes
@@ -18,7 +18,7 @@ from ..models.catalog import FUNDING_METHODS, PAYOUT_METHODS, PROVIDER_TYPES, SP
 from ..services import reference
 from . import digests
 from .bulk import BulkInsert
-from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, RowLoader, is_blank, map_header
+from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, RowLoader, RuledSchema, is_blank, map_header, row_rule
 from ..inputs import written_places
 from .fields import Choice, CountryCode, CurrencyCode, ExactNumber, IdList, IsoDate, RegionList, Text
 from .readers import Problem, ProblemLog
@@ -28,7 +28,7 @@ HEADER = [c.name for c in COLUMNS]
 MONEY_LIMIT = Decimal("100000000")  # no transfer product lists a band above 100 million
 
 
-class FeeRowSchema(Schema):
+class FeeRowSchema(RuledSchema):
     provider = Text(required=True)
     provider_type = Choice(PROVIDER_TYPES, required=True)
     product = Text(required=True)
@@ -50,13 +50,24 @@ class FeeRowSchema(Schema):
     regions = RegionList(load_default="")
     source = Text(load_default="", max_length=1000)
 
-    @validates_schema
-    def check_row(self, data, **kwargs):
-        errors: dict[str, list[str]] = {}
+    # The checks across fields, in the order their problems are listed.
+    row_rules = ("check_provider", "check_countries", "check_band", "check_dates", "check_regions", "check_currencies")
+
+    @row_rule("provider")
+    def check_provider(self, data):
         if not reference.slugify(data["provider"]):
-            errors.setdefault("provider", []).append(msg("needs_letter", "needs at least one letter or digit"))
+            return {"provider": [msg("needs_letter", "needs at least one letter or digit")]}
+        return None
+
+    @row_rule("send_country", "receive_country")
+    def check_countries(self, data):
         if data["send_country"] == data["receive_country"]:
-            errors.setdefault("receive_country", []).append(msg("same_country", "must differ from send_country"))
+            return {"receive_country": [msg("same_country", "must differ from send_country")]}
+        return None
+
+    @row_rule("min_amount", "max_amount", "fee_fixed", "send_currency")
+    def check_band(self, data):
+        errors: dict[str, list[str]] = {}
         if data["min_amount"] > data["max_amount"]:
             errors.setdefault("min_amount", []).append(msg(
                 "band_inverted", "%(min)s is above max_amount %(max)s", min=data["min_amount"], max=data["max_amount"]))
@@ -69,19 +80,32 @@ class FeeRowSchema(Schema):
                     "“%(typed)s” has more decimals than %(currency)s allows (%(places)s); a file takes plain numbers, "
                     "so a thousand is 1000", typed=format(data[name], "f"), currency=data["send_currency"],
                     places=places))
+        return errors
+
+    @row_rule("effective_from", "effective_to")
+    def check_dates(self, data):
         if data["effective_to"] and data["effective_to"] < data["effective_from"]:
-            errors.setdefault("effective_to", []).append(msg("ends_before_start", "is before effective_from"))
+            return {"effective_to": [msg("ends_before_start", "is before effective_from")]}
+        return None
+
+    @row_rule("regions", "receive_country")
+    def check_regions(self, data):
+        errors: dict[str, list[str]] = {}
         for code in filter(None, data["regions"].split(";")):
             if not code.startswith(data["receive_country"] + "-"):
                 errors.setdefault("regions", []).append(msg(
                     "region_elsewhere", "%(region)s is not a region of the receiving country %(country)s",
                     region=code, country=data["receive_country"]))
+        return errors
+
+    @row_rule("send_country", "send_currency", "receive_country", "receive_currency")
+    def check_currencies(self, data):
+        errors: dict[str, list[str]] = {}
         for country, currency in (("send_country", "send_currency"), ("receive_country", "receive_currency")):
             problem = currency_problem(data[country], data[currency])
             if problem:
                 errors.setdefault(currency, []).append(problem)
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
 
 def currency_problem(country: str, currency: str, start=None, end=None):
@@ -107,8 +131,13 @@ WRITE_BATCH = 5_000
 
 KEY_COLUMNS = ("provider", "product", "send_country", "receive_country", "send_currency", "receive_currency",
                "funding_method", "payout_method")
+# Columns that repeat together from row to row, read (and remembered) together: a product's identity,
+# and the terms its bands usually share.
+ROW_GROUPS = ((*KEY_COLUMNS, "provider_type"),
+              ("speed", "fee_percent", "fx_margin_pct", "effective_from", "effective_to", "accepted_ids", "regions",
+               "source"))
 _tier_values = itemgetter(*BAND, *TIER_FIELDS)
-_key_values = itemgetter(*KEY_COLUMNS)
+_identity = itemgetter(*KEY_COLUMNS, "provider_type")
 
 
 @dataclass
@@ -303,15 +332,19 @@ def _stored_products(corridor_id: int) -> dict[tuple, int]:
 
 def _validate(table, positions, text: digests.TextGroups, recognised: dict, problems: ProblemLog,
               report: ImportReport, *, first_pass: bool) -> FeeFile:
-    loader = RowLoader(FeeRowSchema(), positions)
+    loader = RowLoader(FeeRowSchema(), positions, ROW_GROUPS)
+    load = loader.load
     key_of = _RawKey(positions)
     fee_file = FeeFile(text=text, recognised=recognised)
     products = fee_file.products
     providers = _Providers(problems)
-    slugs: dict[str, str] = {}
+    # What a row's product columns (and its provider's type) make, worked out once per distinct values:
+    # (product key, the file's product, whether the provider's type is the one its first row gave).
+    seen: dict[tuple, tuple[tuple, FileProduct, bool]] = {}
+    add_text = text.add
     rows = unchanged = 0
     for row, cells in table:
-        if is_blank(cells):
+        if not any(cells):  # a blank row (is_blank)
             continue
         if recognised:
             found = key_of(cells)
@@ -321,25 +354,26 @@ def _validate(table, positions, text: digests.TextGroups, recognised: dict, prob
                 unchanged += 1
                 providers.check(row, found[0][0], found[1], found[2])
                 continue
-        data, row_problems = loader.load(row, cells)
+        data, row_problems = load(row, cells)
         if row_problems:
             problems.extend(row_problems)
             if first_pass:
-                text.add(None, cells)
+                add_text(None, cells)
             continue
         rows += 1
-        name, *rest = _key_values(data)
-        slug = slugs.get(name)
-        if slug is None:
-            slug = slugs[name] = reference.slugify(name)
-        key = (slug, *rest)
+        identity = _identity(data)
+        known = seen.get(identity)
+        if known is None or not known[2]:
+            name, *rest, provider_type = identity
+            key = (reference.slugify(name), *rest)
+            providers.check(row, key[0], name, provider_type)
+            product = products.get(key)
+            if product is None:
+                product = products[key] = FileProduct(key, name, provider_type)
+            known = seen[identity] = (key, product, providers.first[key[0]][1] == provider_type)
         if first_pass:
-            text.add(key, cells)
-        providers.check(row, slug, name, data["provider_type"])
-        product = products.get(key)
-        if product is None:
-            product = products[key] = FileProduct(key, name, data["provider_type"])
-        product.tiers.append((row, *_tier_values(data)))
+            add_text(known[0], cells)
+        known[1].tiers.append((row, *_tier_values(data)))
     report.rows = rows
     report.unchanged += unchanged
     if not rows and not problems:
@@ -349,10 +383,13 @@ def _validate(table, positions, text: digests.TextGroups, recognised: dict, prob
     return fee_file
 
 
+_band_order = itemgetter(MIN, ROW)
+
+
 def _overlaps(products) -> list[Problem]:
     found = []
     for product in products:
-        ordered = sorted(product.tiers, key=lambda tier: (tier[MIN], tier[ROW]))
+        ordered = sorted(product.tiers, key=_band_order)
         for prev, tier in zip(ordered, ordered[1:]):
             if tier[MIN] <= prev[MAX]:
                 found.append(Problem(tier[ROW], "min_amount", msg(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import re
 from collections.abc import Iterator
@@ -231,7 +232,7 @@ class CsvRows(RowStream):
             first = self.text.readline()
         # Spreadsheets set to Spanish or French save CSV with ';' between fields.
         self.delimiter = ";" if first.count(";") > first.count(",") else ","
-        self._reader = csv.reader(self._chain(first), delimiter=self.delimiter)
+        self._reader = csv.reader(itertools.chain((first,), self.text), delimiter=self.delimiter)
         with self._reading():
             header = next(self._reader, None)
         if header is None:
@@ -242,10 +243,6 @@ class CsvRows(RowStream):
         self.row = 1
         self.header = [h.strip() for h in header]
         self._check_lengths(1, self.header)
-
-    def _chain(self, first: str):
-        yield first
-        yield from self.text
 
     @contextmanager
     def _reading(self):
@@ -323,7 +320,8 @@ class CsvRows(RowStream):
                 if len(record) > max_columns:
                     raise FileRejected([Problem(row, None, msg("row_too_wide", "the row has %(cells)s cells; at most "
                                                                "%(limit)s are read", cells=len(record), limit=max_columns))])
-                if max(map(len, record), default=0) > cell_limit and not self._check_lengths(row, record):
+                # No cell can be too long when all of them together are not (the common case, checked at C speed).
+                if len("".join(record)) > cell_limit and not self._check_lengths(row, record):
                     continue
                 yield row, list(map(strip, record))
 
