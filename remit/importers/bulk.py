@@ -4,7 +4,7 @@ executemany, in the caller's transaction.
 SQLAlchemy's `insert()` with a list of dictionaries does the same as the INSERT, but spends most of its
 time processing each row's parameters one by one. Here each column's values are converted once per
 distinct value, with the column type's own bind processor (so an amount is stored exactly as the ORM
-stores it), and the driver receives plain tuples. The statements are written from the table's metadata.
+stores it), and the driver receives plain rows. The statements are written from the table's metadata.
 """
 from __future__ import annotations
 
@@ -22,24 +22,20 @@ MEMO_ENTRIES = 65_536
 
 
 def _converter(column_type, dialect):
+    """(memo, process) for a column whose type converts values, else None. The memo maps a value to
+    what the type binds it as; None and the values that equal others yet bind otherwise are never in it
+    (see `_remembered`)."""
     process = column_type.dialect_impl(dialect).bind_processor(dialect)
     if process is None:
         return None
-    memo: dict = {}
+    return {None: None}, process
 
-    def convert(value):
-        if value is None:
-            return None
-        # Decimals equal in value may differ in sign or scale (0 and -0): the memo keys on the text.
-        key = str(value) if isinstance(value, Decimal) else value
-        found = memo.get(key)
-        if found is None:
-            found = process(value)
-            if len(memo) < MEMO_ENTRIES:
-                memo[key] = found
-        return found
 
-    return convert
+def _remembered(value) -> bool:
+    """Whether a value's conversion may be remembered for every value equal to it. A column type binds
+    equal numbers alike (ExactDecimal quantizes them to its scale: 1.5 and 1.50 are both 1.5000), but
+    for zero's sign (0 and -0 are equal, and stored as 0.0000 and -0.0000), and NaN equals nothing."""
+    return not isinstance(value, Decimal) or (bool(value) and value.is_finite())
 
 
 class BulkInsert:
@@ -61,12 +57,18 @@ class BulkInsert:
 
     def write(self, rows: Iterable[tuple]) -> int:
         written = 0
-        converting = [(index, convert) for index, convert in enumerate(self.converters) if convert is not None]
+        converting = [(index, *converter) for index, converter in enumerate(self.converters) if converter is not None]
 
         def prepare(row):
             row = list(row)
-            for index, convert in converting:
-                row[index] = convert(row[index])
+            for index, memo, process in converting:
+                value = row[index]
+                found = memo.get(value, memo)
+                if found is memo:
+                    found = process(value)
+                    if len(memo) < MEMO_ENTRIES and _remembered(value):
+                        memo[value] = found
+                row[index] = found
             return tuple(row)
 
         if self.copy is not None:

@@ -16,7 +16,7 @@ import hashlib
 from itertools import islice
 from operator import itemgetter
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import case, delete, func, select
 
 from ..extensions import db
 from ..models import ContentDigest
@@ -46,9 +46,10 @@ def replace(kind: str, corridor_id: int, entries: dict[str, tuple[str, int, int]
         db.session.execute(delete(ContentDigest).where(
             ContentDigest.kind == kind, ContentDigest.corridor_id == corridor_id,
             ContentDigest.subject.in_(subjects)))
-    db.session.execute(insert(ContentDigest), [
-        {"kind": kind, "corridor_id": corridor_id, "subject": subject, "digest": digest, "rows": rows,
-         "last_id": last_id} for subject, (digest, rows, last_id) in sorted(entries.items())])
+    from .bulk import BulkInsert  # bulk takes `chunks` from here
+
+    BulkInsert(ContentDigest.__table__, ("kind", "corridor_id", "subject", "digest", "rows", "last_id")).write(
+        (kind, corridor_id, subject, digest, rows, last_id) for subject, (digest, rows, last_id) in sorted(entries.items()))
 
 
 def in_force_stamps(model, group_column, ids_column, where) -> dict:
