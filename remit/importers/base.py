@@ -230,7 +230,7 @@ class RuledSchema(Schema):
     def check_row_rules(self, data, **kwargs):
         errors = None
         for rule, names in self.rules():
-            found = rule({name: data[name] for name in names if name in data})
+            found = rule(_only(data, names))
             if found:
                 errors = _merge(errors, found)
         if errors:
@@ -254,9 +254,9 @@ class RowLoader:
     schema machinery around each field is not run per row. The remembered values are shared between
     rows, which also keeps the rows an import holds small.
 
-    `groups` (tuples of field names) are columns that usually repeat together (a product's name,
-    provider, countries and methods on each of its bands): each group remembers what the texts of its
-    cells gave together, one look-up a row instead of one a column. A `RuledSchema`'s rules are
+    `groups` (tuples of field names, which may share fields) are columns that usually repeat together
+    (a product's name, provider, countries and methods on each of its bands): each group remembers what
+    the texts of its cells gave together, one look-up a row instead of one a column. A `RuledSchema`'s rules are
     remembered the same way, for the texts of the fields each reads (a field's value depends on its
     text alone, and a rule on those values alone).
     """
@@ -278,18 +278,30 @@ class RowLoader:
             except ValidationError as exc:
                 absent = (True, exc.messages)
             self.fields[name] = (field_obj.deserialize, {}, absent)
-        grouped = [name for group in groups for name in group]
-        if len(set(grouped)) != len(grouped) or not set(grouped) <= set(self.fields):
-            raise ValueError("groups must name distinct fields of the schema")
+        grouped = {name for group in groups for name in group}
+        if not grouped <= set(self.fields):
+            raise ValueError("groups must name fields of the schema")
         self.singles = [(name, self.index[name], *self.fields[name]) for name in self.fields if name not in grouped]
-        self.groups = [(itemgetter(*(self.index[name] for name in group)) if len(group) > 1 else _one(self.index[group[0]]),
-                        group, {}) for group in groups if group]
-        self.rules = []
+        groups = [group for group in groups if group]
+        self.rules = []  # every rule, in order: (rule, the fields it reads)
         hooks = [attr for attr, many, _ in schema._hooks[VALIDATES_SCHEMA] if not many]  # noqa: SLF001
         if isinstance(schema, RuledSchema):
             hooks.remove("check_row_rules")
-            for rule, names in schema.rules():
-                self.rules.append((rule, names, _cells_of(self.index[name] for name in names), {}))
+            self.rules = schema.rules()
+        # A rule that reads the fields of one group only is run once per distinct texts of that group,
+        # with it; the others are remembered for the texts of the fields they read.
+        within = {index: [] for index in range(len(groups))}
+        self.crossing = []
+        for rule, names in self.rules:
+            home = next((index for index, group in enumerate(groups) if set(names) <= set(group)), None)
+            if home is None:
+                self.crossing.append((rule, names, _cells_of(self.index[name] for name in names), {}))
+            else:
+                within[home].append((rule, names, _cells_of(groups[home].index(name) for name in names), {}))
+        # Each group also keeps the texts of the row before and what they gave: the rows of a product
+        # usually follow each other, and comparing texts is cheaper than looking them up.
+        self.groups = [(_cells_of(self.index[name] for name in group), group, within[index], {}, [None, None])
+                       for index, group in enumerate(groups)]
         self.checks = [getattr(schema, attr) for attr in hooks]
 
     def _read(self, name: str, text: str) -> tuple[bool, object]:
@@ -307,7 +319,8 @@ class RowLoader:
                 memo[text] = result
         return result
 
-    def _read_group(self, group: tuple[str, ...], texts: tuple[str, ...]) -> tuple[bool, dict]:
+    def _read_group(self, group: tuple[str, ...], rules: list, texts: tuple[str, ...]) -> tuple[bool, dict, bool]:
+        """(whether a field failed, the values, whether the group's own rules pass)."""
         values = {}
         failed = False
         for name, text in zip(group, texts):
@@ -316,23 +329,38 @@ class RowLoader:
                 failed = True
             elif result[1] is not missing:
                 values[name] = result[1]
-        return failed, values
+        passes = True
+        if not failed:
+            for rule, names, getter, memo in rules:
+                key = getter(texts)
+                rule_passes = memo.get(key)
+                if rule_passes is None:
+                    rule_passes = not rule(_only(values, names))
+                    _remember(memo, key, rule_passes)
+                passes = passes and rule_passes
+        return failed, values, passes
 
     def load(self, row: int, cells: list[str]) -> tuple[dict | None, list[Problem] | None]:
         if len(cells) < self.width:
             cells = cells + [""] * (self.width - len(cells))
         data = {}
         failed = False
-        for getter, group, memo in self.groups:
+        rules_pass = True
+        for getter, group, rules, memo, last in self.groups:
             texts = getter(cells)
-            result = memo.get(texts)
-            if result is None:
-                result = self._read_group(group, texts)
-                _remember(memo, texts, result)
+            if texts == last[0]:
+                result = last[1]
+            else:
+                result = memo.get(texts)
+                if result is None:
+                    result = self._read_group(group, rules, texts)
+                    _remember(memo, texts, result)
+                last[0], last[1] = texts, result
             if result[0]:
                 failed = True
             else:
                 data.update(result[1])
+                rules_pass = rules_pass and result[2]
         for name, index, deserialize, memo, absent in self.singles:
             text = cells[index]
             if not text:
@@ -358,15 +386,20 @@ class RowLoader:
                 if result[0]:
                     errors[name] = result[1]
             return None, _problems(row, errors)
-        errors = None
-        for rule, names, getter, memo in self.rules:
+        for rule, names, getter, memo in self.crossing:
             texts = getter(cells)
-            found = memo.get(texts, memo)
-            if found is memo:
-                found = rule({name: data[name] for name in names if name in data}) or None
-                _remember(memo, texts, found)
-            if found is not None:
-                errors = _merge(errors, found)
+            passes = memo.get(texts)
+            if passes is None:
+                passes = not rule(_only(data, names))
+                _remember(memo, texts, passes)
+            rules_pass = rules_pass and passes
+        errors = None
+        if not rules_pass:
+            # As the schema gives them: every rule's messages, in the order of the rules.
+            for rule, names in self.rules:
+                found = rule(_only(data, names))
+                if found:
+                    errors = _merge(errors, found)
         for check in self.checks:
             try:
                 check(data, partial=None, many=False, unknown=self.schema.unknown)
@@ -378,6 +411,11 @@ class RowLoader:
         if errors is not None:
             return None, _problems(row, errors)
         return data, None
+
+
+def _only(data: dict, names: tuple[str, ...]) -> dict:
+    """The values a rule reads (and nothing else, so that reading another field fails at once)."""
+    return {name: data[name] for name in names if name in data}
 
 
 def _remember(memo: dict, texts: tuple[str, ...], result) -> None:

@@ -13,6 +13,7 @@ values, so a later file whose part has the same digest changes nothing there; a 
 from __future__ import annotations
 
 import hashlib
+from hashlib import blake2b as _blake2b
 from itertools import islice
 from operator import itemgetter
 
@@ -82,21 +83,34 @@ class TextGroups:
         self.width = (max(present) if present else 0) + 2
         blank = self.width - 1  # always an empty cell once a row is padded to the width
         self.getter = itemgetter(*(positions.get(name, blank) for name in names), blank)
+        # The file's columns are the importer's, in its order (and no more): a row is its cells as they are.
+        self.as_read = [positions.get(name) for name in names] == list(range(len(names)))
         self.separators = len(names)
         self.lines: dict = {}
 
     def add(self, group, cells: list[str]) -> None:
+        self.add_to(self.group(group), cells)
+
+    def group(self, group) -> list[bytes]:
+        """The list a group's rows go to (`add_to`): looked up once, for rows that name the same group."""
+        found = self.lines.get(group)
+        if found is None:
+            found = self.lines[group] = []
+        return found
+
+    def add_to(self, lines: list[bytes], cells: list[str]) -> None:
+        if self.as_read and len(cells) == self.separators:
+            line = "\x1f".join(cells) + "\x1f"  # as below: the cells, then the blank one
+            if line.count("\x1f") == self.separators:
+                lines.append(_blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+                return
         if len(cells) < self.width:
             cells = cells + [""] * (self.width - len(cells))
         values = self.getter(cells)
         line = "\x1f".join(values)
         if line.count("\x1f") != self.separators:  # a cell holds the separator: write the row unambiguously
             line = repr(values)
-        line = line.encode("utf-8", "surrogatepass")
-        found = self.lines.get(group)
-        if found is None:
-            found = self.lines[group] = []
-        found.append(hashlib.blake2b(line, digest_size=16).digest())
+        lines.append(_blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).digest())
 
     def digest(self, group) -> str:
         h = hashlib.blake2b(digest_size=24)

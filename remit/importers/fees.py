@@ -132,10 +132,11 @@ WRITE_BATCH = 5_000
 KEY_COLUMNS = ("provider", "product", "send_country", "receive_country", "send_currency", "receive_currency",
                "funding_method", "payout_method")
 # Columns that repeat together from row to row, read (and remembered) together: a product's identity,
-# and the terms its bands usually share.
+# and the terms its bands usually share, and a band's amounts; each with the fields its rules read.
 ROW_GROUPS = ((*KEY_COLUMNS, "provider_type"),
               ("speed", "fee_percent", "fx_margin_pct", "effective_from", "effective_to", "accepted_ids", "regions",
-               "source"))
+               "source", "receive_country"),
+              ("min_amount", "max_amount", "fee_fixed", "send_currency"))
 _tier_values = itemgetter(*BAND, *TIER_FIELDS)
 _identity = itemgetter(*KEY_COLUMNS, "provider_type")
 
@@ -339,9 +340,11 @@ def _validate(table, positions, text: digests.TextGroups, recognised: dict, prob
     products = fee_file.products
     providers = _Providers(problems)
     # What a row's product columns (and its provider's type) make, worked out once per distinct values:
-    # (product key, the file's product, whether the provider's type is the one its first row gave).
-    seen: dict[tuple, tuple[tuple, FileProduct, bool]] = {}
-    add_text = text.add
+    # (product key, the file's product, whether the provider's type is the one its first row gave, the
+    # digests of its rows' text).
+    seen: dict[tuple, tuple[tuple, FileProduct, bool, list]] = {}
+    add_text, add_text_to, text_of = text.add, text.add_to, text.group
+    last_identity = last_known = None
     rows = unchanged = 0
     for row, cells in table:
         if not any(cells):  # a blank row (is_blank)
@@ -362,7 +365,10 @@ def _validate(table, positions, text: digests.TextGroups, recognised: dict, prob
             continue
         rows += 1
         identity = _identity(data)
-        known = seen.get(identity)
+        if identity == last_identity and last_known[2]:  # the same product as the row before
+            known = last_known
+        else:
+            known = seen.get(identity)
         if known is None or not known[2]:
             name, *rest, provider_type = identity
             key = (reference.slugify(name), *rest)
@@ -370,9 +376,11 @@ def _validate(table, positions, text: digests.TextGroups, recognised: dict, prob
             product = products.get(key)
             if product is None:
                 product = products[key] = FileProduct(key, name, provider_type)
-            known = seen[identity] = (key, product, providers.first[key[0]][1] == provider_type)
+            known = seen[identity] = (key, product, providers.first[key[0]][1] == provider_type,
+                                      text_of(key) if first_pass else None)
+        last_identity, last_known = identity, known
         if first_pass:
-            add_text(known[0], cells)
+            add_text_to(known[3], cells)
         known[1].tiers.append((row, *_tier_values(data)))
     report.rows = rows
     report.unchanged += unchanged
@@ -474,8 +482,23 @@ def _band(product: FileProduct, tier: tuple) -> str:
 FROM = 3 + TIER_FIELDS.index("effective_from")
 
 
+def _added(product: FileProduct, tier: tuple) -> PreviewRow:
+    return PreviewRow("add", _band(product, tier), tuple(
+        (name, "", _text(tier[3 + TIER_FIELDS.index(name)]))
+        for name in ("fee_fixed", "fee_percent", "fx_margin_pct", "effective_from")))
+
+
 def _compare(product_plan: ProductPlan, old: dict[tuple, tuple], report: ImportReport) -> None:
     product = product_plan.product
+    if not old:
+        # Nothing of it is stored: every band is added (a new product, or one whose tiers were all retired).
+        product_plan.add = product.tiers
+        report.added += len(product.tiers)
+        shown = min(len(product.tiers), max(report.preview_limit - len(report.preview), 0))
+        for tier in product.tiers[:shown]:
+            report.show(_added(product, tier))
+        report.more_preview += len(product.tiers) - shown
+        return
     old = dict(old)
     for tier in product.tiers:
         stored = old.pop((tier[MIN], tier[MAX]), None)
@@ -485,9 +508,7 @@ def _compare(product_plan: ProductPlan, old: dict[tuple, tuple], report: ImportR
             if report.preview_full():
                 report.more_preview += 1
                 continue
-            report.show(PreviewRow("add", _band(product, tier), tuple(
-                (name, "", _text(tier[3 + TIER_FIELDS.index(name)]))
-                for name in ("fee_fixed", "fee_percent", "fx_margin_pct", "effective_from"))))
+            report.show(_added(product, tier))
         elif stored[1:] == tier[3:]:
             report.unchanged += 1
         else:
@@ -528,19 +549,22 @@ def apply(fee_plan: FeePlan, run: ImportRun) -> None:
             (provider_ids[p.product.key[0]], corridor_ids[p.product.corridor], *p.product.key[1:2], *p.product.key[4:])
             for p in new_products)
         # Their ids, read back once per corridor (RETURNING would insert them one by one on SQLite).
-        for corridor in {p.product.corridor for p in new_products}:
+        by_corridor: dict[tuple[str, str], list[ProductPlan]] = {}
+        for product_plan in new_products:
+            by_corridor.setdefault(product_plan.product.corridor, []).append(product_plan)
+        for corridor, plans in by_corridor.items():
             ids = _stored_products(corridor_ids[corridor])
-            for product_plan in new_products:
-                if product_plan.product.corridor == corridor:
-                    product_plan.product_id = ids[product_plan.product.key]
+            for product_plan in plans:
+                product_plan.product_id = ids[product_plan.product.key]
     connection = db.session.connection()
     tiers = FeeTier.__table__
     retire = ({"tier_id": tier_id, "retired_on": day} for p in fee_plan.products for tier_id, day in p.retire)
     for batch in digests.chunks(retire, WRITE_BATCH):
         connection.execute(update(tiers).where(tiers.c.id == bindparam("tier_id"))
                            .values(retired_on=bindparam("retired_on"), retired_by_import_id=run.id), batch)
+    run_id = run.id
     BulkInsert(tiers, ("product_id", "import_id", *BAND, *TIER_FIELDS)).write(
-        (product_plan.product_id, run.id, *tier[VALUES]) for product_plan in fee_plan.products for tier in product_plan.add)
+        (product_plan.product_id, run_id, *tier[VALUES]) for product_plan in fee_plan.products for tier in product_plan.add)
     _write_digests(fee_plan, corridor_ids)
 
 
