@@ -43,10 +43,10 @@ def replace(kind: str, corridor_id: int, entries: dict[str, tuple[str, int, int]
     """Store subject → (digest, rows, last id) for one corridor, replacing what was stored for them."""
     if not entries:
         return
-    for subjects in chunks(sorted(entries)):
-        db.session.execute(delete(ContentDigest).where(
-            ContentDigest.kind == kind, ContentDigest.corridor_id == corridor_id,
-            ContentDigest.subject.in_(subjects)))
+    of_corridor = (ContentDigest.kind == kind, ContentDigest.corridor_id == corridor_id)
+    if db.session.execute(select(ContentDigest.id).where(*of_corridor).limit(1)).first() is not None:
+        for subjects in chunks(sorted(entries)):
+            db.session.execute(delete(ContentDigest).where(*of_corridor, ContentDigest.subject.in_(subjects)))
     from .bulk import BulkInsert  # bulk takes `chunks` from here
 
     BulkInsert(ContentDigest.__table__, ("kind", "corridor_id", "subject", "digest", "rows", "last_id")).write(

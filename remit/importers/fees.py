@@ -7,7 +7,7 @@ from decimal import Decimal
 from operator import itemgetter
 
 from marshmallow import ValidationError
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from .. import codes
 from ..formats import FEE_TABLE_COLUMNS, FEE_TABLE_OPTIONAL
@@ -421,6 +421,8 @@ class ProductPlan:
     product_id: int | None
     add: list[tuple] = field(default_factory=list)
     retire: list[tuple[int, dt.date]] = field(default_factory=list)  # (tier id, retired on)
+    # Nothing of it was in force: once applied, its tiers in force are the ones this import adds.
+    only_added: bool = False
 
 
 @dataclass
@@ -493,6 +495,7 @@ def _compare(product_plan: ProductPlan, old: dict[tuple, tuple], report: ImportR
     if not old:
         # Nothing of it is stored: every band is added (a new product, or one whose tiers were all retired).
         product_plan.add = product.tiers
+        product_plan.only_added = True
         report.added += len(product.tiers)
         shown = min(len(product.tiers), max(report.preview_limit - len(report.preview), 0))
         for tier in product.tiers[:shown]:
@@ -565,7 +568,28 @@ def apply(fee_plan: FeePlan, run: ImportRun) -> None:
     run_id = run.id
     BulkInsert(tiers, ("product_id", "import_id", *BAND, *TIER_FIELDS)).write(
         (product_plan.product_id, run_id, *tier[VALUES]) for product_plan in fee_plan.products for tier in product_plan.add)
-    _write_digests(fee_plan, corridor_ids)
+    _write_digests(fee_plan, corridor_ids, _added_stamps(fee_plan, run_id))
+
+
+def _added_stamps(fee_plan: FeePlan, run_id: int) -> dict[int, tuple[int, int]]:
+    """product id → (tiers in force, highest id) for the products whose tiers in force are only those this
+    import added, from the ids the tiers were given, without reading them back: when this import's
+    tiers hold exactly the ids from the lowest to the highest (one after the other, as one writer gets
+    them), the n-th tier written has the lowest id + n. Otherwise (ids taken meanwhile by something
+    else) nothing: their stamps are then read like the others'."""
+    tiers = FeeTier.__table__
+    count, lowest, highest = db.session.execute(
+        select(func.count(), func.min(tiers.c.id), func.max(tiers.c.id)).where(tiers.c.import_id == run_id)).one()
+    written = sum(len(p.add) for p in fee_plan.products)
+    if not count or count != written or highest - lowest + 1 != count:
+        return {}
+    stamps = {}
+    position = lowest
+    for product_plan in fee_plan.products:
+        position += len(product_plan.add)
+        if product_plan.only_added and product_plan.add:
+            stamps[product_plan.product_id] = (len(product_plan.add), position - 1)
+    return stamps
 
 
 def _write_providers(fee_plan: FeePlan) -> dict[str, int]:
@@ -582,11 +606,13 @@ def _write_providers(fee_plan: FeePlan) -> dict[str, int]:
     return ids
 
 
-def _write_digests(fee_plan: FeePlan, corridor_ids: dict) -> None:
+def _write_digests(fee_plan: FeePlan, corridor_ids: dict, known: dict[int, tuple[int, int]]) -> None:
     """Each product the file lists (but those recognised, whose digest is stored already), as it is now
-    stored: the digest of the file's rows for it, with the tiers in force."""
+    stored: the digest of the file's rows for it, with the tiers in force (`known` already, or read)."""
     by_corridor: dict[int, dict[str, tuple[str, int, int]]] = {}
-    stamps = _product_stamps(p.product_id for p in fee_plan.products if p.product_id is not None)
+    stamps = _product_stamps(p.product_id for p in fee_plan.products
+                             if p.product_id is not None and p.product_id not in known)
+    stamps.update(known)
     for product_plan in fee_plan.products:
         if product_plan.product_id in stamps:
             entries = by_corridor.setdefault(corridor_ids[product_plan.product.corridor], {})

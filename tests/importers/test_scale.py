@@ -171,3 +171,31 @@ def test_the_same_rows_in_another_order_are_recognised_without_being_validated_a
     assert changed != reordered
     report = import_fees(changed, "changed.csv")
     assert (report.changed, report.unchanged, len(loads)) == (1, 59, 10)
+
+
+def _stamps_stored_and_actual():
+    from remit.importers import digests
+
+    stored = {int(subject): (rows, last_id) for subject, rows, last_id in db.session.execute(
+        select(ContentDigest.subject, ContentDigest.rows, ContentDigest.last_id).where(ContentDigest.kind == "fees"))}
+    actual = digests.in_force_stamps(FeeTier, FeeTier.product_id, FeeTier.id, (FeeTier.product_id.in_(stored),))
+    return stored, actual
+
+
+def test_the_digests_hold_the_tiers_in_force_as_stored(app):
+    """New products' stamps (tiers in force, highest id) are worked out from the ids the import's
+    tiers were given, the others read: either way they are those of the tiers in force."""
+    import_fees(generated_fee_table(60))
+    stored, actual = _stamps_stored_and_actual()
+    assert len(stored) == 6 and stored == actual
+
+    def changed(number, cells):
+        if number in (2, 13):  # a band of each of the first two products
+            cells[FEE_HEADER.index("fee_fixed")] = "3.49"
+
+    rows = generated_fee_table(60, changed).decode().splitlines(keepends=True)
+    more = generated_fee_table(80).decode().splitlines(keepends=True)[61:]  # two new products
+    report = import_fees("".join(rows + more).encode())
+    assert (report.added, report.changed, report.unchanged) == (20, 2, 58)
+    stored, actual = _stamps_stored_and_actual()
+    assert len(stored) == 8 and stored == actual
