@@ -323,8 +323,13 @@ class RowLoader:
         """(whether a field failed, the values, whether the group's own rules pass)."""
         values = {}
         failed = False
+        fields = self.fields
         for name, text in zip(group, texts):
-            result = self._read(name, text)
+            # As `_read` does, with the column's memo looked at first (a product's first row reads its
+            # group's columns again, and each has read the same texts for other products).
+            result = fields[name][1].get(text) if text else fields[name][2]
+            if result is None:
+                result = self._read(name, text)
             if result[0]:
                 failed = True
             elif result[1] is not missing:

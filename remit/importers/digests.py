@@ -12,7 +12,6 @@ values, so a later file whose part has the same digest changes nothing there; a 
 """
 from __future__ import annotations
 
-import hashlib
 from hashlib import blake2b as _blake2b
 from itertools import islice
 from operator import itemgetter
@@ -113,10 +112,8 @@ class TextGroups:
         lines.append(_blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).digest())
 
     def digest(self, group) -> str:
-        h = hashlib.blake2b(digest_size=24)
-        for line in sorted(self.lines.get(group, ())):
-            h.update(line)
-        return h.hexdigest()
+        # One update with the lines joined is the same hash as one update per line, in fewer calls.
+        return _blake2b(b"".join(sorted(self.lines.get(group, ()))), digest_size=24).hexdigest()
 
     def count(self, group) -> int:
         return len(self.lines.get(group, ()))

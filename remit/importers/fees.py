@@ -381,7 +381,7 @@ def _validate(table, positions, text: digests.TextGroups, recognised: dict, prob
         last_identity, last_known = identity, known
         if first_pass:
             add_text_to(known[3], cells)
-        known[1].tiers.append((row, *_tier_values(data)))
+        known[1].tiers.append((row,) + _tier_values(data))
     report.rows = rows
     report.unchanged += unchanged
     if not rows and not problems:
