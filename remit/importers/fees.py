@@ -18,7 +18,7 @@ from ..models.catalog import FUNDING_METHODS, PAYOUT_METHODS, PROVIDER_TYPES, SP
 from ..services import reference
 from . import digests
 from .bulk import BulkInsert
-from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, RowLoader, RuledSchema, is_blank, map_header, row_rule
+from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, RowLoader, RuledSchema, map_header, row_rule
 from ..inputs import written_places
 from .fields import Choice, CountryCode, CurrencyCode, ExactNumber, IdList, IsoDate, RegionList, Text
 from .readers import Problem, ProblemLog
@@ -226,6 +226,10 @@ class _RawKey:
         self.fields = [_remembered(schema.fields[name].deserialize) for name in (*KEY_COLUMNS, "provider_type")]
         self.memo: dict[tuple, tuple | None] = {}
 
+    def raw(self, cells: list[str]) -> tuple[str, ...] | None:
+        """The texts that name the row's product and its provider's type (None for a row too short)."""
+        return self.cells(cells) if len(cells) >= self.width else None
+
     def __call__(self, cells: list[str]) -> tuple | None:
         """((provider slug, product, …, payout), provider name, provider type) or None."""
         if len(cells) < self.width:
@@ -264,13 +268,22 @@ def collect(open_rows, problems: ProblemLog, report: ImportReport) -> FeeFile | 
             return _validate(table, positions, text, {}, problems, report, first_pass=True)
         key_of = _RawKey(positions)
         light = _Providers(ProblemLog(problems.limit))
+        add_text_to, text_of, check = text.add_to, text.group, light.check
+        # The row before's product columns, what they name and where their rows' digests go, and
+        # whether its provider's type was the first given (rows of a product follow each other).
+        last_raw = last = None
         for row, cells in table:
-            if is_blank(cells):
+            if not any(cells):  # a blank row (is_blank)
                 continue
-            found = key_of(cells)
-            text.add(found[0] if found else None, cells)
-            if found is not None:
-                light.check(row, found[0][0], found[1], found[2])
+            raw = key_of.raw(cells)
+            if raw is None or raw != last_raw:
+                found = key_of(cells)
+                last_raw, last = raw, (found, text_of(found[0] if found else None), False)
+            found, lines, checked = last
+            add_text_to(lines, cells)
+            if found is not None and not checked:
+                check(row, found[0][0], found[1], found[2])
+                last = (found, lines, light.first[found[0][0]][1] == found[2])
         recognised = _recognised(text)
         if text.lines and all(key in recognised for key in text.lines):
             problems.extend(light.problems.items)
