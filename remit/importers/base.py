@@ -319,8 +319,9 @@ class RowLoader:
                 memo[text] = result
         return result
 
-    def _read_group(self, group: tuple[str, ...], rules: list, texts: tuple[str, ...]) -> tuple[bool, dict, bool]:
-        """(whether a field failed, the values, whether the group's own rules pass)."""
+    def _read_group(self, group: tuple[str, ...], rules: list, texts: tuple[str, ...]) -> tuple[bool, dict, bool, tuple]:
+        """(whether a field failed, the values, whether the group's own rules pass, the values in the
+        group's order, `missing` for a field without one)."""
         values = {}
         failed = False
         fields = self.fields
@@ -343,7 +344,35 @@ class RowLoader:
                     rule_passes = not rule(_only(values, names))
                     _remember(memo, key, rule_passes)
                 passes = passes and rule_passes
-        return failed, values, passes
+        return failed, values, passes, tuple(values.get(name, missing) for name in group)
+
+    def load_groups(self, row: int, cells: list[str]) -> tuple[list[tuple] | None, list[Problem] | None]:
+        """As `load`, but the values given group by group: a tuple per group, in the order of its fields
+        (`missing` for a field without a value). A row whose groups were all met before (the usual row of
+        a large file) is answered without making a dictionary of its values; the same tuples are given
+        again for the same texts."""
+        if self.singles or self.crossing or self.checks:
+            data, problems = self.load(row, cells)
+            if problems:
+                return None, problems
+            return [tuple(data.get(name, missing) for name in group) for _, group, _, _, _ in self.groups], None
+        if len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))
+        values = []
+        for getter, group, rules, memo, last in self.groups:
+            texts = getter(cells)
+            if texts == last[0]:
+                result = last[1]
+            else:
+                result = memo.get(texts)
+                if result is None:
+                    result = self._read_group(group, rules, texts)
+                    _remember(memo, texts, result)
+                last[0], last[1] = texts, result
+            if result[0] or not result[2]:
+                return None, self.load(row, cells)[1]  # the row's problems, as `load` gives them
+            values.append(result[3])
+        return values, None
 
     def load(self, row: int, cells: list[str]) -> tuple[dict | None, list[Problem] | None]:
         if len(cells) < self.width:

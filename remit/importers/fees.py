@@ -132,13 +132,9 @@ WRITE_BATCH = 5_000
 KEY_COLUMNS = ("provider", "product", "send_country", "receive_country", "send_currency", "receive_currency",
                "funding_method", "payout_method")
 # Columns that repeat together from row to row, read (and remembered) together: a product's identity,
-# and the terms its bands usually share, and a band's amounts; each with the fields its rules read.
-ROW_GROUPS = ((*KEY_COLUMNS, "provider_type"),
-              ("speed", "fee_percent", "fx_margin_pct", "effective_from", "effective_to", "accepted_ids", "regions",
-               "source", "receive_country"),
-              ("min_amount", "max_amount", "fee_fixed", "send_currency"))
-_tier_values = itemgetter(*BAND, *TIER_FIELDS)
-_identity = itemgetter(*KEY_COLUMNS, "provider_type")
+# the terms its bands usually share, and a band's amounts; each with the fields its rules read. A row's
+# product is the first group's values; its tier is the band's first three and the terms' first eight.
+ROW_GROUPS = ((*KEY_COLUMNS, "provider_type"), (*TIER_FIELDS[1:], "receive_country"), (*BAND, "fee_fixed", "send_currency"))
 
 
 @dataclass
@@ -347,7 +343,7 @@ def _stored_products(corridor_id: int) -> dict[tuple, int]:
 def _validate(table, positions, text: digests.TextGroups, recognised: dict, problems: ProblemLog,
               report: ImportReport, *, first_pass: bool) -> FeeFile:
     loader = RowLoader(FeeRowSchema(), positions, ROW_GROUPS)
-    load = loader.load
+    load_groups = loader.load_groups
     key_of = _RawKey(positions)
     fee_file = FeeFile(text=text, recognised=recognised)
     products = fee_file.products
@@ -370,15 +366,15 @@ def _validate(table, positions, text: digests.TextGroups, recognised: dict, prob
                 unchanged += 1
                 providers.check(row, found[0][0], found[1], found[2])
                 continue
-        data, row_problems = load(row, cells)
+        groups, row_problems = load_groups(row, cells)
         if row_problems:
             problems.extend(row_problems)
             if first_pass:
                 add_text(None, cells)
             continue
         rows += 1
-        identity = _identity(data)
-        if identity == last_identity and last_known[2]:  # the same product as the row before
+        identity, terms, band = groups
+        if identity is last_identity and last_known[2]:  # the same product as the row before
             known = last_known
         else:
             known = seen.get(identity)
@@ -394,7 +390,7 @@ def _validate(table, positions, text: digests.TextGroups, recognised: dict, prob
         last_identity, last_known = identity, known
         if first_pass:
             add_text_to(known[3], cells)
-        known[1].tiers.append((row,) + _tier_values(data))
+        known[1].tiers.append((row,) + band[:3] + terms[:8])
     report.rows = rows
     report.unchanged += unchanged
     if not rows and not problems:

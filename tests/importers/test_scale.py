@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from marshmallow import missing
 from sqlalchemy import func, select
 
 from remit.extensions import db
@@ -137,13 +138,19 @@ def test_the_fast_row_loader_reads_every_row_as_the_schema_does(changes, width):
     # Column by column, and by the groups of columns the fee import reads together; each twice: the
     # second time from what the loader remembers of each cell, group and rule. The loaders are kept from
     # one example to the next, as from one row of a file to the next.
-    for loader in _LOADERS:
+    for loader, groups in _LOADERS:
         assert loader.load(2, cells) == loader.load(2, list(cells)) == (expected[0], expected[1] or None)
+        # Group by group, as the fee import takes them.
+        by_group = (None, expected[1]) if expected[1] else (
+            [tuple(expected[0].get(name, missing) for name in group) for group in groups], None)
+        assert loader.load_groups(2, cells) == loader.load_groups(2, list(cells)) == by_group
 
 
 _POSITIONS = map_header(Table(header=FEE_HEADER), COLUMNS)[0]
 _SCHEMA = FeeRowSchema()
-_LOADERS = (RowLoader(_SCHEMA, _POSITIONS), RowLoader(_SCHEMA, _POSITIONS, ROW_GROUPS))
+# Column by column; by the fee import's groups; by two of them (the amounts read one by one, and
+# their rule looked up for its own fields).
+_LOADERS = [(RowLoader(_SCHEMA, _POSITIONS, groups), groups) for groups in ((), ROW_GROUPS, ROW_GROUPS[:2])]
 
 
 def test_a_rule_reads_only_the_fields_it_names():
@@ -161,8 +168,8 @@ def test_the_same_rows_in_another_order_are_recognised_without_being_validated_a
     header, *rows = data.decode().splitlines(keepends=True)
     reordered = (header + "".join(reversed(rows))).encode()
     loads = []
-    original = RowLoader.load
-    monkeypatch.setattr(RowLoader, "load", lambda self, row, cells: loads.append(row) or original(self, row, cells))
+    original = RowLoader.load_groups
+    monkeypatch.setattr(RowLoader, "load_groups", lambda self, row, cells: loads.append(row) or original(self, row, cells))
     report = import_fees(reordered, "reordered.csv")
     assert (report.result, report.unchanged, loads) == ("no_change", 60, [])
     # One product changed: only its ten rows are validated; the other five products are recognised.
