@@ -256,9 +256,9 @@ class RowLoader:
 
     `groups` (tuples of field names, which may share fields) are columns that usually repeat together
     (a product's name, provider, countries and methods on each of its bands): each group remembers what
-    the texts of its cells gave together, one look-up a row instead of one a column. A `RuledSchema`'s rules are
-    remembered the same way, for the texts of the fields each reads (a field's value depends on its
-    text alone, and a rule on those values alone).
+    the texts of its cells gave together, one look-up a row instead of one a column. A `RuledSchema`'s
+    rules are remembered the same way, for the texts of the fields each reads (a field's value depends
+    on its text alone, and a rule on those values alone).
     """
 
     def __init__(self, schema: Schema, positions: dict[str, int], groups: tuple[tuple[str, ...], ...] = ()):
