@@ -66,3 +66,25 @@ def generated_fee_table(rows: int, change=None) -> bytes:
             change(number, cells)
         writer.writerow(cells)
     return out.getvalue().encode()
+
+
+HAND_WORKED_RATES = b"base_currency,quote_currency,rate,as_of,source\nCAD,GTQ,5.5,2026-01-05,test rate\n"
+
+
+def load_hand_worked_corridor(later_rates: bytes = b"") -> None:
+    """Canada→Guatemala built so that every figure can be worked by hand: a bank wire at CAD 30 + 2%,
+    a money transfer operator at 9.99 + 3.5% and a cash agent at 7.99 + 4.5%, with CAD→GTQ at 5.5
+    from 5 January 2026 (and `later_rates`, lines of the same file, after it)."""
+    from remit.importers import run_import
+
+    assert run_import("rates", HAND_WORKED_RATES + later_rates, "rates.csv", actor="test").ok
+    rows = [
+        fee_row(provider="Test MTO", provider_type="mto", product="Cash", funding_method="cash",
+                payout_method="cash_pickup", speed="under_1h", max_amount="3000.00", fee_fixed="9.99",
+                fx_margin_pct="3.5"),
+        fee_row(provider="Corner Agent", provider_type="mto", product="Cash pickup", funding_method="cash",
+                payout_method="cash_pickup", speed="under_1h", max_amount="3000.00", fee_fixed="7.99",
+                fx_margin_pct="4.5"),
+        fee_row(provider="Test Bank", product="Wire", max_amount="50000.00", fee_fixed="30.00", fx_margin_pct="2"),
+    ]
+    assert run_import("fees", csv_bytes(rows), "fees.csv", actor="test").ok

@@ -2,7 +2,7 @@
 actual fees worked by hand, a returned payout and a correction; every worker's statement against a
 hand-worked table; then the locks, the audit log, retention and the auditor's export.
 
-The corridor (as in tests/web/test_group_transfer.py): a bank wire at CAD 30 + 2%, a money transfer
+The corridor (tests/importers/helpers.load_hand_worked_corridor): a bank wire at CAD 30 + 2%, a money transfer
 operator at 9.99 + 3.5% (the cheapest way alone) and a cash agent at 7.99 + 4.5% (the service every
 worker uses today). Mid-market CAD→GTQ: 5.5 from 5 January, 5.6 from 1 April 2026.
 
@@ -57,12 +57,11 @@ from sqlalchemy import func, select
 from remit.domain.errors import RemitError
 from remit.domain.ledger import CycleLocked
 from remit.extensions import db
-from remit.importers import run_import
 from remit.models import AuditEvent, BundleGroup, LedgerCycle, LedgerMember, LedgerPayout, LedgerWire
 from remit.services import bundles, ledger
 
 from ..conftest import table_counts
-from ..importers.helpers import csv_bytes, fee_row
+from ..importers.helpers import load_hand_worked_corridor
 
 STAFF = "coordinator@example.org"
 REFS = [f"w{i:02d}" for i in range(1, 13)]
@@ -76,19 +75,7 @@ def corridor(app):
 
 def load_corridor() -> None:
     """The corridor of the module's docstring: its rates and fee tables."""
-    rates = (b"base_currency,quote_currency,rate,as_of,source\nCAD,GTQ,5.5,2026-01-05,test rate\n"
-             b"CAD,GTQ,5.6,2026-04-01,test rate\n")
-    assert run_import("rates", rates, "rates.csv", actor="test").ok
-    rows = [
-        fee_row(provider="Test MTO", provider_type="mto", product="Cash", funding_method="cash",
-                payout_method="cash_pickup", speed="under_1h", max_amount="3000.00", fee_fixed="9.99",
-                fx_margin_pct="3.5"),
-        fee_row(provider="Corner Agent", provider_type="mto", product="Cash pickup", funding_method="cash",
-                payout_method="cash_pickup", speed="under_1h", max_amount="3000.00", fee_fixed="7.99",
-                fx_margin_pct="4.5"),
-        fee_row(provider="Test Bank", product="Wire", max_amount="50000.00", fee_fixed="30.00", fx_margin_pct="2"),
-    ]
-    assert run_import("fees", csv_bytes(rows), "fees.csv", actor="test").ok
+    load_hand_worked_corridor(b"CAD,GTQ,5.6,2026-04-01,test rate\n")
 
 
 @pytest.fixture

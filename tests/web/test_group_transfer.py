@@ -15,28 +15,16 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from remit.extensions import db
-from remit.importers import run_import
 from remit.models import AuditEvent, BundleGroup
 
 from ..admin.test_admin_imports import login
-from ..importers.helpers import csv_bytes, fee_row
+from ..importers.helpers import load_hand_worked_corridor
 from .test_pages import text_of
 
 
 @pytest.fixture
 def corridor(app):
-    rates = b"base_currency,quote_currency,rate,as_of,source\nCAD,GTQ,5.5,2026-01-05,test rate\n"
-    assert run_import("rates", rates, "rates.csv", actor="test").ok
-    rows = [
-        fee_row(provider="Test MTO", provider_type="mto", product="Cash", funding_method="cash",
-                payout_method="cash_pickup", speed="under_1h", max_amount="3000.00", fee_fixed="9.99",
-                fx_margin_pct="3.5"),
-        fee_row(provider="Corner Agent", provider_type="mto", product="Cash pickup", funding_method="cash",
-                payout_method="cash_pickup", speed="under_1h", max_amount="3000.00", fee_fixed="7.99",
-                fx_margin_pct="4.5"),
-        fee_row(provider="Test Bank", product="Wire", max_amount="50000.00", fee_fixed="30.00", fx_margin_pct="2"),
-    ]
-    assert run_import("fees", csv_bytes(rows), "fees.csv", actor="test").ok
+    load_hand_worked_corridor()
 
 
 def spreadsheet() -> str:

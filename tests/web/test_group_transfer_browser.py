@@ -23,9 +23,8 @@ def group_server(tmp_path_factory):
 
     from remit import create_app
     from remit.extensions import db
-    from remit.importers import run_import
 
-    from ..importers.helpers import csv_bytes, fee_row
+    from ..importers.helpers import load_hand_worked_corridor
 
     url = "sqlite:///" + str(tmp_path_factory.mktemp("group") / "remit.db")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
@@ -33,19 +32,7 @@ def group_server(tmp_path_factory):
         from flask_migrate import upgrade
 
         upgrade()
-        rates = b"base_currency,quote_currency,rate,as_of,source\nCAD,GTQ,5.5,2026-01-05,test rate\n"
-        assert run_import("rates", rates, "rates.csv", actor="test").ok
-        rows = [
-            fee_row(provider="Test MTO", provider_type="mto", product="Cash", funding_method="cash",
-                    payout_method="cash_pickup", speed="under_1h", max_amount="3000.00", fee_fixed="9.99",
-                    fx_margin_pct="3.5"),
-            fee_row(provider="Corner Agent", provider_type="mto", product="Cash pickup", funding_method="cash",
-                    payout_method="cash_pickup", speed="under_1h", max_amount="3000.00", fee_fixed="7.99",
-                    fx_margin_pct="4.5"),
-            fee_row(provider="Test Bank", product="Wire", max_amount="50000.00", fee_fixed="30.00",
-                    fx_margin_pct="2"),
-        ]
-        assert run_import("fees", csv_bytes(rows), "fees.csv", actor="test").ok
+        load_hand_worked_corridor()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
