@@ -212,7 +212,6 @@ class JSONRefused(InputError):
     status = 400
 
 
-_JSON_NUL = re.compile(r"\x00|\\u0000", re.IGNORECASE)
 # Nesting is counted on the brackets outside strings. A string runs to its closing quote or, never
 # closed (which the parser then refuses), to the end; the quantifiers are possessive, so that no text
 # makes the expression try again from every quote (a body of '"\\' repeated took hours).
@@ -226,6 +225,24 @@ def _deeper_than(text: str, limit: int) -> bool:
     away by regular expressions, the running depth summed by itertools (no step of Python per token)."""
     brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
     return bool(brackets) and max(accumulate(map(_BRACKET_STEP.__getitem__, brackets))) > limit
+
+
+_CONTAINERS = (dict, list)  # what json.loads makes arrays and objects into
+
+
+def _nested_deeper_than(value, limit: int) -> bool:
+    """Whether a parsed JSON value nests arrays and objects deeper than `limit`: the same count as
+    _deeper_than makes on its text (each bracket outside strings is one array or object), made on the
+    containers alone, level by level, without reading the strings again."""
+    level = [value] if type(value) in _CONTAINERS else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return True
+        level = [item for container in level for item in (container.values() if type(container) is dict else container)
+                 if type(item) in _CONTAINERS]
+    return False
 
 
 def _number(kind):
@@ -250,17 +267,32 @@ def read_json(text: str | bytes):
             text = text.decode("utf-8")
         except UnicodeDecodeError:
             raise JSONRefused(msg("json_not_utf8", "The JSON body is not UTF-8 text.")) from None
-    if _JSON_NUL.search(text):
+    # NUL as it is or escaped (\u0000, and \U0000, which JSON does not allow, refused as NUL all the same):
+    # plain searches, a sixth of the time a regular expression took on a bundle of 1,000 members.
+    if "\x00" in text or "\\u0000" in text or "\\U0000" in text:
         raise JSONRefused(msg("json_nul", "The JSON body contains the NUL character (\\u0000), which remit does "
                               "not read."))
-    if _deeper_than(text, MAX_JSON_DEPTH):
-        raise JSONRefused(msg("json_too_deep", "The JSON body nests arrays and objects deeper than "
-                              "%(limit)s levels.", limit=MAX_JSON_DEPTH))
+    # The depth is counted on the parsed value when the text parses (a tenth of the time the text's
+    # brackets take), and on the text when it does not, so that a body both too deep and otherwise
+    # refused is refused for its depth, as the text's count alone did. Parsing first costs no more than
+    # the body's size: the parser refuses nesting beyond the recursion limit (RecursionError).
     try:
-        return json.loads(text, parse_int=_number(int), parse_float=_number(float), parse_constant=_constant)
-    except json.JSONDecodeError as exc:
-        raise JSONRefused(msg("json_invalid", "The body is not valid JSON: %(problem)s (line %(line)s, column "
-                              "%(column)s).", problem=exc.msg, line=exc.lineno, column=exc.colno)) from None
+        value = json.loads(text, parse_int=_number(int), parse_float=_number(float), parse_constant=_constant)
+    except (json.JSONDecodeError, JSONRefused, RecursionError) as exc:
+        if _deeper_than(text, MAX_JSON_DEPTH):
+            raise _too_deep() from None
+        if isinstance(exc, json.JSONDecodeError):
+            raise JSONRefused(msg("json_invalid", "The body is not valid JSON: %(problem)s (line %(line)s, column "
+                                  "%(column)s).", problem=exc.msg, line=exc.lineno, column=exc.colno)) from None
+        raise
+    if _nested_deeper_than(value, MAX_JSON_DEPTH):
+        raise _too_deep()
+    return value
+
+
+def _too_deep() -> JSONRefused:
+    return JSONRefused(msg("json_too_deep", "The JSON body nests arrays and objects deeper than %(limit)s levels.",
+                           limit=MAX_JSON_DEPTH))
 
 
 def record_id(text) -> int | None:

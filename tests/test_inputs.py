@@ -1,16 +1,19 @@
 """The one rule for numbers typed by people (parse_amount) and sent by programs (parse_plain_decimal)."""
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from remit.inputs import (MAX_ID, InputError, JSONRefused, _deeper_than, page_number, parse_amount,
-                          parse_plain_decimal, read_json, record_id)
+from remit import inputs
+from remit.inputs import (MAX_ID, InputError, JSONRefused, _deeper_than, _nested_deeper_than, page_number,
+                          parse_amount, parse_plain_decimal, read_json, record_id)
 
 D = Decimal
 REFUSED = None
@@ -157,8 +160,51 @@ def test_the_depth_check_agrees_with_counting_token_by_token(parts, limit):
     assert _deeper_than(text, limit) == (_depth(text) > limit)
 
 
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.text(alphabet="[]{}\\\"a", max_size=4),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner,
+                                                                                       max_size=3), max_leaves=30)
+
+
+@given(JSON_VALUES, st.integers(0, 6))
+def test_the_depth_of_a_parsed_value_is_the_depth_of_its_text(value, limit):
+    assert _nested_deeper_than(value, limit) == (_depth(json.dumps(value)) > limit)
+
+
+def _outcome(read, text):
+    try:
+        return "read", read(text)
+    except JSONRefused as refused:
+        return "refused", refused.message.code
+
+
+def _text_first(text):
+    """read_json as it was: the depth counted on the text before it is parsed."""
+    if _depth(text) > inputs.MAX_JSON_DEPTH:
+        raise JSONRefused(inputs.msg("json_too_deep", "too deep"))
+    try:
+        return json.loads(text, parse_int=inputs._number(int), parse_float=inputs._number(float),
+                          parse_constant=inputs._constant)
+    except json.JSONDecodeError:
+        raise JSONRefused(inputs.msg("json_invalid", "not JSON")) from None
+
+
+@given(st.lists(st.sampled_from(["[", "]", "{", "}", ",", "1", "1" * 41, "NaN", '"[{"', '"\\"]"', ":", '"a"']),
+                max_size=80), st.integers(0, 6))
+def test_json_is_refused_for_the_same_reason_as_when_its_depth_was_counted_first(parts, limit):
+    """read_json counts the depth on the parsed value when the text parses: a body both too deep and
+    otherwise refused is still refused for its depth."""
+    text = "".join(parts)
+    with mock.patch.object(inputs, "MAX_JSON_DEPTH", limit):
+        assert _outcome(read_json, text) == _outcome(_text_first, text)
+
+
 @pytest.mark.parametrize("text,why", [
     ("[" * 33 + "]" * 33, "The JSON body nests arrays and objects deeper than 32 levels."),
+    ("[" * 500 + "]" * 500, "The JSON body nests arrays and objects deeper than 32 levels."),
+    ("[" * 33 + "1" * 41 + "]" * 33, "The JSON body nests arrays and objects deeper than 32 levels."),
+    ("[" * 33 + "NaN", "The JSON body nests arrays and objects deeper than 32 levels."),
+    ('{"a": "\\U0000"}', "The JSON body contains the NUL character (\\u0000), which remit does not read."),
+    ('{"a": "\x00"}', "The JSON body contains the NUL character (\\u0000), which remit does not read."),
     ("[" * 1_000_000, "The JSON body nests arrays and objects deeper than 32 levels."),
     ("1" * 41, "A number in the JSON body has 41 characters; at most 40 are read."),
     ("-" + "1" * 40, "A number in the JSON body has 41 characters; at most 40 are read."),
