@@ -103,6 +103,14 @@ def _common_refusal(text: str, shown: str) -> InputError | None:
 
 def parse_plain_decimal(text) -> Decimal:
     """A number written as plain text: digits, an optional sign and one decimal point."""
+    if type(text) is str and len(text) <= MAX_NUMBER_LENGTH and _PLAIN.fullmatch(text):
+        # Plainly a number (no space, no other digits, no exponent): what _read_plain_decimal returns
+        # for it, without its checks (a thousand members' amounts in a third of the time).
+        return Decimal(text)
+    return _read_plain_decimal(text)
+
+
+def _read_plain_decimal(text) -> Decimal:
     raw = "" if text is None else str(text)
     stripped = raw.strip()
     shown = quoted(stripped)

@@ -131,6 +131,26 @@ def test_plain_numbers_refuse_everything_else(typed, code):
     assert refused.value.message.code == code
 
 
+def _plain_reading(read, text):
+    try:
+        return "read", read(text), str(read(text))
+    except InputError as refused:
+        return "refused", refused.message.code, str(refused.message)
+
+
+# Plain numbers of every length up to past the limit (MAX_NUMBER_LENGTH, 40 characters).
+PLAIN_TEXTS = st.tuples(st.sampled_from(["", "+", "-"]), st.sampled_from(range(46)).flatmap(
+    lambda size: st.text("0123456789", min_size=size, max_size=size)), st.sampled_from(["", "."]),
+    st.text("0123456789", max_size=3)).map("".join)
+
+
+@given(PLAIN_TEXTS | st.text(alphabet="0123456789.+- e٣\u00a0", max_size=44) | st.integers() | st.none())
+def test_a_plainly_written_number_is_read_as_the_checks_read_it(typed):
+    """parse_plain_decimal takes a plain text's Decimal without its checks: the same reading (the same
+    value written the same way) or the same refusal as the checks give."""
+    assert _plain_reading(parse_plain_decimal, typed) == _plain_reading(inputs._read_plain_decimal, typed)
+
+
 def test_json_is_read_within_its_limits():
     assert read_json(b'{"a": [1, 2.5, "x"], "b": null}') == {"a": [1, 2.5, "x"], "b": None}
     assert read_json("[" * 32 + "]" * 32) is not None  # 32 levels are read
