@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import repeat
+from operator import eq
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from marshmallow.utils import missing as missing_
 
 from .. import codes
 from ..domain.messages import msg
+from ..domain.money import unit
 from ..domain.vocabulary import PAYOUT_METHODS
 from ..importers.fields import CountryCode, CurrencyCode, ExactNumber, decimals
 from ..inputs import (MAX_AMOUNT, MAX_MEMBERS, MAX_PRODUCT_NAME_LENGTH, MAX_REF_LENGTH, MAX_TRANSFERS_PER_YEAR,
@@ -305,9 +308,12 @@ def plain_member(item: dict) -> dict | None:
         number = parse_plain_decimal(amount)
     except InputError:
         return None
-    if not 0 < number <= MAX_AMOUNT:
+    if not _ZERO < number <= MAX_AMOUNT:
         return None
     return {"ref": ref, "amount": number, "payout_method": payout, "product": product}
+
+
+_ZERO = Decimal(0)
 
 
 class MemberList(fields.List):
@@ -319,6 +325,11 @@ class MemberList(fields.List):
             raise ValidationError(msg("not_a_list", "give a list of members"))
         declared = self.inner.schema.fields
         names = declared.keys()
+        # A list whose members are all plain, as lists mostly are, is read in one pass; any other is
+        # read again below, member by member, each told what is wrong with it.
+        loaded = [plain_member(item) if type(item) is dict and item.keys() <= names else None for item in value]
+        if None not in loaded:
+            return loaded
         loaded, errors = [], {}
         for index, item in enumerate(value):
             if not isinstance(item, dict):
@@ -378,24 +389,35 @@ class BundleRequestSchema(Schema):
         if len(members) > MAX_MEMBERS:
             raise ValidationError({"members": [msg("members_limit", "at most %(limit)s members, not %(count)s",
                                                    limit=MAX_MEMBERS, count=len(members))]})
+        places = codes.minor_unit(data["currency"])
+        refs = [member["ref"] for member in members]
+        amounts = [member["amount"] for member in members]
+        # Different refs and amounts the currency can hold, as most lists have, are seen in a few steps
+        # of C for all the members (an amount with at most `places` decimals is the one it rounds to);
+        # any other list is looked at member by member, each told what is wrong with it.
+        rounded = map(Decimal.quantize, amounts, repeat(unit(places)))
+        if len(set(refs)) < len(refs) or not all(map(eq, amounts, rounded)):
+            self._check_each_member(members, data["currency"], places)
+        for name in ("max_transfer", "distribution_fee", "coordinator_fee", "incoming_fee", "intermediary_fee"):
+            if data[name] is not None and decimals(data[name]) > places:
+                raise ValidationError({name: [f"has more decimals than {data['currency']} allows ({places})"]})
+
+    @staticmethod
+    def _check_each_member(members: list[dict], currency: str, places: int) -> None:
         errors: dict = {}
         seen: dict[str, int] = {}
-        places = codes.minor_unit(data["currency"])
         for index, member in enumerate(members):
             problems = {}
             if member["ref"] in seen:
                 problems["ref"] = [f"member '{member['ref']}' appears twice (also member {seen[member['ref']]})"]
             seen.setdefault(member["ref"], index)
             if decimals(member["amount"]) > places:
-                problems["amount"] = [f"member '{member['ref']}': has more decimals than {data['currency']} "
+                problems["amount"] = [f"member '{member['ref']}': has more decimals than {currency} "
                                       f"allows ({places})"]
             if problems:
                 errors[index] = problems
         if errors:
             raise ValidationError({"members": errors})
-        for name in ("max_transfer", "distribution_fee", "coordinator_fee", "incoming_fee", "intermediary_fee"):
-            if data[name] is not None and decimals(data[name]) > places:
-                raise ValidationError({name: [f"has more decimals than {data['currency']} allows ({places})"]})
 
 
 class BundleProductSchema(Answer):

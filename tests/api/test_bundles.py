@@ -4,6 +4,8 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ..importers.helpers import csv_bytes, fee_row
 
@@ -261,6 +263,36 @@ def test_the_quick_reading_of_a_member_is_the_fields_reading(app, name):
         for item in (base | {name: value}, {k: v for k, v in base.items() if k != name}):
             quick, (outcome, full) = plain_member(item), _fields_reading(item)
             assert (quick == full) if quick is not None else outcome == "refused", (item, quick, full)
+
+
+AMOUNTS = ["1", "1.5", "1.50", "1.500", "1.505", "0.001", "0.01", "1000000", "2.0000", "3.10", "7.2500001"]
+
+
+@given(st.lists(st.tuples(st.sampled_from("abcd"), st.sampled_from(AMOUNTS)), min_size=1, max_size=6),
+       st.sampled_from(["CAD", "JPY", "KWD"]))
+def test_the_members_are_checked_together_as_one_by_one(members, currency):
+    """check_members passes a list of different refs and amounts the currency holds in one step; it
+    refuses exactly what looking at the members one by one refuses, with the same messages."""
+    from marshmallow import ValidationError
+
+    from remit import codes
+    from remit.api.schemas import BundleRequestSchema
+
+    data = {"currency": currency, "members": [{"ref": ref, "amount": D(amount)} for ref, amount in members],
+            "max_transfer": None, "distribution_fee": None, "coordinator_fee": None, "incoming_fee": None,
+            "intermediary_fee": None}
+
+    def messages(check):
+        try:
+            check()
+        except ValidationError as refused:
+            return refused.messages
+        return None
+
+    together = messages(lambda: BundleRequestSchema().check_members(data))
+    one_by_one = messages(lambda: BundleRequestSchema._check_each_member(
+        data["members"], currency, codes.minor_unit(currency)))
+    assert together == one_by_one
 
 
 def test_the_answer_is_written_as_bundle_json_says(worked_example, client, app):
