@@ -313,3 +313,37 @@ def test_the_answer_is_written_as_bundle_json_says(worked_example, client, app):
         joins.update(m.joins for m in result.plan.members)
         assert present.bundle_text(result) == present.json_text(present.bundle_json(result))
     assert joins == {True, False}
+
+
+FIGURES = st.none() | st.decimals(min_value=-10**6, max_value=10**6, places=4, allow_nan=False) | st.sampled_from(
+    [D("0.5"), D("-0.5"), D("0.005"), D("-0.005"), D("2.675"), D("0.0005"), D("-0"), D("0"), D("1E+3"), D("12.3456789")])
+
+
+def test_each_figure_of_a_member_is_rounded_as_bundle_json_rounds_it(worked_example, app):
+    """Members written directly (present.bundle_text) against the plan's dictionary, for figures
+    rounded half up or down at the edge, null or not, in currencies of 0, 2 and 3 decimals."""
+    import dataclasses
+
+    from remit.api import present
+    from remit.domain.bundling import MemberResult
+    from remit.services import bundles
+
+    request = bundles.BundleRequest(send="CA", receive="GT", currency="CAD",
+                                    members=[bundles.MemberInput("a", D("350")), bundles.MemberInput("b", D("20"))])
+    result = bundles.plan(request)
+    options = st.none() | st.sampled_from(["Test MTO · Cash", 'a "quoted" \\ name'])
+
+    @given(st.lists(st.builds(
+        MemberResult, ref=st.text(max_size=5), amount=FIGURES.filter(lambda x: x is not None), joins=st.booleans(),
+        share=FIGURES, exact_share=st.none(), fees_on_top=FIGURES, receive_amount=FIGURES, individual_cost=FIGURES,
+        individual_option=options, saving=FIGURES, saving_pct=FIGURES, current_option=options, current_cost=FIGURES,
+        saving_vs_current=FIGURES, saving_vs_current_pct=FIGURES, reason=st.none() | st.text(max_size=5),
+        warnings=st.sampled_from([(), ("stale",), ("stale", "estimate")])), max_size=4),
+        st.sampled_from(["CAD", "JPY", "KWD"]), st.sampled_from(["GTQ", "JPY", "KWD"]))
+    def written_alike(members, currency, receive_currency):
+        changed = dataclasses.replace(result, request=dataclasses.replace(request, currency=currency),
+                                      plan=dataclasses.replace(result.plan, members=members),
+                                      receive_currency=receive_currency)
+        assert present.bundle_text(changed) == present.json_text(present.bundle_json(changed))
+
+    written_alike()
