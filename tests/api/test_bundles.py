@@ -265,6 +265,40 @@ def test_the_quick_reading_of_a_member_is_the_fields_reading(app, name):
             assert (quick == full) if quick is not None else outcome == "refused", (item, quick, full)
 
 
+MEMBER_ITEMS = st.one_of(
+    st.fixed_dictionaries({}, optional={name: st.sampled_from(values) for name, values in MEMBER_VALUES.items()}),
+    st.fixed_dictionaries({"ref": st.sampled_from(["a", "b"]), "amount": st.sampled_from(["350", "0.01"])},
+                          optional={"note": st.just("x")}),
+    st.sampled_from([None, "a", 1, []]))
+
+
+@given(st.lists(MEMBER_ITEMS, max_size=5))
+def test_a_list_of_members_is_read_as_its_members_are_one_by_one(items):
+    """MemberList reads a list that is plain throughout in one pass: the members (or the messages, by
+    index and field) are those of reading each member with BundleMemberSchema's fields."""
+    from marshmallow import ValidationError
+
+    from remit.api.schemas import BundleRequestSchema
+
+    members, errors = [], {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            errors[index] = {"_schema": ["each member is an object: {\"ref\", \"amount\"}"]}
+            continue
+        outcome, read = _fields_reading(item)
+        unknown = {name: ["Unknown field."] for name in item if name not in MEMBER_VALUES}
+        if outcome == "refused" or unknown:
+            errors[index] = unknown | (read if outcome == "refused" else {})
+        else:
+            members.append(read)
+    try:
+        result = BundleRequestSchema().fields["members"].deserialize(items, "members", {})
+    except ValidationError as refused:
+        assert refused.messages == errors
+    else:
+        assert not errors and result == members
+
+
 AMOUNTS = ["1", "1.5", "1.50", "1.500", "1.505", "0.001", "0.01", "1000000", "2.0000", "3.10", "7.2500001"]
 
 
