@@ -60,9 +60,11 @@ class TooManyTransfers(BundleError):
 
 # --- What goes in --------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Option:
-    """A way for one member to send alone: what it costs (exact, RPW) and what the family receives."""
+    """A way for one member to send alone: what it costs (exact, RPW) and what the family receives.
+    Never changed once made; not declared frozen, which is slower to make (two for each of a thousand
+    members), as Member and MemberResult."""
 
     label: str
     cost: Decimal
@@ -71,7 +73,7 @@ class Option:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Member:
     ref: str
     amount: Decimal
@@ -358,20 +360,28 @@ def weights(members: list[Member], rule: str) -> dict[str, Decimal]:
     return {m.ref: (m.amount / total if rule == "pro_rata" else Decimal(1) / len(members)) for m in members}
 
 
+def split_rates(total: Decimal, count: int, fixed: Decimal, fx: Decimal, rule: str) -> tuple[Decimal | None, Decimal]:
+    """The split rule's two figures for a group sending `total` in all, `count` members: what each pays
+    whatever they send (None under `pro_rata`, where nothing is) and what they pay per unit sent.
+    A member's exact part is then `amount × per unit` (plus the first figure, if any) plus their
+    distribution fee: split_exact writes it out for every member, the coalition for those it asks."""
+    if rule not in ALLOCATIONS:
+        raise BundleError(msg("allocation_unknown", "allocation must be one of %(choices)s", choices=list(ALLOCATIONS)))
+    if rule == "pro_rata":
+        return None, (fixed + fx) / total
+    return fixed / count, fx / total
+
+
 def split_exact(amounts: dict[str, Decimal], fixed: Decimal, fx: Decimal, each: Decimal, rule: str
                 ) -> dict[str, Decimal]:
     """The split rule, for a plan and for a cycle as it really happened (ledger.reconcile): each
     member's exact part of a bundle's cost. The fixed fees (`fixed`: on top and deducted on the way)
     by the rule, by amount (`pro_rata`) or in equal parts; the exchange-rate cost (`fx`) by amount,
     since the margin falls on each member's own money; and `each` (a distribution fee) per member."""
-    if rule not in ALLOCATIONS:
-        raise BundleError(msg("allocation_unknown", "allocation must be one of %(choices)s", choices=list(ALLOCATIONS)))
-    total = sum(amounts.values(), Decimal(0))
-    if rule == "pro_rata":
-        per_unit = (fixed + fx) / total
+    fixed_each, per_unit = split_rates(sum(amounts.values(), Decimal(0)), len(amounts), fixed, fx, rule)
+    if fixed_each is None:
         return {ref: amount * per_unit + each for ref, amount in amounts.items()}
-    fixed_each, fx_per_unit = fixed / len(amounts), fx / total
-    return {ref: fixed_each + amount * fx_per_unit + each for ref, amount in amounts.items()}
+    return {ref: fixed_each + amount * per_unit + each for ref, amount in amounts.items()}
 
 
 def allocate(cost: Decimal, members: list[Member], rule: str, minor_unit: int) -> dict[str, tuple[Decimal, Decimal]]:
@@ -449,40 +459,77 @@ def coalition(members: list[Member], services: list[Service], terms: Terms) -> t
                                                                                       dict[str, Message]]:
     """The members for whom joining pays, their bundle, and why each of the others should send alone.
     Those who would pay more than their cheapest way alone leave, one round at a time."""
-    joining = members
     reasons: dict[str, Message] = {}
-    alone = {m.ref: round_money(m.cheapest.cost, terms.minor_unit) for m in members if m.cheapest is not None}
+    step = unit(terms.minor_unit)
+    # (member, amount, cost alone rounded or None, that cost plus one minor unit)
+    joining = [(m, m.amount, alone, alone + step) if m.cheapest is not None else (m, m.amount, None, None)
+               for m in members for alone in (round_money(m.cheapest.cost, terms.minor_unit)
+                                              if m.cheapest is not None else None,)]
     while joining:
-        found = _exact_shares(joining, services, terms)  # cost_group's shares, without the rest
-        if found is None:
+        sent = sum((row[1] for row in joining), Decimal(0))
+        split = _round_split(sent, len(joining), services, terms)
+        if split is None:
             break
-        _, _, exact, cost = found
-        losers = _losers(joining, cost, exact, alone, terms)
+        losers = _losers(joining, *split, services, terms)
         if not losers:
-            return joining, cost_group(joining, services, terms), reasons
-        for m, share in losers:
+            kept = [row[0] for row in joining]
+            return kept, cost_group(kept, services, terms), reasons
+        for m, share, alone in losers:
             reasons[m.ref] = msg("member_better_alone_in",
                                  "joining would cost %(currency)s %(share)s, more than sending alone with %(option)s "
                                  "at %(currency)s %(alone)s", currency=terms.currency, share=share,
-                                 option=m.cheapest.label, alone=alone[m.ref])
-        joining = [m for m in joining if m.ref not in reasons]
+                                 option=m.cheapest.label, alone=alone)
+        joining = [row for row in joining if row[0].ref not in reasons]
     return [], None, reasons
 
 
-def _losers(joining: list[Member], cost: Decimal, exact: dict[str, Decimal], alone: dict[str, Decimal], terms: Terms
-            ) -> list[tuple[Member, Decimal]]:
-    """The members whose share, rounded to the minor unit, is more than their cheapest way alone.
-    Rounding (largest remainder) takes a share to the unit below it or the one above, so a share is
-    decided by its exact value unless the unit below it is the cost alone and the share is more:
-    then it loses only if rounded up, and only then are the shares rounded to decide."""
-    step = unit(terms.minor_unit)
-    undecided = any(ref in alone and value > alone[ref] == value.quantize(step, rounding=ROUND_FLOOR)
-                    for ref, value in exact.items())
+def _round_split(sent: Decimal, count: int, services: list[Service], terms: Terms
+                 ) -> tuple[Decimal | None, Decimal] | None:
+    """split_rates for a group of `count` sending `sent` (its bundle's fees as _exact_shares sums
+    them); None when no product carries it."""
+    transfers = cheapest_transfers(sent, services, terms)
+    if transfers is None:
+        return None
+    on_top = sum((t.on_top for t in transfers), Decimal(0))
+    fx = sum((t.fx_cost for t in transfers), Decimal(0))
+    deducted = sum((t.deducted for t in transfers), Decimal(0))
+    return split_rates(sent, count, on_top + deducted, fx, terms.allocation)
+
+
+def _losers(joining: list[tuple], fixed_each: Decimal | None, per_unit: Decimal, services: list[Service],
+            terms: Terms) -> list[tuple[Member, Decimal, Decimal]]:
+    """The members whose share, rounded to the minor unit, is more than their cheapest way alone, with
+    that share and that cost. Each exact share is split_exact's, by the same operations. Rounding
+    (largest remainder) takes a share to the unit below it or the one above, so a share is decided by
+    its exact value unless the unit below it is the cost alone and the share is more: then it loses
+    only if rounded up, and only then are all shares worked out and rounded (cost_group's) to decide."""
+    each = terms.distribution_fee
+    losers = []
+    undecided = False
+    if fixed_each is None:
+        for row in joining:
+            alone = row[2]
+            if alone is not None:
+                value = row[1] * per_unit + each
+                if value > alone:
+                    losers.append((row[0], value, alone))
+                    undecided = undecided or value < row[3]
+    else:
+        for row in joining:
+            alone = row[2]
+            if alone is not None:
+                value = fixed_each + row[1] * per_unit + each
+                if value > alone:
+                    losers.append((row[0], value, alone))
+                    undecided = undecided or value < row[3]
     if undecided:
-        rounded = apportion(cost, exact, terms.minor_unit)
-        return [(m, rounded[m.ref]) for m in joining if m.ref in alone and rounded[m.ref] > alone[m.ref]]
-    return [(m, round_money(exact[m.ref], terms.minor_unit)) for m in joining
-            if m.ref in alone and exact[m.ref] > alone[m.ref]]
+        shares = cost_group([row[0] for row in joining], services, terms, shares_only=True)
+        exact = {ref: value for ref, (value, _) in shares.shares.items()}
+        rounded = apportion(shares.cost, exact, terms.minor_unit)
+        return [(row[0], rounded[row[0].ref], row[2]) for row in joining
+                if row[2] is not None and rounded[row[0].ref] > row[2]]
+    minor = terms.minor_unit
+    return [(m, round_money(value, minor), alone) for m, value, alone in losers]
 
 
 def _pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:

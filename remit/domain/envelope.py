@@ -149,6 +149,8 @@ class Envelope:
         # Services none of whose pieces overlap: the piece that prices an amount is the one that holds it.
         self._single = {key: _disjoint(found) for key, found in self._by_key.items()}
         self._kept_share: dict[Decimal, Decimal] = {}  # 1 − margin / 100, by margin
+        # By service key: its reference rate and the receive currency's minor unit (what a payout is rounded to).
+        self._payout = {s.key: (s.reference_rate, unit(s.receive_minor_unit)) for s in services}
         ends = sorted({p.low for p in self._pieces} | {p.high for p in self._pieces if p.high != INFINITY})
         self._ends = ends
         self._at_end: dict[Decimal, tuple[Decimal, str] | None] = {}
@@ -189,28 +191,47 @@ class Envelope:
     def priced(self, amount: Decimal, key: str | None = None) -> Priced | None:
         """The cheapest service for `amount` (or service `key`, when it is one of the envelope's), with
         what the family receives and the caveats a quote would carry."""
-        piece = None
-        if key is None:
-            found = self._cheapest(amount)
-            if found is None:
-                return None
-            key = found[1]
-            if self._single[key]:  # the service's only piece that holds the amount is the one that priced it
-                piece = found[2]
-        if piece is None:
-            piece = next((p for p in self._by_key.get(key, ()) if p.holds(amount)), None)
+        return self.price_many([amount], None if key is None else [key])[0]
+
+    def price_many(self, amounts: list[Decimal], keys: list[str] | None = None) -> list[Priced | None]:
+        """priced(amount) for each amount, or priced(amount, key) for each amount and key, in order:
+        a group's thousand members at once, the look-ups made once rather than once per member."""
+        found_cheapest, by_key, single, payout = self._cheapest, self._by_key, self._single, self._payout
+        kept_share = self._kept_share
+        results: list[Priced | None] = []
+        for index, amount in enumerate(amounts):
+            piece = None
+            if keys is None:
+                found = found_cheapest(amount)
+                if found is None:
+                    results.append(None)
+                    continue
+                key = found[1]
+                if single[key]:  # the service's only piece that holds the amount is the one that priced it
+                    piece = found[2]
+            else:
+                key = keys[index]
             if piece is None:
-                return None
-        service = self.services[key]
-        received = None
-        if service.reference_rate is not None:
-            factor = self._kept_share.get(piece.margin)
-            if factor is None:
-                factor = self._kept_share[piece.margin] = 1 - piece.margin / HUNDRED
-            received = (amount * service.reference_rate * factor).quantize(unit(service.receive_minor_unit),
-                                                                            rounding=ROUND_FLOOR)
-        estimated = piece.converted or (piece.point is not None and piece.point != amount)
-        return Priced(piece.fixed + amount * piece.rate, key, received, piece.margin < 0, estimated)
+                for candidate in by_key.get(key, ()):
+                    if ((amount > candidate.low if candidate.low_open else amount >= candidate.low)
+                            and amount <= candidate.high):
+                        piece = candidate
+                        break
+                else:
+                    results.append(None)
+                    continue
+            margin = piece.margin
+            rate, places = payout[key]
+            received = None
+            if rate is not None:
+                factor = kept_share.get(margin)
+                if factor is None:
+                    factor = kept_share[margin] = 1 - margin / HUNDRED
+                received = (amount * rate * factor).quantize(places, rounding=ROUND_FLOOR)
+            point = piece.point
+            results.append(Priced(piece.fixed + amount * piece.rate, key, received, margin < 0,
+                                  piece.converted or (point is not None and point != amount)))
+        return results
 
 
 def _by_cost_and_key(found: tuple[Decimal, str, Piece]) -> tuple[Decimal, str]:

@@ -218,15 +218,21 @@ class Options:
         return name, caveats.flags(negative_margin=negative_margin, stale=stale, transparent=True,
                                    estimated=estimated)
 
-    def from_envelope(self, envelope: Envelope, amount: Decimal, key: str | None = None) -> Option | None:
-        priced = envelope.priced(amount, key)
-        if priced is None:
-            return None
-        facts = (priced.key, priced.negative_margin, priced.estimated)
-        found = self._facts.get(facts)
-        if found is None:
-            found = self._facts[facts] = self._service_facts(*facts)
-        return Option(found[0], priced.cost, priced.key, priced.receive_amount, found[1])
+    def from_envelope(self, envelope: Envelope, amounts: list[Decimal], keys: list[str] | None = None
+                      ) -> list[Option | None]:
+        """The cheapest way alone for each amount (or the service of each key), priced by the envelope
+        all at once."""
+        facts_of, options = self._facts, []
+        for priced in envelope.price_many(amounts, keys):
+            if priced is None:
+                options.append(None)
+                continue
+            facts = (priced.key, priced.negative_margin, priced.estimated)
+            found = facts_of.get(facts)
+            if found is None:
+                found = facts_of[facts] = self._service_facts(*facts)
+            options.append(Option(found[0], priced.cost, priced.key, priced.receive_amount, found[1]))
+        return options
 
     def quoted(self, service: Service, amount: Decimal) -> Option | None:
         """For a service the envelope does not hold (its rate not disclosed): a quote."""
@@ -268,33 +274,51 @@ def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
     named = _products_named(m.product for m in request.members if m.product and m.product not in names.by_key)
     members, today_keys = [], {}
     options = Options(names, info, on, period, limits)
-    envelopes: dict[str | None, Envelope] = {}
+    whole = cheapest_alone(corridor, request.currency, None, on, version, transparent)
+    # Each member's cheapest way alone, priced by payout method, all of a method's members at once.
+    by_method: dict[str | None, list[int]] = {}
     for index, m in enumerate(request.members):
-        if m.payout_method not in envelopes:
-            envelopes[m.payout_method] = cheapest_alone(corridor, request.currency, m.payout_method, on, version,
-                                                        transparent)
-        envelope = envelopes[m.payout_method]
-        cheapest = options.from_envelope(envelope, m.amount)
-        today = None
-        if m.product:
-            service = names.find(m.product, m.amount)
-            if service is None:
-                problem = (_product_problem(m.product, corridor.code, named)
-                           if re.fullmatch(r"(ft|rpw)-\S*", m.product) else names.unknown(m.product))
-                errors.setdefault("members", {})[str(index)] = {"product": [msg(
-                    "member_product", "member '%(ref)s': %(problem)s", ref=m.ref, problem=problem)]}
-                continue
-            whole = envelopes.get(None) or cheapest_alone(corridor, request.currency, None, on, version, transparent)
-            envelopes[None] = whole
-            today = (options.from_envelope(whole, m.amount, service.key) if service.key in whole.services
-                     else options.quoted(service, m.amount))
-            today_keys[m.ref] = service.key
-            if today is None:
+        by_method.setdefault(m.payout_method, []).append(index)
+    cheapest: list[Option | None] = [None] * len(request.members)
+    for method, indexes in by_method.items():
+        envelope = whole if method is None else cheapest_alone(corridor, request.currency, method, on, version,
+                                                               transparent)
+        for index, option in zip(indexes, options.from_envelope(envelope, [request.members[i].amount
+                                                                           for i in indexes])):
+            cheapest[index] = option
+    # The service each names as today's: those the envelope holds priced together, the others quoted.
+    today: list[Option | None] = [None] * len(request.members)
+    named_as: dict[int, Service | Message] = {}  # by member: the service named, or why none is
+    held: list[int] = []
+    for index, m in enumerate(request.members):
+        if not m.product:
+            continue
+        service = named_as[index] = names.find(m.product, m.amount)
+        if service is None:
+            named_as[index] = (_product_problem(m.product, corridor.code, named)
+                               if re.fullmatch(r"(ft|rpw)-\S*", m.product) else names.unknown(m.product))
+        elif service.key in whole.services:
+            held.append(index)
+        else:
+            today[index] = options.quoted(service, m.amount)
+    priced = options.from_envelope(whole, [request.members[i].amount for i in held],
+                                   [named_as[i].key for i in held])
+    for index, option in zip(held, priced):
+        today[index] = option
+    for index, m in enumerate(request.members):
+        service = named_as.get(index)
+        if isinstance(service, Message):
+            errors.setdefault("members", {})[str(index)] = {"product": [msg(
+                "member_product", "member '%(ref)s': %(problem)s", ref=m.ref, problem=service)]}
+            continue
+        if service is not None:
+            if today[index] is None:
                 errors.setdefault("members", {})[str(index)] = {"product": [msg(
                     "member_product_amount", "member '%(ref)s': %(service)s does not take %(amount)s",
                     ref=m.ref, service=label(info[service.key]), amount=m.amount)]}
                 continue
-        members.append(Member(m.ref, m.amount, cheapest, today))
+            today_keys[m.ref] = service.key
+        members.append(Member(m.ref, m.amount, cheapest[index], today[index]))
     if errors:
         raise BundleInputError(errors, msg("bundle_invalid", "The bundle request has invalid fields."))
     terms = Terms(
@@ -304,7 +328,6 @@ def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
         distribution_fee=request.distribution_fee, coordinator_fee=request.coordinator_fee,
         incoming_fee=request.incoming_fee, intermediary_fee=request.intermediary_fee,
         allocation=request.allocation, transfers_per_year=request.transfers_per_year, max_transfers=MAX_TRANSFERS)
-    whole = cheapest_alone(corridor, request.currency, None, on, version, transparent)
 
     def cheapest_at(amount: Decimal) -> Decimal | None:
         found = whole.cheapest(amount)
