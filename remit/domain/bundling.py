@@ -541,37 +541,41 @@ def member_results(members: list[Member], costed: Costed | None, joining: set[st
     results = []
     combined: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = {}  # a few pairs, recurring
     nobody: Message | None = None
+    minor = terms.minor_unit
+    shares = costed.shares if costed is not None else {}
+    fees_on_top = costed.fees_on_top if costed is not None else {}
+    payouts = costed.payouts if costed is not None else None
+    zero = Decimal(0)
     for m in members:
-        alone = round_money(m.cheapest.cost, terms.minor_unit) if m.cheapest is not None else None
-        today = round_money(m.today.cost, terms.minor_unit) if m.today is not None else None
-        pair = (m.today.warnings if m.today else (), m.cheapest.warnings if m.cheapest else ())
+        cheapest, today = m.cheapest, m.today
+        alone = round_money(cheapest.cost, minor) if cheapest is not None else None
+        current = round_money(today.cost, minor) if today is not None else None
+        pair = (today.warnings if today is not None else (), cheapest.warnings if cheapest is not None else ())
         warnings = combined.get(pair)
         if warnings is None:
             warnings = combined[pair] = tuple(dict.fromkeys(pair[0] + pair[1]))
-        common = dict(ref=m.ref, amount=m.amount, individual_cost=alone,
-                      individual_option=m.cheapest.label if m.cheapest else None,
-                      current_option=m.today.label if m.today else None, current_cost=today, warnings=warnings)
-        if costed is not None and m.ref in joining:
-            exact, share = costed.shares[m.ref]
+        option = cheapest.label if cheapest is not None else None
+        current_option = today.label if today is not None else None
+        if m.ref in joining and costed is not None:
+            exact, share = shares[m.ref]
             saving = alone - share if alone is not None else None
-            versus_today = today - share if today is not None else None
+            versus_today = current - share if current is not None else None
             results.append(MemberResult(
-                joins=True, share=share, exact_share=exact, fees_on_top=costed.fees_on_top[m.ref],
-                receive_amount=costed.payouts[m.ref] if costed.payouts else None, saving=saving,
-                saving_pct=_pct(saving, alone), saving_vs_current=versus_today,
-                saving_vs_current_pct=_pct(versus_today, today), **common))
+                m.ref, m.amount, True, share, exact, fees_on_top[m.ref], payouts[m.ref] if payouts else None, alone,
+                option, saving, _pct(saving, alone), current_option, current, versus_today,
+                _pct(versus_today, current), None, warnings))
         else:
             # Sending alone the cheapest way: no saving against it; against today, what switching saves.
-            versus_today = today - alone if today is not None and alone is not None else None
-            if m.ref not in reasons and nobody is None:
-                nobody = msg("bundle_pays_nobody_member", "bundling does not pay for this group")
+            versus_today = current - alone if current is not None and alone is not None else None
+            reason = reasons.get(m.ref)
+            if reason is None:
+                if nobody is None:
+                    nobody = msg("bundle_pays_nobody_member", "bundling does not pay for this group")
+                reason = nobody
             results.append(MemberResult(
-                joins=False, share=None, exact_share=None, fees_on_top=None,
-                receive_amount=m.cheapest.receive_amount if m.cheapest else None,
-                saving=Decimal(0) if alone is not None else None, saving_pct=Decimal(0) if alone is not None else None,
-                saving_vs_current=versus_today, saving_vs_current_pct=_pct(versus_today, today),
-                reason=reasons[m.ref] if m.ref in reasons else nobody,
-                **common))
+                m.ref, m.amount, False, None, None, None, cheapest.receive_amount if cheapest is not None else None,
+                alone, option, zero if alone is not None else None, zero if alone is not None else None,
+                current_option, current, versus_today, _pct(versus_today, current), reason, warnings))
     return results
 
 

@@ -12,25 +12,32 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+_str_new = str.__new__
+
 
 class Message(str):
     """English text with `code`, `template` (the msgid), `plural` and `count` (for msgn) and `params`."""
 
     code: str
     template: str
-    plural: str | None
-    count: int | None
+    plural: str | None = None  # set on the message only when it has one (a plan makes a thousand messages)
+    count: int | None = None
     params: dict
 
     def __new__(cls, code: str, template: str, params: dict, plural: str | None = None,
                 count: int | None = None):
-        chosen = template if plural is None or count == 1 else plural
-        shown = {}
-        for name, value in params.items():  # english(value), its two commonest cases inline (a plan makes 1,000)
+        shown = dict(params)
+        for name, value in params.items():  # english(value), its two commonest cases inline
             kind = type(value)
-            shown[name] = value if kind is str else format(value, "f") if kind is Decimal else english(value)
-        text = super().__new__(cls, chosen % shown)
-        text.code, text.template, text.plural, text.count, text.params = code, template, plural, count, params
+            if kind is not str:
+                shown[name] = format(value, "f") if kind is Decimal else english(value)
+        text = _str_new(cls, (template if plural is None or count == 1 else plural) % shown)
+        text.code = code
+        text.template = template
+        text.params = params
+        if plural is not None:
+            text.plural = plural
+            text.count = count
         return text
 
     def __reduce__(self):
