@@ -197,10 +197,15 @@ class BundlePlan:
 
 def split(total: Decimal, parts: int, minor_unit: int) -> list[Decimal]:
     """`total` in `parts` amounts that differ by at most one minor unit and sum to it exactly."""
+    return [amount for amount, times in split_counts(total, parts, minor_unit) for _ in range(times)]
+
+
+def split_counts(total: Decimal, parts: int, minor_unit: int) -> tuple[tuple[Decimal, int], tuple[Decimal, int]]:
+    """split(), as its two amounts (the larger first) each with how many of the parts it is."""
     step = unit(minor_unit)
     units = int((total / step).to_integral_value(rounding=ROUND_FLOOR))
     base, extra = divmod(units, parts)
-    return [(base + (1 if i < extra else 0)) * step for i in range(parts)]
+    return ((base + 1) * step, extra), (base * step, parts - extra)
 
 
 def transfers_needed(total: Decimal, cap: Decimal) -> int:
@@ -264,26 +269,44 @@ def _transfer(amount: Decimal, service: Service, terms: Terms) -> Transfer | Non
                     terms.intermediary_fee, reportable, result.exchange_rate, credited)
 
 
-def plan_transfers(total: Decimal, service: Service, terms: Terms) -> list[Transfer] | None:
-    """As few transfers as the product's largest band and the bank's limit allow, differing by one
-    minor unit at most; None if the product cannot carry them."""
+def _transfer_count(total: Decimal, service: Service, terms: Terms) -> int | None:
+    """How many transfers the product's largest band and the bank's limit need for `total`; None if
+    the product cannot carry it (no bands, a cap under one minor unit, more transfers than a plan holds)."""
     if total <= 0 or not service.bands:
         return None
     cap = cap_for(service, terms)
     if cap < unit(terms.minor_unit):
         return None
     count = transfers_needed(total, cap)
-    if count > terms.max_transfers:
+    return None if count > terms.max_transfers else count
+
+
+def transfer_groups(total: Decimal, service: Service, terms: Terms) -> list[tuple[Transfer, int]] | None:
+    """plan_transfers(total, …) as its distinct transfers (two at most: the larger first), each with
+    how many times it is made; None if the product cannot carry them."""
+    count = _transfer_count(total, service, terms)
+    if count is None:
         return None
-    priced: dict[Decimal, Transfer | None] = {}  # each distinct amount priced once
-    transfers = []
-    for amount in split(total, count, terms.minor_unit):
-        if amount not in priced:
-            priced[amount] = _transfer(amount, service, terms)
-        if priced[amount] is None:
-            return None
-        transfers.append(priced[amount])
-    return transfers
+    groups = []
+    for amount, times in split_counts(total, count, terms.minor_unit):
+        if times:
+            transfer = _transfer(amount, service, terms)
+            if transfer is None:
+                return None
+            groups.append((transfer, times))
+    return groups
+
+
+def plan_transfers(total: Decimal, service: Service, terms: Terms) -> list[Transfer] | None:
+    """As few transfers as the product's largest band and the bank's limit allow, differing by one
+    minor unit at most (split()); None if the product cannot carry them."""
+    groups = transfer_groups(total, service, terms)
+    return None if groups is None else [transfer for transfer, times in groups for _ in range(times)]
+
+
+def group_sum(groups: list[tuple[Transfer, int]], figure: Callable[[Transfer], Decimal]) -> Decimal:
+    """A figure of each transfer, added up over the transfers: each distinct transfer's times its count."""
+    return sum((figure(transfer) * times for transfer, times in groups), Decimal(0))
 
 
 def _transfer_cost(amount: Decimal, service: Service, terms: Terms) -> Decimal | None:
@@ -298,19 +321,11 @@ def _transfer_cost(amount: Decimal, service: Service, terms: Terms) -> Decimal |
 
 def transfers_cost(total: Decimal, service: Service, terms: Terms) -> Decimal | None:
     """The cost of plan_transfers(total, …) without listing the transfers (for group-size sweeps)."""
-    if total <= 0 or not service.bands:
+    count = _transfer_count(total, service, terms)
+    if count is None:
         return None
-    cap = cap_for(service, terms)
-    if cap < unit(terms.minor_unit):
-        return None
-    count = transfers_needed(total, cap)
-    if count > terms.max_transfers:
-        return None
-    step = unit(terms.minor_unit)
-    units = int((total / step).to_integral_value(rounding=ROUND_FLOOR))
-    base, extra = divmod(units, count)
     cost = Decimal(0)
-    for amount, times in (((base + 1) * step, extra), (base * step, count - extra)):
+    for amount, times in split_counts(total, count, terms.minor_unit):
         if times:
             one = _transfer_cost(amount, service, terms)
             if one is None:
@@ -319,14 +334,44 @@ def transfers_cost(total: Decimal, service: Service, terms: Terms) -> Decimal | 
     return cost
 
 
-def cheapest_transfers(total: Decimal, services: list[Service], terms: Terms) -> list[Transfer] | None:
-    """The transfers of the product that carries `total` for the least (ties: fewer transfers, key)."""
+def cheapest_groups(total: Decimal, services: list[Service], terms: Terms) -> list[tuple[Transfer, int]] | None:
+    """transfer_groups of the product that carries `total` for the least (ties: fewer transfers, key)."""
     options = []
     for service in services:
-        transfers = plan_transfers(total, service, terms)
-        if transfers is not None:
-            options.append((sum((t.cost for t in transfers), Decimal(0)), len(transfers), service.key, transfers))
+        groups = transfer_groups(total, service, terms)
+        if groups is not None:
+            options.append((group_sum(groups, _cost), sum(times for _, times in groups), service.key, groups))
     return min(options, key=lambda o: o[:3])[3] if options else None
+
+
+def cheapest_transfers(total: Decimal, services: list[Service], terms: Terms) -> list[Transfer] | None:
+    """The transfers of the product that carries `total` for the least (ties: fewer transfers, key)."""
+    groups = cheapest_groups(total, services, terms)
+    return None if groups is None else [transfer for transfer, times in groups for _ in range(times)]
+
+
+def _cost(transfer: Transfer) -> Decimal:
+    return transfer.cost
+
+
+def _on_top(transfer: Transfer) -> Decimal:
+    return transfer.on_top
+
+
+def _fx_cost(transfer: Transfer) -> Decimal:
+    return transfer.fx_cost
+
+
+def _deducted(transfer: Transfer) -> Decimal:
+    return transfer.deducted
+
+
+def _applied(transfer: Transfer) -> Decimal:
+    return transfer.amount * transfer.applied_rate
+
+
+def _credited(transfer: Transfer) -> Decimal:
+    return transfer.credited
 
 
 # --- Sharing -------------------------------------------------------------------------------------
@@ -407,18 +452,21 @@ class Costed:
 
 
 def _exact_shares(members: list[Member], services: list[Service], terms: Terms
-                  ) -> tuple[Decimal, list[Transfer], dict[str, Decimal], Decimal] | None:
-    """The group's total, its transfers, each member's exact share and the bundle's cost (rounded)."""
+                  ) -> tuple[Decimal, list[tuple[Transfer, int]], dict[str, Decimal], Decimal] | None:
+    """The group's total, its transfers (cheapest_groups), each member's exact share and the bundle's
+    cost (rounded)."""
     sent = sum((m.amount for m in members), Decimal(0))
-    transfers = cheapest_transfers(sent, services, terms)
-    if transfers is None:
+    groups = cheapest_groups(sent, services, terms)
+    if groups is None:
         return None
-    on_top = sum((t.on_top for t in transfers), Decimal(0))
-    fx = sum((t.fx_cost for t in transfers), Decimal(0))
-    deducted = sum((t.deducted for t in transfers), Decimal(0))
-    exact = split_exact({m.ref: m.amount for m in members}, on_top + deducted, fx, terms.distribution_fee,
-                        terms.allocation)
-    return sent, transfers, exact, round_money(sum(exact.values(), Decimal(0)), terms.minor_unit)
+    fixed, fx = _fixed_and_fx(groups)
+    exact = split_exact({m.ref: m.amount for m in members}, fixed, fx, terms.distribution_fee, terms.allocation)
+    return sent, groups, exact, round_money(sum(exact.values(), Decimal(0)), terms.minor_unit)
+
+
+def _fixed_and_fx(groups: list[tuple[Transfer, int]]) -> tuple[Decimal, Decimal]:
+    """The transfers' fixed fees (on top and deducted on the way) and their exchange-rate cost."""
+    return group_sum(groups, _on_top) + group_sum(groups, _deducted), group_sum(groups, _fx_cost)
 
 
 def cost_group(members: list[Member], services: list[Service], terms: Terms, *, shares_only: bool = False
@@ -428,9 +476,10 @@ def cost_group(members: list[Member], services: list[Service], terms: Terms, *, 
     found = _exact_shares(members, services, terms)
     if found is None:
         return None
-    sent, transfers, exact, cost = found
-    on_top = sum((t.on_top for t in transfers), Decimal(0))
-    deducted = sum((t.deducted for t in transfers), Decimal(0))
+    sent, groups, exact, cost = found
+    transfers = [transfer for transfer, times in groups for _ in range(times)]
+    on_top = group_sum(groups, _on_top)
+    deducted = group_sum(groups, _deducted)
     if shares_only:  # exact shares only: the coalition rounds them when a cent decides
         return Costed(transfers, cost, {ref: (value, None) for ref, value in exact.items()}, {}, None, None, None,
                       None)
@@ -440,9 +489,9 @@ def cost_group(members: list[Member], services: list[Service], terms: Terms, *, 
     fees_on_top = apportion(round_money(on_top, terms.minor_unit), {ref: on_top * w[ref] for ref in w},
                             terms.minor_unit)
     payouts = applied = credited = paid_out = None
-    if all(t.credited is not None for t in transfers):
-        applied = sum((t.amount * t.applied_rate for t in transfers), Decimal(0)) / sent
-        credited = sum((t.credited for t in transfers), Decimal(0))
+    if all(t.credited is not None for t, _ in groups):
+        applied = group_sum(groups, _applied) / sent
+        credited = group_sum(groups, _credited)
         distribution = round_money(terms.distribution_fee * applied, terms.receive_minor_unit)
         paid_out = credited - distribution * len(members)
         entitled = {m.ref: (m.amount - deducted * w[m.ref]) * applied - distribution for m in members}
@@ -455,16 +504,23 @@ def cost_group(members: list[Member], services: list[Service], terms: Terms, *, 
 
 # --- The coalition: who gains --------------------------------------------------------------------
 
-def coalition(members: list[Member], services: list[Service], terms: Terms) -> tuple[list[Member], Costed | None,
-                                                                                      dict[str, Message]]:
+def costs_alone(members: list[Member], terms: Terms) -> dict[str, Decimal]:
+    """Each member's cheapest way alone, rounded to the minor unit (for those who have one)."""
+    minor = terms.minor_unit
+    return {m.ref: round_money(m.cheapest.cost, minor) for m in members if m.cheapest is not None}
+
+
+def coalition(members: list[Member], services: list[Service], terms: Terms, alone: dict[str, Decimal] | None = None
+              ) -> tuple[list[Member], Costed | None, dict[str, Message]]:
     """The members for whom joining pays, their bundle, and why each of the others should send alone.
-    Those who would pay more than their cheapest way alone leave, one round at a time."""
+    Those who would pay more than their cheapest way alone (`alone`: costs_alone's) leave, one round
+    at a time."""
     reasons: dict[str, Message] = {}
     step = unit(terms.minor_unit)
+    alone = costs_alone(members, terms) if alone is None else alone
     # (member, amount, cost alone rounded or None, that cost plus one minor unit)
-    joining = [(m, m.amount, alone, alone + step) if m.cheapest is not None else (m, m.amount, None, None)
-               for m in members for alone in (round_money(m.cheapest.cost, terms.minor_unit)
-                                              if m.cheapest is not None else None,)]
+    joining = [(m, m.amount, cost, cost + step) if cost is not None else (m, m.amount, None, None)
+               for m in members for cost in (alone.get(m.ref),)]
     while joining:
         sent = sum((row[1] for row in joining), Decimal(0))
         split = _round_split(sent, len(joining), services, terms)
@@ -485,15 +541,12 @@ def coalition(members: list[Member], services: list[Service], terms: Terms) -> t
 
 def _round_split(sent: Decimal, count: int, services: list[Service], terms: Terms
                  ) -> tuple[Decimal | None, Decimal] | None:
-    """split_rates for a group of `count` sending `sent` (its bundle's fees as _exact_shares sums
-    them); None when no product carries it."""
-    transfers = cheapest_transfers(sent, services, terms)
-    if transfers is None:
+    """split_rates for a group of `count` sending `sent` (its bundle's fees as _exact_shares adds
+    them up); None when no product carries it."""
+    groups = cheapest_groups(sent, services, terms)
+    if groups is None:
         return None
-    on_top = sum((t.on_top for t in transfers), Decimal(0))
-    fx = sum((t.fx_cost for t in transfers), Decimal(0))
-    deducted = sum((t.deducted for t in transfers), Decimal(0))
-    return split_rates(sent, count, on_top + deducted, fx, terms.allocation)
+    return split_rates(sent, count, *_fixed_and_fx(groups), terms.allocation)
 
 
 def _losers(joining: list[tuple], fixed_each: Decimal | None, per_unit: Decimal, services: list[Service],
@@ -537,8 +590,9 @@ def _pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
 
 
 def member_results(members: list[Member], costed: Costed | None, joining: set[str], reasons: dict[str, Message],
-                   terms: Terms) -> list[MemberResult]:
+                   terms: Terms, alone_costs: dict[str, Decimal] | None = None) -> list[MemberResult]:
     results = []
+    alone_costs = costs_alone(members, terms) if alone_costs is None else alone_costs
     combined: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = {}  # a few pairs, recurring
     nobody: Message | None = None
     minor = terms.minor_unit
@@ -548,7 +602,7 @@ def member_results(members: list[Member], costed: Costed | None, joining: set[st
     zero = Decimal(0)
     for m in members:
         cheapest, today = m.cheapest, m.today
-        alone = round_money(cheapest.cost, minor) if cheapest is not None else None
+        alone = alone_costs.get(m.ref)
         current = round_money(today.cost, minor) if today is not None else None
         pair = (today.warnings if today is not None else (), cheapest.warnings if cheapest is not None else ())
         warnings = combined.get(pair)
@@ -732,7 +786,7 @@ def plan(members: list[Member], bulk_services: list[Service], terms: Terms,
     ordered = sorted(members, key=lambda m: m.ref)  # the plan does not depend on the list's order
     sent_all = sum((m.amount for m in ordered), Decimal(0))
     check_transfer_cap(sent_all, terms)
-    if cheapest_transfers(sent_all, bulk_services, terms) is None:  # what cost_group would say, without the shares
+    if cheapest_groups(sent_all, bulk_services, terms) is None:  # what cost_group would say, without the shares
         caps = [cap_for(s, terms) for s in bulk_services if s.bands]
         if caps and all(transfers_needed(sent_all, cap) > terms.max_transfers for cap in caps):
             biggest = max(caps)
@@ -741,8 +795,9 @@ def plan(members: list[Member], bulk_services: list[Service], terms: Terms,
                 "the bank takes in one; a plan holds at most %(limit)s transfers", total=sent_all,
                 count=transfers_needed(sent_all, biggest), cap=biggest, limit=terms.max_transfers))
         raise NoBulkProduct(msg("bundle_no_product", "no account-to-account product can carry this group's total"))
-    joining, costed, reasons = coalition(ordered, bulk_services, terms)
-    by_ref = {r.ref: r for r in member_results(ordered, costed, {m.ref for m in joining}, reasons, terms)}
+    alone = costs_alone(ordered, terms)
+    joining, costed, reasons = coalition(ordered, bulk_services, terms, alone)
+    by_ref = {r.ref: r for r in member_results(ordered, costed, {m.ref for m in joining}, reasons, terms, alone)}
     results = [by_ref[m.ref] for m in members]
 
     compared = [r for r in results if r.individual_cost is not None]
@@ -791,5 +846,5 @@ def plan(members: list[Member], bulk_services: list[Service], terms: Terms,
 
 __all__ = ["BundleError", "BundlePlan", "Costed", "CurvePoint", "Member", "MemberResult", "NoBulkProduct", "Option",
            "Terms", "TooManyTransfers", "Transfer", "allocate", "apportion", "cap_for", "check_transfer_cap",
-           "cheapest_transfers", "coalition", "cost_group", "plan", "plan_transfers", "split", "split_exact",
-           "transfers_cost", "transfers_needed"]
+           "cheapest_groups", "cheapest_transfers", "coalition", "cost_group", "costs_alone", "plan",
+           "plan_transfers", "split", "split_exact", "transfers_cost", "transfers_needed"]
