@@ -191,14 +191,17 @@ class Envelope:
     def priced(self, amount: Decimal, key: str | None = None) -> Priced | None:
         """The cheapest service for `amount` (or service `key`, when it is one of the envelope's), with
         what the family receives and the caveats a quote would carry."""
-        return self.price_many([amount], None if key is None else [key])[0]
+        found = self.price_many([amount], None if key is None else [key])[0]
+        return None if found is None else Priced(*found)
 
-    def price_many(self, amounts: list[Decimal], keys: list[str] | None = None) -> list[Priced | None]:
-        """priced(amount) for each amount, or priced(amount, key) for each amount and key, in order:
-        a group's thousand members at once, the look-ups made once rather than once per member."""
+    def price_many(self, amounts: list[Decimal], keys: list[str] | None = None
+                   ) -> list[tuple[Decimal, str, Decimal | None, bool, bool] | None]:
+        """priced(amount) for each amount, or priced(amount, key) for each amount and key, in order, as
+        tuples of Priced's fields (quicker to make): a group's thousand members at once, the look-ups
+        made once rather than once per member."""
         found_cheapest, by_key, single, payout = self._cheapest, self._by_key, self._single, self._payout
         kept_share = self._kept_share
-        results: list[Priced | None] = []
+        results: list[tuple | None] = []
         for index, amount in enumerate(amounts):
             piece = None
             if keys is None:
@@ -229,8 +232,8 @@ class Envelope:
                     factor = kept_share[margin] = 1 - margin / HUNDRED
                 received = (amount * rate * factor).quantize(places, rounding=ROUND_FLOOR)
             point = piece.point
-            results.append(Priced(piece.fixed + amount * piece.rate, key, received, margin < 0,
-                                  piece.converted or (point is not None and point != amount)))
+            results.append((piece.fixed + amount * piece.rate, key, received, margin < 0,
+                            piece.converted or (point is not None and point != amount)))
         return results
 
 

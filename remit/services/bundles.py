@@ -227,11 +227,12 @@ class Options:
             if priced is None:
                 options.append(None)
                 continue
-            facts = (priced.key, priced.negative_margin, priced.estimated)
+            cost, key, received, negative_margin, estimated = priced
+            facts = (key, negative_margin, estimated)
             found = facts_of.get(facts)
             if found is None:
                 found = facts_of[facts] = self._service_facts(*facts)
-            options.append(Option(found[0], priced.cost, priced.key, priced.receive_amount, found[1]))
+            options.append(Option(found[0], cost, key, received, found[1]))
         return options
 
     def quoted(self, service: Service, amount: Decimal) -> Option | None:
