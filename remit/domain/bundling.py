@@ -526,7 +526,7 @@ def coalition(members: list[Member], services: list[Service], terms: Terms, alon
         split = _round_split(sent, len(joining), services, terms)
         if split is None:
             break
-        losers = _losers(joining, *split, services, terms)
+        losers = _losers(joining, *split, terms)
         if not losers:
             kept = [row[0] for row in joining]
             return kept, cost_group(kept, services, terms), reasons
@@ -549,39 +549,32 @@ def _round_split(sent: Decimal, count: int, services: list[Service], terms: Term
     return split_rates(sent, count, *_fixed_and_fx(groups), terms.allocation)
 
 
-def _losers(joining: list[tuple], fixed_each: Decimal | None, per_unit: Decimal, services: list[Service],
-            terms: Terms) -> list[tuple[Member, Decimal, Decimal]]:
+def _losers(joining: list[tuple], fixed_each: Decimal | None, per_unit: Decimal, terms: Terms
+            ) -> list[tuple[Member, Decimal, Decimal]]:
     """The members whose share, rounded to the minor unit, is more than their cheapest way alone, with
     that share and that cost. Each exact share is split_exact's, by the same operations. Rounding
     (largest remainder) takes a share to the unit below it or the one above, so a share is decided by
     its exact value unless the unit below it is the cost alone and the share is more: then it loses
-    only if rounded up, and only then are all shares worked out and rounded (cost_group's) to decide."""
+    only if rounded up, and only then are all shares rounded to decide, to the bundle's cost (their sum
+    rounded), as cost_group rounds them."""
     each = terms.distribution_fee
+    if fixed_each is None:
+        values = [row[1] * per_unit + each for row in joining]
+    else:
+        values = [fixed_each + row[1] * per_unit + each for row in joining]
     losers = []
     undecided = False
-    if fixed_each is None:
-        for row in joining:
-            alone = row[2]
-            if alone is not None:
-                value = row[1] * per_unit + each
-                if value > alone:
-                    losers.append((row[0], value, alone))
-                    undecided = undecided or value < row[3]
-    else:
-        for row in joining:
-            alone = row[2]
-            if alone is not None:
-                value = fixed_each + row[1] * per_unit + each
-                if value > alone:
-                    losers.append((row[0], value, alone))
-                    undecided = undecided or value < row[3]
-    if undecided:
-        shares = cost_group([row[0] for row in joining], services, terms, shares_only=True)
-        exact = {ref: value for ref, (value, _) in shares.shares.items()}
-        rounded = apportion(shares.cost, exact, terms.minor_unit)
+    for row, value in zip(joining, values):
+        alone = row[2]
+        if alone is not None and value > alone:
+            losers.append((row[0], value, alone))
+            undecided = undecided or value < row[3]
+    minor = terms.minor_unit
+    if undecided:  # the shares rounded as cost_group rounds them (the same exact shares, the same cost)
+        rounded = apportion(round_money(sum(values, Decimal(0)), minor),
+                            {row[0].ref: value for row, value in zip(joining, values)}, minor)
         return [(row[0], rounded[row[0].ref], row[2]) for row in joining
                 if row[2] is not None and rounded[row[0].ref] > row[2]]
-    minor = terms.minor_unit
     return [(m, round_money(value, minor), alone) for m, value, alone in losers]
 
 

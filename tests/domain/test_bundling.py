@@ -166,6 +166,23 @@ def test_shares_are_rounded_by_largest_remainder_and_sum_exactly():
         {"a": D("0.33"), "b": D("0.32"), "c": D("0.33")}
 
 
+def test_a_cent_of_rounding_decides_who_leaves():
+    """Three members send CAD 100 each by a wire of CAD 10.00 flat (no margin, no other fees): each
+    exact share is 3.3333…, rounded to 3.33 each and the cent left over to the first ref, a: 3.34.
+    a and b can send alone for CAD 3.33: a's rounded share is more, so a leaves; b's is not, so b
+    stays for that round. Then b and c share 10.00: 5.00 each, more than b's 3.33, so b leaves;
+    c alone pays 10.00, less than its 12.00 alone."""
+    group = [Member("a", D(100), Option("A alone", D("3.33"))), Member("b", D(100), Option("B alone", D("3.33"))),
+             Member("c", D(100), Option("C alone", D("12")))]
+    result = plan(group, [wire(fixed="10", margin="0")], Terms(minor_unit=2, currency="CAD"))
+    a, b, c = result.members
+    assert not a.joins and a.reason == ("joining would cost CAD 3.34, more than sending alone with A alone at "
+                                        "CAD 3.33")
+    assert not b.joins and b.reason == ("joining would cost CAD 5.00, more than sending alone with B alone at "
+                                        "CAD 3.33")
+    assert c.joins and c.share == D("10.00") and c.saving == D("2.00")
+
+
 def test_bad_groups_are_refused():
     with pytest.raises(BundleError):
         plan([], [wire()], Terms(minor_unit=2))
