@@ -38,6 +38,9 @@ from .pricing import Service, band_for, quote
 from .vocabulary import ALLOCATIONS
 
 
+INFINITY = Decimal("Infinity")
+
+
 class BundleError(ValueError):
     """The bundle cannot be planned as asked; the message says why, `field` names the input at fault."""
 
@@ -642,12 +645,47 @@ def _equal_group(n: int, amount: Decimal, services: list[Service], terms: Terms,
 
 
 def _may_pay(amount: Decimal, services: list[Service], terms: Terms, individual: Decimal) -> bool:
-    """Whether any group size could pay: every member pays at least their distribution fee and the
-    cheapest variable rate (percent fee + FX margin) on their amount, however many share the fixed fees."""
-    rates = [b.fee_percent + b.fx_margin_pct for s in services for b in s.bands]
-    if not rates:
-        return False
-    return amount * min(rates) / HUNDRED + terms.distribution_fee < individual
+    """Whether any group size could pay, each member sending `amount`: False only when, for every
+    product, a floor under what each member pays in any group is more than `individual` less one
+    minor unit (a member who gains pays at least a unit less: both are whole units). Then the
+    break-even search, up to a thousand sizes each costed, would find nothing: it is not made."""
+    step = unit(terms.minor_unit)
+    if amount <= 0 or amount % step:  # a floor below assumes the group's total is n × amount exactly
+        return any(s.bands for s in services)
+    most = individual - step
+    return any(_floor_per_member(amount, s, terms, step) <= most for s in services if s.bands)
+
+
+def _floor_per_member(amount: Decimal, service: Service, terms: Terms, step: Decimal) -> Decimal:
+    """A floor under what each of n members sending `amount` pays (a share rounded up from the bundle's
+    cost, rounded half up) in a group sent by `service`, whatever n: a transfer in band b costs its fixed part
+    F_b (its fee, the coordinator's and the fees deducted) and r_b of its amount, so n members pay at
+    least (k × F + n × amount × r + n × distribution fee − half a unit) / n each for k transfers.
+    - one transfer (n × amount within the cap), in band b: (F_b − half a unit) / n + amount × r_b +
+      the distribution fee, least at one end of the sizes whose total falls in b;
+    - several (n × amount over the cap): each carries more than half the cap, less a unit (so only
+      bands reaching that far), and they are at least n × amount / cap in number."""
+    cap = cap_for(service, terms)
+    if cap < step:
+        return INFINITY  # it carries nothing (transfers_cost is None at every size)
+    extra = terms.coordinator_fee + terms.incoming_fee + terms.intermediary_fee
+    each, half = terms.distribution_fee, step / 2
+    floors = [INFINITY]
+    for band in service.bands:
+        first = int((max(band.min_amount, amount) / amount).to_integral_value(rounding=ROUND_CEILING))
+        last = min(int((min(band.max_amount, cap) / amount).to_integral_value(rounding=ROUND_FLOOR)), terms.max_group)
+        if first <= last:
+            rate = (band.fee_percent + band.fx_margin_pct) / HUNDRED
+            fixed = band.fee_fixed + extra - half
+            floors += [fixed / n + amount * rate + each for n in (first, last)]
+    several = [b for b in service.bands if b.max_amount >= cap / 2 - step]
+    first = int((cap / amount).to_integral_value(rounding=ROUND_FLOOR)) + 1  # the least size needing two
+    if several and first <= terms.max_group:
+        fixed = min(b.fee_fixed for b in several) + extra
+        rate = min(b.fee_percent + b.fx_margin_pct for b in several) / HUNDRED
+        per_member = amount / cap if fixed >= 0 else amount / cap + Decimal(1) / first  # transfers per member
+        floors.append(fixed * per_member + amount * rate + each - half / first)
+    return min(floors)
 
 
 def curve_sizes(size: int, every_up_to: int = 30, points: int = 20) -> list[int]:

@@ -259,6 +259,58 @@ def test_pro_rata_newcomer_at_or_above_the_average_never_raises_a_share(values, 
             assert m.exact_share <= before_shares[m.ref] + D("0.000001")
 
 
+TIERED = Service(key="ft-tiered", basis=Basis.FEE_TABLE, send_currency="CAD", receive_currency="GTQ",
+                 send_minor_unit=2, receive_minor_unit=2, reference_rate=D("5.55"),
+                 bands=(FeeBand(D("1"), D("999.99"), D("10"), D("0"), D("2")),
+                        FeeBand(D("1000"), D("4999.99"), D("25"), D("0"), D("2")),
+                        FeeBand(D("5000"), D("50000"), D("50"), D("0"), D("2"))),
+                 funding_method="bank_account", payout_method="bank_account")
+
+
+def test_the_break_even_search_is_skipped_when_no_group_size_can_pay():
+    """Members each sending CAD 805 by a wire of CAD 10, 25 or 50 by band and a 2% margin, CAD 15
+    deducted on arrival and CAD 1.50 to pay each family. 62 members fill one wire of CAD 49,910.00:
+    50 + 15 + 998.20 (2%) + 62 × 1.50 = 1,156.20, CAD 18.65 each (18.648… rounded up), the least of
+    any group (61: 18.67; 63 need two wires). So a member who pays CAD 18.66 alone gains from 62;
+    one who pays 18.65 alone never does, and no size is costed to say so."""
+    from remit.domain.bundling import _may_pay, group_sizes
+
+    terms = Terms(minor_unit=2, incoming_fee=D("15"), distribution_fee=D("1.50"))
+    assert group_sizes(D("805"), 5, [TIERED], terms, lambda amount: D("18.66"))[1] == 62
+    assert _may_pay(D("805"), [TIERED], terms, D("18.66"))
+    assert not _may_pay(D("805"), [TIERED], terms, D("18.65"))
+    assert group_sizes(D("805"), 5, [TIERED], terms, lambda amount: D("18.65"))[1] is None
+
+
+bands = st.lists(st.tuples(st.decimals(min_value=D("1"), max_value=D("20000"), places=2), fees,
+                           st.decimals(min_value=D("0"), max_value=D("2"), places=2),
+                           st.decimals(min_value=D("-0.5"), max_value=D("4"), places=2)), min_size=1, max_size=3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(bands, min_size=1, max_size=2), st.decimals(min_value=D("1.00"), max_value=D("3000.00"), places=2),
+       st.decimals(min_value=D("0.50"), max_value=D("120.00"), places=2), fees, fees,
+       st.one_of(st.none(), st.decimals(min_value=D("100"), max_value=D("20000"), places=0)))
+def test_the_break_even_search_is_skipped_only_when_no_group_size_pays(products, mean, alone, fixed, deducted, cap):
+    """_may_pay says no only when costing every size from 1 to max_group finds none that pays."""
+    from remit.domain.bundling import _equal_group, _may_pay
+
+    services = []
+    for index, product in enumerate(products):
+        edges = sorted({low for low, *_ in product} | {D("1")})
+        services.append(Service(
+            key=f"ft-{index}", basis=Basis.FEE_TABLE, send_currency="CAD", receive_currency="GTQ", send_minor_unit=2,
+            receive_minor_unit=2, reference_rate=D("5.55"), funding_method="bank_account", payout_method="bank_account",
+            bands=tuple(FeeBand(low, (edges[i + 1] - D("0.01")) if i + 1 < len(edges) else D("50000"), fee, percent,
+                                margin) for i, (low, (_, fee, percent, margin)) in enumerate(zip(edges, product)))))
+    terms = Terms(minor_unit=2, max_transfer=cap, coordinator_fee=fixed / 10, incoming_fee=deducted / 5,
+                  intermediary_fee=deducted / 10, distribution_fee=fixed / 20, max_group=120)
+    if not _may_pay(mean, services, terms, alone):
+        for n in range(1, terms.max_group + 1):
+            point = _equal_group(n, mean, services, terms, alone)
+            assert point is None or point.bundled_per_member >= alone, n
+
+
 def test_split_is_exact():
     assert split(D("100.00"), 3, 2) == [D("33.34"), D("33.33"), D("33.33")]
     assert sum(split(D("25000"), 3, 2)) == D("25000")
