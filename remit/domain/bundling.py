@@ -38,9 +38,6 @@ from .pricing import Service, band_for, quote
 from .vocabulary import ALLOCATIONS
 
 
-INFINITY = Decimal("Infinity")
-
-
 class BundleError(ValueError):
     """The bundle cannot be planned as asked; the message says why, `field` names the input at fault."""
 
@@ -644,48 +641,65 @@ def _equal_group(n: int, amount: Decimal, services: list[Service], terms: Terms,
     return CurvePoint(n, per_member, individual, saving, saving * n if saving is not None else None)
 
 
-def _may_pay(amount: Decimal, services: list[Service], terms: Terms, individual: Decimal) -> bool:
-    """Whether any group size could pay, each member sending `amount`: False only when, for every
-    product, a floor under what each member pays in any group is more than `individual` less one
-    minor unit (a member who gains pays at least a unit less: both are whole units). Then the
-    break-even search, up to a thousand sizes each costed, would find nothing: it is not made."""
+def _first_size_that_may_pay(amount: Decimal, services: list[Service], terms: Terms, individual: Decimal
+                             ) -> int | None:
+    """The smallest group size at which members each sending `amount` could pay less than
+    `individual`; None when none could. Each product's floor under what each member pays
+    (_least_sizes) rules out the sizes below it: the break-even search, each size costed, starts
+    there, or is not made (a thousand sizes cost 16 ms on a corridor of four bank products)."""
     step = unit(terms.minor_unit)
-    if amount <= 0 or amount % step:  # a floor below assumes the group's total is n × amount exactly
-        return any(s.bands for s in services)
-    most = individual - step
-    return any(_floor_per_member(amount, s, terms, step) <= most for s in services if s.bands)
+    if amount <= 0 or amount % step:  # the floors assume the group's total is n × amount exactly
+        return 1 if any(s.bands for s in services) else None
+    sizes = [n for s in services if s.bands for n in (_least_size(amount, s, terms, individual - step, step),)
+             if n is not None]
+    return min(sizes, default=None)
 
 
-def _floor_per_member(amount: Decimal, service: Service, terms: Terms, step: Decimal) -> Decimal:
-    """A floor under what each of n members sending `amount` pays (a share rounded up from the bundle's
-    cost, rounded half up) in a group sent by `service`, whatever n: a transfer in band b costs its fixed part
-    F_b (its fee, the coordinator's and the fees deducted) and r_b of its amount, so n members pay at
-    least (k × F + n × amount × r + n × distribution fee − half a unit) / n each for k transfers.
+def _least_size(amount: Decimal, service: Service, terms: Terms, most: Decimal, step: Decimal) -> int | None:
+    """The least group size (up to max_group) whose members, each sending `amount` by `service`,
+    could each pay `most` or less; None if none could. A floor under each member's share (rounded up
+    from the bundle's cost, rounded half up) for n members: a transfer in band b costs its fixed part
+    F_b (its fee, the coordinator's and the fees deducted) and r_b of its amount, so each pays at least
+    (k × F + n × amount × r + n × distribution fee − half a unit) / n for k transfers:
     - one transfer (n × amount within the cap), in band b: (F_b − half a unit) / n + amount × r_b +
-      the distribution fee, least at one end of the sizes whose total falls in b;
+      the distribution fee, falling with n (or, if F_b is under half a unit, least at the first size);
     - several (n × amount over the cap): each carries more than half the cap, less a unit (so only
       bands reaching that far), and they are at least n × amount / cap in number."""
     cap = cap_for(service, terms)
     if cap < step:
-        return INFINITY  # it carries nothing (transfers_cost is None at every size)
+        return None  # it carries nothing (transfers_cost is None at every size)
     extra = terms.coordinator_fee + terms.incoming_fee + terms.intermediary_fee
     each, half = terms.distribution_fee, step / 2
-    floors = [INFINITY]
+    sizes = []
     for band in service.bands:
         first = int((max(band.min_amount, amount) / amount).to_integral_value(rounding=ROUND_CEILING))
         last = min(int((min(band.max_amount, cap) / amount).to_integral_value(rounding=ROUND_FLOOR)), terms.max_group)
-        if first <= last:
-            rate = (band.fee_percent + band.fx_margin_pct) / HUNDRED
-            fixed = band.fee_fixed + extra - half
-            floors += [fixed / n + amount * rate + each for n in (first, last)]
+        if first > last:
+            continue
+        fixed = band.fee_fixed + extra - half
+        room = most - amount * (band.fee_percent + band.fx_margin_pct) / HUNDRED - each  # what fixed / n may be
+        # fixed / n <= room, compared as fixed <= room × n (exact, where a division would be rounded)
+        if fixed <= room * first:
+            sizes.append(first)
+        elif room > 0:
+            least = int((fixed / room).to_integral_value(rounding=ROUND_CEILING))
+            while least - 1 > first and fixed <= room * (least - 1):  # the division rounded up
+                least -= 1
+            while fixed > room * least:  # or down
+                least += 1
+            if least <= last:
+                sizes.append(least)
     several = [b for b in service.bands if b.max_amount >= cap / 2 - step]
     first = int((cap / amount).to_integral_value(rounding=ROUND_FLOOR)) + 1  # the least size needing two
     if several and first <= terms.max_group:
         fixed = min(b.fee_fixed for b in several) + extra
         rate = min(b.fee_percent + b.fx_margin_pct for b in several) / HUNDRED
-        per_member = amount / cap if fixed >= 0 else amount / cap + Decimal(1) / first  # transfers per member
-        floors.append(fixed * per_member + amount * rate + each - half / first)
-    return min(floors)
+        # fixed × k / n + amount × rate + each − half / n <= most, for some n >= first, with k / n at least
+        # amount / cap (at most amount / cap + 1 / first, which bounds a negative fixed part), times cap × first:
+        transfers = amount * first + (cap if fixed < 0 else 0)
+        if fixed * transfers + (amount * rate + each - most) * cap * first - half * cap <= 0:
+            sizes.append(first)
+    return min(sizes, default=None)
 
 
 def curve_sizes(size: int, every_up_to: int = 30, points: int = 20) -> list[int]:
@@ -707,10 +721,11 @@ def group_sizes(mean: Decimal, size: int, services: list[Service], terms: Terms,
     alone = cheapest_at(mean)
     alone = round_money(alone, terms.minor_unit) if alone is not None else None
     curve = [p for p in (_equal_group(n, mean, services, terms, alone) for n in curve_sizes(size)) if p is not None]
-    if alone is None or not _may_pay(mean, services, terms, alone):
+    start = None if alone is None else _first_size_that_may_pay(mean, services, terms, alone)
+    if start is None:
         return curve, None
     known = {p.members: p for p in curve}
-    for n in range(1, terms.max_group + 1):
+    for n in range(start, terms.max_group + 1):
         point = known.get(n) or _equal_group(n, mean, services, terms, alone)
         if point is not None and point.bundled_per_member < alone:
             return curve, n

@@ -272,13 +272,16 @@ def test_the_break_even_search_is_skipped_when_no_group_size_can_pay():
     deducted on arrival and CAD 1.50 to pay each family. 62 members fill one wire of CAD 49,910.00:
     50 + 15 + 998.20 (2%) + 62 × 1.50 = 1,156.20, CAD 18.65 each (18.648… rounded up), the least of
     any group (61: 18.67; 63 need two wires). So a member who pays CAD 18.66 alone gains from 62;
-    one who pays 18.65 alone never does, and no size is costed to say so."""
-    from remit.domain.bundling import _may_pay, group_sizes
+    one who pays 18.65 alone never does, and no size is costed to say so (each member pays at least
+    (65 − 0.005) / n + 16.10 + 1.50 in one wire, 18.6483… at 62; in two or more, at least
+    65 × 805 / 50,000 + 17.60 − 0.005 / 63 = 18.6464…: more than 18.64)."""
+    from remit.domain.bundling import _first_size_that_may_pay, group_sizes
 
     terms = Terms(minor_unit=2, incoming_fee=D("15"), distribution_fee=D("1.50"))
     assert group_sizes(D("805"), 5, [TIERED], terms, lambda amount: D("18.66"))[1] == 62
-    assert _may_pay(D("805"), [TIERED], terms, D("18.66"))
-    assert not _may_pay(D("805"), [TIERED], terms, D("18.65"))
+    # 18.65 or less each needs (65 − 0.005) / n <= 18.65 − 17.60, n >= 61.9: the search starts at 62, not 1
+    assert _first_size_that_may_pay(D("805"), [TIERED], terms, D("18.66")) == 62
+    assert _first_size_that_may_pay(D("805"), [TIERED], terms, D("18.65")) is None
     assert group_sizes(D("805"), 5, [TIERED], terms, lambda amount: D("18.65"))[1] is None
 
 
@@ -291,9 +294,10 @@ bands = st.lists(st.tuples(st.decimals(min_value=D("1"), max_value=D("20000"), p
 @given(st.lists(bands, min_size=1, max_size=2), st.decimals(min_value=D("1.00"), max_value=D("3000.00"), places=2),
        st.decimals(min_value=D("0.50"), max_value=D("120.00"), places=2), fees, fees,
        st.one_of(st.none(), st.decimals(min_value=D("100"), max_value=D("20000"), places=0)))
-def test_the_break_even_search_is_skipped_only_when_no_group_size_pays(products, mean, alone, fixed, deducted, cap):
-    """_may_pay says no only when costing every size from 1 to max_group finds none that pays."""
-    from remit.domain.bundling import _equal_group, _may_pay
+def test_the_break_even_search_skips_only_sizes_that_do_not_pay(products, mean, alone, fixed, deducted, cap):
+    """The break-even search starts where _first_size_that_may_pay says (or is not made): costing every
+    size below it finds none that pays."""
+    from remit.domain.bundling import _equal_group, _first_size_that_may_pay
 
     services = []
     for index, product in enumerate(products):
@@ -305,10 +309,10 @@ def test_the_break_even_search_is_skipped_only_when_no_group_size_pays(products,
                                 margin) for i, (low, (_, fee, percent, margin)) in enumerate(zip(edges, product)))))
     terms = Terms(minor_unit=2, max_transfer=cap, coordinator_fee=fixed / 10, incoming_fee=deducted / 5,
                   intermediary_fee=deducted / 10, distribution_fee=fixed / 20, max_group=120)
-    if not _may_pay(mean, services, terms, alone):
-        for n in range(1, terms.max_group + 1):
-            point = _equal_group(n, mean, services, terms, alone)
-            assert point is None or point.bundled_per_member >= alone, n
+    start = _first_size_that_may_pay(mean, services, terms, alone)
+    for n in range(1, terms.max_group + 1 if start is None else start):
+        point = _equal_group(n, mean, services, terms, alone)
+        assert point is None or point.bundled_per_member >= alone, n
 
 
 def test_split_is_exact():
