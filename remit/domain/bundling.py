@@ -383,7 +383,7 @@ def apportion(total: Decimal, exact: dict[str, Decimal], minor_unit: int) -> dic
     step = unit(minor_unit)
     floors, remainders = {}, []
     for key, value in exact.items():
-        floor = value.quantize(step, rounding=ROUND_FLOOR)
+        floor = value.quantize(step, ROUND_FLOOR)
         floors[key] = floor
         remainders.append((floor - value, key))  # the largest remainder sorts first; ties by key
     left = int(((total - sum(floors.values(), Decimal(0))) / step).to_integral_value())

@@ -230,7 +230,7 @@ class Envelope:
                 factor = kept_share.get(margin)
                 if factor is None:
                     factor = kept_share[margin] = 1 - margin / HUNDRED
-                received = (amount * rate * factor).quantize(places, rounding=ROUND_FLOOR)
+                received = (amount * rate * factor).quantize(places, ROUND_FLOOR)  # (by position: quicker)
             point = piece.point
             results.append((piece.fixed + amount * piece.rate, key, received, margin < 0,
                             piece.converted or (point is not None and point != amount)))

@@ -3,6 +3,7 @@ service they use today, then let the domain plan, cost, split and explain the bu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 import re
 from functools import lru_cache
 import unicodedata
@@ -276,50 +277,23 @@ def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
     members, today_keys = [], {}
     options = Options(names, info, on, period, limits)
     whole = cheapest_alone(corridor, request.currency, None, on, version, transparent)
-    # Each member's cheapest way alone, priced by payout method, all of a method's members at once.
-    by_method: dict[str | None, list[int]] = {}
-    for index, m in enumerate(request.members):
-        by_method.setdefault(m.payout_method, []).append(index)
-    cheapest: list[Option | None] = [None] * len(request.members)
-    for method, indexes in by_method.items():
-        envelope = whole if method is None else cheapest_alone(corridor, request.currency, method, on, version,
-                                                               transparent)
-        for index, option in zip(indexes, options.from_envelope(envelope, [request.members[i].amount
-                                                                           for i in indexes])):
-            cheapest[index] = option
-    # The service each names as today's: those the envelope holds priced together, the others quoted.
-    today: list[Option | None] = [None] * len(request.members)
-    named_as: dict[int, Service | Message] = {}  # by member: the service named, or why none is
-    held: list[int] = []
-    for index, m in enumerate(request.members):
-        if not m.product:
-            continue
-        service = named_as[index] = names.find(m.product, m.amount)
-        if service is None:
-            named_as[index] = (_product_problem(m.product, corridor.code, named)
-                               if re.fullmatch(r"(ft|rpw)-\S*", m.product) else names.unknown(m.product))
-        elif service.key in whole.services:
-            held.append(index)
-        else:
-            today[index] = options.quoted(service, m.amount)
-    priced = options.from_envelope(whole, [request.members[i].amount for i in held],
-                                   [named_as[i].key for i in held])
-    for index, option in zip(held, priced):
-        today[index] = option
-    for index, m in enumerate(request.members):
-        service = named_as.get(index)
-        if isinstance(service, Message):
-            errors.setdefault("members", {})[str(index)] = {"product": [msg(
-                "member_product", "member '%(ref)s': %(problem)s", ref=m.ref, problem=service)]}
-            continue
+    cheapest = _cheapest_options(request.members, options, whole, lambda method: cheapest_alone(
+        corridor, request.currency, method, on, version, transparent))
+    named_as, today = _today_options(request.members, options, whole, lambda text: (
+        _product_problem(text, corridor.code, named) if re.fullmatch(r"(ft|rpw)-\S*", text) else names.unknown(text)))
+    for index, (m, service, alone, current) in enumerate(zip(request.members, named_as, cheapest, today)):
         if service is not None:
-            if today[index] is None:
+            if isinstance(service, Message):
+                errors.setdefault("members", {})[str(index)] = {"product": [msg(
+                    "member_product", "member '%(ref)s': %(problem)s", ref=m.ref, problem=service)]}
+                continue
+            if current is None:
                 errors.setdefault("members", {})[str(index)] = {"product": [msg(
                     "member_product_amount", "member '%(ref)s': %(service)s does not take %(amount)s",
                     ref=m.ref, service=label(info[service.key]), amount=m.amount)]}
                 continue
             today_keys[m.ref] = service.key
-        members.append(Member(m.ref, m.amount, cheapest[index], today[index]))
+        members.append(Member(m.ref, m.amount, alone, current))
     if errors:
         raise BundleInputError(errors, msg("bundle_invalid", "The bundle request has invalid fields."))
     terms = Terms(
@@ -344,6 +318,49 @@ def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
                                          survey_period=None, today=on, limits=limits)
     return BundleResult(request, result, info, corridor.code, corridor.receive_currency,
                         {m.ref: m for m in request.members}, today_keys, bulk_warnings)
+
+
+def _cheapest_options(members: list[MemberInput], options: Options, whole: Envelope,
+                      envelope_for: Callable[[str], Envelope]) -> list[Option | None]:
+    """Each member's cheapest way alone: priced by the envelope of their payout method (`whole` when
+    they name none), all of a method's members at once."""
+    methods = {m.payout_method for m in members}
+    if methods == {None}:
+        return options.from_envelope(whole, [m.amount for m in members])
+    cheapest: list[Option | None] = [None] * len(members)
+    for method in methods:
+        indexes = [i for i, m in enumerate(members) if m.payout_method == method]
+        envelope = whole if method is None else envelope_for(method)
+        for index, option in zip(indexes, options.from_envelope(envelope, [members[i].amount for i in indexes])):
+            cheapest[index] = option
+    return cheapest
+
+
+def _today_options(members: list[MemberInput], options: Options, whole: Envelope,
+                   problem: Callable[[str], Message]) -> tuple[list[Service | Message | None], list[Option | None]]:
+    """For each member, the service they name as today's (or why no service has that name, or None
+    when they name none) and what it costs them: those the envelope holds priced together, the
+    others quoted one by one."""
+    named_as: list[Service | Message | None] = [None] * len(members)
+    today: list[Option | None] = [None] * len(members)
+    held: list[int] = []
+    for index, m in enumerate(members):
+        if not m.product:
+            continue
+        service = options.names.find(m.product, m.amount)
+        if service is None:
+            named_as[index] = problem(m.product)
+            continue
+        named_as[index] = service
+        if service.key in whole.services:
+            held.append(index)
+        else:
+            today[index] = options.quoted(service, m.amount)
+    if held:
+        priced = options.from_envelope(whole, [members[i].amount for i in held], [named_as[i].key for i in held])
+        for index, option in zip(held, priced):
+            today[index] = option
+    return named_as, today
 
 
 def _bulk_services(request: BundleRequest, corridor, services, names: ServiceNames, errors: dict) -> list[Service]:
