@@ -824,6 +824,24 @@ def check_group(members: list[Member]) -> None:
         raise BundleError(msg("bundle_refs_repeat", "every member needs a different ref"))
 
 
+def _totals(results: list[MemberResult]) -> tuple[Decimal, Decimal, int, Decimal | None, Decimal | None]:
+    """Over the members with an individual option: what they pay alone, what they pay with the plan,
+    and how many they are; over those who said how they send today: what they pay today and what the
+    plan saves them (None when nobody said). One pass: the figures are rounded, the sums exact."""
+    individual = bundled = today = saving_today = Decimal(0)
+    compared = told = 0
+    for r in results:
+        if r.individual_cost is not None:
+            compared += 1
+            individual += r.individual_cost
+            bundled += r.share if r.joins else r.individual_cost
+        if r.current_cost is not None and r.saving_vs_current is not None:
+            told += 1
+            today += r.current_cost
+            saving_today += r.saving_vs_current
+    return individual, bundled, compared, (today if told else None), (saving_today if told else None)
+
+
 def plan(members: list[Member], bulk_services: list[Service], terms: Terms,
          cheapest_at: Callable[[Decimal], Decimal | None] | None = None) -> BundlePlan:
     """Plan the bundle. `cheapest_at(amount)` gives the cheapest cost alone for an amount (for the
@@ -846,20 +864,15 @@ def plan(members: list[Member], bulk_services: list[Service], terms: Terms,
     by_ref = {r.ref: r for r in member_results(ordered, costed, {m.ref for m in joining}, reasons, terms, alone)}
     results = [by_ref[m.ref] for m in members]
 
-    compared = [r for r in results if r.individual_cost is not None]
-    individual_total = sum((r.individual_cost for r in compared), Decimal(0))
-    bundled_total = sum(((r.share if r.joins else r.individual_cost) for r in compared), Decimal(0))
+    individual_total, bundled_total, compared, current_total, saving_vs_current = _totals(results)
     saving = individual_total - bundled_total
-    with_today = [r for r in results if r.current_cost is not None and r.saving_vs_current is not None]
-    current_total = sum((r.current_cost for r in with_today), Decimal(0)) if with_today else None
-    saving_vs_current = sum((r.saving_vs_current for r in with_today), Decimal(0)) if with_today else None
 
     mean = round_money(sent_all / len(ordered), terms.minor_unit)
     curve, break_even = group_sizes(mean, len(ordered), bulk_services, terms, cheapest_at)
     transfers = costed.transfers if costed else []
     bulk = next((s for s in bulk_services if transfers and s.key == transfers[0].service_key), None)
     notes = reporting_notes(transfers, terms, cap_for(bulk, terms) if bulk else None)
-    if len(compared) < len(results):
+    if compared < len(results):
         notes.append(msg("members_without_option",
                          "Members with no individual option for their amount are left out of the totals."))
     per_year = terms.transfers_per_year
