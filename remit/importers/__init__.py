@@ -8,7 +8,6 @@ written unless every row is valid, and then everything is written in one transac
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import logging
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from ..extensions import db
 from ..models import AuditEvent, ImportRun
+from ..services.collector import collections_spared
 from . import fees, rates, rpw
 from .base import ImportReport, sha256, sha256_of_file
 from .limits import PROGRESS_EVERY_ROWS, ImportLimits
@@ -66,34 +66,8 @@ class _Watched(RowStream):
 
 
 # While an import runs: container objects made (and not freed) between two of the garbage collector's
-# passes over the newest objects (Python's default is 700).
+# passes over the newest objects (Python's default is 700); see services/collector.py.
 IMPORT_GC_THRESHOLD = 20_000
-
-
-@contextmanager
-def _collections_spared():
-    """Python's garbage collector, while an import runs, looks at the import's own objects only, and
-    less often.
-
-    An import keeps a compact tuple per row until it is written: the collector counts them as they are
-    made and, every 700, looks at the newest objects, and every so many passes at every object the
-    process holds (the app, SQLAlchemy's and marshmallow's classes, pycountry's tables): a sixth of a
-    100,000-row import went there. Objects alive before the import are moved out of the collector's
-    way (`gc.freeze`) and it passes every 20,000 new objects, for the import's duration; then all is
-    as before. Garbage made meanwhile is still collected (memory stays bounded), only in larger
-    batches. Nothing is touched when something else in the process froze objects (another import
-    running in another thread, say)."""
-    if gc.get_freeze_count():
-        yield
-        return
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(thresholds[0], IMPORT_GC_THRESHOLD), *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def _quiet(phase: str, rows: int, done: int, total: int) -> None:
@@ -138,7 +112,7 @@ def run_import(kind: str, data: bytes | Path, filename: str, *, actor: str, dry_
         report.rows = report.unchanged = same_rows
         progress("checking", same_rows, 0, 0)
         return report
-    with _collections_spared():
+    with collections_spared(IMPORT_GC_THRESHOLD):
         return _run(module, kind, data, filename, report, limits, progress, actor=actor, dry_run=dry_run,
                     before_commit=before_commit)
 
