@@ -287,14 +287,22 @@ def _plan(request: BundleRequest, on: dt.date) -> BundleResult:
     errors: dict = {}
     bulk_services = _bulk_services(request, corridor, services, names, errors)
     transparent = [s for s, _ in services if s.transparent]
-    named = _products_named(m.product for m in request.members if m.product and m.product not in names.by_key)
+    named: dict[int, Product] | None = None  # the fee-table products members name by id, read when one is unknown
+
+    def problem(text: str) -> Message:
+        nonlocal named
+        if not re.fullmatch(r"(ft|rpw)-\S*", text):
+            return names.unknown(text)
+        if named is None:
+            named = _products_named(m.product for m in request.members if m.product and m.product not in names.by_key)
+        return _product_problem(text, corridor.code, named)
+
     members, today_keys = [], {}
     options = Options(names, info, on, period, limits)
     whole = cheapest_alone(corridor, request.currency, None, on, version, transparent)
     cheapest = _cheapest_options(request.members, options, whole, lambda method: cheapest_alone(
         corridor, request.currency, method, on, version, transparent))
-    named_as, today = _today_options(request.members, options, whole, lambda text: (
-        _product_problem(text, corridor.code, named) if re.fullmatch(r"(ft|rpw)-\S*", text) else names.unknown(text)))
+    named_as, today = _today_options(request.members, options, whole, problem)
     for index, (m, service, alone, current) in enumerate(zip(request.members, named_as, cheapest, today)):
         if service is not None:
             if isinstance(service, Message):
