@@ -203,13 +203,13 @@ def split(total: Decimal, parts: int, minor_unit: int) -> list[Decimal]:
 def split_counts(total: Decimal, parts: int, minor_unit: int) -> tuple[tuple[Decimal, int], tuple[Decimal, int]]:
     """split(), as its two amounts (the larger first) each with how many of the parts it is."""
     step = unit(minor_unit)
-    units = int((total / step).to_integral_value(rounding=ROUND_FLOOR))
+    units = int((total / step).to_integral_value(ROUND_FLOOR))
     base, extra = divmod(units, parts)
     return ((base + 1) * step, extra), (base * step, parts - extra)
 
 
 def transfers_needed(total: Decimal, cap: Decimal) -> int:
-    return int((total / cap).to_integral_value(rounding=ROUND_CEILING))
+    return int((total / cap).to_integral_value(ROUND_CEILING))
 
 
 _largest: dict[int, tuple[Service, Decimal]] = {}  # by id(service), while it is that very service
@@ -672,8 +672,8 @@ def _least_size(amount: Decimal, service: Service, terms: Terms, most: Decimal, 
     each, half = terms.distribution_fee, step / 2
     sizes = []
     for band in service.bands:
-        first = int((max(band.min_amount, amount) / amount).to_integral_value(rounding=ROUND_CEILING))
-        last = min(int((min(band.max_amount, cap) / amount).to_integral_value(rounding=ROUND_FLOOR)), terms.max_group)
+        first = int((max(band.min_amount, amount) / amount).to_integral_value(ROUND_CEILING))
+        last = min(int((min(band.max_amount, cap) / amount).to_integral_value(ROUND_FLOOR)), terms.max_group)
         if first > last:
             continue
         fixed = band.fee_fixed + extra - half
@@ -682,7 +682,7 @@ def _least_size(amount: Decimal, service: Service, terms: Terms, most: Decimal, 
         if fixed <= room * first:
             sizes.append(first)
         elif room > 0:
-            least = int((fixed / room).to_integral_value(rounding=ROUND_CEILING))
+            least = int((fixed / room).to_integral_value(ROUND_CEILING))
             while least - 1 > first and fixed <= room * (least - 1):  # the division rounded up
                 least -= 1
             while fixed > room * least:  # or down
@@ -690,7 +690,7 @@ def _least_size(amount: Decimal, service: Service, terms: Terms, most: Decimal, 
             if least <= last:
                 sizes.append(least)
     several = [b for b in service.bands if b.max_amount >= cap / 2 - step]
-    first = int((cap / amount).to_integral_value(rounding=ROUND_FLOOR)) + 1  # the least size needing two
+    first = int((cap / amount).to_integral_value(ROUND_FLOOR)) + 1  # the least size needing two
     if several and first <= terms.max_group:
         fixed = min(b.fee_fixed for b in several) + extra
         rate = min(b.fee_percent + b.fx_margin_pct for b in several) / HUNDRED

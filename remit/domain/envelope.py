@@ -148,9 +148,11 @@ class Envelope:
             self._by_key.setdefault(piece.key, []).append(piece)
         # Services none of whose pieces overlap: the piece that prices an amount is the one that holds it.
         self._single = {key: _disjoint(found) for key, found in self._by_key.items()}
-        self._kept_share: dict[Decimal, Decimal] = {}  # 1 − margin / 100, by margin
-        # By service key: its reference rate and the receive currency's minor unit (what a payout is rounded to).
-        self._payout = {s.key: (s.reference_rate, unit(s.receive_minor_unit)) for s in services}
+        # By piece (its id: the envelope keeps them): what pricing an amount by it needs besides its line,
+        # the service's reference rate, the receive currency's minor unit (a payout is rounded down to it),
+        # the share of the money the margin leaves (1 − margin / 100), whether the margin is negative.
+        self._payout_of = {id(p): (self.services[p.key].reference_rate, unit(self.services[p.key].receive_minor_unit),
+                                   1 - p.margin / HUNDRED, p.margin < 0) for p in self._pieces}
         ends = sorted({p.low for p in self._pieces} | {p.high for p in self._pieces if p.high != INFINITY})
         self._ends = ends
         self._at_end: dict[Decimal, tuple[Decimal, str] | None] = {}
@@ -199,21 +201,20 @@ class Envelope:
         """priced(amount) for each amount, or priced(amount, key) for each amount and key, in order, as
         tuples of Priced's fields (quicker to make): a group's thousand members at once, the look-ups
         made once rather than once per member."""
-        found_cheapest, by_key, single, payout = self._cheapest, self._by_key, self._single, self._payout
-        kept_share = self._kept_share
+        found_cheapest, by_key, single, payout_of = self._cheapest, self._by_key, self._single, self._payout_of
         results: list[tuple | None] = []
+        append = results.append
         for index, amount in enumerate(amounts):
-            piece = None
             if keys is None:
                 found = found_cheapest(amount)
                 if found is None:
-                    results.append(None)
+                    append(None)
                     continue
-                key = found[1]
-                if single[key]:  # the service's only piece that holds the amount is the one that priced it
-                    piece = found[2]
+                cost, key, piece = found
+                if not single[key]:  # the piece that prices it alone is the first that holds it, as quote()'s
+                    piece = None
             else:
-                key = keys[index]
+                key, piece = keys[index], None
             if piece is None:
                 for candidate in by_key.get(key, ()):
                     if ((amount > candidate.low if candidate.low_open else amount >= candidate.low)
@@ -221,19 +222,13 @@ class Envelope:
                         piece = candidate
                         break
                 else:
-                    results.append(None)
+                    append(None)
                     continue
-            margin = piece.margin
-            rate, places = payout[key]
-            received = None
-            if rate is not None:
-                factor = kept_share.get(margin)
-                if factor is None:
-                    factor = kept_share[margin] = 1 - margin / HUNDRED
-                received = (amount * rate * factor).quantize(places, ROUND_FLOOR)  # (by position: quicker)
+                cost = piece.fixed + amount * piece.rate
+            rate, places, kept, negative = payout_of[id(piece)]
             point = piece.point
-            results.append((piece.fixed + amount * piece.rate, key, received, margin < 0,
-                            piece.converted or (point is not None and point != amount)))
+            append((cost, key, None if rate is None else (amount * rate * kept).quantize(places, ROUND_FLOOR),
+                    negative, piece.converted or (point is not None and point != amount)))
         return results
 
 
