@@ -451,38 +451,23 @@ class Costed:
     paid_out: Decimal | None
 
 
-def _exact_shares(members: list[Member], services: list[Service], terms: Terms
-                  ) -> tuple[Decimal, list[tuple[Transfer, int]], dict[str, Decimal], Decimal] | None:
-    """The group's total, its transfers (cheapest_groups), each member's exact share and the bundle's
-    cost (rounded)."""
+def _fixed_and_fx(groups: list[tuple[Transfer, int]]) -> tuple[Decimal, Decimal]:
+    """The transfers' fixed fees (on top and deducted on the way) and their exchange-rate cost."""
+    return group_sum(groups, _on_top) + group_sum(groups, _deducted), group_sum(groups, _fx_cost)
+
+
+def cost_group(members: list[Member], services: list[Service], terms: Terms) -> Costed | None:
+    """Transfers for the group's total with the cheapest product, and what each member pays and gets."""
     sent = sum((m.amount for m in members), Decimal(0))
     groups = cheapest_groups(sent, services, terms)
     if groups is None:
         return None
     fixed, fx = _fixed_and_fx(groups)
     exact = split_exact({m.ref: m.amount for m in members}, fixed, fx, terms.distribution_fee, terms.allocation)
-    return sent, groups, exact, round_money(sum(exact.values(), Decimal(0)), terms.minor_unit)
-
-
-def _fixed_and_fx(groups: list[tuple[Transfer, int]]) -> tuple[Decimal, Decimal]:
-    """The transfers' fixed fees (on top and deducted on the way) and their exchange-rate cost."""
-    return group_sum(groups, _on_top) + group_sum(groups, _deducted), group_sum(groups, _fx_cost)
-
-
-def cost_group(members: list[Member], services: list[Service], terms: Terms, *, shares_only: bool = False
-               ) -> Costed | None:
-    """Transfers for the group's total with the cheapest product, and what each member pays and gets
-    (`shares_only`: the shares alone, all that deciding who joins needs)."""
-    found = _exact_shares(members, services, terms)
-    if found is None:
-        return None
-    sent, groups, exact, cost = found
+    cost = round_money(sum(exact.values(), Decimal(0)), terms.minor_unit)
     transfers = [transfer for transfer, times in groups for _ in range(times)]
     on_top = group_sum(groups, _on_top)
     deducted = group_sum(groups, _deducted)
-    if shares_only:  # exact shares only: the coalition rounds them when a cent decides
-        return Costed(transfers, cost, {ref: (value, None) for ref, value in exact.items()}, {}, None, None, None,
-                      None)
     w = weights(members, terms.allocation)
     rounded = apportion(cost, exact, terms.minor_unit)
     shares = {ref: (exact[ref], rounded[ref]) for ref in exact}
@@ -541,8 +526,8 @@ def coalition(members: list[Member], services: list[Service], terms: Terms, alon
 
 def _round_split(sent: Decimal, count: int, services: list[Service], terms: Terms
                  ) -> tuple[Decimal | None, Decimal] | None:
-    """split_rates for a group of `count` sending `sent` (its bundle's fees as _exact_shares adds
-    them up); None when no product carries it."""
+    """split_rates for a group of `count` sending `sent` (its bundle's fees as cost_group adds them
+    up); None when no product carries it."""
     groups = cheapest_groups(sent, services, terms)
     if groups is None:
         return None
