@@ -26,11 +26,13 @@ class Message(str):
 
     def __new__(cls, code: str, template: str, params: dict, plural: str | None = None,
                 count: int | None = None):
-        shown = dict(params)
+        shown = params  # copied only if a parameter is shown otherwise than as it is
         for name, value in params.items():  # english(value), its two commonest cases inline
             kind = type(value)
             if kind is not str:
-                shown[name] = format(value, "f") if kind is Decimal else english(value)
+                if shown is params:
+                    shown = dict(params)
+                shown[name] = _plain(value) if kind is Decimal else english(value)
         text = _str_new(cls, (template if plural is None or count == 1 else plural) % shown)
         text.code = code
         text.template = template
@@ -49,12 +51,19 @@ def english(value) -> str | int:
     if type(value) is str:
         return value
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return _plain(value)
     if isinstance(value, (list, tuple)):
         return ", ".join(str(english(v)) for v in value)
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     return str(value)
+
+
+def _plain(value: Decimal) -> str:
+    """format(value, "f"): str() gives the same digits, three times as quickly, unless it would
+    write an exponent."""
+    text = str(value)
+    return format(value, "f") if "E" in text else text
 
 
 def msg(code: str, template: str, /, **params) -> Message:
