@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from operator import attrgetter
 
 from .messages import Message, msg, msgn
 from .money import HUNDRED, round_down, round_money, round_up, unit
@@ -350,28 +351,12 @@ def cheapest_transfers(total: Decimal, services: list[Service], terms: Terms) ->
     return None if groups is None else [transfer for transfer, times in groups for _ in range(times)]
 
 
-def _cost(transfer: Transfer) -> Decimal:
-    return transfer.cost
-
-
-def _on_top(transfer: Transfer) -> Decimal:
-    return transfer.on_top
-
-
-def _fx_cost(transfer: Transfer) -> Decimal:
-    return transfer.fx_cost
-
-
-def _deducted(transfer: Transfer) -> Decimal:
-    return transfer.deducted
+_cost, _on_top, _fx_cost, _deducted, _credited = (attrgetter(name) for name in (
+    "cost", "on_top", "fx_cost", "deducted", "credited"))  # a transfer's figures, for group_sum
 
 
 def _applied(transfer: Transfer) -> Decimal:
     return transfer.amount * transfer.applied_rate
-
-
-def _credited(transfer: Transfer) -> Decimal:
-    return transfer.credited
 
 
 # --- Sharing -------------------------------------------------------------------------------------
