@@ -59,15 +59,23 @@ def asset_url(filename: str, **values) -> str:
 
 
 def _static_files(response: Response) -> Response:
-    """Static files are sent whole (a few KB each), so that Flask-Compress compresses them; versioned
-    ones are cached for a year."""
-    if request.endpoint != "static":
+    """Static files (and the favicon) are sent whole (a few KB each), so that Flask-Compress
+    compresses them; versioned ones are cached for a year. The file is closed here, whatever the
+    answer (a part of it, 206; none, 304): left to the server to close, it stays open when the client
+    has gone (Werkzeug's development server reads the socket before closing the answer, and that read
+    fails)."""
+    if request.endpoint not in ("static", "favicon"):
         return response
-    if response.status_code == 200 and response.is_streamed and response.direct_passthrough:
-        body = b"".join(response.response)
-        response.response.close()
-        response.direct_passthrough = False
-        response.set_data(body)
+    if response.is_streamed and response.direct_passthrough:
+        file = response.response
+        if response.status_code == 200:
+            response.set_data(b"".join(file))
+            response.direct_passthrough = False
+        elif response.status_code == 206:  # a part, read now and still streamed: never compressed
+            response.response = iter([b"".join(file)])
+        else:
+            response.response = []
+        file.close()
     if response.status_code in (200, 304):
         filename = (request.view_args or {}).get("filename", "")
         if request.args.get("v") and request.args.get("v") == version_of(filename):

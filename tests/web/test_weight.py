@@ -7,6 +7,7 @@ import re
 
 import brotli
 import pytest
+from werkzeug.test import EnvironBuilder
 
 RESULTS = "/compare?send=US&receive=MX&mode=send&amount=200&lang=en"
 PAGES = ["/", "/compare?send=CA&receive=GT&mode=send&amount=300", RESULTS, "/corridors/CA-GT", "/providers",
@@ -127,3 +128,38 @@ def test_a_page_without_errors_has_a_plain_title_and_no_empty_describedby(seeded
     page = client.get("/?lang=en").get_data(as_text=True)
     assert "<title>Compare the cost of sending money · remit</title>" in page
     assert 'aria-describedby=""' not in page and "error-summary" not in page
+
+
+@pytest.mark.parametrize("path, headers", [
+    ("/static/favicon.svg", {}), ("/favicon.ico", {}), ("/static/remit.css", {"Range": "bytes=0-9"}),
+    ("/static/remit.css", "etag"),
+])
+def test_static_files_are_closed_before_the_answer_leaves(app, client, path, headers):
+    """A static file's answer holds no open file once the app has answered: a client that goes away
+    (a browser dropping a favicon request) can leave the server unable to close the answer (Werkzeug's
+    development server reads the socket before closing it, and that read fails), and the file would
+    stay open until the collector found it."""
+    import gc
+    import warnings
+
+    if headers == "etag":  # a revalidation: 304 Not Modified
+        with client.get(path) as first:
+            headers = {"If-None-Match": first.headers["ETag"]}
+    environ = EnvironBuilder(path=path, headers=headers).get_environ()
+    statuses = []
+    answer = app.wsgi_app(environ, lambda status, response_headers, exc_info=None: statuses.append(status))
+    assert statuses[0][:3] in ("200", "206", "304"), statuses
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        del answer  # never iterated, never closed: as when the client has gone
+        gc.collect()
+
+
+def test_a_part_of_a_static_file_is_sent_as_it_is(client):
+    """A range request is answered with those bytes, uncompressed (a compressed part would not be the
+    part the Content-Range names), even from a client that accepts compression."""
+    with client.get("/static/remit.css") as whole:
+        expected = whole.get_data()[:2000]  # more than the least Flask-Compress would compress
+    with client.get("/static/remit.css", headers={"Range": "bytes=0-1999", "Accept-Encoding": "br, gzip"}) as part:
+        assert part.status_code == 206 and "Content-Encoding" not in part.headers
+        assert part.headers["Content-Range"].startswith("bytes 0-1999/") and part.get_data() == expected
