@@ -21,6 +21,11 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
 
     _configure_logging(app)
+    proxies = app.config.get("REMIT_TRUSTED_PROXIES", 0)
+    if proxies:  # the client's address and scheme as the proxies in front say (werkzeug's ProxyFix)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     from .edge import init_edge
 

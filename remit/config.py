@@ -69,6 +69,17 @@ def _years(name: str, default: int) -> int:
     return int(text)
 
 
+def trusted_proxies(text: str | None) -> int:
+    """How many proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto: 0 (none, the
+    default: the headers are ignored, as any client could write them) to 5."""
+    text = (text or "").strip()
+    if not text:
+        return 0
+    if not text.isascii() or not text.isdigit() or int(text) > 5:
+        raise ValueError(f"REMIT_TRUSTED_PROXIES must be a whole number from 0 to 5, not {text!r}")
+    return int(text)
+
+
 def from_environment(instance_path: str) -> dict:
     database_url = os.environ.get("DATABASE_URL") or "sqlite:///" + str(Path(instance_path) / "remit.db")
     return {
@@ -85,6 +96,9 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Secure cookies need HTTPS: set REMIT_HTTPS=1 behind TLS (then HSTS is sent too).
         "SESSION_COOKIE_SECURE": os.environ.get("REMIT_HTTPS", "0") == "1",
+        # Behind a reverse proxy: the client's address (rate limits, login lockouts) and scheme come
+        # from the proxy's X-Forwarded-For / -Proto, trusted for this many proxies; else the proxy's.
+        "REMIT_TRUSTED_PROXIES": trusted_proxies(os.environ.get("REMIT_TRUSTED_PROXIES")),
         # Data older than this is flagged `stale` beside every figure it gives (see the README).
         "REMIT_RATE_MAX_AGE_DAYS": _days("REMIT_RATE_MAX_AGE_DAYS", 14),
         "REMIT_SURVEY_MAX_AGE_DAYS": _days("REMIT_SURVEY_MAX_AGE_DAYS", 365),

@@ -20,3 +20,14 @@ def test_secret_key_from_the_environment_wins(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "from-env")
     assert _secret_key(str(tmp_path)) == "from-env"
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_trusted_proxies_are_a_small_whole_number_or_refused():
+    import pytest
+
+    from remit.config import trusted_proxies
+
+    assert trusted_proxies(None) == 0 and trusted_proxies(" ") == 0 and trusted_proxies("1") == 1
+    for bad in ("-1", "6", "one", "1.5", "٣"):
+        with pytest.raises(ValueError, match="REMIT_TRUSTED_PROXIES must be a whole number from 0 to 5"):
+            trusted_proxies(bad)

@@ -178,6 +178,23 @@ def test_login_attempts_are_limited_per_address(make_app):
     assert codes == [401, 401, 401, 429]
 
 
+@pytest.mark.parametrize("proxies, expected", [(0, [401, 401, 429, 429]), (1, [401, 401, 401, 401])])
+def test_behind_a_trusted_proxy_logins_are_limited_per_client_address(make_app, proxies, expected):
+    """Two clients, each trying twice, through one proxy that says who each is (X-Forwarded-For).
+    Unless the proxy is trusted (REMIT_TRUSTED_PROXIES), the header is ignored, as any client could
+    write it, and both count as the one address: the third and fourth attempts are refused. Trusted,
+    each client has its own count, so neither locks the other out."""
+    limited = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", REMIT_LOGIN_RATE_LIMIT="2 per minute",
+                       REMIT_TRUSTED_PROXIES=proxies)
+    client = limited.test_client()
+    with limited.app_context():
+        token = csrf(client)
+        codes = [client.post("/login", data={"csrf_token": token, "email": "x@example.org", "password": "y"},
+                             headers={"X-Forwarded-For": address}).status_code
+                 for address in ("203.0.113.5", "198.51.100.7", "203.0.113.5", "198.51.100.7")]
+    assert codes == expected
+
+
 def test_a_form_without_csrf_token_is_refused(client):
     make_user()
     response = client.post("/login", data={"email": "admin@example.org", "password": "correct horse battery"})
