@@ -15,7 +15,6 @@ from pathlib import Path
 
 from ..extensions import db
 from ..models import AuditEvent, ImportRun
-from ..services.collector import collections_spared
 from . import fees, rates, rpw
 from .base import ImportReport, sha256, sha256_of_file
 from .limits import PROGRESS_EVERY_ROWS, ImportLimits
@@ -65,11 +64,6 @@ class _Watched(RowStream):
         return self.table.position()
 
 
-# While an import runs: container objects made (and not freed) between two of the garbage collector's
-# passes over the newest objects (Python's default is 700); see services/collector.py.
-IMPORT_GC_THRESHOLD = 20_000
-
-
 def _quiet(phase: str, rows: int, done: int, total: int) -> None:
     pass
 
@@ -112,9 +106,8 @@ def run_import(kind: str, data: bytes | Path, filename: str, *, actor: str, dry_
         report.rows = report.unchanged = same_rows
         progress("checking", same_rows, 0, 0)
         return report
-    with collections_spared(IMPORT_GC_THRESHOLD):
-        return _run(module, kind, data, filename, report, limits, progress, actor=actor, dry_run=dry_run,
-                    before_commit=before_commit)
+    return _run(module, kind, data, filename, report, limits, progress, actor=actor, dry_run=dry_run,
+                before_commit=before_commit)
 
 
 def _run(module, kind: str, data, filename: str, report: ImportReport, limits: ImportLimits, progress: Progress, *,

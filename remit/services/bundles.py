@@ -23,7 +23,6 @@ from ..domain.pricing import Basis, Service, quote
 from ..extensions import db
 from ..inputs import MAX_TRANSFERS, quoted, record_id
 from ..models import Product
-from .collector import collections_spared
 from .comparison import ServiceInfo, freshness, priced_services
 from .rates import RateBook
 from .reference import find_corridor
@@ -254,15 +253,8 @@ class Options:
         return Option(name, result.total_cost, service.key, result.receive_amount, warnings)
 
 
-# While a plan is made: container objects made (and not freed) between two of the garbage collector's
-# passes over the newest objects (Python's default is 700); see collector.py. A 1,000-member plan
-# keeps some 8,000 (each member's options, results and reasons).
-PLAN_GC_THRESHOLD = 20_000
-
-
 def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
-    with collections_spared(PLAN_GC_THRESHOLD):
-        return _plan(request, on or dt.date.today())
+    return _plan(request, on or dt.date.today())
 
 
 def _plan(request: BundleRequest, on: dt.date) -> BundleResult:
