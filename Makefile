@@ -4,7 +4,8 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-# One process with threads counts rate limits in one store; WORKERS=4 needs REMIT_RATE_LIMIT_STORAGE=redis://…
+# One process (waitress, threads) counts rate limits in one store; WORKERS=4 (gunicorn) needs
+# REMIT_RATE_LIMIT_STORAGE=redis://…
 WORKERS ?= 1
 FLASK   = $(BIN)/flask --app wsgi
 
@@ -40,7 +41,13 @@ translations: install
 run: install
 	$(FLASK) remit init-db
 	$(FLASK) remit seed --if-empty
-	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+	@# One process: waitress reads whole requests before a thread takes them, so slow clients hold no
+	@# thread (remit/server.py). Several: gunicorn, behind a buffering proxy (README).
+	if [ "$(WORKERS)" = 1 ]; then \
+	  $(FLASK) remit serve --host $(HOST) --port $(PORT); \
+	else \
+	  $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app; \
+	fi
 
 test: install-test
 	$(BIN)/python -m pytest

@@ -125,8 +125,11 @@ def import_file(kind: str, path: Path, dry_run: bool = False):
     """Import a file read from disk as a stream, with a progress bar on a terminal."""
     from .importers.limits import from_config
 
+    from .services.collector import collections_spared
+
     progress = ProgressBar() if ProgressBar.wanted() else None
-    with progress or nullcontext():
+    # This process does nothing else: the collector may be spared while it reads (services/collector.py).
+    with collections_spared(), progress or nullcontext():
         report = run_import(kind, path, path.name, actor=_actor(), dry_run=dry_run,
                             limits=from_config(current_app.config), progress=progress)
     _print_report(report)
@@ -141,6 +144,21 @@ def init_db() -> None:
 
     upgrade()
     click.echo("database schema is up to date")
+
+
+@remit_cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=None, help="threads that run the app [default: 8]")
+@click.option("--idle-timeout", type=click.IntRange(1, 3600), default=None,
+              help="seconds a connection may stay quiet before it is closed [default: 30]")
+def serve_command(host: str, port: int, threads: int | None, idle_timeout: int | None) -> None:
+    """Serve the app with waitress, one process (what `make run` starts; see remit/server.py)."""
+    from . import server
+
+    click.echo(f"remit: serving http://{host}:{port} (waitress, {threads or server.THREADS} threads)")
+    server.serve(current_app._get_current_object(), host, port, idle_timeout=idle_timeout or server.IDLE_TIMEOUT,
+                 threads=threads or server.THREADS)
 
 
 @remit_cli.command("seed")

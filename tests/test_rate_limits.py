@@ -3,8 +3,8 @@
 Two gunicorn workers (two processes) share one count in Redis: 90 reads against a limit of 60 give
 exactly 60 answers and 30 refusals, 40 login posts against 30 exactly 30 and 10 (the issue counted 90
 and 61 passing when each worker counted apart; with memory:// and the same two workers 72 and 85 of
-the 90 reads passed in two runs by hand). `make run`'s gunicorn settings serve with one process
-and threads, and refuse several processes with a store only one of them sees.
+the 90 reads passed in two runs by hand). `make run` serves with one process and threads (waitress);
+gunicorn's settings refuse several processes with a store only one of them sees.
 """
 from __future__ import annotations
 
@@ -141,9 +141,13 @@ def test_several_workers_without_a_shared_store_are_refused(tmp_path):
 
 
 def test_make_run_serves_with_one_process_and_threads():
+    # One process by default: waitress and its threads (remit/server.py); several: gunicorn's settings.
+    makefile = (ROOT / "Makefile").read_text()
+    assert "WORKERS ?= 1" in makefile
+    assert "$(FLASK) remit serve --host $(HOST) --port $(PORT)" in makefile
     settings: dict = {}
     exec((ROOT / "gunicorn.conf.py").read_text(), settings)
-    assert (settings["workers"], settings["threads"], settings["worker_class"]) == (1, 8, "gthread")
+    assert (settings["threads"], settings["worker_class"]) == (8, "gthread")
     assert rate_limits_problem(1, {}) is None
     assert rate_limits_problem(4, {"REMIT_RATE_LIMIT_STORAGE": "redis://127.0.0.1:6379/0"}) is None
     assert rate_limits_problem(4, {"REMIT_RATE_LIMITS": "off"}) is None
