@@ -1,12 +1,12 @@
-"""Every hostile request of tests/hostile.py against a live gunicorn: its status, its time, and the
-worker's peak memory while it was answered.
+"""Every hostile request of tests/hostile.py against a live `make run` server: its status, its time,
+and the server's peak memory while it was answered.
 
     python bench/hostile.py [--memory-limit-mib 1024] [--database-url URL]
 
-Starts remit as `make run` does (gunicorn.conf.py: one worker process, 8 threads) on a free loopback
-port, under an address-space limit (RLIMIT_AS, 1 GiB by default) like a small server's, with a fresh
+Starts remit as `make run` does (`flask remit serve`: waitress, one process, 8 threads) on a free
+loopback port, under an address-space limit (RLIMIT_AS, 1 GiB by default) like a small server's, with a fresh
 SQLite database (or the given empty one) holding the seed data, an administrator and an import key.
-Then, for each case: the worker's peak resident memory is reset (/proc/PID/clear_refs), the request is
+Then, for each case: the server's peak resident memory is reset (/proc/PID/clear_refs), the request is
 sent, and the status, the wall time and the peak (VmHWM) are printed. A few requests that only a real
 server sees (a 100 KB address, a 100 KB header, 200 headers) are added. It ends with the largest
 time and peak and whether every status was the documented one; the exit status is 1 if not.
@@ -32,13 +32,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.api_bench import free_port, wait_for  # noqa: E402
+from remit.server import MAX_BODY_BYTES  # noqa: E402
 from tests.hostile import CASES, CSRF, Case  # noqa: E402
 
 PASSWORD = "a long bench password"
-EXTRA = [  # what only a real server's HTTP parser sees
-    Case("an address of 100 KB", "GET", "/?q=" + "x" * 100_000, 414),
+EXTRA = [  # what only a real server's HTTP parser sees: a request line and headers past 16 KB (remit/server.py)
+    Case("an address of 100 KB", "GET", "/?q=" + "x" * 100_000, 431),
     Case("one header of 100 KB", "GET", "/", 431, headers={"X-Big": "x" * 100_000}),
-    Case("200 headers", "GET", "/", 431, headers={f"X-H{i}": "x" for i in range(200)}),
+    Case("200 small headers (2 KB in all)", "GET", "/", 200, headers={f"X-H{i}": "x" for i in range(200)}),
 ]
 
 
@@ -68,12 +69,6 @@ def prepare(url: str) -> dict[str, str]:
     return keys
 
 
-def worker_pid(master: int) -> int:
-    children = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
-    assert len(children) == 1, f"expected one worker, found {children}"
-    return int(children[0])
-
-
 def memory(pid: int) -> tuple[float, float]:
     """(resident now, peak resident since the last reset) in MiB."""
     status = Path(f"/proc/{pid}/status").read_text()
@@ -97,7 +92,7 @@ class Client:
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if body is not None and len(body) > 1024 * 1024:
+        if body is not None and len(body) > MAX_BODY_BYTES:
             return self._send_head_first(method, path, body, headers)
         connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
         try:
@@ -114,8 +109,9 @@ class Client:
         return response.status, data, dict(response.headers)
 
     def _send_head_first(self, method: str, path: str, body: bytes, headers: dict):
-        """A large body: its head and first 64 KB, then the answer, as a client sees a server that
-        refuses before reading the rest (sending all of it would only meet a closed connection)."""
+        """A body larger than the server reads: its head and first 64 KB, then the answer, as a client
+        sees a server that refuses before reading the rest (sending all of it would only meet a closed
+        connection). A smaller one is sent whole: the server reads it all before the app answers."""
         head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Length: {len(body)}\r\n"
         head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "Connection: close\r\n\r\n"
         with socket.create_connection((self.host, self.port), timeout=60) as sock:
@@ -168,20 +164,20 @@ def main() -> int:
     limit = args.memory_limit_mib * 1024 * 1024
     env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": "bench-only", "REMIT_LOG_LEVEL": "ERROR",
                         "REMIT_RATE_LIMITS": "off"}
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    flask = shutil.which("flask", path=str(Path(sys.executable).parent)) or "flask"
     server = subprocess.Popen(
-        [gunicorn, "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
+        [flask, "--app", "wsgi", "remit", "serve", "--port", str(port)], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
     failures = []
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
-        worker = worker_pid(server.pid)
+        worker = server.pid
         anyone, admin = Client("127.0.0.1", port), Client("127.0.0.1", port)
         admin.log_in()
         start_rss, _ = memory(worker)
-        print(f"gunicorn (gunicorn.conf.py: 1 worker, 8 threads) under RLIMIT_AS {args.memory_limit_mib} MiB; "
-              f"worker resident at start: {start_rss:.0f} MiB")
+        print(f"make run's server (waitress, 1 process, 8 threads) under RLIMIT_AS {args.memory_limit_mib} MiB; "
+              f"resident at start: {start_rss:.0f} MiB")
         print(f"{'status':>6} {'wanted':>6} {'time ms':>8} {'peak MiB':>8}  case")
         worst_time = worst_peak = 0.0
         for case in CASES + EXTRA:
@@ -199,7 +195,7 @@ def main() -> int:
                 failures.append(case.name)
             print(f"{status:>6} {wanted:>6} {took:>8.0f} {peak:>8.0f}  {case.name}{mark}")
         end_rss, _ = memory(worker)
-        print(f"slowest answer {worst_time:.0f} ms; highest peak {worst_peak:.0f} MiB; worker resident at the end "
+        print(f"slowest answer {worst_time:.0f} ms; highest peak {worst_peak:.0f} MiB; resident at the end "
               f"{end_rss:.0f} MiB (start {start_rss:.0f}); {len(CASES + EXTRA) - len(failures)} of "
               f"{len(CASES + EXTRA)} with the documented status")
     finally:

@@ -106,6 +106,9 @@ def from_environment(instance_path: str) -> dict:
         # (`remit ledger erase-expired`); totals are kept.
         "REMIT_LEDGER_RETENTION_YEARS": _years("REMIT_LEDGER_RETENTION_YEARS", inputs.LEDGER_RETENTION_YEARS),
         "REMIT_LOGIN_RATE_LIMIT": os.environ.get("REMIT_LOGIN_RATE_LIMIT", "30 per 15 minutes"),
+        # API requests allowed per client address without a key, and per partner key.
+        "REMIT_ANONYMOUS_RATE_LIMIT": os.environ.get("REMIT_ANONYMOUS_RATE_LIMIT", "60 per minute"),
+        "REMIT_KEY_RATE_LIMIT": os.environ.get("REMIT_KEY_RATE_LIMIT", "1200 per minute"),
         # Largest upload accepted by any form or API call.
         "MAX_CONTENT_LENGTH": inputs.MAX_UPLOAD_BYTES,
         # Spreadsheet guards: a hostile workbook must not exhaust memory.

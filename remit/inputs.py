@@ -242,15 +242,21 @@ def _nested_deeper_than(value, limit: int) -> bool:
     """Whether a parsed JSON value nests arrays and objects deeper than `limit`: the same count as
     _deeper_than makes on its text (each bracket outside strings is one array or object), made on the
     containers alone, level by level, without reading the strings again."""
+    return _shape(value, limit)[0]
+
+
+def _shape(value, limit: int) -> tuple[bool, int]:
+    """(whether the value nests deeper than `limit`, how many keys its objects hold), in one walk."""
     level = [value] if type(value) in _CONTAINERS else []
-    depth = 0
+    depth = keys = 0
     while level:
         depth += 1
         if depth > limit:
-            return True
+            return True, keys
+        keys += sum(len(container) for container in level if type(container) is dict)
         level = [item for container in level for item in (container.values() if type(container) is dict else container)
                  if type(item) in _CONTAINERS]
-    return False
+    return False, keys
 
 
 def _number(kind):
@@ -266,10 +272,22 @@ def _constant(name: str):
     raise JSONRefused(msg("json_not_a_number", "'%(name)s' is not a JSON number.", name=name))
 
 
+def _object(pairs: list, dict=dict, len=len) -> dict:  # noqa: A002 — bound once: called for every object
+    """A JSON object, refused when it gives a key twice: Python's reader keeps the last of the two, so
+    `{"amount": "300", "amount": "-1"}` would be read as -1 without a word (RFC 8259 leaves it open)."""
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise JSONRefused(msg("json_key_twice", "The JSON body gives the key '%(key)s' twice in one object; give "
+                              "each key once.", key=quoted(twice)))
+    return value
+
+
 def read_json(text: str | bytes):
     """A JSON document, refusing what would cost more than its size to read (nesting deeper than
     MAX_JSON_DEPTH, numbers longer than MAX_NUMBER_LENGTH characters) and what remit never takes:
-    NaN and Infinity, the NUL character."""
+    NaN and Infinity, the NUL character, a key given twice in one object."""
     if isinstance(text, (bytes, bytearray)):
         try:
             text = text.decode("utf-8")
@@ -293,8 +311,14 @@ def read_json(text: str | bytes):
             raise JSONRefused(msg("json_invalid", "The body is not valid JSON: %(problem)s (line %(line)s, column "
                                   "%(column)s).", problem=exc.msg, line=exc.lineno, column=exc.colno)) from None
         raise
-    if _nested_deeper_than(value, MAX_JSON_DEPTH):
+    too_deep, keys = _shape(value, MAX_JSON_DEPTH)
+    if too_deep:
         raise _too_deep()
+    # Each key of the text has one colon after it, and a colon outside strings is always a key's: when
+    # the text holds no more colons than the objects read hold keys, no key was given twice. Otherwise
+    # (a colon inside a string, or a key twice) the text is read again, object by object.
+    if text.count(":") != keys:
+        json.loads(text, parse_int=_number(int), parse_float=_number(float), object_pairs_hook=_object)
     return value
 
 

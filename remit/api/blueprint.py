@@ -12,7 +12,8 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 
-from ..inputs import MAX_ID
+from ..domain.messages import msg
+from ..inputs import MAX_ID, quoted
 from .openapi import PATTERNS, Answer, Text
 
 
@@ -38,7 +39,9 @@ class Parser(FlaskParser):
 
     def load_json(self, req, schema):
         if not is_json_request(req):
+            _refuse_media_type(req, "application/json")
             return core.missing
+        _refuse_content_coding(req)
         data = req.get_data(cache=True)
         if not data.strip():
             return core.missing
@@ -46,7 +49,34 @@ class Parser(FlaskParser):
 
     def load_form(self, req, schema):
         """A multipart form's fields and files together: one request body, documented as one."""
+        if req.mimetype != "multipart/form-data":
+            _refuse_media_type(req, "multipart/form-data")
+        _refuse_content_coding(req)
         return MultiDictProxy(CombinedMultiDict([req.form, req.files]), schema)
+
+
+def _has_body(req) -> bool:
+    return bool(req.content_length) or "chunked" in req.headers.get("Transfer-Encoding", "").lower()
+
+
+def _refuse_media_type(req, accepted: str) -> None:
+    """A body of another type than the operation reads is a 415 that says which (RFC 9110 15.5.16):
+    read as its own type, the fields it holds would be reported missing."""
+    if _has_body(req):
+        sent = req.mimetype or "no Content-Type"
+        abort(415, message=msg("media_type_unsupported", "The body is sent as %(sent)s; this operation reads "
+                               "%(accepted)s.", sent=quoted(sent), accepted=accepted),
+              headers={"Accept-Post": accepted})
+
+
+def _refuse_content_coding(req) -> None:
+    """A compressed body (Content-Encoding: gzip…) is a 415 that says remit reads bodies as sent, with
+    `Accept-Encoding: identity` (RFC 9110 15.5.16): read as it is, it would be bytes of no text."""
+    coding = req.headers.get("Content-Encoding", "").strip().lower()
+    if coding and coding != "identity":
+        abort(415, message=msg("content_coding_unsupported", "The body is sent with Content-Encoding %(coding)s; "
+                               "remit reads request bodies uncompressed.", coding=quoted(coding)),
+              headers={"Accept-Encoding": "identity"})
 
 
 class ProblemSchema(Answer):
@@ -76,7 +106,9 @@ class ErrorSchema(ma.Schema):
             "description": "the fields at fault, by where they were sent and by name, each with its messages: "
                            "`{\"query\": {\"amount\": [\"…\"]}}`; members of a list by their index: "
                            "`{\"json\": {\"members\": {\"1\": {\"amount\": [\"…\"]}}}}`"})
-    corridors = ma.fields.String(metadata={"format": "uri", "description": "404 of quotes: where the corridors remit holds are listed"})
+    corridors = ma.fields.String(metadata={
+        "format": "uri-reference", "description": "404 of quotes: where the corridors remit holds are listed, "
+                                                  "relative to the API's server (`/api/v1/corridors`)"})
     currencies = ma.fields.List(ma.fields.String(metadata={"pattern": PATTERNS["currency"]}), metadata={
         "description": "currency_not_priced: the currencies the corridor is priced in"})
     problems = ma.fields.List(ma.fields.Nested(ProblemSchema), metadata={

@@ -10,7 +10,6 @@ import json
 from flask import current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import abort
-from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from ..extensions import db
@@ -19,7 +18,7 @@ from ..importers.limits import BACKGROUND_BYTES, from_config
 from ..models import ImportJob, ImportRun
 from . import keys, present
 from .blueprint import Blueprint, ProblemSchema
-from .openapi import NEEDS_KEY, Answer, Term, Text, Timestamp
+from .openapi import NEEDS_KEY, Answer, FilePart, Term, Text, Timestamp
 
 imports_bp = Blueprint("imports", __name__, url_prefix="/api/v1/imports",
                        description="Import fee tables, reference rates or RPW rows (needs an `import` key).")
@@ -32,7 +31,9 @@ class ImportFormSchema(Schema):
     dry_run = fields.Boolean(load_default=False, metadata={"description": "validate and report; write nothing"})
     background = fields.Boolean(load_default=False, metadata={
         "description": "import in the background and answer 202 at once (files over 512 KiB always are)"})
-    file = Upload(required=True, metadata={"description": "CSV (UTF-8) or XLSX"})
+    file = FilePart(required=True, metadata={"description": "CSV (UTF-8) or XLSX in the layout of `kind` (the contract's "
+                                                          "file formats); any other file is a 422 whose `problems` "
+                                                          "say why"})
 
 
 class ImportReportSchema(Answer):

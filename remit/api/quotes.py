@@ -42,7 +42,7 @@ class Quotes(MethodView):
         if corridor is None:
             abort(404, message=f"remit has no data for the corridor {args['send']}-{args['receive']}; the corridors "
                                f"it holds are listed at {url_for('corridors.Corridors')}.",
-                  extra={"corridors": url_for("corridors.Corridors", _external=True)})
+                  extra={"corridors": url_for("corridors.Corridors")})  # relative: never the client's Host
         tag = caching.etag()
         cached = caching.not_modified(tag)
         if cached is not None:
