@@ -13,7 +13,9 @@ import copy
 
 import marshmallow as ma
 from apispec import BasePlugin
+from flask_smorest.fields import Upload
 from marshmallow import fields, validate
+from werkzeug.datastructures import FileStorage
 
 from ..domain.caveats import WARNINGS
 from ..inputs import MAX_ID
@@ -109,6 +111,17 @@ def Text(pattern: str, **kwargs) -> fields.String:  # noqa: N802 — a field, na
     return fields.String(metadata=metadata, **kwargs)
 
 
+class FilePart(Upload):
+    """A multipart form's file part. A plain text field of the same name (`-F file=abc`, without a
+    file name) is refused with the field named, not read as a file."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, FileStorage):
+            raise ma.ValidationError("Send the file as a file part of the multipart form (with a file name: "
+                                     "`-F file=@fees.csv`), not as a text field.")
+        return value
+
+
 class Timestamp(fields.DateTime):
     """An instant in RFC 3339 with its offset: times stored without one are UTC."""
 
@@ -164,13 +177,18 @@ HEADERS = {
     "Retry-After": {"description": "seconds to wait before trying again",
                     "schema": {"type": "integer", "minimum": 0}},
     "ETag": {"description": "the answer's version: send it back in If-None-Match to get 304 while it holds",
-             "schema": {"type": "string", "pattern": r'^"[0-9a-f]+"$'}},
+             # Strong, and another one for each content coding of the same answer (RFC 9110 8.8.3):
+             # `"…:gzip"`, `"…:br"` (flask-compress), which If-None-Match takes back as they are.
+             "schema": {"type": "string", "pattern": r'^"[0-9a-f]+(:[a-z]+)?"$'}},
     "Cache-Control": {"description": "may be stored, but must be revalidated with the ETag",
                       "schema": {"type": "string"}},
     "Location": {"description": "the address of what was created", "schema": {"type": "string"}},
     "X-Pagination": {"description": "where this page is in the whole list (JSON)",
                      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pagination"}}}},
     "WWW-Authenticate": {"description": "the scheme to authenticate with", "schema": {"type": "string"}},
+    "Accept-Encoding": {"description": "415: the content codings remit reads a body in (`identity`: uncompressed)",
+                        "schema": {"type": "string"}},
+    "Accept-Post": {"description": "415: the media type the operation reads its body as", "schema": {"type": "string"}},
 }
 
 PAGINATION = {
@@ -190,18 +208,29 @@ PAGINATION = {
 
 # The error answers any operation can get, whatever it does.
 ANY_OPERATION = {
-    400: "The request is not one remit reads: the NUL character in the address, or a body that is not JSON it "
-         "reads (too deep, too long a number, not UTF-8); `message` says where.",
+    400: "The request is not one remit reads: the NUL character in the address, a query parameter given twice, "
+         "or a body that is not JSON it reads (too deep, too long a number, not UTF-8, a key given twice in one "
+         "object); `message` says where.",
     401: "The Authorization header carries an unknown or revoked API key.",
     429: "Too many requests from this client (per key, or per address without one): wait `Retry-After` seconds.",
     503: "The database cannot answer now; nothing of the request was saved. `Retry-After` when it is likely to "
          "pass.",
 }
+# What the HTTP server answers before remit reads the request (no JSON body: the server's own text).
+SERVER_ANSWERS = {
+    414: "The request line is longer than the server reads (gunicorn: 4,094 characters).",
+    431: "The request line and headers are longer than the server reads (16 KB with `make run`'s server; "
+         "8,190 characters a header with gunicorn).",
+}
 STATUS_NAMES = {304: "Not Modified", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-                409: "Conflict", 413: "Content Too Large", 422: "Unprocessable Content", 429: "Too Many Requests",
+                409: "Conflict", 413: "Content Too Large", 414: "URI Too Long", 415: "Unsupported Media Type",
+                422: "Unprocessable Content", 429: "Too Many Requests", 431: "Request Header Fields Too Large",
                 503: "Service Unavailable"}
-ERROR_HEADERS = {401: ("WWW-Authenticate",), 429: ("Retry-After",), 503: ("Retry-After",)}
+ERROR_HEADERS = {401: ("WWW-Authenticate",), 415: ("Accept-Encoding", "Accept-Post"), 429: ("Retry-After",),
+                 503: ("Retry-After",)}
 KEY_REQUIRED = [{"bearer": []}]
+# The document's own `security` (remit/api/__init__.py): a key is optional. An operation that needs
+# one says so itself; the others inherit it (generated clients then take a client without a key).
 KEY_OPTIONAL = [{}, {"bearer": []}]
 
 
@@ -229,6 +258,10 @@ class DocumentPlugin(BasePlugin):
         for name, header in HEADERS.items():
             spec.components.header(name, copy.deepcopy(header))
 
+    def schema_helper(self, name, definition, **kwargs):
+        """Rules between fields that JSON Schema can state, added to the schema they belong to."""
+        return copy.deepcopy(CROSS_FIELD_RULES.get(name))
+
     def operation_helper(self, path=None, operations=None, **kwargs):
         for method, operation in (operations or {}).items():
             self._complete(path, method, operation)
@@ -238,14 +271,18 @@ class DocumentPlugin(BasePlugin):
         responses.pop("default", None)
         needs_key = operation.pop("x-needs-key", False)
         cached = operation.pop("x-etag", False)
-        operation["security"] = copy.deepcopy(KEY_REQUIRED if needs_key else KEY_OPTIONAL)
+        if needs_key:
+            operation["security"] = copy.deepcopy(KEY_REQUIRED)
         statuses = dict(ANY_OPERATION)
         if needs_key:
             statuses[401] = "No API key, or an unknown or revoked one."
             statuses[403] = "The key lacks the scope this call needs."
         if "requestBody" in operation:
             statuses[413] = "The body is larger than remit reads (1 MB of JSON; the upload limit for a file)."
-        for status, description in statuses.items():
+            accepted = " or ".join(operation["requestBody"].get("content", {})) or "the type documented"
+            statuses[415] = (f"The body is not {accepted}, or is sent with a Content-Encoding (remit reads bodies "
+                             "uncompressed: `Accept-Encoding: identity` says so); `message` says which.")
+        for status, description in {**statuses, **SERVER_ANSWERS}.items():
             responses.setdefault(str(status), {"description": description})
         if cached:
             responses["304"] = {"description": "Not modified: the answer held is still the answer.",
@@ -258,7 +295,9 @@ class DocumentPlugin(BasePlugin):
             code = int(status)
             if not isinstance(response, dict):  # a component's name (flask-smorest's 422)
                 response = {"description": statuses.get(code, STATUS_NAMES.get(code, ""))}
-            if code >= 400:
+            if code in SERVER_ANSWERS:
+                response = {"description": SERVER_ANSWERS[code]}
+            elif code >= 400:
                 response = {**_error_response(code, response.get("description") or statuses.get(code)),
                             **({"headers": {**_error_response(code, None)["headers"], **response["headers"]}}
                                if "headers" in response else {})}
@@ -293,6 +332,18 @@ def _never_null(schema: dict | None) -> None:
     if schema.get("default", 0) is None:
         del schema["default"]
 
+
+# Rules that tie one field of a request to another, where JSON Schema can say them (the others are in
+# the fields' descriptions): a cycle recorded `complete` carries its wire, its contributions and its
+# payouts (remit/services/ledger.py refuses it otherwise, 422).
+CROSS_FIELD_RULES = {
+    "LedgerCycleRequest": {
+        "if": {"properties": {"complete": {"const": True}}, "required": ["complete"]},
+        "then": {"properties": {"wires": {"minItems": 1}, "contributions": {"minItems": 1},
+                                "payouts": {"minItems": 1}},
+                 "required": ["wires", "contributions", "payouts"]},
+    },
+}
 
 # Marks for `blueprint.doc(**…)`: DocumentPlugin reads them.
 NEEDS_KEY = {"x-needs-key": True}  # documented `security: bearer`, 401 and 403

@@ -365,7 +365,8 @@ class BundleRequestSchema(Schema):
         "minItems": 1, "maxItems": MAX_MEMBERS, "description": "each with a different `ref`"})
     bulk_product = fields.String(load_default=None, validate=validate.Length(max=40), metadata={
         "pattern": r"^(ft-[0-9]+)?$",
-        "description": "product id of the bulk transfer (a fee table's, ft-N); default (absent, null or empty): the "
+        "description": "product id of the bulk transfer: a fee table's (ft-N) product of this corridor, as "
+                       "GET /api/v1/quotes lists them (another id is a 422); default (absent, null or empty): the "
                        "cheapest account-to-account product"})
     max_transfer = ApiNumber(load_default=None, positive=True, maximum=MAX_AMOUNT, metadata={
         "type": "string", "pattern": AMOUNT_PATTERN,

@@ -61,6 +61,7 @@ def _seeded_app():
                 run_import(kind, path.read_bytes(), path.name, actor="fuzz")
         _, key = create_key("fuzz", "import")
         _, ledger_key = create_key("fuzz ledger", "ledger")
+        _, read_key = create_key("fuzz reads", "read")
         group, cycle = _ledger_group()
         db.session.commit()
         corridors = [(c.send_country, c.receive_country, c.send_currency) for c in db.session.scalars(select(Corridor))]
@@ -70,7 +71,7 @@ def _seeded_app():
             Product.funding_method == "bank_account", Product.payout_method == "bank_account")))
         data = {"key": key, "corridors": corridors, "products": products, "widest_band": widest,
                 "slugs": sorted(db.session.scalars(select(Provider.slug))),
-                "imports": sorted(db.session.scalars(select(ImportRun.id))), "ledger_key": ledger_key,
+                "imports": sorted(db.session.scalars(select(ImportRun.id))), "ledger_key": ledger_key, "read_key": read_key,
                 "group": group, "cycle": cycle, "season": dt.date.today().year}
         db.session.remove()
     return app, data
@@ -210,3 +211,18 @@ def test_most_valid_requests_reach_the_handlers():
     assert sum(positive.values()) > 100, ANSWERS
     assert positive.get(200, 0) > 0.6 * sum(positive.values()), ANSWERS
     print("schemathesis answers by mode and status class:", dict(sorted(ANSWERS.items())))
+
+
+@schema.parametrize()
+@settings(max_examples=max(5, EXAMPLES // 3), deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+def test_api_conforms_with_a_read_key(case):
+    """The same checks with a partner's read key: imports and the ledger answer 403 (documented), the
+    rest as above."""
+    headers = {"Accept-Encoding": "identity", "Authorization": f"Bearer {DATA['read_key']}"}
+    if _positive(case):
+        _steer(case)
+    response = case.call(headers=headers)
+    if case.operation.path.startswith(("/api/v1/imports", "/api/v1/ledger")) and _positive(case):
+        assert response.status_code == 403, (response.status_code, response.text[:200])
+    case.validate_response(response, checks=CHECKS.get_all(), headers=headers)

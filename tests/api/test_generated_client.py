@@ -19,6 +19,7 @@ import httpx
 from ..conftest import ROOT
 
 GENERATOR = str(Path(sys.executable).parent / "openapi-python-client")
+MYPY = str(Path(sys.executable).parent / "mypy")
 SERVER_LINE = 'client = Client(base_url="http://127.0.0.1:5000")'
 
 
@@ -65,3 +66,15 @@ def test_the_readme_example_runs_through_a_generated_client(seeded, client, tmp_
     assert lines[3] == "304"
     assert lines[4] == ("422 The request has invalid fields: amount. "
                         "{'query': {'amount': ['has more decimals than CAD allows (2)']}}")
+
+
+def test_the_readme_example_type_checks_against_the_generated_client(client, tmp_path):
+    # Operations that take a key but need none are typed for a plain Client (no operation-level
+    # `security`: the document's own, optional, applies); a 200's list and an error's fields narrowed
+    # as the example does. mypy --strict, on the example as the README prints it.
+    folder, _ = generate(client, tmp_path)
+    (folder / "example.py").write_text(readme_example())
+    done = subprocess.run([MYPY, "--strict", "--no-color-output", "--cache-dir", str(folder / ".mypy_cache"),
+                           "example.py"], capture_output=True, text=True, timeout=600, cwd=folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("Success: no issues found"), done.stdout
