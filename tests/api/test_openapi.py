@@ -126,3 +126,25 @@ def test_the_response_check_catches_an_answer_that_is_not_documented(seeded, cli
     answer.set_data(json.dumps(altered))
     with pytest.raises(AssertionError, match="not as documented"):
         validate_answer(client.application, answer.request, answer)
+
+
+def test_etags_of_compressed_answers_match_the_declared_pattern(document, seeded):
+    # flask-compress gives each content coding its own strong tag ("…:gzip", "…:br"), as RFC 9110
+    # asks of a representation that differs; the document's pattern admits them, and each is
+    # taken back in If-None-Match for the same coding.
+    import re
+
+    pattern = re.compile(document["components"]["headers"]["ETag"]["schema"]["pattern"])
+    path = "/api/v1/quotes?send=CA&receive=GT&currency=CAD&amount=300"
+    tags = {}
+    from flask.testing import FlaskClient
+
+    client = FlaskClient(seeded)  # a plain client: the validating one reads bodies as sent, uncompressed
+    for coding in ("identity", "gzip", "br"):
+        answer = client.get(path, headers={"Accept-Encoding": coding})
+        assert answer.status_code == 200
+        tags[coding] = answer.headers["ETag"]
+        assert pattern.fullmatch(tags[coding]), tags[coding]
+        again = client.get(path, headers={"Accept-Encoding": coding, "If-None-Match": tags[coding]})
+        assert again.status_code == 304
+    assert tags["gzip"] == tags["identity"][:-1] + ':gzip"' and tags["br"] == tags["identity"][:-1] + ':br"'
