@@ -252,3 +252,29 @@ def test_page_numbers_are_within_the_pages():
     assert page_number("1", 0) == 1  # an empty list still has its first page
     for text in ("0", "4", "abc", "9" * 30):
         assert page_number(text, 3) is None, text
+
+
+_JSON_KEYS = st.text(alphabet=st.sampled_from('ab:" \\é{}[],'), max_size=6)
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.text(alphabet=st.sampled_from('x:"{}'), max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_JSON_KEYS, inner, max_size=4), max_leaves=20)
+
+
+@given(_JSON_VALUES)
+def test_json_without_a_key_twice_is_read_as_written(value):
+    # Keys and strings full of colons, quotes and brackets: the colon count that spares the second
+    # reading is only a shortcut, never a reason to refuse.
+    assert inputs.read_json(json.dumps(value)) == value
+
+
+@given(st.dictionaries(_JSON_KEYS, st.integers(), min_size=1, max_size=4), st.integers(0, 3),
+       st.lists(st.sampled_from(["list", "object"]), max_size=3))
+def test_json_with_a_key_twice_is_refused_naming_it(pairs, which, wrappers):
+    key = sorted(pairs)[which % len(pairs)]
+    text = "{" + ", ".join(f"{json.dumps(k)}: {v}" for k, v in pairs.items()) + f", {json.dumps(key)}: 0}}"
+    for wrapper in wrappers:  # as deep inside the body as it may be
+        text = f"[{text}]" if wrapper == "list" else f'{{"outer": {text}}}'
+    with pytest.raises(inputs.JSONRefused) as refused:
+        inputs.read_json(text)
+    assert str(refused.value) == (f"The JSON body gives the key '{inputs.quoted(key)}' twice in one object; give "
+                                  "each key once.")
