@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ..domain.caveats import quarter_bounds
 from ..models import Corridor, FeeTier, Product, Provider, PublishedAverage, SurveyObservation, SurveyPricePoint
 from .snapshot import consistent, reads
+from .versions import VersionedCache, data_version
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,21 @@ def _latest(survey: str | None, published: str | None) -> tuple[str | None, str 
     return (published, "published") if published is not None else (None, None)
 
 
+# Built once per data version and date (each is a few queries per corridor, and every compare page
+# and corridor list asks for them); the key holds the version read from the database, so an import
+# made through another process is seen at once.
+_summaries = VersionedCache(size=8)
+_providers = VersionedCache(size=8)
+
+
 @consistent
 def corridor_summaries(on: dt.date | None = None) -> list[CorridorSummary]:
+    """Every corridor with data, with what is held for it. The list is shared: callers do not change it."""
     on = on or dt.date.today()
+    return _summaries.get((on, data_version(on)), lambda: _corridor_summaries(on))
+
+
+def _corridor_summaries(on: dt.date) -> list[CorridorSummary]:
     products = _current_products_by_corridor()
     surveys = _latest_survey_by_corridor()
     published = _latest_published_by_corridor()
@@ -94,9 +107,15 @@ def corridor_summaries(on: dt.date | None = None) -> list[CorridorSummary]:
 
 @consistent
 def provider_details(slug: str | None = None) -> list[dict]:
-    """Providers (one, by slug, or every active one) with their products and coverage."""
-    import datetime as dt
+    """Providers (one, by slug, or every active one) with their products and coverage. Every active
+    one is built once per data version and date, and shared: callers do not change what they get."""
+    if slug is None:
+        today = dt.date.today()
+        return _providers.get((today, data_version(today)), _provider_details)
+    return _provider_details(slug)
 
+
+def _provider_details(slug: str | None = None) -> list[dict]:
     from sqlalchemy.orm import selectinload
 
     from ..codes import minor_unit

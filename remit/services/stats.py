@@ -131,14 +131,24 @@ def _unknown(corridor: Corridor, period: str, periods) -> UnknownPeriod:
                              corridor=corridor.code, period=period, periods=list(periods)), field="period")
 
 
+_period_stats = VersionedCache(size=512)
+
+
 @consistent
 def stats_for(corridor: Corridor, period: str | None = None, on: dt.date | None = None,
               rates: RateBook | None = None) -> PeriodStats:
     """The corridor's statistics for a quarter with RPW data (the latest by default), computed from its
     quotes where they are held, else RPW's published figures; a corridor that RPW does not survey gets
-    them from its fee tables, for the current quarter."""
+    them from its fee tables, for the current quarter. Built once per corridor, quarter, data version,
+    date and freshness limits (every results page shows them), and shared: callers do not change it."""
     on = on or dt.date.today()
-    rates = rates or RateBook.load(on)
+    if rates is None:
+        return _period_stats.get((corridor.id, period, on, data_version(on), freshness()),
+                                 lambda: _stats_for(corridor, period, on, RateBook.load(on)))
+    return _stats_for(corridor, period, on, rates)
+
+
+def _stats_for(corridor: Corridor, period: str | None, on: dt.date, rates: RateBook) -> PeriodStats:
     periods = held_periods(corridor)
     monthly = _monthly_amount(corridor, rates)
     if periods:
@@ -158,11 +168,21 @@ def stats_for(corridor: Corridor, period: str | None = None, on: dt.date | None 
                        monthly, _saving(stats, monthly))
 
 
+_trends = VersionedCache(size=64)
+
+
 @consistent
 def trend(corridor: Corridor, on: dt.date | None = None, rates: RateBook | None = None) -> list[PeriodStats]:
-    """Every quarter held, oldest first: computed where the quotes are held, published elsewhere."""
+    """Every quarter held, oldest first: computed where the quotes are held, published elsewhere. Built
+    once per corridor, data version, date and freshness limits, and shared: callers do not change it."""
     on = on or dt.date.today()
-    rates = rates or RateBook.load(on)
+    if rates is None:
+        return _trends.get((corridor.id, on, data_version(on), freshness()),
+                           lambda: _trend(corridor, on, RateBook.load(on)))
+    return _trend(corridor, on, rates)
+
+
+def _trend(corridor: Corridor, on: dt.date, rates: RateBook) -> list[PeriodStats]:
     periods = held_periods(corridor)
     if not periods:
         return [stats_for(corridor, on=on, rates=rates)]
