@@ -705,26 +705,41 @@ def season_of(group_id: int, year: int, among: Collection[int] | None = None) ->
 SEASON_COLUMNS = ("cycle", "date", "completed", "reference", "amount", "currency", "contributed", "share_of_costs",
                   "saving_vs_today", "saving_vs_cheapest", "family_received", "pending", "returned",
                   "receive_currency", "corrected")
+# The columns' names for people (remit.services.spreadsheets.Label).
+SEASON_NAMES = {
+    "cycle": msg("export_cycle", "Cycle"), "date": msg("export_date", "Date"),
+    "completed": msg("export_completed", "Completed"), "reference": msg("export_reference", "Reference"),
+    "amount": msg("export_sent", "Sent"), "currency": msg("export_currency", "Currency"),
+    "contributed": msg("export_contributed", "Handed over"),
+    "share_of_costs": msg("export_share_of_costs", "Share of the costs"),
+    "saving_vs_today": msg("export_saving_vs_today", "Saving against today"),
+    "saving_vs_cheapest": msg("export_saving_vs_cheapest", "Saving against the cheapest way alone"),
+    "family_received": msg("export_family_received", "Family received"),
+    "pending": msg("export_pending", "Pending"), "returned": msg("export_returned", "Returned"),
+    "receive_currency": msg("export_receive_currency", "Currency received"),
+    "corrected": msg("export_corrected", "Corrected after completion"),
+}
+YES = spreadsheets.Label("yes", msg("export_yes", "yes"))
+NO = spreadsheets.Label("no", msg("export_no", "no"))
 
 
-def season_rows(season: SeasonRecord) -> tuple[list[str], list[list[str]]]:
-    """The season worker by worker and cycle by cycle, without personal columns (formula-safe when
-    written by remit.services.spreadsheets)."""
+def season_rows(season: SeasonRecord, ref: str | None = None) -> tuple[list[str], list[list[str]]]:
+    """The season worker by worker and cycle by cycle (one worker's statement: `ref`), without
+    personal columns (formula-safe when written by remit.services.spreadsheets)."""
     ccy, rcy = season.currency, season.receive_currency or ""
     mu, rmu = codes.minor_unit(ccy), codes.minor_unit(rcy) if rcy else 2
+    money = spreadsheets.amount
     rows = []
     for statement in season.season.statements:
+        if ref is not None and statement.ref != ref:
+            continue
         for line in statement.lines:
-            rows.append([str(line.cycle.number), line.cycle.date.isoformat(), "yes" if line.cycle.completed else "no",
-                         statement.ref, _money(line.amount, mu), ccy, _money(line.contributed, mu),
-                         _money(line.share, mu), _money(line.saving_vs_today, mu), _money(line.saving_vs_cheapest, mu),
-                         _money(line.received, rmu), _money(line.pending, rmu), _money(line.returned, rmu), rcy,
-                         "yes" if line.corrected else "no"])
-    return list(SEASON_COLUMNS), rows
-
-
-def _money(value: Decimal | None, places: int) -> str:
-    return "" if value is None else str(round_money(value, places))
+            rows.append([str(line.cycle.number), line.cycle.date.isoformat(), YES if line.cycle.completed else NO,
+                         statement.ref, money(line.amount, mu), ccy, money(line.contributed, mu),
+                         money(line.share, mu), money(line.saving_vs_today, mu), money(line.saving_vs_cheapest, mu),
+                         money(line.received, rmu), money(line.pending, rmu), money(line.returned, rmu), rcy,
+                         YES if line.corrected else NO])
+    return [spreadsheets.Label(name, SEASON_NAMES[name]) for name in SEASON_COLUMNS], rows
 
 
 # --- Retention -----------------------------------------------------------------------------------

@@ -25,8 +25,8 @@ from ..extensions import db, login_manager
 from ..i18n import LANGUAGES, translate
 from ..inputs import (LEDGER_GROUPS_PER_PAGE, MAX_LEDGER_AMOUNT, MAX_RATE, InputError, page_number, parse_amount,
                       record_id)
-from ..services import ledger, spreadsheets
-from . import bp
+from ..services import ledger
+from . import bp, files
 from .bundle import _fill_choices, _plan
 from .forms import (BundleForm, ContributionsForm, CorrectionForm, DistributionFeeForm, PayoutsForm, WireCorrectionForm,
                     WireForm, choices, read_date)
@@ -502,16 +502,24 @@ def ledger_season(group_id: int, year: int):
 @bp.get("/ledger/groups/<int:group_id>/seasons/<int:year>.<fmt>")
 @staff_only
 def ledger_season_file(group_id: int, year: int, fmt: str):
+    """The season as CSV or XLSX: for people in the page's language, or machine-readable (`?machine=1`)."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
     header, rows = ledger.season_rows(ledger.season_of(group_id, year))
-    name = f"season-{year}-group-{group_id}"
-    if fmt == "xlsx":
-        return Response(spreadsheets.xlsx_bytes(header, rows, title=f"season {year}"), headers={
-            "Content-Disposition": f'attachment; filename="{name}.xlsx"',
-            "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
-    return Response(spreadsheets.csv_text(header, rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return files.spreadsheet(header, rows, fmt, f"season-{year}-group-{group_id}", title=f"season {year}",
+                             sheet=_("Season %(year)s", year=str(year)))
+
+
+@bp.get("/ledger/groups/<int:group_id>/seasons/<int:year>/statements/<int:number>.<fmt>")
+@staff_only
+def ledger_statement_file(group_id: int, year: int, number: int, fmt: str):
+    """One worker's statement as CSV or XLSX: the season's rows for that worker."""
+    season = ledger.season_of(group_id, year)
+    if fmt not in ("csv", "xlsx") or not 1 <= number <= len(season.season.statements):
+        abort(404)
+    header, rows = ledger.season_rows(season, season.season.statements[number - 1].ref)
+    return files.spreadsheet(header, rows, fmt, f"statement-{year}-group-{group_id}-{number}",
+                             title=f"statement {year}", sheet=_("Statement %(year)s", year=str(year)))
 
 
 def _statement_html(season: ledger.SeasonRecord, statement) -> tuple[str, Markup]:
@@ -535,7 +543,7 @@ def ledger_statements(group_id: int, year: int):
 @staff_only
 def ledger_statement(group_id: int, year: int, number: int):
     season = ledger.season_of(group_id, year)
-    if number > len(season.season.statements):
+    if not 1 <= number <= len(season.season.statements):
         abort(404)
     rendered = [_statement_html(season, season.season.statements[number - 1])]
     return render_template("web/ledger_statements.html", season=season, statements=rendered, number=number)
@@ -555,5 +563,5 @@ def ledger_export():
 
 __all__ = ["ledger_complete", "ledger_contributions", "ledger_correct", "ledger_correct_wire", "ledger_create",
            "ledger_cycle", "ledger_distribution_fee", "ledger_export", "ledger_group", "ledger_index",
-           "ledger_payouts", "ledger_season", "ledger_season_file", "ledger_statement", "ledger_statements",
-           "ledger_wire", "ledger_wire_remove"]
+           "ledger_payouts", "ledger_season", "ledger_season_file", "ledger_statement", "ledger_statement_file",
+           "ledger_statements", "ledger_wire", "ledger_wire_remove"]

@@ -15,6 +15,7 @@ import zipfile
 from decimal import Decimal as D
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from remit.extensions import db
@@ -162,10 +163,23 @@ def test_the_season_downloads_and_the_auditor_gets_everything(client, cycle_id):
     record_the_cycle(client, cycle_id)
     group = db.session.scalar(select(LedgerCycle.group_id))
     year = db.session.scalar(select(LedgerCycle.cycle_date)).year
-    response = client.get(f"/ledger/groups/{group}/seasons/{year}.csv")
+    response = client.get(f"/ledger/groups/{group}/seasons/{year}.csv?machine=1")
     lines = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(lines) == 12 and sum(D(r["share_of_costs"]) for r in lines) == D("283.00")
-    assert client.get(f"/ledger/groups/{group}/seasons/{year}.xlsx").status_code == 200
+    # For people, in the page's language: Spanish columns, `;` and decimal commas; XLSX numbers that add up.
+    spanish = client.get(f"/ledger/groups/{group}/seasons/{year}.csv?lang=es").data.decode("utf-8-sig")
+    lines = list(csv.DictReader(io.StringIO(spanish), delimiter=";"))
+    assert len(lines) == 12 and sum(D(r["Parte de los costos"].replace(",", ".")) for r in lines) == D("283.00")
+    assert {r["Cerrado"] for r in lines} == {"no"} and lines[4]["Parte de los costos"] == "21,38"  # w05
+    book = load_workbook(io.BytesIO(client.get(f"/ledger/groups/{group}/seasons/{year}.xlsx").data))
+    sheet = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
+    share = sheet[0].index("Parte de los costos")
+    assert sum(D(str(row[share])) for row in sheet[1:]) == D("283.00")
+    statement = client.get(f"/ledger/groups/{group}/seasons/{year}/statements/5.csv").data.decode("utf-8-sig")
+    assert [r["Referencia"] for r in csv.DictReader(io.StringIO(statement), delimiter=";")] == ["w05"]
+    assert "Este estado de cuenta (XLSX)" in text_of(client.get(f"/ledger/groups/{group}/seasons/{year}/statements/5"))
+    for wrong in ("0.csv", "13.csv", "5.pdf"):
+        assert client.get(f"/ledger/groups/{group}/seasons/{year}/statements/{wrong}").status_code == 404, wrong
     assert client.post("/ledger/export.zip", data={"csrf_token": csrf(client, "/bundle")}).status_code == 403
     login(client, "admin")
     export = client.post("/ledger/export.zip", data={"csrf_token": csrf(client, "/bundle")})
