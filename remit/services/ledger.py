@@ -566,6 +566,67 @@ def complete(cycle_id: int, *, actor: str, on: dt.date | None = None) -> CycleRe
     return load(cycle_id)
 
 
+# --- A cycle in a few actions: the plan's wire, and the payouts from the bank's confirmation ----------
+
+def planned_wire(record: CycleRecord) -> WireInput | None:
+    """The next wire as the plan has it, for the page to offer it filled in: the transfer's amount with
+    the bank's fee (debited), the fee, the deductions on the way and what is to be credited, the wire
+    travelling in the send currency on the cycle's day. None once every planned transfer has its wire."""
+    transfers = record.planned.get("transfers") or []
+    index = len(record.current("wire"))
+    if index >= len(transfers):
+        return None
+    planned = transfers[index]
+    amount, fee, deducted = (Decimal(planned[k]) for k in ("amount", "fee", "deducted"))
+    intermediary = min(Decimal(record.planned.get("intermediary_fee") or 0), deducted)
+    credited = Decimal(planned["credited"]) if planned.get("credited") is not None else None
+    return WireInput(debited=amount + fee, fee=fee, currency_sent=record.cycle.currency, applied_rate=Decimal(1),
+                     intermediary=intermediary, receiving_fee=deducted - intermediary, credited=credited,
+                     executed_on=record.cycle.cycle_date)
+
+
+@dataclass
+class Confirmation:
+    """The receiving bank's confirmation file read against a cycle (remit.importers.confirmations): its
+    rows, those the staffer left out (by row number), the problems of the file as a whole, and the
+    cycle once the payouts are recorded (None: nothing was written)."""
+
+    rows: list
+    left_out: set[int]
+    problems: list = field(default_factory=list)
+    recorded: CycleRecord | None = None
+
+    @property
+    def refused(self) -> list:
+        return [r for r in self.rows if not r.matches and r.row not in self.left_out]
+
+    @property
+    def accepted(self) -> list:
+        return [r for r in self.rows if r.matches and r.row not in self.left_out]
+
+
+def record_confirmation(cycle_id: int, rows: Sequence, *, left_out: Iterable[int] = (), problems: Sequence = (),
+                        actor: str) -> Confirmation:
+    """The payouts a confirmation file lists, each matched to a member by reference: recorded (as
+    confirmed by a bank statement) only when every row matches or is left out; otherwise nothing is
+    written and the refused rows say why."""
+    found = Confirmation(list(rows), set(left_out), list(problems))
+    record = _open(cycle_id)
+    refs = {m.ref for m in record.members}
+    for row in found.accepted:  # the file was read against this cycle; a member gone since is refused
+        if row.ref not in refs:
+            row.problems.append(msg("confirmation_not_a_member", "“%(ref)s” is not a member of this cycle",
+                                    ref=row.ref))
+    if found.problems or found.refused:
+        return found
+    if not found.accepted:
+        found.problems.append(msg("confirmation_all_left_out", "every row is left out: there is nothing to record"))
+        return found
+    found.recorded = record_payouts(cycle_id, [PayoutInput(r.ref, r.amount, r.status, r.paid_on, "bank_statement")
+                                               for r in found.accepted], actor=actor)
+    return found
+
+
 @dataclass(frozen=True)
 class CycleEntries:
     """What happened in a cycle, given at once (the API's `record a cycle`): what the members handed
@@ -862,7 +923,8 @@ def audit_export(*, actor: str) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["ContributionInput", "Correction", "CycleRecord", "ENTRY_KINDS", "PayoutInput", "SeasonRecord", "WireInput",
-           "CycleEntries", "add_wire", "audit_export", "complete", "correct", "create_cycle", "cycles_of", "erase_expired",
+__all__ = ["ContributionInput", "Confirmation", "Correction", "CycleRecord", "ENTRY_KINDS", "PayoutInput", "SeasonRecord",
+           "WireInput", "CycleEntries", "add_wire", "audit_export", "complete", "correct", "create_cycle", "cycles_of",
+           "erase_expired", "planned_wire", "record_confirmation",
            "group_row", "groups_with_cycles", "load", "record_contributions", "record_payouts", "remove_wire",
            "record_cycle", "retention_cutoff", "season_of", "season_rows", "seasons_of", "set_distribution_fee", "terms_of"]

@@ -123,3 +123,112 @@ def test_a_statement_prints_on_one_page_in_spanish(page, ledger_server):
     (ARTIFACTS / "ledger-statement-es.pdf").write_bytes(pdf)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == 1, f"w01's statement of six cycles prints on {pages} pages"
+
+
+class Counted:
+    """The page, with every action a person takes counted: a page opened, a click, a field filled, a
+    box ticked, a file chosen. Reading what the page shows is not an action."""
+
+    def __init__(self, page):
+        self.page, self.actions = page, []
+
+    def open(self, url: str) -> None:
+        self.actions.append(("open", url))
+        self.page.goto(url)
+
+    def click(self, selector: str, *, navigates: bool = True) -> None:
+        self.actions.append(("click", selector))
+        if navigates:
+            with self.page.expect_navigation():
+                self.page.click(selector)
+        else:
+            self.page.click(selector)
+
+    def fill(self, selector: str, value: str) -> None:
+        self.actions.append(("fill", selector))
+        self.page.fill(selector, value)
+
+    def check(self, selector: str) -> None:
+        self.actions.append(("check", selector))
+        self.page.check(selector)
+
+    def upload(self, selector: str, path) -> None:
+        self.actions.append(("upload", selector))
+        self.page.set_input_files(selector, str(path))
+
+
+def forty_workers_group() -> int:
+    """A saved group of forty (twenty send CAD 350, twenty CAD 500, all paying the cash agent today),
+    with the terms of tests/services/test_ledger_season.py's plans."""
+    import json
+
+    from remit import create_app
+    from remit.extensions import db
+    from remit.models import BundleGroup
+
+    members = ["reference\tamount\tservice\tlanguage"] + [
+        f"Trabajador {i:02d}\t{350 if i <= 20 else 500}.00\tCorner Agent · Cash pickup\tes" for i in range(1, 41)]
+    settings = {"distribution_fee": "1.50", "incoming_fee": "10", "intermediary_fee": "25", "coordinator_fee": "0",
+                "max_transfer": None, "allocation": "pro_rata", "transfers_per_year": "26", "language_default": "es"}
+    app = create_app({"SQLALCHEMY_DATABASE_URI": LIVE["url"]})
+    with app.app_context():
+        group = BundleGroup(name="Finca Las Nubes", send_country="CA", receive_country="GT", currency="CAD",
+                            members="\n".join(members), settings=json.dumps(settings), created_by=EMAIL)
+        db.session.add(group)
+        db.session.commit()
+        group_id = group.id
+        db.engine.dispose()
+    return group_id
+
+
+def test_a_forty_worker_cycle_is_recorded_in_at_most_twenty_actions(page, ledger_server, tmp_path):
+    """From the saved group's plan to a completed cycle: the cycle from the plan (3 actions), every
+    contribution as planned (1), the wire as the plan has it with the bank's reference typed (2), the
+    payouts from the receiving bank's confirmation file, one row refused and left out (4), the family
+    that row was for paid as due (1), completion (1). A payout the file says came back stays flagged."""
+    from decimal import Decimal as D
+
+    from openpyxl import Workbook
+
+    group_id = forty_workers_group()
+    log_in(page, ledger_server)
+    user = Counted(page)
+    user.open(ledger_server + f"/ledger/groups/{group_id}?lang=es")
+    user.click(f"a[href$='/bundle?group={group_id}']")
+    user.click("#plan")
+    user.click("#record-cycle")
+    assert re.search(r"/ledger/cycles/\d+$", page.url), page.url
+    user.click("#contributions-as-planned")
+    assert page.input_value("#fee") == "30,00"  # the bank's fee, from the plan
+    user.fill("#bank_reference", "FT2612060001")
+    user.click("#record-wire")
+    assert "No hay ningún pago anotado a las familias de 40 miembros" in page.locator("#check").inner_text()
+
+    # The receiving bank pays what the payout list says and sends back a workbook: its amounts are
+    # numbers; one reference is mistyped (Trabajador 4O), one payout came back.
+    amounts = [D(page.locator(f"#payouts input[name='rows-{i}-amount']").input_value().replace(",", "."))
+               for i in range(40)]
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Referencia", "Monto", "Moneda", "Estado", "Fecha de pago"])
+    for i, amount in enumerate(amounts, start=1):
+        ref = "Trabajador 4O" if i == 40 else f"Trabajador {i:02d}"
+        sheet.append([ref, float(amount), "GTQ", "Devuelto" if i == 7 else "Pagado", None])
+    path = tmp_path / "confirmacion-banco.xlsx"
+    book.save(path)
+    user.upload("#file", path)
+    user.click("#read-confirmation")
+    refused = page.locator("table.confirmation-refused").inner_text()
+    assert "Trabajador 4O" in refused and "no es miembro de este ciclo" in refused, refused
+    user.check("input[name='leave_out'][value='41']")
+    user.click("#read-confirmation")
+    assert "Leído del archivo: pagados: 38; devueltos: 1; pendientes: 0; filas omitidas: 1." in page.locator(
+        "main").inner_text()
+    user.click("#payouts-as-planned")  # Trabajador 40, whose row was left out, paid as due
+    flags = page.locator("#check").inner_text()
+    assert "Trabajador 07: el pago de" in flags and "No hay ningún pago" not in flags, flags
+    user.click("#complete-cycle")
+    assert "Cerrado el" in page.locator("main").inner_text()
+    shot(page, "ledger-cycle-forty")
+    assert len(user.actions) <= 20, user.actions
+    print(f"a 40-worker cycle in {len(user.actions)} actions: {user.actions}")
