@@ -747,6 +747,14 @@ class SeasonRecord:
     def receive_currency(self) -> str | None:
         return self.records[0].cycle.receive_currency if self.records else None
 
+    @property
+    def minor_unit(self) -> int:
+        return codes.minor_unit(self.currency)
+
+    @property
+    def receive_minor_unit(self) -> int:
+        return codes.minor_unit(self.receive_currency) if self.receive_currency else 2
+
 
 def season_of(group_id: int, year: int, among: Collection[int] | None = None) -> SeasonRecord:
     group = group_row(group_id, among)
