@@ -20,6 +20,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from .. import codes
+from ..domain import caveats
 from ..domain import ledger as rules
 from ..domain.errors import NotFound
 from ..domain.messages import Message, msg
@@ -108,6 +109,37 @@ class CycleRecord:
     @property
     def rate_source(self) -> Message | str:
         return source_of(self.cycle.reference_rate_source)
+
+    # Old data, by the freshness rules of quotes (REMIT_RATE_MAX_AGE_DAYS, REMIT_SURVEY_MAX_AGE_DAYS),
+    # judged on the cycle's day: the day its figures are measured on.
+    @property
+    def rate_stale(self) -> bool:
+        """The mid-market rate the cycle's cost is measured against was past its freshness limit."""
+        from .comparison import freshness
+
+        return caveats.rate_is_stale(self.cycle.reference_rate_as_of, self.cycle.cycle_date, freshness())
+
+    @property
+    def rate_age(self) -> caveats.Age:
+        return caveats.age(self.cycle.reference_rate_as_of, self.cycle.cycle_date)
+
+    def member_warnings(self, ref: str) -> tuple[str, ...]:
+        """The warnings of the prices a member's savings compare with (today's service, the cheapest
+        way alone), as the plan had them on the cycle's day: `stale` when their data was old."""
+        member = next((m for m in self.members if m.ref == ref), None)
+        if member is None:
+            return ()
+        return tuple((self.planned.get("member_warnings") or {}).get(str(member.position), ()))
+
+    @property
+    def old_prices(self) -> list[str]:
+        """The members whose savings compare with prices from data past its freshness limit that day."""
+        return [m.ref for m in self.members if caveats.STALE in self.member_warnings(m.ref)]
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The cycle's own: `stale` when its mid-market rate was old on its day."""
+        return (caveats.STALE,) if self.rate_stale else ()
 
     @property
     def heading(self) -> rules.CycleHeading:
@@ -264,6 +296,10 @@ def create_cycle(group: BundleGroup, result: BundleResult, on: dt.date, *, actor
         "paid_out": str(plan.paid_out) if plan.paid_out is not None else None,
         "incoming_fee": str(request.incoming_fee), "intermediary_fee": str(request.intermediary_fee),
         "distribution_fee": str(request.distribution_fee), "applied_rate": str(plan.applied_rate),
+        # What should stop a person from taking each member's compared prices (today's service, the
+        # cheapest way alone) at face value on the cycle's day, by position (a reference is personal).
+        "member_warnings": {str(position): list(m.warnings) for position, m in enumerate(joining, start=1)
+                            if m.warnings},
     }
     cycle = LedgerCycle(
         group_id=group.id, number=number, cycle_date=on, send_country=group.send_country,
@@ -738,6 +774,20 @@ class SeasonRecord:
 
     def number_of(self, ref: str) -> int:
         return next(i for i, s in enumerate(self.season.statements, start=1) if s.ref == ref)
+
+    def record_of(self, number: int) -> CycleRecord:
+        """The cycle of the season numbered `number`."""
+        return next(r for r in self.records if r.cycle.number == number)
+
+    def line_warnings(self, ref: str, number: int) -> dict[str, bool]:
+        """What of a statement's line rests on old data: the rate its costs are measured against
+        (`rate`), the prices its savings compare with (`prices`)."""
+        record = self.record_of(number)
+        return {"rate": record.rate_stale, "prices": caveats.STALE in record.member_warnings(ref)}
+
+    def old_prices(self, ref: str) -> bool:
+        """Some saving of the worker's season compares with prices from old data."""
+        return any(caveats.STALE in r.member_warnings(ref) for r in self.records)
 
     @property
     def currency(self) -> str:

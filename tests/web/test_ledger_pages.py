@@ -442,3 +442,27 @@ def test_payouts_read_from_the_banks_confirmation_file(client, cycle_id):
     assert len(payouts) == 11 and {p.confirmed_how for p in payouts} == {"bank_statement"}
     assert sorted(p.status for p in payouts).count("returned") == 1
     assert {p.paid_on.isoformat() for p in payouts} == {"2026-03-02"}
+
+
+def test_old_data_is_flagged_on_cycles_and_statements(client, corridor):  # noqa: F811
+    """tests/services/test_ledger_season.py's season: on five of its six cycles' days the mid-market
+    rate was past REMIT_RATE_MAX_AGE_DAYS (all but 13 April, 12 days after the rate of 1 April)."""
+    from ..services.test_ledger_season import make_group, record_season
+
+    group = make_group()
+    ids = record_season(group)
+    login(client, "staff")
+    first = text_of(client.get(f"/ledger/cycles/{ids[0]}?lang=es"))
+    assert ("Datos antiguos: el tipo interbancario del 5 ene 2026 tenía 56 días de antigüedad el día del ciclo: "
+            "los costos medidos con él pueden no ser exactos.") in first
+    assert "Los ahorros de 12 miembros se comparan con precios de datos" in first
+    assert first.count("Datos antiguos: comparado con precios que superaban su límite de antigüedad.") == 12
+    fourth = client.get(f"/ledger/cycles/{ids[3]}?lang=es").get_data(as_text=True)
+    assert 'class="stale"' not in fourth and "Datos antiguos" not in fourth
+    season = text_of(client.get(f"/ledger/groups/{group.id}/seasons/2026?lang=es"))
+    assert season.count("Datos antiguos: tipo del") == 5
+    assert text_of(client.get(f"/ledger/groups/{group.id}?lang=es")).count("Datos antiguos: tipo del") == 5
+    statement = text_of(client.get(f"/ledger/groups/{group.id}/seasons/2026/statements/1?lang=es"))
+    assert statement.count("interbancario 5,5 †") == 3 and "interbancario 5,6 †" in statement
+    assert "† Datos antiguos: el tipo interbancario había superado su límite de antigüedad" in statement
+    assert "‡ Datos antiguos: comparado con precios de datos" in statement
