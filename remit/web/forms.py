@@ -165,9 +165,9 @@ class ContributionsForm(FlaskForm):
 class PayoutRowForm(Form):
     member = HiddenField()
     amount = StringField(_l("Paid to the family"), validators=[Optional()])
-    # "Not recorded yet": the row is left as it is (or, when it held a payout, the payout is removed);
-    # "paid as due" records the rows that are not recorded yet as paid.
-    status = SelectField(_l("Status"), choices=choices([("", _l("Not recorded yet"))] + list(STATUS_LABELS.items())),
+    # "Not recorded": the row is left as it is (or, when it held a payout, the payout is removed); "paid
+    # as due" records the rows that are not recorded yet as paid.
+    status = SelectField(_l("Status"), choices=choices([("", _l("Not recorded"))] + list(STATUS_LABELS.items())),
                          default="")
     paid_on = StringField(_l("Date"), validators=[Optional()], render_kw={"type": "date"})
     confirmed_how = SelectField(_l("Confirmed by"), choices=choices([("", _l("Not yet"))]
