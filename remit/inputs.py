@@ -155,8 +155,10 @@ def _readings(text: str, locale: str) -> set[Decimal]:
 
 
 def parse_amount(text, locale: str, currency: str | None = None, *, allow_zero: bool = False,
-                 maximum: Decimal = MAX_AMOUNT) -> Decimal:
-    """An amount typed by a person on a page in `locale` (en, es, fr), in `currency` when known."""
+                 maximum: Decimal = MAX_AMOUNT, number: bool = False) -> Decimal:
+    """An amount typed by a person on a page in `locale` (en, es, fr), in `currency` when known.
+    `number`: the text of a number a workbook holds (plain digits with a point, whatever the
+    language), read as that number; a refusal still speaks the reader's language."""
     raw = "" if text is None else str(text)
     stripped = raw.strip(_SPACES + "\t\r\n")
     shown = quoted(stripped)
@@ -167,7 +169,7 @@ def parse_amount(text, locale: str, currency: str | None = None, *, allow_zero: 
     refusal = _common_refusal(stripped, shown)
     if refusal is not None:
         raise refusal
-    readings = _readings(stripped, locale) if _ALLOWED.fullmatch(stripped) else set()
+    readings = _readings(stripped, "en" if number else locale) if _ALLOWED.fullmatch(stripped) else set()
     if not readings:
         raise InputError(msg(
             "amount_unreadable",

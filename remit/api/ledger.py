@@ -168,6 +168,9 @@ class LedgerCycleSummarySchema(Answer):
     amount = Money("what the members send, in the send currency")
     cost = Money("what the cycle really cost; null before a wire is recorded", allow_none=True)
     flags = fields.List(Text("reason"), metadata={"description": "the codes of what does not add up yet"})
+    warnings = fields.List(Term("Warning"), metadata={
+        "description": "`stale` when the mid-market rate the cost is measured against was past its freshness limit "
+                       "(REMIT_RATE_MAX_AGE_DAYS) on the cycle's day"})
 
 
 class LedgerFlagSchema(Answer):
@@ -197,6 +200,10 @@ class LedgerMemberSchema(Answer):
     cheapest_cost = Money("what the cheapest way alone would have cost on the cycle's day", allow_none=True)
     saving_vs_today = Money(allow_none=True)
     saving_vs_cheapest = Money(allow_none=True)
+    warnings = fields.List(Term("Warning"), metadata={
+        "description": "of the prices the savings compare with (today's service, the cheapest way alone), as the plan "
+                       "had them on the cycle's day: `stale` when their data was past its freshness limit; empty "
+                       "for a cycle recorded before remit kept them"})
 
 
 class LedgerEntrySchema(Answer):
@@ -288,6 +295,9 @@ class LedgerStatementLineSchema(Answer):
     cheapest_cost = Money(allow_none=True)
     saving_vs_today = Money(allow_none=True)
     saving_vs_cheapest = Money(allow_none=True)
+    warnings = fields.List(Term("Warning"), metadata={
+        "description": "`stale` when the cycle's mid-market rate, or the prices its savings compare with, were past "
+                       "their freshness limit on the cycle's day"})
 
 
 class LedgerStatementSchema(Answer):
@@ -338,7 +348,8 @@ def _summary(record: ledger.CycleRecord) -> dict:
     return {"id": cycle.id, "group": cycle.group_id, "number": cycle.number, "date": cycle.cycle_date,
             "completed_on": cycle.completed_on, "members": len(record.members), "currency": cycle.currency,
             "amount": present.money(sum((m.amount for m in record.members), 0), mu),
-            "cost": present.money(recon.cost, mu), "flags": [f.code for f in recon.flags]}
+            "cost": present.money(recon.cost, mu), "flags": [f.code for f in recon.flags],
+            "warnings": list(record.warnings)}
 
 
 def _entry(row, in_force: set[int]) -> dict:
@@ -378,7 +389,8 @@ def cycle_json(record: ledger.CycleRecord) -> dict:
             "expected_payout": r(x.expected_payout), "planned_receive": r(x.planned_receive), "paid": r(x.paid),
             "pending": r(x.pending), "returned": r(x.returned), "today_cost": m(x.today_cost),
             "cheapest_cost": m(x.cheapest_cost), "saving_vs_today": m(x.saving_vs_today),
-            "saving_vs_cheapest": m(x.saving_vs_cheapest)} for x in recon.members],
+            "saving_vs_cheapest": m(x.saving_vs_cheapest), "warnings": list(record.member_warnings(x.ref))}
+            for x in recon.members],
         "contributions": [{**_entry(c, record.in_force["contribution"]), "ref": refs[c.member_id], "amount": m(c.amount),
                            "method": c.method, "received_on": c.received_on} for c in record.contributions],
         "wires": [{**_entry(w, record.in_force["wire"]), "bank_reference": w.bank_reference or "",
@@ -423,7 +435,9 @@ def season_json(season: ledger.SeasonRecord) -> dict:
                        "share": m(line.share), "received": r(line.received), "pending": r(line.pending),
                        "returned": r(line.returned), "today_cost": m(line.today_cost),
                        "cheapest_cost": m(line.cheapest_cost), "saving_vs_today": m(line.saving_vs_today),
-                       "saving_vs_cheapest": m(line.saving_vs_cheapest)} for line in s.lines]}
+                       "saving_vs_cheapest": m(line.saving_vs_cheapest),
+                       "warnings": ["stale"] if any(season.line_warnings(s.ref, line.cycle.number).values()) else []}
+                      for line in s.lines]}
             for s in whole.statements],
     }
 

@@ -6,8 +6,10 @@ Columns: the member's reference (or name) and the amount, and optionally the ser
 payout list. A header row is optional: without one the columns come as reference, amount, today's
 service, language, then the carried ones. Pasted rows may be separated by tabs (as spreadsheets copy
 them), semicolons or commas. Amounts are read as the page's language writes them
-(remit.inputs.parse_amount), so a list typed in Spanish with decimal commas is read as meant; rows are
-numbered as the spreadsheet numbers them.
+(remit.inputs.parse_amount), so a list typed in Spanish with decimal commas is read as meant, and a
+workbook's numbers as the numbers they are (an XLSX saved by remit holds its amounts as numbers); rows
+are numbered as the spreadsheet numbers them. remit's own files (the payout list and the plan, in
+any language, CSV with `;` or `,`, or XLSX) are read back as member lists.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from ..domain.messages import msg
 from ..domain.vocabulary import PAYOUT_METHODS
 from ..inputs import MAX_MEMBERS, MAX_REF_LENGTH, InputError, parse_amount, quoted
 from .fields import FORMULA_START
-from .readers import FileRejected, Problem, Table, normalize_header, read_table
+from .readers import FileRejected, NumberCell, Problem, Table, normalize_header, read_table
 
 # The names a coordinator's header may give each column, in the three languages.
 HEADER_NAMES = {
@@ -149,6 +151,8 @@ def _member(row: int, cells: list[str], layout: Layout, currency: str, locale: s
 
     positions = layout.positions
     ref, amount_text = _cell(cells, positions, "ref"), _cell(cells, positions, "amount")
+    at = positions.get("amount")
+    number = at is not None and at < len(cells) and isinstance(cells[at], NumberCell)  # a workbook's number
     payout = _cell(cells, positions, "payout_method").lower()
     product, language = _cell(cells, positions, "product"), _cell(cells, positions, "language")
     problems = []
@@ -163,7 +167,7 @@ def _member(row: int, cells: list[str], layout: Layout, currency: str, locale: s
             "text_formula", "must not start with '%(start)s' (spreadsheets read it as a formula)", start=ref[0])))
     amount: Decimal | None = None
     try:
-        amount = parse_amount(amount_text, locale, currency)
+        amount = parse_amount(amount_text, locale, currency, number=number)
     except InputError as exc:
         problems.append(Problem(row, COLUMN_NAMES["amount"], exc.message))
     if payout and payout not in PAYOUT_METHODS:

@@ -50,6 +50,12 @@ class Problem:
                    column=self.column, message=self.message)
 
 
+class NumberCell(str):
+    """The text of a cell that a workbook holds as a number, not as text: the number in plain digits
+    with a point (`1876.75`), whatever the language of the person who reads the file, so that an
+    amount is read as that number and never by the conventions of a language."""
+
+
 class FileRejected(Exception):
     """The file cannot be read any further (not a workbook, past a limit): these are the reasons."""
 

@@ -26,8 +26,8 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 from ..domain.messages import msg
 from ..inputs import MAX_NUMBER_LENGTH
 from .limits import ImportLimits
-from .readers import (FileRejected, Problem, ProblemLog, RowStream, cell_too_long, column_letter, no_header,
-                      too_many_rows)
+from .readers import (FileRejected, NumberCell, Problem, ProblemLog, RowStream, cell_too_long, column_letter,
+                      no_header, too_many_rows)
 
 PARSE_CHUNK = 64 * 1024
 CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
@@ -443,9 +443,9 @@ class XlsxRows(RowStream):
             if moment is not None:
                 return str(moment) if style in self.timedelta_styles else _date_text(moment)
         if isinstance(number, int):
-            return str(number)
+            return NumberCell(number)
         # repr() is the shortest text that reads back as the same float: what the user typed.
-        return format(Decimal(repr(number)), "f")
+        return NumberCell(format(Decimal(repr(number)), "f"))
 
     def __iter__(self):
         pending, self._pending = self._pending, []

@@ -20,6 +20,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from .. import codes
+from ..domain import caveats
 from ..domain import ledger as rules
 from ..domain.errors import NotFound
 from ..domain.messages import Message, msg
@@ -108,6 +109,37 @@ class CycleRecord:
     @property
     def rate_source(self) -> Message | str:
         return source_of(self.cycle.reference_rate_source)
+
+    # Old data, by the freshness rules of quotes (REMIT_RATE_MAX_AGE_DAYS, REMIT_SURVEY_MAX_AGE_DAYS),
+    # judged on the cycle's day: the day its figures are measured on.
+    @property
+    def rate_stale(self) -> bool:
+        """The mid-market rate the cycle's cost is measured against was past its freshness limit."""
+        from .comparison import freshness
+
+        return caveats.rate_is_stale(self.cycle.reference_rate_as_of, self.cycle.cycle_date, freshness())
+
+    @property
+    def rate_age(self) -> caveats.Age:
+        return caveats.age(self.cycle.reference_rate_as_of, self.cycle.cycle_date)
+
+    def member_warnings(self, ref: str) -> tuple[str, ...]:
+        """The warnings of the prices a member's savings compare with (today's service, the cheapest
+        way alone), as the plan had them on the cycle's day: `stale` when their data was old."""
+        member = next((m for m in self.members if m.ref == ref), None)
+        if member is None:
+            return ()
+        return tuple((self.planned.get("member_warnings") or {}).get(str(member.position), ()))
+
+    @property
+    def old_prices(self) -> list[str]:
+        """The members whose savings compare with prices from data past its freshness limit that day."""
+        return [m.ref for m in self.members if caveats.STALE in self.member_warnings(m.ref)]
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The cycle's own: `stale` when its mid-market rate was old on its day."""
+        return (caveats.STALE,) if self.rate_stale else ()
 
     @property
     def heading(self) -> rules.CycleHeading:
@@ -264,6 +296,10 @@ def create_cycle(group: BundleGroup, result: BundleResult, on: dt.date, *, actor
         "paid_out": str(plan.paid_out) if plan.paid_out is not None else None,
         "incoming_fee": str(request.incoming_fee), "intermediary_fee": str(request.intermediary_fee),
         "distribution_fee": str(request.distribution_fee), "applied_rate": str(plan.applied_rate),
+        # What should stop a person from taking each member's compared prices (today's service, the
+        # cheapest way alone) at face value on the cycle's day, by position (a reference is personal).
+        "member_warnings": {str(position): list(m.warnings) for position, m in enumerate(joining, start=1)
+                            if m.warnings},
     }
     cycle = LedgerCycle(
         group_id=group.id, number=number, cycle_date=on, send_country=group.send_country,
@@ -566,6 +602,67 @@ def complete(cycle_id: int, *, actor: str, on: dt.date | None = None) -> CycleRe
     return load(cycle_id)
 
 
+# --- A cycle in a few actions: the plan's wire, and the payouts from the bank's confirmation ----------
+
+def planned_wire(record: CycleRecord) -> WireInput | None:
+    """The next wire as the plan has it, for the page to offer it filled in: the transfer's amount with
+    the bank's fee (debited), the fee, the deductions on the way and what is to be credited, the wire
+    travelling in the send currency on the cycle's day. None once every planned transfer has its wire."""
+    transfers = record.planned.get("transfers") or []
+    index = len(record.current("wire"))
+    if index >= len(transfers):
+        return None
+    planned = transfers[index]
+    amount, fee, deducted = (Decimal(planned[k]) for k in ("amount", "fee", "deducted"))
+    intermediary = min(Decimal(record.planned.get("intermediary_fee") or 0), deducted)
+    credited = Decimal(planned["credited"]) if planned.get("credited") is not None else None
+    return WireInput(debited=amount + fee, fee=fee, currency_sent=record.cycle.currency, applied_rate=Decimal(1),
+                     intermediary=intermediary, receiving_fee=deducted - intermediary, credited=credited,
+                     executed_on=record.cycle.cycle_date)
+
+
+@dataclass
+class Confirmation:
+    """The receiving bank's confirmation file read against a cycle (remit.importers.confirmations): its
+    rows, those the staffer left out (by row number), the problems of the file as a whole, and the
+    cycle once the payouts are recorded (None: nothing was written)."""
+
+    rows: list
+    left_out: set[int]
+    problems: list = field(default_factory=list)
+    recorded: CycleRecord | None = None
+
+    @property
+    def refused(self) -> list:
+        return [r for r in self.rows if not r.matches and r.row not in self.left_out]
+
+    @property
+    def accepted(self) -> list:
+        return [r for r in self.rows if r.matches and r.row not in self.left_out]
+
+
+def record_confirmation(cycle_id: int, rows: Sequence, *, left_out: Iterable[int] = (), problems: Sequence = (),
+                        actor: str) -> Confirmation:
+    """The payouts a confirmation file lists, each matched to a member by reference: recorded (as
+    confirmed by a bank statement) only when every row matches or is left out; otherwise nothing is
+    written and the refused rows say why."""
+    found = Confirmation(list(rows), set(left_out), list(problems))
+    record = _open(cycle_id)
+    refs = {m.ref for m in record.members}
+    for row in found.accepted:  # the file was read against this cycle; a member gone since is refused
+        if row.ref not in refs:
+            row.problems.append(msg("confirmation_not_a_member", "“%(ref)s” is not a member of this cycle",
+                                    ref=row.ref))
+    if found.problems or found.refused:
+        return found
+    if not found.accepted:
+        found.problems.append(msg("confirmation_all_left_out", "every row is left out: there is nothing to record"))
+        return found
+    found.recorded = record_payouts(cycle_id, [PayoutInput(r.ref, r.amount, r.status, r.paid_on, "bank_statement")
+                                               for r in found.accepted], actor=actor)
+    return found
+
+
 @dataclass(frozen=True)
 class CycleEntries:
     """What happened in a cycle, given at once (the API's `record a cycle`): what the members handed
@@ -678,6 +775,20 @@ class SeasonRecord:
     def number_of(self, ref: str) -> int:
         return next(i for i, s in enumerate(self.season.statements, start=1) if s.ref == ref)
 
+    def record_of(self, number: int) -> CycleRecord:
+        """The cycle of the season numbered `number`."""
+        return next(r for r in self.records if r.cycle.number == number)
+
+    def line_warnings(self, ref: str, number: int) -> dict[str, bool]:
+        """What of a statement's line rests on old data: the rate its costs are measured against
+        (`rate`), the prices its savings compare with (`prices`)."""
+        record = self.record_of(number)
+        return {"rate": record.rate_stale, "prices": caveats.STALE in record.member_warnings(ref)}
+
+    def old_prices(self, ref: str) -> bool:
+        """Some saving of the worker's season compares with prices from old data."""
+        return any(caveats.STALE in r.member_warnings(ref) for r in self.records)
+
     @property
     def currency(self) -> str:
         return self.group.currency
@@ -685,6 +796,14 @@ class SeasonRecord:
     @property
     def receive_currency(self) -> str | None:
         return self.records[0].cycle.receive_currency if self.records else None
+
+    @property
+    def minor_unit(self) -> int:
+        return codes.minor_unit(self.currency)
+
+    @property
+    def receive_minor_unit(self) -> int:
+        return codes.minor_unit(self.receive_currency) if self.receive_currency else 2
 
 
 def season_of(group_id: int, year: int, among: Collection[int] | None = None) -> SeasonRecord:
@@ -705,26 +824,41 @@ def season_of(group_id: int, year: int, among: Collection[int] | None = None) ->
 SEASON_COLUMNS = ("cycle", "date", "completed", "reference", "amount", "currency", "contributed", "share_of_costs",
                   "saving_vs_today", "saving_vs_cheapest", "family_received", "pending", "returned",
                   "receive_currency", "corrected")
+# The columns' names for people (remit.services.spreadsheets.Label).
+SEASON_NAMES = {
+    "cycle": msg("export_cycle", "Cycle"), "date": msg("export_date", "Date"),
+    "completed": msg("export_completed", "Completed"), "reference": msg("export_reference", "Reference"),
+    "amount": msg("export_sent", "Sent"), "currency": msg("export_currency", "Currency"),
+    "contributed": msg("export_contributed", "Handed over"),
+    "share_of_costs": msg("export_share_of_costs", "Share of the costs"),
+    "saving_vs_today": msg("export_saving_vs_today", "Saving against today"),
+    "saving_vs_cheapest": msg("export_saving_vs_cheapest", "Saving against the cheapest way alone"),
+    "family_received": msg("export_family_received", "Family received"),
+    "pending": msg("export_pending", "Pending"), "returned": msg("export_returned", "Returned"),
+    "receive_currency": msg("export_receive_currency", "Currency received"),
+    "corrected": msg("export_corrected", "Corrected after completion"),
+}
+YES = spreadsheets.Label("yes", msg("export_yes", "yes"))
+NO = spreadsheets.Label("no", msg("export_no", "no"))
 
 
-def season_rows(season: SeasonRecord) -> tuple[list[str], list[list[str]]]:
-    """The season worker by worker and cycle by cycle, without personal columns (formula-safe when
-    written by remit.services.spreadsheets)."""
+def season_rows(season: SeasonRecord, ref: str | None = None) -> tuple[list[str], list[list[str]]]:
+    """The season worker by worker and cycle by cycle (one worker's statement: `ref`), without
+    personal columns (formula-safe when written by remit.services.spreadsheets)."""
     ccy, rcy = season.currency, season.receive_currency or ""
     mu, rmu = codes.minor_unit(ccy), codes.minor_unit(rcy) if rcy else 2
+    money = spreadsheets.amount
     rows = []
     for statement in season.season.statements:
+        if ref is not None and statement.ref != ref:
+            continue
         for line in statement.lines:
-            rows.append([str(line.cycle.number), line.cycle.date.isoformat(), "yes" if line.cycle.completed else "no",
-                         statement.ref, _money(line.amount, mu), ccy, _money(line.contributed, mu),
-                         _money(line.share, mu), _money(line.saving_vs_today, mu), _money(line.saving_vs_cheapest, mu),
-                         _money(line.received, rmu), _money(line.pending, rmu), _money(line.returned, rmu), rcy,
-                         "yes" if line.corrected else "no"])
-    return list(SEASON_COLUMNS), rows
-
-
-def _money(value: Decimal | None, places: int) -> str:
-    return "" if value is None else str(round_money(value, places))
+            rows.append([str(line.cycle.number), line.cycle.date.isoformat(), YES if line.cycle.completed else NO,
+                         statement.ref, money(line.amount, mu), ccy, money(line.contributed, mu),
+                         money(line.share, mu), money(line.saving_vs_today, mu), money(line.saving_vs_cheapest, mu),
+                         money(line.received, rmu), money(line.pending, rmu), money(line.returned, rmu), rcy,
+                         YES if line.corrected else NO])
+    return [spreadsheets.Label(name, SEASON_NAMES[name]) for name in SEASON_COLUMNS], rows
 
 
 # --- Retention -----------------------------------------------------------------------------------
@@ -847,7 +981,8 @@ def audit_export(*, actor: str) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["ContributionInput", "Correction", "CycleRecord", "ENTRY_KINDS", "PayoutInput", "SeasonRecord", "WireInput",
-           "CycleEntries", "add_wire", "audit_export", "complete", "correct", "create_cycle", "cycles_of", "erase_expired",
+__all__ = ["ContributionInput", "Confirmation", "Correction", "CycleRecord", "ENTRY_KINDS", "PayoutInput", "SeasonRecord",
+           "WireInput", "CycleEntries", "add_wire", "audit_export", "complete", "correct", "create_cycle", "cycles_of",
+           "erase_expired", "planned_wire", "record_confirmation",
            "group_row", "groups_with_cycles", "load", "record_contributions", "record_payouts", "remove_wire",
            "record_cycle", "retention_cutoff", "season_of", "season_rows", "seasons_of", "set_distribution_fee", "terms_of"]

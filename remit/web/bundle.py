@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from markupsafe import Markup
 from flask_babel import gettext as _
@@ -23,11 +23,11 @@ from ..i18n import LANGUAGES, translate
 from ..importers.members import read_members, read_pasted
 from ..inputs import MAX_MEMBERS, MAX_TRANSFERS_PER_YEAR, record_id
 from ..models import BundleGroup
-from ..services import bundles, spreadsheets
+from ..services import bundles
 from ..services.audit import record as audit
 from ..services.bundle_exports import payout_rows, plan_rows, slip_data
 from ..services.reference import find_corridor
-from . import bp, charts
+from . import bp, charts, files
 from .format import country_name
 from .forms import BundleForm, choices, read_amount
 
@@ -231,12 +231,8 @@ def _output(kind: str):
                                result=result)
     header, rows = payout_rows(result, entered.carried) if kind.startswith("payout") else plan_rows(result)
     name = f"{'payout-list' if kind.startswith('payout') else 'group-plan'}-{result.corridor_code}"
-    if kind.endswith("xlsx"):
-        return Response(spreadsheets.xlsx_bytes(header, rows), headers={
-            "Content-Disposition": f'attachment; filename="{name}.xlsx"',
-            "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
-    return Response(spreadsheets.csv_text(header, rows), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{name}.csv"'})
+    sheet = _("Payout list") if kind.startswith("payout") else _("Plan")
+    return files.spreadsheet(header, rows, kind.rsplit(".", 1)[1], name, sheet=sheet)
 
 
 @bp.post("/bundle/slips")

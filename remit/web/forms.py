@@ -130,6 +130,7 @@ CONFIRMATION_LABELS = {"signed_receipt": _l("Signed receipt"), "bank_statement":
                        "phone": _l("Phone call"), "in_person": _l("In person"), "message": _l("Message"),
                        "other": _l("Other")}
 DATE_ERROR = _l("Write the date as year-month-day, e.g. 2026-03-02.")
+MAX_CONFIRMATION_KEPT = 4 * 1024 * 1024  # a confirmation file kept in the form (base64): a few thousand rows
 
 
 def read_date(field):
@@ -164,7 +165,10 @@ class ContributionsForm(FlaskForm):
 class PayoutRowForm(Form):
     member = HiddenField()
     amount = StringField(_l("Paid to the family"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=choices(STATUS_LABELS.items()), default="pending")
+    # "Not recorded": the row is left as it is (or, when it held a payout, the payout is removed); "paid
+    # as due" records the rows that are not recorded yet as paid.
+    status = SelectField(_l("Status"), choices=choices([("", _l("Not recorded"))] + list(STATUS_LABELS.items())),
+                         default="")
     paid_on = StringField(_l("Date"), validators=[Optional()], render_kw={"type": "date"})
     confirmed_how = SelectField(_l("Confirmed by"), choices=choices([("", _l("Not yet"))]
                                                                     + list(CONFIRMATION_LABELS.items())), default="")
@@ -173,6 +177,16 @@ class PayoutRowForm(Form):
 
 class PayoutsForm(FlaskForm):
     rows = FieldList(FormField(PayoutRowForm), max_entries=MAX_MEMBERS)
+
+
+class ConfirmationForm(FlaskForm):
+    """The receiving bank's confirmation file (remit.importers.confirmations); once read, it is kept in
+    the form (`kept`, base64) so that the rows it refused can be left out without uploading it again."""
+
+    file = FileField(_l("The receiving bank's confirmation file (CSV or XLSX)"),
+                     validators=[Optional(), FileAllowed(["csv", "xlsx"], _l("Upload a .csv or .xlsx file."))])
+    kept = HiddenField(validators=[Optional(), Length(max=MAX_CONFIRMATION_KEPT)])
+    kept_name = HiddenField(validators=[Optional(), Length(max=200)])
 
 
 class WireForm(FlaskForm):

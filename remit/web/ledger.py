@@ -7,6 +7,8 @@ with the page again (a refusal: 422, with what to correct, nothing written).
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 from decimal import Decimal
 from functools import wraps
@@ -15,6 +17,7 @@ from babel.numbers import format_decimal
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -23,13 +26,15 @@ from ..domain.errors import RemitError
 from ..domain.money import round_money
 from ..extensions import db, login_manager
 from ..i18n import LANGUAGES, translate
+from ..importers.confirmations import read_confirmation
+from ..importers.readers import Problem
 from ..inputs import (LEDGER_GROUPS_PER_PAGE, MAX_LEDGER_AMOUNT, MAX_RATE, InputError, page_number, parse_amount,
                       record_id)
-from ..services import ledger, spreadsheets
-from . import bp
+from ..services import ledger
+from . import bp, files
 from .bundle import _fill_choices, _plan
-from .forms import (BundleForm, ContributionsForm, CorrectionForm, DistributionFeeForm, PayoutsForm, WireCorrectionForm,
-                    WireForm, choices, read_date)
+from .forms import (BundleForm, ConfirmationForm, ContributionsForm, CorrectionForm, DistributionFeeForm, PayoutsForm,
+                    WireCorrectionForm, WireForm, choices, read_date)
 
 
 def staff_only(view):
@@ -162,7 +167,7 @@ def _payouts_form(record: ledger.CycleRecord, formdata=None) -> PayoutsForm:
             entry = current.get(m.id)
             form.rows.append_entry({
                 "member": str(m.id), "amount": _typed(entry.amount if entry else expected.get(m.ref), rcy),
-                "status": entry.status if entry else "pending",
+                "status": entry.status if entry else "",
                 "paid_on": entry.paid_on.isoformat() if entry and entry.paid_on else "",
                 "confirmed_how": (entry.confirmed_how or "") if entry else "",
                 "confirmed_by": (entry.confirmed_by or "") if entry else ""})
@@ -170,13 +175,22 @@ def _payouts_form(record: ledger.CycleRecord, formdata=None) -> PayoutsForm:
 
 
 def _wire_form(record: ledger.CycleRecord, formdata=None) -> WireForm:
+    """The wire's form, filled in with the plan's next transfer (remit.services.ledger.planned_wire):
+    the staffer changes what the bank's confirmation says otherwise."""
     form = WireForm(formdata=formdata)
     form.currency_sent.choices = _currency_choices(record)
     if formdata is None:
-        form.currency_sent.data = record.cycle.currency
+        ccy = record.cycle.currency
+        form.currency_sent.data = ccy
         for name in ("fee", "intermediary", "receiving_fee"):
-            form[name].data = _typed(Decimal(0), record.cycle.currency)
+            form[name].data = _typed(Decimal(0), ccy)
         form.applied_rate.data = "1"
+        planned = ledger.planned_wire(record)
+        if planned is not None:
+            for name in ("debited", "fee", "intermediary", "receiving_fee"):
+                form[name].data = _typed(getattr(planned, name), ccy)
+            form.credited.data = _typed(planned.credited, record.cycle.receive_currency)
+            form.executed_on.data = planned.executed_on.isoformat()
     return form
 
 
@@ -217,13 +231,13 @@ def _wire_correction_form(record: ledger.CycleRecord, formdata=None) -> WireCorr
     return form
 
 
-def _cycle_page(record: ledger.CycleRecord, status: int = 200, problems=(), **forms):
+def _cycle_page(record: ledger.CycleRecord, status: int = 200, problems=(), confirmed=None, **forms):
     """The cycle's page: its reconciliation, and the forms that record what happened (or, once it is
     completed, its corrections). `forms` replaces the empty form of the one that was sent."""
     defaults = {}
     if not record.cycle.completed:
         defaults = {"contributions": lambda: _contributions_form(record), "payouts": lambda: _payouts_form(record),
-                    "wire": lambda: _wire_form(record),
+                    "wire": lambda: _wire_form(record), "confirmation": lambda: ConfirmationForm(formdata=None),
                     "distribution": lambda: DistributionFeeForm(formdata=None, distribution_fee=_typed(
                         record.cycle.distribution_fee, record.cycle.receive_currency))}
     else:
@@ -234,7 +248,8 @@ def _cycle_page(record: ledger.CycleRecord, status: int = 200, problems=(), **fo
     members = {m.ref: m for m in record.members}
     return render_template("web/ledger_cycle.html", record=record, cycle=record.cycle, recon=record.reconciliation,
                            members=members, members_by_id={str(m.id): m for m in record.members},
-                           problems=list(problems), forms=built,
+                           problems=list(problems), forms=built, confirmed=confirmed,
+                           planned_wire=ledger.planned_wire(record) if not record.cycle.completed else None,
                            sent=next(iter(forms), None)), status
 
 
@@ -328,28 +343,46 @@ def ledger_contributions(cycle_id: int):
 @bp.post("/ledger/cycles/<int:cycle_id>/payouts")
 @staff_only
 def ledger_payouts(cycle_id: int):
+    """Each family's payout: the rows with a status are recorded; "paid as due" (action as_planned) also
+    records every row not recorded yet as paid, with what is due unless an amount is typed, dated today
+    unless a date is; a row set back to "not recorded yet" is removed."""
     record = ledger.load(cycle_id)
     form = _payouts_form(record, request.form)
     _rows_match(form, record)
     refs = {m.id: m.ref for m in record.members}
     current = {p.member_id for p in record.current("payout")}
-    entries, clear = [], []
+    due = {m.ref: m.expected_payout for m in record.reconciliation.members}
+    rcy = record.cycle.receive_currency
+    as_planned = request.form.get("action") == "as_planned"
+    entries, clear, not_due = [], [], []
     if form.validate_on_submit():
         for row in form.rows:
             member_id = record_id(row.form.member.data)
             if member_id not in refs:
                 abort(400)
-            if not (row.form.amount.data or "").strip():
-                if member_id in current:
-                    clear.append(refs[member_id])
-                continue
-            amount = _amount(row.form.amount, record.cycle.receive_currency)
+            ref = refs[member_id]
+            text = (row.form.amount.data or "").strip()
+            filled = as_planned and not row.form.status.data and member_id not in current
+            if filled:
+                if not text and due.get(ref) is None:
+                    not_due.append(ref)
+                    continue
+                row.form.amount.data = text = text or _typed(due[ref], rcy)
+                row.form.status.data = "paid"
+            amount = _amount(row.form.amount, rcy) if text else None
             paid_on = read_date(row.form.paid_on)
+            if not text or not row.form.status.data:
+                if member_id in current:
+                    clear.append(ref)
+                continue
             if amount is not None:
-                entries.append(ledger.PayoutInput(refs[member_id], amount, row.form.status.data, paid_on,
+                entries.append(ledger.PayoutInput(ref, amount, row.form.status.data,
+                                                  paid_on or (dt.date.today() if filled else None),
                                                   row.form.confirmed_how.data or None,
                                                   row.form.confirmed_by.data or None))
     problems = _row_problems(form, refs)
+    if not_due:
+        problems.append(_("Record the wire first: what each family is due is known once it is."))
     if problems:
         return _cycle_page(record, 422, problems, payouts=form)
     try:
@@ -357,6 +390,51 @@ def ledger_payouts(cycle_id: int):
     except RemitError as exc:
         return _refused(cycle_id, exc, "payouts", form)
     return _saved(cycle_id, "payouts", _("The payouts are saved."))
+
+
+@bp.post("/ledger/cycles/<int:cycle_id>/payouts/confirmation")
+@staff_only
+def ledger_confirmation(cycle_id: int):
+    """The receiving bank's confirmation file: its rows matched to the members by reference and recorded
+    as paid, returned or pending as it says, once every row matches or is left out; until then nothing
+    is written and the page lists the refused rows, each with its reasons and a box to leave it out."""
+    record = ledger.load(cycle_id)
+    form = ConfirmationForm()
+    if not form.validate_on_submit():
+        return _cycle_page(record, 422, [], confirmation=form)
+    upload = form.file.data
+    if upload and getattr(upload, "filename", ""):
+        data, name = upload.read(), upload.filename
+    else:
+        try:
+            data, name = base64.b64decode(form.kept.data or "", validate=True), form.kept_name.data or "file.csv"
+        except (binascii.Error, ValueError):
+            abort(400)
+        if not data:
+            form.file.errors = [*form.file.errors, _("Choose the file.")]
+            return _cycle_page(record, 422, [], confirmation=form)
+    rows, problems = read_confirmation(data, name, [m.ref for m in record.members], record.cycle.receive_currency,
+                                       str(get_locale()))
+    left_out = {n for n in (record_id(v) for v in request.form.getlist("leave_out")) if n is not None}
+    try:
+        found = ledger.record_confirmation(cycle_id, rows, left_out=left_out, problems=problems, actor=_actor())
+    except RemitError as exc:
+        return _refused(cycle_id, exc, "confirmation", form)
+    if found.recorded is None:
+        db.session.rollback()
+        form.kept.data, form.kept_name.data = base64.b64encode(data).decode("ascii"), name
+        problems = [translate(p.text() if isinstance(p, Problem) else p) for p in found.problems]
+        if found.refused:
+            problems.append(ngettext("%(num)s row of the confirmation file cannot be recorded as it is: it is "
+                                     "listed with the payouts, with the reason.",
+                                     "%(num)s rows of the confirmation file cannot be recorded as they are: they "
+                                     "are listed with the payouts, each with its reason.", len(found.refused)))
+        return _cycle_page(record, 422, problems, confirmation=form, confirmed=found)
+    statuses = [r.status for r in found.accepted]
+    return _saved(cycle_id, "payouts", _(
+        "Read from the file: paid %(paid)s, returned %(returned)s, pending %(pending)s; rows left out: %(left)s.",
+        paid=statuses.count("paid"), returned=statuses.count("returned"), pending=statuses.count("pending"),
+        left=len(found.left_out)))
 
 
 def _wire_input(form, record: ledger.CycleRecord) -> ledger.WireInput | None:
@@ -502,16 +580,24 @@ def ledger_season(group_id: int, year: int):
 @bp.get("/ledger/groups/<int:group_id>/seasons/<int:year>.<fmt>")
 @staff_only
 def ledger_season_file(group_id: int, year: int, fmt: str):
+    """The season as CSV or XLSX: for people in the page's language, or machine-readable (`?machine=1`)."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
     header, rows = ledger.season_rows(ledger.season_of(group_id, year))
-    name = f"season-{year}-group-{group_id}"
-    if fmt == "xlsx":
-        return Response(spreadsheets.xlsx_bytes(header, rows, title=f"season {year}"), headers={
-            "Content-Disposition": f'attachment; filename="{name}.xlsx"',
-            "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
-    return Response(spreadsheets.csv_text(header, rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return files.spreadsheet(header, rows, fmt, f"season-{year}-group-{group_id}", title=f"season {year}",
+                             sheet=_("Season %(year)s", year=str(year)))
+
+
+@bp.get("/ledger/groups/<int:group_id>/seasons/<int:year>/statements/<int:number>.<fmt>")
+@staff_only
+def ledger_statement_file(group_id: int, year: int, number: int, fmt: str):
+    """One worker's statement as CSV or XLSX: the season's rows for that worker."""
+    season = ledger.season_of(group_id, year)
+    if fmt not in ("csv", "xlsx") or not 1 <= number <= len(season.season.statements):
+        abort(404)
+    header, rows = ledger.season_rows(season, season.season.statements[number - 1].ref)
+    return files.spreadsheet(header, rows, fmt, f"statement-{year}-group-{group_id}-{number}",
+                             title=f"statement {year}", sheet=_("Statement %(year)s", year=str(year)))
 
 
 def _statement_html(season: ledger.SeasonRecord, statement) -> tuple[str, Markup]:
@@ -535,7 +621,7 @@ def ledger_statements(group_id: int, year: int):
 @staff_only
 def ledger_statement(group_id: int, year: int, number: int):
     season = ledger.season_of(group_id, year)
-    if number > len(season.season.statements):
+    if not 1 <= number <= len(season.season.statements):
         abort(404)
     rendered = [_statement_html(season, season.season.statements[number - 1])]
     return render_template("web/ledger_statements.html", season=season, statements=rendered, number=number)
@@ -553,7 +639,7 @@ def ledger_export():
         "Content-Disposition": f'attachment; filename="ledger-{dt.date.today():%Y-%m-%d}.zip"'})
 
 
-__all__ = ["ledger_complete", "ledger_contributions", "ledger_correct", "ledger_correct_wire", "ledger_create",
+__all__ = ["ledger_complete", "ledger_confirmation", "ledger_contributions", "ledger_correct", "ledger_correct_wire", "ledger_create",
            "ledger_cycle", "ledger_distribution_fee", "ledger_export", "ledger_group", "ledger_index",
-           "ledger_payouts", "ledger_season", "ledger_season_file", "ledger_statement", "ledger_statements",
-           "ledger_wire", "ledger_wire_remove"]
+           "ledger_payouts", "ledger_season", "ledger_season_file", "ledger_statement", "ledger_statement_file",
+           "ledger_statements", "ledger_wire", "ledger_wire_remove"]

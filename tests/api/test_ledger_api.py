@@ -119,6 +119,13 @@ def test_the_season_and_its_statements(client, group):
         ("47842.00", False, False), ("47824.00", True, True)]
     assert "bank statement says" not in json.dumps(fourth) and "Rosa" not in season.get_data(as_text=True)
     assert client.get(f"/api/v1/ledger/groups/{group.id}/seasons/2025", headers=headers).status_code == 404
+    # Old data, as quotes flag it: on all but 13 April the rate was past its 14 days (and so were the
+    # prices the savings compare with, priced at it).
+    assert [c["warnings"] for c in data["cycles"]] == [["stale"]] * 3 + [[]] + [["stale"]] * 2
+    assert [line["warnings"] for line in w12["lines"]] == [["stale"]] * 5  # w12 sent nothing on 13 April
+    assert fourth["warnings"] == [] and {tuple(m["warnings"]) for m in fourth["member_results"]} == {()}
+    first = client.get(f"/api/v1/ledger/cycles/{data['cycles'][0]['id']}", headers=headers).json
+    assert {tuple(m["warnings"]) for m in first["member_results"]} == {("stale",)}
 
 
 def test_many_wires_are_checked_against_one_reading_of_the_cycle(client, group):

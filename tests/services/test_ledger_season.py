@@ -420,3 +420,22 @@ def test_exports_cannot_run_a_formula_a_reference_holds(group):
     contributions = archive.read("contributions.csv").decode()
     assert "'+1+1" in members and "'@SUM(A1)" in members and "'-2+3" in contributions
     assert "'=1+2" in archive.read("wires.csv").decode()
+
+
+def test_old_data_is_flagged_by_the_freshness_rules_of_quotes(season, group, app):
+    """The rates (module docstring): 5.5 of 5 January, 5.6 of 1 April. On a cycle's day a rate more than
+    REMIT_RATE_MAX_AGE_DAYS (14) old is stale, as a quote's would be: 2 March (56 days), 16 and 30 March,
+    27 April (26 days) and 11 May; not 13 April (12 days). The prices each member's savings compare with
+    were priced at the same rates: stale on the same days."""
+    records = [ledger.load(i) for i in season]
+    assert [r.rate_stale for r in records] == [True, True, True, False, True, True]
+    assert [r.rate_age.days for r in records] == [56, 70, 84, 12, 26, 40]
+    assert [r.warnings for r in records] == [("stale",)] * 3 + [()] + [("stale",)] * 2
+    assert [len(r.old_prices) for r in records] == [12, 12, 12, 0, 12, 12]
+    assert records[0].member_warnings("w01") == ("stale",) and records[3].member_warnings("w01") == ()
+    whole = ledger.season_of(group.id, 2026)
+    assert [whole.line_warnings("w12", n) for n in (3, 4, 5)] == [
+        {"rate": True, "prices": True}, {"rate": False, "prices": False}, {"rate": True, "prices": True}]
+    assert whole.old_prices("w01")
+    app.config["REMIT_RATE_MAX_AGE_DAYS"] = 60  # the limit is the settings', as for quotes
+    assert [ledger.load(i).rate_stale for i in season] == [False, True, True, False, False, False]

@@ -173,6 +173,16 @@ def test_every_page_fits_and_passes_axe(browser, live_server, axe, language, wid
     page.wait_for_load_state("load")
     figures["wire refused"] = {"status": 200, "overflow_px": overflow(page), "axe": serious_violations(axe, page)}
     assert page.title().startswith("Error:"), page.title()
+    # A bank's confirmation file with a row the cycle cannot match: listed, with a box to leave it out.
+    page.goto(live_server + ledger_pages()["open cycle"] + f"?lang={language}")
+    confirmation = tmp_path / "confirmation.csv"
+    confirmation.write_text("reference,amount,status\nw99,10.00,paid\nw01,10.00,maybe\n")
+    page.set_input_files("#file", str(confirmation))
+    page.click("#read-confirmation")
+    page.wait_for_load_state("load")
+    figures["confirmation refused"] = {"status": 200, "overflow_px": overflow(page),
+                                       "axe": serious_violations(axe, page)}
+    assert page.locator("table.confirmation-refused tbody tr").count() == 2
     context.close()
     (ARTIFACTS / f"fit-and-access-{language}-{width}.json").write_text(json.dumps(figures, indent=2))
     assert figures["not found"]["status"] == 404 and figures["compare refused"]["status"] == 422

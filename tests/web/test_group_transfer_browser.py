@@ -97,12 +97,13 @@ def test_the_payout_list_downloads_and_adds_up(page, group_server, tmp_path):
         rows = list(book.worksheets[0].iter_rows(values_only=True))
     finally:
         book.close()
-    assert rows[0] == ("reference", "Cuenta", "amount", "currency")
-    assert len(rows) == 41 and sum(D(r[2]) for r in rows[1:]) == D("91225.55")
+    assert rows[0] == ("Referencia", "Cuenta", "Monto", "Moneda")  # the page's language; amounts are numbers
+    assert len(rows) == 41 and sum(D(str(r[2])) for r in rows[1:]) == D("91225.55")
     with page.expect_download() as download:
         page.click("button:has-text('Lista de pagos (CSV)')")
-    text = Path(download.value.path()).read_text(encoding="utf-8")
-    assert sum(D(r["amount"]) for r in csv.DictReader(io.StringIO(text))) == D("91225.55")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert sum(D(r["Monto"].replace(",", ".")) for r in csv.DictReader(io.StringIO(text), delimiter=";")) == D(
+        "91225.55")
 
 
 def test_the_plan_of_forty_prints_on_one_page(page, group_server):
