@@ -33,7 +33,10 @@ class VersionedCache:
     """A small LRU of values built from the database, keyed with the data version.
 
     A process never serves a value built before an import made through another process: the key
-    holds the version read from the database on each request.
+    holds the version read from the database on each request. A value is built by one thread at a
+    time: the others that ask for it meanwhile wait for that one, instead of each building it again
+    (after an import every key is new, and the threads of a busy server would otherwise all build the
+    same corridor summaries at once).
     """
 
     def __init__(self, size: int = 256, *, budget: int | None = None, weigh: Callable[[Any], int] = len):
@@ -44,6 +47,7 @@ class VersionedCache:
         self._weights: dict[tuple, int] = {}
         self._weight = 0
         self._lock = threading.Lock()
+        self._building: dict[tuple, threading.Lock] = {}  # key -> held while one thread builds its value
 
     def get(self, key: tuple, build: Callable[[], Any]) -> Any:
         full_key = (str(db.engine.url), *key)
@@ -51,6 +55,29 @@ class VersionedCache:
             if full_key in self._items:
                 self._items.move_to_end(full_key)
                 return self._items[full_key]
+            building = self._building.get(full_key)
+            if building is None:
+                building = self._building[full_key] = threading.Lock()
+                building.acquire()
+                builder = True
+            else:
+                builder = False
+        if not builder:
+            with building:  # wait for the thread that builds it
+                pass
+            with self._lock:
+                if full_key in self._items:
+                    self._items.move_to_end(full_key)
+                    return self._items[full_key]
+            return build()  # it failed, or was not kept (too large): build it here
+        try:
+            return self._build(full_key, build)
+        finally:
+            with self._lock:
+                del self._building[full_key]
+            building.release()
+
+    def _build(self, full_key: tuple, build: Callable[[], Any]) -> Any:
         value = build()
         weight = self.weigh(value) if self.budget is not None and value is not None else 0
         if self.budget is not None and weight > self.budget:
