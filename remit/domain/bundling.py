@@ -995,11 +995,13 @@ def verdict(results: list[MemberResult], plan_saving: Decimal, plan_saving_pct: 
     said.append(sizes_sentence(ranges, mean, terms, upto))
     paying_here = any(first <= size <= last for first, last in ranges)
     if ranges and size < ranges[0][0]:
-        said.append(msgn("verdict_too_small",
-                         "This group has %(count)s member: too few for the pooled transfer's fees.",
-                         "This group has %(count)s members: too few to share the pooled transfer's fees.", size))
+        if not joining:  # (members whose amounts differ from the average may gain all the same)
+            said.append(msgn("verdict_too_small",
+                             "This group has %(count)s member: too few for the pooled transfer's fees.",
+                             "This group has %(count)s members: too few to share the pooled transfer's fees.", size))
     elif cause is not None:
-        said.append(cause)
+        if len(joining) < size:
+            said.append(cause)
     elif paying_here and len(joining) < size:
         if len({r.amount for r in results}) > 1:
             said.append(msg("verdict_not_these",

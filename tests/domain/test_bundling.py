@@ -419,6 +419,22 @@ def test_a_group_within_the_paying_sizes_whose_smallest_senders_leave_is_told_so
         "send least would pay more than alone."]
 
 
+def test_the_verdict_never_calls_a_group_whose_members_all_gain_too_small_or_too_large():
+    """Members whose amounts differ from the average may all gain at a size where members each sending
+    the average would not: the verdict then gives the sizes, and says nothing of this group's size."""
+    from remit.domain.bundling import MemberResult, size_cause, verdict
+
+    gains = [MemberResult(f"w{i}", D("100"), True, D("1.00"), D("1"), D("0.50"), None, D("2.00"), "MTO",
+                          D("1.00"), D("50")) for i in range(3)]
+    terms = Terms(minor_unit=2, currency="CAD")
+    said = [str(s) for s in verdict(gains, D("3.00"), D("50"), None, None, [(5, 1000)], D("100"), terms)]
+    assert said[1:] == ["Members each sending CAD 100.00 gain from a group of 5."]
+    between = [str(s) for s in verdict(gains, D("3.00"), D("50"), None, None, [(1, 2)], D("100"), terms,
+                                       size_cause(3, [(1, 2)], D("100"), [wire(max_amount="200")], terms))]
+    assert between[1:] == ["Members each sending CAD 100.00 gain in a group of 1 to 2 members, and in no other of "
+                           "up to 1000."]
+
+
 def test_the_paying_sizes_are_those_costed_one_by_one():
     """paying_sizes decides whole stretches of sizes at once: costing every size finds the same ranges."""
     from remit.domain.bundling import paying_sizes
