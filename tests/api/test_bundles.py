@@ -480,3 +480,19 @@ def test_each_figure_of_a_member_is_rounded_as_bundle_json_rounds_it(worked_exam
         assert present.bundle_text(changed) == present.json_text(present.bundle_json(changed))
 
     written_alike()
+
+
+def test_the_reporting_threshold_is_converted_rounding_half_up():
+    """CAD 10,000 in USD at 0.7234505 USD a dollar is 7,234.505: USD 7,234.51 half up (half to even would
+    say 7,234.50, and a day of exactly that would be called reported when the bank would not)."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from remit.services.bundles import reporting_threshold
+    from remit.services.rates import RateBook
+
+    row = SimpleNamespace(base_currency="CAD", quote_currency="USD", rate=D("0.7234505"), as_of=dt.date(2026, 1, 5),
+                          source="test")
+    rates = RateBook([row], dt.date(2026, 1, 6))
+    assert reporting_threshold("CA", "USD", rates) == D("7234.51")
+    assert reporting_threshold("CA", "CAD", rates) == D(10000) and reporting_threshold("US", "USD", rates) is None
