@@ -357,11 +357,20 @@ def _decimal_option(value: str | None, name: str):
 @click.option("--incoming-fee", default="0", show_default=True, help="Per transfer, deducted by the receiving bank.")
 @click.option("--intermediary-fee", default="0", show_default=True,
               help="Per transfer, deducted on the way by correspondent banks.")
+@click.option("--distribution-fee-currency", help="The fee's currency; default: the send currency.")
+@click.option("--coordinator-fee-currency", help="The fee's currency; default: the send currency.")
+@click.option("--incoming-fee-currency", help="The fee's currency; default: the send currency.")
+@click.option("--intermediary-fee-currency", help="The fee's currency (intermediary banks usually take USD); "
+              "default: the send currency.")
 @click.option("--allocation", type=click.Choice(["pro_rata", "equal"]), default="pro_rata", show_default=True)
 @click.option("--transfers-per-year", type=click.IntRange(1, 366))
+@click.option("--transfer-days", type=click.IntRange(1, 31), default=1, show_default=True,
+              help="The days the transfers are made on; the bank adds up one person's transfers within 24 hours.")
 def bundle(file: Path, send: str, receive: str, currency: str | None, bulk_product: str | None,
            max_transfer: str | None, distribution_fee: str, coordinator_fee: str, incoming_fee: str,
-           intermediary_fee: str, allocation: str, transfers_per_year: int | None) -> None:
+           intermediary_fee: str, distribution_fee_currency: str | None, coordinator_fee_currency: str | None,
+           incoming_fee_currency: str | None, intermediary_fee_currency: str | None, allocation: str,
+           transfers_per_year: int | None, transfer_days: int) -> None:
     """Plan a group transfer for the members listed in FILE (CSV or XLSX: reference, amount and,
     optionally, the service each uses today)."""
     from . import codes
@@ -373,6 +382,9 @@ def bundle(file: Path, send: str, receive: str, currency: str | None, bulk_produ
     try:
         send, receive = codes.country(send), codes.country(receive)
         currency = codes.currency(currency or codes.local_currency(send) or "")
+        fee_currencies = {f"{name}_currency": codes.currency(code) if code else None for name, code in (
+            ("distribution_fee", distribution_fee_currency), ("coordinator_fee", coordinator_fee_currency),
+            ("incoming_fee", incoming_fee_currency), ("intermediary_fee", intermediary_fee_currency))}
     except codes.CodeError as exc:
         raise click.BadParameter(str(exc)) from None
     # Amounts as plain numbers or as English writes them (1,000.50): a file names no language.
@@ -388,7 +400,7 @@ def bundle(file: Path, send: str, receive: str, currency: str | None, bulk_produ
         coordinator_fee=_decimal_option(coordinator_fee, "--coordinator-fee"),
         incoming_fee=_decimal_option(incoming_fee, "--incoming-fee"),
         intermediary_fee=_decimal_option(intermediary_fee, "--intermediary-fee"), allocation=allocation,
-        transfers_per_year=transfers_per_year)
+        transfers_per_year=transfers_per_year, transfer_days=transfer_days, **fee_currencies)
     try:
         result = bundles.plan(request)
     except (RemitError, BundleError) as exc:
@@ -423,6 +435,7 @@ def _bundle_table(plan: dict) -> str:
     for i, t in enumerate(plan["transfers"], start=1):
         deducted = t["deducted"]
         flag = "  reported by the bank (FINTRAC)" if t["reportable"] else ""
+        flag += f"  day {t['day']}" if len(plan["days"]) > 1 else ""
         lines.append(f"  {i:>3}  {t['amount']:>12}  {t['fee']:>9}  {t['fx_cost']:>9}  {deducted:>9}  {t['cost']:>9}  "
                      f"{t['receive_amount'] or '-':>16}{flag}")
     if not plan["transfers"]:
@@ -446,6 +459,14 @@ def _bundle_table(plan: dict) -> str:
     if t["paid_out"] is not None:
         lines.append(f"Received ({rcy}): {t['received']} credited, {t['paid_out']} paid out to the families")
     lines.append(f"Break-even group size: {plan['break_even_members'] or 'not reached within 1,000 members'}")
+    if plan["paying_group_sizes"]:
+        lines.append("Group sizes that pay: " + ", ".join(
+            f"{r['from']}–{r['to']}" if r["from"] != r["to"] else str(r["from"]) for r in plan["paying_group_sizes"]))
+    lines += [f"Day {d['day']}: {d['transfers']} transfers, {ccy} {d['total']}"
+              + (", reported by the bank (one person's transfers within 24 hours)" if d["reportable"] else "")
+              for d in plan["days"]]
+    lines += [f"Fee {name}: {f['currency']} {f['amount']} = {ccy} {f['in_send_currency']} at {f['rate']} of "
+              f"{f['rate_as_of']}" for name, f in plan["fees"].items() if f["rate"] is not None]
     if plan["yearly_saving"] is not None:
         lines.append(f"Yearly saving for the group: {ccy} {plan['yearly_saving']}")
     lines += [f"Note: {note}" for note in plan["notes"]]

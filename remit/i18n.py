@@ -11,7 +11,7 @@ from flask import Flask, request, session
 
 from .codes import minor_unit
 from .domain import caveats
-from .domain.messages import Message
+from .domain.messages import Amount, Message
 from .inputs import amount_examples
 from .domain.money import round_money, round_pct, round_rate
 from babel.dates import format_date, get_month_names
@@ -186,6 +186,10 @@ def _localised(param):
         return translate(param)
     if isinstance(param, bool):
         return str(param)
+    if isinstance(param, Amount):  # money, its digits grouped as the language groups them
+        places = max(0, -param.as_tuple().exponent) if param.is_finite() else 0
+        return format_decimal(param, format="#,##0" + ("." + "0" * places if places else ""), locale=get_locale(),
+                              decimal_quantization=False)
     if isinstance(param, Decimal):  # ints (row numbers, counts) are shown as they are
         # As written, without grouping: a band's 2000.00 stays 2000,00 in Spanish, as the file has it.
         places = max(0, -param.as_tuple().exponent) if param.is_finite() else 0
@@ -198,10 +202,20 @@ def _localised(param):
     return param
 
 
+def sentence(text) -> str:
+    """A clause (a reason such as "joining would cost…") as a sentence of its own, in any language: its
+    first letter a capital, a full stop at its end unless it ends a sentence already."""
+    text = str(text).strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?…" else text + "."
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, number=number, percent=percent, rate=rate, day=day, label=label,
                                  t=translate, quarter_words=quarter_words, quarter_short=quarter_short,
-                                 age_words=age_words)
+                                 age_words=age_words, sentence=sentence)
 
     @app.before_request
     def choose_language_afresh():

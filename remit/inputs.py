@@ -41,6 +41,7 @@ QUOTE_LIMIT = 60  # characters of a typed value quoted back in a message
 MAX_REF_LENGTH = 64  # a member's reference
 MAX_PRODUCT_NAME_LENGTH = 200  # a member's service as named in a bundle request (a product id or its name)
 MAX_TRANSFERS_PER_YEAR = 366
+MAX_TRANSFER_DAYS = 31  # the days a plan's transfers may be made on: one, or as many as the coordinator chooses
 # The season ledger: what a wire or a payout may hold in any currency (GTQ counts in hundreds of
 # thousands where CAD counts in tens of thousands; the columns hold 14 digits before the point), a rate,
 # and the texts typed beside the figures.
@@ -384,7 +385,8 @@ __all__ = [
     "MAX_FEE_TABLE_AMOUNT", "MAX_ID", "MAX_JSON_BYTES", "MAX_JSON_DEPTH", "MAX_LEDGER_AMOUNT",
     "MAX_LEDGER_WIRES", "MAX_MEMBERS", "MAX_NUMBER_LENGTH", "MAX_PERCENT", "MAX_PRODUCT_NAME_LENGTH", "MAX_RATE",
     "MAX_REASON_LENGTH",
-    "MAX_RECEIPT_LENGTH", "MAX_REF_LENGTH", "MAX_SURVEY_NUMBER", "MAX_TRANSFERS", "MAX_TRANSFERS_PER_YEAR",
+    "MAX_RECEIPT_LENGTH", "MAX_REF_LENGTH", "MAX_SURVEY_NUMBER", "MAX_TRANSFER_DAYS", "MAX_TRANSFERS",
+    "MAX_TRANSFERS_PER_YEAR",
     "LEDGER_GROUPS_PER_PAGE", "MAX_UPLOAD_BYTES", "QUOTES_MAX_PAGE_SIZE", "QUOTES_PAGE_SIZE", "QUOTE_LIMIT", "check_places", "decimals",
     "page_number", "parse_amount", "parse_plain_decimal", "quoted", "read_json", "record_id",
     "same_site_path",

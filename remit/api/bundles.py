@@ -29,16 +29,8 @@ class Bundles(MethodView):
         best individual option: those for whom joining does not pay are left out (`joins: false`,
         with the reason).
         """
-        request_ = bundles.BundleRequest(
-            send=body["send"], receive=body["receive"], currency=body["currency"],
-            members=[bundles.MemberInput(m["ref"], m["amount"], m["payout_method"], m["product"])
-                     for m in body["members"]],
-            bulk_product=body["bulk_product"], max_transfer=body["max_transfer"],
-            distribution_fee=body["distribution_fee"], coordinator_fee=body["coordinator_fee"],
-            incoming_fee=body["incoming_fee"], intermediary_fee=body["intermediary_fee"], allocation=body["allocation"],
-            transfers_per_year=body["transfers_per_year"])
         try:
-            result = bundles.plan(request_)  # a refusal is answered by remit/errors.py
+            result = bundles.plan(bundle_request(body))  # a refusal is answered by remit/errors.py
         except NoBulkProduct as exc:
             if body["bulk_product"] is not None:
                 raise
@@ -47,3 +39,14 @@ class Bundles(MethodView):
         # Built by present.py in BundlePlanSchema's shape (the suite validates every answer against the
         # document) and encoded directly, like quotes.
         return present.json_response(present.bundle_text(result), {})
+
+
+def bundle_request(body: dict) -> bundles.BundleRequest:
+    """A plan as BundleRequestSchema reads it (here and in a ledger cycle's `plan`)."""
+    return bundles.BundleRequest(
+        send=body["send"], receive=body["receive"], currency=body["currency"],
+        members=[bundles.MemberInput(m["ref"], m["amount"], m["payout_method"], m["product"]) for m in body["members"]],
+        bulk_product=body["bulk_product"] or None, max_transfer=body["max_transfer"], allocation=body["allocation"],
+        transfers_per_year=body["transfers_per_year"], transfer_days=body["transfer_days"],
+        **{name: body[name] for name in bundles.FEES}, **{f"{name}_currency": body[f"{name}_currency"]
+                                                          for name in bundles.FEES})

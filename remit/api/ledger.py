@@ -530,13 +530,9 @@ class LedgerGroupCycles(MethodView):
 
 
 def _plan_request(plan: dict) -> bundles.BundleRequest:
-    return bundles.BundleRequest(
-        send=plan["send"], receive=plan["receive"], currency=plan["currency"],
-        members=[bundles.MemberInput(m["ref"], m["amount"], m["payout_method"], m["product"]) for m in plan["members"]],
-        bulk_product=plan["bulk_product"] or None, max_transfer=plan["max_transfer"],
-        distribution_fee=plan["distribution_fee"], coordinator_fee=plan["coordinator_fee"],
-        incoming_fee=plan["incoming_fee"], intermediary_fee=plan["intermediary_fee"], allocation=plan["allocation"],
-        transfers_per_year=plan["transfers_per_year"])
+    from .bundles import bundle_request  # as POST /api/v1/bundles reads a plan (fee currencies, days)
+
+    return bundle_request(plan)
 
 
 @ledger_bp.route("/cycles/<int:cycle_id>", parameters=[{

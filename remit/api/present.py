@@ -196,6 +196,7 @@ def bundle_json(result, members: bool = True) -> dict:
             "incoming_fee": m(t.incoming_fee), "intermediary_fee": m(t.intermediary_fee), "deducted": m(t.deducted),
             "cost": m(t.cost),
             "exchange_rate": rate(t.applied_rate), "receive_amount": r(t.credited), "reportable": t.reportable,
+            "day": t.day,
         } for t in plan.transfers],
         "members": [{
             "ref": x.ref, "amount": m(x.amount), "joins": x.joins, "share": m(x.share),
@@ -215,6 +216,7 @@ def bundle_json(result, members: bool = True) -> dict:
                    "deducted": m(plan.deducted), "distribution_fees": m(plan.distribution_fees), "sent": m(plan.sent),
                    "received": r(plan.credited), "paid_out": r(plan.paid_out)},
         "break_even_members": plan.break_even_members,
+        "paying_group_sizes": [{"from": first, "to": last} for first, last in plan.paying_sizes],
         "yearly_saving": m(plan.yearly_saving),
         "yearly_saving_vs_current": m(plan.yearly_saving_vs_current),
         "curve": [{"members": p.members, "bundled_per_member": m(p.bundled_per_member),
@@ -222,6 +224,15 @@ def bundle_json(result, members: bool = True) -> dict:
                    "total_saving": m(p.total_saving)} for p in plan.curve],
         "verdict": plan.verdict,
         "notes": plan.notes,
+        "days": [{"day": d.day, "transfers": d.transfers, "total": m(d.total), "reportable": d.reportable}
+                 for d in plan.days],
+        "reporting_threshold": m(plan.reporting_threshold),
+        "fees": {name: {
+            "amount": str(round_money(fee.given, minor_unit(fee.currency))), "currency": fee.currency,
+            "in_send_currency": m(fee.amount), "rate": rate(fee.rate.rate) if fee.rate else None,
+            "rate_as_of": fee.rate.as_of if fee.rate else None,
+            "rate_source": fee.rate.source if fee.rate else None,
+        } for name, fee in result.fees.items()},
     }
 
 

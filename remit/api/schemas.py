@@ -13,8 +13,8 @@ from ..domain.messages import msg
 from ..domain.money import unit
 from ..domain.vocabulary import PAYOUT_METHODS
 from ..importers.fields import CountryCode, CurrencyCode, ExactNumber, decimals
-from ..inputs import (MAX_AMOUNT, MAX_MEMBERS, MAX_PRODUCT_NAME_LENGTH, MAX_REF_LENGTH, MAX_TRANSFERS_PER_YEAR,
-                      InputError, parse_plain_decimal)
+from ..inputs import (MAX_AMOUNT, MAX_MEMBERS, MAX_PRODUCT_NAME_LENGTH, MAX_REF_LENGTH, MAX_TRANSFER_DAYS,
+                      MAX_TRANSFERS_PER_YEAR, InputError, parse_plain_decimal)
 from .openapi import PATTERNS, Answer, Iso, Term, Text, Timestamp
 
 # Amounts as the API reads them: a plain decimal string, above 0 and at most 1,000,000 (MAX_AMOUNT),
@@ -288,7 +288,14 @@ class BundleMemberSchema(Schema):
 def _fee(description: str):
     return ApiNumber(load_default=Decimal(0), minimum=Decimal(0), maximum=MAX_AMOUNT,
                      metadata={"type": "string", "pattern": FEE_PATTERN, "default": "0",
-                               "description": description + "; 0 when absent"})
+                               "description": description + "; in its own currency (`<fee>_currency`); 0 when absent"})
+
+
+def _fee_currency(fee: str, example: str | None = None):
+    return CurrencyArg(load_default=None, metadata={
+        "description": f"the currency `{fee}` is given in; default (absent or null): the send currency. The plan "
+                       "counts the fee in the send currency at its reference rate, and refuses (422) a currency it "
+                       "has no rate for", **({"example": example} if example else {})})
 
 
 def plain_member(item: dict) -> dict | None:
@@ -374,13 +381,23 @@ class BundleRequestSchema(Schema):
                        "bulk product's bands accept. A plan splits only to fit this limit, never to stay under a "
                        "reporting threshold"})
     distribution_fee = _fee("per member, for paying each share out from the collective account")
+    distribution_fee_currency = _fee_currency("distribution_fee")
     coordinator_fee = _fee("per transfer, on top, for whoever organises it")
+    coordinator_fee_currency = _fee_currency("coordinator_fee")
     incoming_fee = _fee("per transfer, deducted on arrival by the receiving bank")
+    incoming_fee_currency = _fee_currency("incoming_fee")
     intermediary_fee = _fee("per transfer, deducted on the way by correspondent banks (wires to Guatemala travel in "
-                            "USD: USD 15–25 is usual)")
+                            "USD: USD 15–25 is usual, given as `\"intermediary_fee\": \"20\", "
+                            "\"intermediary_fee_currency\": \"USD\"`)")
+    intermediary_fee_currency = _fee_currency("intermediary_fee", "USD")
     allocation = Term("Allocation", load_default="pro_rata")
     transfers_per_year = fields.Integer(load_default=None, validate=validate.Range(1, MAX_TRANSFERS_PER_YEAR),
                                         metadata={"description": "gives the plan's `yearly_saving`"})
+    transfer_days = fields.Integer(load_default=1, validate=validate.Range(1, MAX_TRANSFER_DAYS), metadata={
+        "default": 1,
+        "description": "the days the coordinator makes the transfers on: one (the default), or as many as they "
+                       "choose (never more than the transfers). The bank adds up one person's transfers within 24 "
+                       "hours: each day whose transfers reach the reporting threshold together is reported"})
 
     @validates_schema
     def check_members(self, data, **kwargs):
@@ -400,8 +417,10 @@ class BundleRequestSchema(Schema):
         if len(set(refs)) < len(refs) or not all(map(eq, amounts, rounded)):
             self._check_each_member(members, data["currency"], places)
         for name in ("max_transfer", "distribution_fee", "coordinator_fee", "incoming_fee", "intermediary_fee"):
-            if data[name] is not None and decimals(data[name]) > places:
-                raise ValidationError({name: [f"has more decimals than {data['currency']} allows ({places})"]})
+            currency = data.get(f"{name}_currency") or data["currency"]
+            allowed = codes.minor_unit(currency)
+            if data[name] is not None and decimals(data[name]) > allowed:
+                raise ValidationError({name: [f"has more decimals than {currency} allows ({allowed})"]})
 
     @staticmethod
     def _check_each_member(members: list[dict], currency: str, places: int) -> None:
@@ -441,7 +460,39 @@ class BundleTransferSchema(Answer):
     receive_amount = Money("what reaches the collective account, in the receive currency, after the deductions",
                            allow_none=True)
     reportable = fields.Boolean(metadata={
-        "description": "the bank reports it (Canada: FINTRAC, CAD 10,000 or more); never a reason to split"})
+        "description": "the bank reports it: the transfers of its day reach the reporting threshold together (Canada: "
+                       "FINTRAC, CAD 10,000 or more, one person's transfers within 24 hours added up); every transfer "
+                       "of such a day is reportable. Never a reason to split"})
+    day = fields.Integer(metadata={"description": "the day of the plan it is made on: 1, or up to `transfer_days`"})
+
+
+class BundleDaySchema(Answer):
+    day = fields.Integer()
+    transfers = fields.Integer(metadata={"description": "how many of the plan's transfers are made that day"})
+    total = Money("their total, in the send currency: what the bank adds up (24-hour rule)")
+    reportable = fields.Boolean(metadata={"description": "the total reaches the reporting threshold"})
+
+
+class BundleFeeSchema(Answer):
+    amount = Money("as given, in `currency`")
+    currency = Iso("Currency")
+    in_send_currency = Money("as the plan counts it, in the send currency")
+    rate = Rate("units of the send currency for one of `currency`, the reference rate of `rate_as_of`; null when the "
+                "fee is in the send currency", allow_none=True)
+    rate_as_of = fields.Date(allow_none=True)
+    rate_source = fields.String(allow_none=True)
+
+
+class BundleFeesSchema(Answer):
+    distribution_fee = fields.Nested(BundleFeeSchema, metadata={"description": "per member"})
+    coordinator_fee = fields.Nested(BundleFeeSchema, metadata={"description": "per transfer"})
+    incoming_fee = fields.Nested(BundleFeeSchema, metadata={"description": "per transfer"})
+    intermediary_fee = fields.Nested(BundleFeeSchema, metadata={"description": "per transfer"})
+
+
+class BundleSizeRangeSchema(Answer):
+    first = fields.Integer(data_key="from")
+    last = fields.Integer(data_key="to")
 
 
 class BundleMemberResultSchema(Answer):
@@ -502,6 +553,11 @@ class BundlePlanSchema(Answer):
     totals = fields.Nested(BundleTotalsSchema)
     break_even_members = fields.Integer(allow_none=True, metadata={
         "description": "smallest group, each sending the mean amount, in which each pays less than alone"})
+    paying_group_sizes = fields.List(fields.Nested(BundleSizeRangeSchema), metadata={
+        "description": "every group size from 1 to 1,000 (the most members a plan holds) in which members each "
+                       "sending the mean amount each pay less than alone, as ranges in increasing order: gains stop "
+                       "where the total needs another transfer or falls in a dearer band, and may start again. The "
+                       "first range starts at `break_even_members`; empty when no size pays"})
     yearly_saving = Money(allow_none=True)
     yearly_saving_vs_current = Money(allow_none=True)
     receive_currency = Iso("Currency")
@@ -511,5 +567,14 @@ class BundlePlanSchema(Answer):
     reference_rate_as_of = fields.Date(allow_none=True)
     warnings = fields.List(Term("Warning"))
     curve = fields.List(fields.Nested(BundleCurvePointSchema))
-    verdict = fields.List(fields.String(), metadata={"description": "who gains, from what size, who sends alone"})
+    verdict = fields.List(fields.String(), metadata={
+        "description": "who gains, at which group sizes, what that means for this group and why"})
     notes = fields.List(fields.String())
+    days = fields.List(fields.Nested(BundleDaySchema), metadata={
+        "description": "the days the transfers are made on (one unless `transfer_days` says more), each with its "
+                       "total and whether the bank reports it"})
+    reporting_threshold = Money("the reporting threshold in the send currency (CAD 10,000, or its equivalent at the "
+                                "plan's reference rate, rounded half up); null where remit knows no rule",
+                                allow_none=True)
+    fees = fields.Nested(BundleFeesSchema, metadata={
+        "description": "each fee as given and as the plan counts it, with the rate it is converted at"})

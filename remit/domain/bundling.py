@@ -20,20 +20,26 @@ less the distribution fees.
 
 Nobody pays more in the bundle than their cheapest way to send alone: members for whom joining does
 not pay are left out, one round at a time, until everyone left gains, and each is told why. The
-bank reports large transfers (Canada: CAD 10,000 or more, and smaller ones by or for the same person
-within 24 hours added up): a plan splits only to fit the bank's limit, never to stay under that
-threshold, and it says so.
+bank reports large transfers (Canada: CAD 10,000 or more, and it adds up the transfers by or for the
+same person within 24 hours): a plan splits only to fit the bank's limit, never to stay under that
+threshold. Its transfers are made by one person (the coordinator) on one day, unless the coordinator
+chooses several days: every transfer of a day whose transfers together reach the threshold is marked
+reportable, and the plan says so and gives the day's total.
+
+Gains do not always grow with the group: a total past the bank's limit needs another transfer, whose
+fees can cost more than the group saves. The plan gives every group size that pays (paying_sizes) as
+ranges, and its verdict says which applies to this group, and why.
 
 Every function here is pure: Decimal in, Decimal out; plan() is a sequence of small named steps.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from operator import attrgetter
 
-from .messages import Message, msg, msgn
+from .messages import Amount, Message, msg, msgn
 from .money import HUNDRED, round_down, round_money, round_up, unit
 from .pricing import Service, band_for, quote
 from .vocabulary import ALLOCATIONS
@@ -96,7 +102,8 @@ class Terms:
     allocation: str = "pro_rata"
     transfers_per_year: int | None = None
     max_transfers: int = 1000  # transfers one plan may hold (remit.inputs.MAX_TRANSFERS)
-    max_group: int = 1000  # the largest group the break-even search considers
+    max_group: int = 1000  # the largest group the break-even search and the paying sizes consider
+    transfer_days: int = 1  # the days the coordinator makes the transfers on (one, unless they choose more)
 
 
 # --- What comes out ------------------------------------------------------------------------------
@@ -110,9 +117,10 @@ class Transfer:
     coordinator_fee: Decimal
     incoming_fee: Decimal
     intermediary_fee: Decimal
-    reportable: bool
+    reportable: bool  # its day's transfers together reach the reporting threshold (schedule())
     applied_rate: Decimal | None
     credited: Decimal | None  # what reaches the collective account, in the receive currency
+    day: int = 1  # the day (1, 2…) of the plan it is made on
 
     @property
     def on_top(self) -> Decimal:
@@ -153,6 +161,17 @@ class MemberResult:
 
 
 @dataclass(frozen=True)
+class TransferDay:
+    """The transfers made on one day of the plan: how many, their total, and whether the bank reports
+    them (their total reaches the threshold: the bank adds up one person's transfers within 24 hours)."""
+
+    day: int
+    transfers: int
+    total: Decimal
+    reportable: bool
+
+
+@dataclass(frozen=True)
 class CurvePoint:
     members: int
     bundled_per_member: Decimal
@@ -186,12 +205,15 @@ class BundlePlan:
     saving_vs_current: Decimal | None
     saving_vs_current_pct: Decimal | None
     break_even_members: int | None
+    paying_sizes: list[tuple[int, int]]  # group sizes (first, last) at which members sending the mean gain
     mean_amount: Decimal
     yearly_saving: Decimal | None
     yearly_saving_vs_current: Decimal | None
     curve: list[CurvePoint]
     verdict: list[Message] = field(default_factory=list)
     notes: list[Message] = field(default_factory=list)
+    days: list[TransferDay] = field(default_factory=list)
+    reporting_threshold: Decimal | None = None  # in the send currency; None where no rule is known
 
 
 # --- Transfers -----------------------------------------------------------------------------------
@@ -265,9 +287,9 @@ def _transfer(amount: Decimal, service: Service, terms: Terms) -> Transfer | Non
     credited = None
     if result.exchange_rate is not None:
         credited = round_down((amount - deducted) * result.exchange_rate, terms.receive_minor_unit)
-    reportable = terms.reporting_threshold is not None and amount >= terms.reporting_threshold
+    # Whether the bank reports it depends on the other transfers of its day: schedule() marks it.
     return Transfer(amount, service.key, result.fee, result.fx_cost, terms.coordinator_fee, terms.incoming_fee,
-                    terms.intermediary_fee, reportable, result.exchange_rate, credited)
+                    terms.intermediary_fee, False, result.exchange_rate, credited)
 
 
 def _transfer_count(total: Decimal, service: Service, terms: Terms) -> int | None:
@@ -503,8 +525,8 @@ def coalition(members: list[Member], services: list[Service], terms: Terms, alon
         for m, share, alone in losers:
             reasons[m.ref] = msg("member_better_alone_in",
                                  "joining would cost %(currency)s %(share)s, more than sending alone with %(option)s "
-                                 "at %(currency)s %(alone)s", currency=terms.currency, share=share,
-                                 option=m.cheapest.label, alone=alone)
+                                 "at %(currency)s %(alone)s", currency=terms.currency, share=Amount(share),
+                                 option=m.cheapest.label, alone=Amount(alone))
         joining = [row for row in joining if row[0].ref not in reasons]
     return [], None, reasons
 
@@ -627,9 +649,20 @@ def _first_size_that_may_pay(amount: Decimal, services: list[Service], terms: Te
 
 def _least_size(amount: Decimal, service: Service, terms: Terms, most: Decimal, step: Decimal) -> int | None:
     """The least group size (up to max_group) whose members, each sending `amount` by `service`,
-    could each pay `most` or less; None if none could. A floor under each member's share (rounded up
-    from the bundle's cost, rounded half up) for n members: a transfer in band b costs its fixed part
-    F_b (its fee, the coordinator's and the fees deducted) and r_b of its amount, so each pays at least
+    could each pay `most` or less; None if none could (_least_sizes)."""
+    one, several = _least_sizes(amount, service, terms, most, step)
+    return min((n for n in (one, several) if n is not None), default=None)
+
+
+def _least_sizes(amount: Decimal, service: Service, terms: Terms, most: Decimal, step: Decimal
+                 ) -> tuple[int | None, int | None]:
+    """For members each sending `amount` by `service`: the least group size (up to max_group) sent in
+    one transfer at which each could pay `most` or less, and the least size needing several transfers
+    if any such size could (at no size needing several can they otherwise); None for none.
+
+    A floor under each member's share (rounded up from the bundle's cost, rounded half up) for n
+    members: a transfer in band b costs its fixed part F_b (its fee, the coordinator's and the fees
+    deducted) and r_b of its amount, so each pays at least
     (k × F + n × amount × r + n × distribution fee − half a unit) / n for k transfers:
     - one transfer (n × amount within the cap), in band b: (F_b − half a unit) / n + amount × r_b +
       the distribution fee, falling with n (or, if F_b is under half a unit, least at the first size);
@@ -637,7 +670,7 @@ def _least_size(amount: Decimal, service: Service, terms: Terms, most: Decimal, 
       bands reaching that far), and they are at least n × amount / cap in number."""
     cap = cap_for(service, terms)
     if cap < step:
-        return None  # it carries nothing (transfers_cost is None at every size)
+        return None, None  # it carries nothing (transfers_cost is None at every size)
     extra = terms.coordinator_fee + terms.incoming_fee + terms.intermediary_fee
     each, half = terms.distribution_fee, step / 2
     sizes = []
@@ -668,8 +701,157 @@ def _least_size(amount: Decimal, service: Service, terms: Terms, most: Decimal, 
         # amount / cap (at most amount / cap + 1 / first, which bounds a negative fixed part), times cap × first:
         transfers = amount * first + (cap if fixed < 0 else 0)
         if fixed * transfers + (amount * rate + each - most) * cap * first - half * cap <= 0:
-            sizes.append(first)
-    return min(sizes, default=None)
+            return min(sizes, default=None), first
+    return min(sizes, default=None), None
+
+
+def paying_sizes(amount: Decimal, services: list[Service], terms: Terms, individual: Decimal | None,
+                 upto: int) -> list[tuple[int, int]]:
+    """Every group size from 1 to `upto` at which members each sending `amount` each pay strictly less
+    bundled than `individual` (rounded), as _equal_group compares them, in ranges (first, last): gains
+    stop where a larger total needs another transfer or falls in a dearer band, and may start again.
+
+    A size pays when some product's cost, plus the distribution fees, rounds to n × (individual − one
+    unit) or less. Each product's sizes are walked by the transfers k they need; within k, by the bands
+    the two amounts of the split fall in. Where both fall in one band b, the cost is k × (b's fixed
+    fee + the fees per transfer) + n × amount × b's rate, and whether a size pays is monotone in n
+    (the cost less n × the most each may pay is linear in n), so two ends and a binary search decide a
+    whole stretch; where they straddle a band's edge (a few sizes at most), each size is costed."""
+    if individual is None or upto < 1:
+        return []
+    step = unit(terms.minor_unit)
+    most = individual - step
+    if amount <= 0 or amount % step:  # the stretches assume the group's total is n × amount exactly
+        return _ranges([n for n in range(1, upto + 1) for point in (_equal_group(n, amount, services, terms,
+                                                                                  individual),)
+                        if point is not None and point.bundled_per_member < individual])
+    found: list[tuple[int, int]] = []
+    for service in services:
+        if service.bands:
+            found += _product_paying_sizes(amount, service, terms, most, step, upto)
+    return _merged(found)
+
+
+def _ranges(sizes: list[int]) -> list[tuple[int, int]]:
+    """Sizes in increasing order as ranges of consecutive sizes."""
+    ranges: list[tuple[int, int]] = []
+    for n in sizes:
+        if ranges and ranges[-1][1] == n - 1:
+            ranges[-1] = (ranges[-1][0], n)
+        else:
+            ranges.append((n, n))
+    return ranges
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Ranges of sizes joined where they overlap or touch."""
+    joined: list[tuple[int, int]] = []
+    for first, last in sorted(ranges):
+        if joined and first <= joined[-1][1] + 1:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], last))
+        else:
+            joined.append((first, last))
+    return joined
+
+
+def _product_paying_sizes(amount: Decimal, service: Service, terms: Terms, most: Decimal, step: Decimal,
+                          upto: int) -> list[tuple[int, int]]:
+    """paying_sizes for one product: the sizes at which its cost for the group pays (see there)."""
+    one, several = _least_sizes(amount, service, terms, most, step)
+    if one is None and several is None:
+        return []
+    cap = cap_for(service, terms)
+    bands = sorted(service.bands, key=attrgetter("min_amount"))
+    edges = [(b.min_amount, b.max_amount) for b in bands]
+    extra = terms.coordinator_fee + terms.incoming_fee + terms.intermediary_fee
+    deducted = terms.incoming_fee + terms.intermediary_fee
+    each, minor = terms.distribution_fee, terms.minor_unit
+    units = int(amount / step)  # each member's amount in minor units
+
+    def position(value: Decimal) -> int:
+        """Where an amount falls, in order: 2i + 1 in band i, 2i in the gap below it."""
+        for i, (low, high) in enumerate(edges):
+            if value < low:
+                return 2 * i
+            if value <= high:
+                return 2 * i + 1
+        return 2 * len(edges)
+
+    def signature(n: int, k: int) -> tuple[int, int, bool]:
+        """The bands of the split's smaller and larger amounts, and whether the fees on the way leave
+        the smaller one something: each of the three only grows with n (k fixed)."""
+        base, left = divmod(n * units, k)
+        smaller = base * step
+        return position(smaller), position(smaller + step) if left else position(smaller), smaller > deducted
+
+    found: list[tuple[int, int]] = []
+    start = min(n for n in (one, several) if n is not None)
+    k = max(1, transfers_needed(amount * start, cap))
+    if several is None:  # no size needing several transfers pays
+        upto = min(upto, int((cap / amount).to_integral_value(ROUND_FLOOR)))
+    while k <= terms.max_transfers:
+        # The sizes whose total needs k transfers: (k − 1) × cap < n × amount <= k × cap.
+        low = max(start, _sizes_within((k - 1) * cap, amount) + 1)
+        high = min(upto, _sizes_within(k * cap, amount))
+        if low > upto:
+            break
+        n = low
+        while n <= high:
+            first = signature(n, k)
+            end = high
+            if signature(high, k) != first:  # the last size with this signature (each part only grows)
+                below, above = n, high
+                while above - below > 1:
+                    middle = (below + above) // 2
+                    if signature(middle, k) == first:
+                        below = middle
+                    else:
+                        above = middle
+                end = below
+            small, large, carried = first
+            if carried and small == large and small % 2:
+                band = bands[small // 2]
+                found += _linear_paying(n, end, k * (band.fee_fixed + extra),
+                                        amount * (band.fee_percent + band.fx_margin_pct) / HUNDRED + each, most, minor)
+            elif carried and small % 2 and large % 2:  # straddling a band's edge: each size costed
+                found += [(size, size) for size in range(n, end + 1) for cost in (
+                    transfers_cost(amount * size, service, terms),)
+                    if cost is not None and round_money(cost + each * size, minor) <= most * size]
+            n = end + 1
+        k += 1
+    return found
+
+
+def _sizes_within(total: Decimal, amount: Decimal) -> int:
+    """The most members each sending `amount` whose total is at most `total` (exactly: n × amount <= total)."""
+    n = int((total / amount).to_integral_value(ROUND_FLOOR))
+    while n * amount > total:  # the division rounded up to a whole number
+        n -= 1
+    while (n + 1) * amount <= total:
+        n += 1
+    return n
+
+
+def _linear_paying(first: int, last: int, fixed: Decimal, per_member: Decimal, most: Decimal, minor: int
+                   ) -> list[tuple[int, int]]:
+    """The sizes n from `first` to `last` at which a cost of fixed + n × per_member, rounded, is at most
+    n × most: one range (the cost less n × most is linear in n, and rounding keeps its order), or none."""
+    def pays(n: int) -> bool:
+        return round_money(fixed + n * per_member, minor) <= n * most
+
+    at_first, at_last = pays(first), pays(last)
+    if at_first and at_last:
+        return [(first, last)]
+    if not at_first and not at_last:
+        return []
+    below, above = first, last  # pays at exactly one end: find where it changes
+    while above - below > 1:
+        middle = (below + above) // 2
+        if pays(middle) == at_first:
+            below = middle
+        else:
+            above = middle
+    return [(first, below)] if at_first else [(above, last)]
 
 
 def curve_sizes(size: int, every_up_to: int = 30, points: int = 20) -> list[int]:
@@ -683,34 +865,114 @@ def curve_sizes(size: int, every_up_to: int = 30, points: int = 20) -> list[int]
 
 
 def group_sizes(mean: Decimal, size: int, services: list[Service], terms: Terms,
-                cheapest_at: Callable[[Decimal], Decimal | None] | None) -> tuple[list[CurvePoint], int | None]:
-    """The curve of what each member pays at each group size (each sending `mean`) and the smallest
-    group in which each pays strictly less than their cheapest way alone."""
+                cheapest_at: Callable[[Decimal], Decimal | None] | None
+                ) -> tuple[list[CurvePoint], int | None, list[tuple[int, int]]]:
+    """The curve of what each member pays at each group size (each sending `mean`), the smallest group
+    in which each pays strictly less than their cheapest way alone, and every size up to max_group (or
+    the group's own, if larger) at which they do, in ranges."""
     if cheapest_at is None:
-        return [], None
+        return [], None, []
     alone = cheapest_at(mean)
     alone = round_money(alone, terms.minor_unit) if alone is not None else None
     curve = [p for p in (_equal_group(n, mean, services, terms, alone) for n in curve_sizes(size)) if p is not None]
     start = None if alone is None else _first_size_that_may_pay(mean, services, terms, alone)
     if start is None:
-        return curve, None
+        return curve, None, []
+    paying = paying_sizes(mean, services, terms, alone, max(size, terms.max_group))
     known = {p.members: p for p in curve}
     for n in range(start, terms.max_group + 1):
         point = known.get(n) or _equal_group(n, mean, services, terms, alone)
         if point is not None and point.bundled_per_member < alone:
-            return curve, n
-    return curve, None
+            return curve, n, paying
+    return curve, None, paying
+
+
+def _cheapest_split(total: Decimal, services: list[Service], terms: Terms) -> tuple[int, Decimal] | None:
+    """How many transfers the product that carries `total` for the least needs, and its cap per transfer."""
+    options = []
+    for service in services:
+        cost = transfers_cost(total, service, terms)
+        if cost is not None:
+            options.append((cost, _transfer_count(total, service, terms), service.key, cap_for(service, terms)))
+    if not options:
+        return None
+    _, count, _, cap = min(options, key=lambda o: o[:3])
+    return count, cap
 
 
 # --- Words: the verdict and the notes ------------------------------------------------------------
 
+SIZES_SHOWN = 8  # ranges of paying sizes a verdict names, at most
+
+
+def sizes_sentence(ranges: list[tuple[int, int]], mean: Decimal, terms: Terms, upto: int) -> Message:
+    """The group sizes at which members each sending `mean` gain, in one sentence."""
+    ccy, amount = terms.currency, Amount(round_money(mean, terms.minor_unit))
+    if not ranges:
+        return msg("verdict_never",
+                   "Members each sending %(currency)s %(amount)s would not gain in any group of up to %(limit)s: "
+                   "the fees and margin of the pooled transfer cost more than the cheapest way alone.",
+                   currency=ccy, amount=amount, limit=upto)
+    if len(ranges) == 1:
+        first, last = ranges[0]
+        if last >= upto:
+            return msg("verdict_from", "Members each sending %(currency)s %(amount)s gain from a group of %(needed)s.",
+                       currency=ccy, amount=amount, needed=first)
+        return msg("verdict_between", "Members each sending %(currency)s %(amount)s gain in a group of %(first)s to "
+                                      "%(last)s members, and in no other of up to %(limit)s.",
+                   currency=ccy, amount=amount, first=first, last=last, limit=upto)
+    shown = ranges if len(ranges) <= SIZES_SHOWN else ranges[:SIZES_SHOWN - 1]
+    sizes: list = [str(first) if first == last
+                   else msg("sizes_from", "%(first)s or more", first=first) if last >= upto
+                   else msg("sizes_range", "%(first)s to %(last)s", first=first, last=last) for first, last in shown]
+    if len(shown) < len(ranges):  # a sentence stays readable; the API lists them all (paying_group_sizes)
+        sizes.append(msg("sizes_others", "some others from %(first)s to %(limit)s", first=ranges[len(shown)][0],
+                         limit=upto))
+    return msg("verdict_sizes", "Members each sending %(currency)s %(amount)s gain in a group of these sizes, and in "
+                                "no other of up to %(limit)s: %(sizes)s.",
+               currency=ccy, amount=amount, sizes=sizes, limit=upto)
+
+
+def size_cause(size: int, ranges: list[tuple[int, int]], mean: Decimal, services: list[Service], terms: Terms
+               ) -> Message | None:
+    """Why members each sending `mean` do not gain in a group of `size` though they gain in a smaller
+    one: its total needs more transfers than the largest smaller group that gains, or falls in a
+    dearer band of the bank's fees. None when the size pays, or no smaller one does."""
+    if not ranges or any(first <= size <= last for first, last in ranges) or size < ranges[0][0]:
+        return None
+    largest = max(last for _, last in ranges if last < size)
+    here, there = _cheapest_split(mean * size, services, terms), _cheapest_split(mean * largest, services, terms)
+    if here is None:
+        return None  # no product carries it: nothing to say about its fees
+    ccy, minor = terms.currency, terms.minor_unit
+    total = Amount(round_money(mean * size, minor))
+    if there is not None and here[0] > there[0]:
+        return msgn("verdict_more_transfers",
+                    "In a group of %(size)s, members each sending %(currency)s %(amount)s send %(currency)s %(total)s "
+                    "together: that needs %(transfers)s transfers, as the bank takes at most %(currency)s %(cap)s in "
+                    "one, and the fees of the extra transfer cost more than grouping saves.",
+                    "In a group of %(size)s, members each sending %(currency)s %(amount)s send %(currency)s %(total)s "
+                    "together: that needs %(transfers)s transfers, as the bank takes at most %(currency)s %(cap)s in "
+                    "one, and the fees of the %(count)s extra transfers cost more than grouping saves.",
+                    here[0] - there[0], size=size, currency=ccy, amount=Amount(round_money(mean, minor)),
+                    total=total, transfers=here[0], cap=Amount(round_money(here[1], minor)))
+    return msg("verdict_dearer_band",
+               "In a group of %(size)s, members each sending %(currency)s %(amount)s send %(currency)s %(total)s "
+               "together, and at that amount the bank's fees cost more than grouping saves.",
+               size=size, currency=ccy, amount=Amount(round_money(mean, minor)), total=total)
+
+
 def verdict(results: list[MemberResult], plan_saving: Decimal, plan_saving_pct: Decimal | None,
-            saving_vs_current: Decimal | None, saving_vs_current_pct: Decimal | None, break_even: int | None,
-            mean: Decimal, terms: Terms) -> list[Message]:
-    """One coherent account, in sentences: who gains, from what group size, why some send alone."""
+            saving_vs_current: Decimal | None, saving_vs_current_pct: Decimal | None,
+            ranges: list[tuple[int, int]], mean: Decimal, terms: Terms, cause: Message | None = None,
+            upto: int | None = None) -> list[Message]:
+    """One coherent account, in sentences: who in this group gains, at what group sizes members sending
+    the group's average gain, and what that means for this group and why."""
     size = len(results)
+    upto = terms.max_group if upto is None else upto
     joining = [r for r in results if r.joins]
-    ccy = terms.currency
+    ccy, minor = terms.currency, terms.minor_unit
+    amount = Amount(round_money(mean, minor))
     said: list[Message] = []
     if joining and len(joining) == size:
         said.append(msgn("verdict_all",
@@ -718,69 +980,122 @@ def verdict(results: list[MemberResult], plan_saving: Decimal, plan_saving_pct: 
                          "way (%(pct)s%%).",
                          "All %(count)s members gain by bundling: together they pay %(currency)s %(saving)s less "
                          "than each sending alone the cheapest way (%(pct)s%%).", size, currency=ccy,
-                         saving=plan_saving, pct=round_money(plan_saving_pct or Decimal(0), 2)))
+                         saving=Amount(round_money(plan_saving, minor)),
+                         pct=round_money(plan_saving_pct or Decimal(0), 2)))
     elif joining:
         said.append(msg("verdict_some",
                         "%(joining)s of %(size)s members gain by bundling: together they pay %(currency)s %(saving)s "
                         "less than sending alone the cheapest way. %(alone)s should send alone: their share of the "
                         "costs would be more than their cheapest way alone, as each line below says.",
-                        joining=len(joining), size=size, currency=ccy, saving=plan_saving, alone=size - len(joining)))
+                        joining=len(joining), size=size, currency=ccy, saving=Amount(round_money(plan_saving, minor)),
+                        alone=size - len(joining)))
     else:
         said.append(msg("verdict_none", "No member of this group gains by bundling: each should send alone the "
                                         "cheapest way, as each line below says."))
-    if break_even is None:
-        said.append(msg("verdict_never",
-                        "Members each sending %(currency)s %(amount)s would not gain in any group of up to %(limit)s: "
-                        "the fees and margin of the pooled transfer cost more than the cheapest way alone.",
-                        currency=ccy, amount=mean, limit=terms.max_group))
-    elif break_even > size:
-        said.append(msg("verdict_too_small",
-                        "Members each sending %(currency)s %(amount)s gain from a group of %(needed)s; this group has "
-                        "%(size)s.", currency=ccy, amount=mean, needed=break_even, size=size))
-    elif joining:
-        said.append(msg("verdict_from", "Members each sending %(currency)s %(amount)s gain from a group of %(needed)s.",
-                        currency=ccy, amount=mean, needed=break_even))
-    else:
-        said.append(msg("verdict_not_these",
-                        "Members each sending the group's average of %(currency)s %(amount)s would gain from a group "
-                        "of %(needed)s, but not these: as the amounts are, those who send least would pay more than "
-                        "alone, and without them the fees weigh too much on the others.",
-                        currency=ccy, amount=mean, needed=break_even))
+    said.append(sizes_sentence(ranges, mean, terms, upto))
+    paying_here = any(first <= size <= last for first, last in ranges)
+    if ranges and size < ranges[0][0]:
+        if not joining:  # (members whose amounts differ from the average may gain all the same)
+            said.append(msgn("verdict_too_small",
+                             "This group has %(count)s member: too few for the pooled transfer's fees.",
+                             "This group has %(count)s members: too few to share the pooled transfer's fees.", size))
+    elif cause is not None:
+        if len(joining) < size:
+            said.append(cause)
+    elif paying_here and len(joining) < size:
+        if len({r.amount for r in results}) > 1:
+            said.append(msg("verdict_not_these",
+                            "A group of %(size)s members each sending the group's average of %(currency)s %(amount)s "
+                            "would gain; in this group, those who send least would pay more than alone%(rest)s.",
+                            size=size, currency=ccy, amount=amount,
+                            rest="" if joining else msg("verdict_not_these_rest",
+                                                        ", and without them the fees weigh too much on the others")))
+        else:
+            said.append(msg("verdict_own_options",
+                            "A group of %(size)s members each sending %(currency)s %(amount)s would gain against the "
+                            "cheapest way alone by any payout; in this group, some compare with their own payout's, "
+                            "which costs less than their share would, as each line below says.",
+                            size=size, currency=ccy, amount=amount))
     if saving_vs_current is not None:
         said.append(msg("verdict_today",
                         "Against what they pay today, the members who said how they send save %(currency)s "
                         "%(saving)s (%(pct)s%%), joining or switching to their cheapest way alone.", currency=ccy,
-                        saving=saving_vs_current, pct=round_money(saving_vs_current_pct or Decimal(0), 2)))
+                        saving=Amount(round_money(saving_vs_current, minor)),
+                        pct=round_money(saving_vs_current_pct or Decimal(0), 2)))
     return said
 
 
-def reporting_notes(transfers: list[Transfer], terms: Terms, cap: Decimal | None) -> list[Message]:
-    """Why the money goes in several transfers, and what the bank reports, said plainly; never advice
-    to stay under the threshold."""
+def schedule(transfers: list[Transfer], terms: Terms) -> tuple[list[Transfer], list[TransferDay]]:
+    """The plan's transfers over the days they are made on: one day, unless the coordinator chooses
+    more (never more days than transfers), as even a number each day as they divide, in their order.
+    The bank adds up the transfers one person makes within 24 hours: every transfer of a day whose
+    transfers reach the reporting threshold together is reportable."""
+    count = len(transfers)
+    if not count:
+        return [], []
+    days = max(1, min(terms.transfer_days, count))
+    each, extra = divmod(count, days)
+    threshold = terms.reporting_threshold
+    marked: list[Transfer] = []
+    summary: list[TransferDay] = []
+    made: dict[tuple[int, int, bool], Transfer] = {}  # a plan's transfers are a few distinct ones, repeated
+    start = 0
+    for day in range(1, days + 1):
+        those = transfers[start:start + each + (1 if day <= extra else 0)]
+        start += len(those)
+        total = sum((t.amount for t in those), Decimal(0))
+        reportable = threshold is not None and total >= threshold
+        summary.append(TransferDay(day, len(those), total, reportable))
+        for transfer in those:
+            key = (id(transfer), day, reportable)
+            found = made.get(key)
+            if found is None:
+                found = made[key] = replace(transfer, day=day, reportable=reportable)
+            marked.append(found)
+    return marked, summary
+
+
+def reporting_notes(transfers: list[Transfer], days: list[TransferDay], terms: Terms, cap: Decimal | None
+                    ) -> list[Message]:
+    """Why the money goes in several transfers, and what the bank reports and why, said plainly, with
+    the day's total; never advice to split the money or to wait."""
     notes: list[Message] = []
     count = len(transfers)
+    ccy, minor = terms.currency, terms.minor_unit
     if count > 1 and cap is not None:
         notes.append(msg("split_by_limit",
                          "The money goes in %(count)s transfers because the bank takes at most %(currency)s %(cap)s in "
-                         "one transfer.", count=count, currency=terms.currency, cap=cap))
-    if terms.reporting_threshold is None or not transfers:
+                         "one transfer.", count=count, currency=ccy, cap=Amount(round_money(cap, minor))))
+    threshold = terms.reporting_threshold
+    if threshold is None or not transfers:
         return notes
-    reportable = sum(1 for t in transfers if t.reportable)
-    if reportable:
-        notes.append(msgn("transfer_reportable",
-                          "The bank reports this transfer to FINTRAC, as it reports every international transfer of "
-                          "%(currency)s %(threshold)s or more; the pooling organisation is named as the sender. This "
-                          "is routine and asks nothing more of the group.",
-                          "The bank reports these %(count)s transfers to FINTRAC, as it reports every international "
-                          "transfer of %(currency)s %(threshold)s or more; the pooling organisation is named as the "
-                          "sender. This is routine and asks nothing more of the group.", reportable,
-                          currency=terms.currency, threshold=terms.reporting_threshold))
-    if sum((t.amount for t in transfers), Decimal(0)) >= terms.reporting_threshold:
-        notes.append(msg("reporting_adds_up",
-                         "Smaller transfers made by or for the same person within 24 hours are added up for this "
-                         "report: splitting money to stay under %(currency)s %(threshold)s does not avoid it, and "
-                         "doing it on purpose (structuring) is an offence.", currency=terms.currency,
-                         threshold=terms.reporting_threshold))
+    shown = Amount(round_money(threshold, minor))
+    if len(days) == 1:
+        (day,) = days
+        if day.reportable:
+            notes.append(msgn(
+                "transfers_reportable_day",
+                "The bank reports this transfer of %(currency)s %(total)s to FINTRAC, as it reports every "
+                "international transfer of %(currency)s %(threshold)s or more; the pooling organisation is named as "
+                "the sender. This is routine and asks nothing more of the group.",
+                "The bank reports these %(count)s transfers to FINTRAC. Made by one person on one day, they add up to "
+                "%(currency)s %(total)s, and the bank adds up the international transfers made by or for the same "
+                "person within 24 hours and reports them when they reach %(currency)s %(threshold)s. The pooling "
+                "organisation is named as the sender. This is routine and asks nothing more of the group.", count,
+                currency=ccy, total=Amount(round_money(day.total, minor)), threshold=shown))
+    else:
+        reported = [d for d in days if d.reportable]
+        notes.append(msg(
+            "transfers_over_days",
+            "The transfers are made on %(days)s days, as the coordinator chose. The bank adds up the international "
+            "transfers made by or for the same person within 24 hours and reports them when they reach %(currency)s "
+            "%(threshold)s: it reports the transfers of %(count)s of these days, as the table of days shows.",
+            count=len(reported), days=len(days), currency=ccy, threshold=shown))
+    if sum((t.amount for t in transfers), Decimal(0)) >= threshold:
+        notes.append(msg("reporting_not_avoided",
+                         "Splitting money or spreading it over days to stay under %(currency)s %(threshold)s does not "
+                         "avoid the reports: banks watch for it (structuring) and report it to FINTRAC as suspicious.",
+                         currency=ccy, threshold=shown))
     return notes
 
 
@@ -838,10 +1153,11 @@ def plan(members: list[Member], bulk_services: list[Service], terms: Terms,
     saving = individual_total - bundled_total
 
     mean = round_money(sent_all / len(ordered), terms.minor_unit)
-    curve, break_even = group_sizes(mean, len(ordered), bulk_services, terms, cheapest_at)
-    transfers = costed.transfers if costed else []
+    curve, break_even, paying = group_sizes(mean, len(ordered), bulk_services, terms, cheapest_at)
+    upto = max(len(ordered), terms.max_group)
+    transfers, days = schedule(costed.transfers if costed else [], terms)
     bulk = next((s for s in bulk_services if transfers and s.key == transfers[0].service_key), None)
-    notes = reporting_notes(transfers, terms, cap_for(bulk, terms) if bulk else None)
+    notes = reporting_notes(transfers, days, terms, cap_for(bulk, terms) if bulk else None)
     if compared < len(results):
         notes.append(msg("members_without_option",
                          "Members with no individual option for their amount are left out of the totals."))
@@ -863,17 +1179,19 @@ def plan(members: list[Member], bulk_services: list[Service], terms: Terms,
         saving_pct=_pct(saving, individual_total),
         current_total=current_total, saving_vs_current=saving_vs_current,
         saving_vs_current_pct=_pct(saving_vs_current, current_total),
-        break_even_members=break_even, mean_amount=mean,
+        break_even_members=break_even, paying_sizes=paying, mean_amount=mean,
         yearly_saving=saving * per_year if per_year else None,
         yearly_saving_vs_current=saving_vs_current * per_year if per_year and saving_vs_current is not None else None,
         curve=curve,
         verdict=verdict(results, saving, _pct(saving, individual_total), saving_vs_current,
-                        _pct(saving_vs_current, current_total), break_even, mean, terms),
-        notes=notes,
+                        _pct(saving_vs_current, current_total), paying, mean, terms,
+                        size_cause(len(ordered), paying, mean, bulk_services, terms), upto),
+        notes=notes, days=days, reporting_threshold=terms.reporting_threshold,
     )
 
 
 __all__ = ["BundleError", "BundlePlan", "Costed", "CurvePoint", "Member", "MemberResult", "NoBulkProduct", "Option",
-           "Terms", "TooManyTransfers", "Transfer", "allocate", "apportion", "cap_for", "check_transfer_cap",
-           "cheapest_groups", "cheapest_transfers", "coalition", "cost_group", "costs_alone", "plan",
-           "plan_transfers", "split", "split_exact", "transfers_cost", "transfers_needed"]
+           "Terms", "TooManyTransfers", "Transfer", "TransferDay", "allocate", "apportion", "cap_for",
+           "check_transfer_cap", "cheapest_groups", "cheapest_transfers", "coalition", "cost_group", "costs_alone",
+           "paying_sizes", "plan", "plan_transfers", "schedule", "split", "split_exact", "transfers_cost",
+           "transfers_needed"]

@@ -46,6 +46,15 @@ class Message(str):
         return (Message, (self.code, self.template, self.params, self.plural, self.count))
 
 
+class Amount(Decimal):
+    """A sum of money in a message, already rounded to its currency's minor unit: a page writes it with
+    its digits grouped as the reader's language groups them (CAD 10,000.00; 10.000,00 CAD in Spanish),
+    where a plain Decimal parameter (an amount as a file or a form has it) is written as it is. The
+    English text (the API, logs) writes it plainly, as any Decimal: 10000.00."""
+
+    __slots__ = ()
+
+
 def english(value) -> str | int:
     """A parameter as the English text shows it: decimals in plain digits, lists joined by commas."""
     if type(value) is str:

@@ -19,12 +19,13 @@ from ..domain.bundling import BundlePlan, Member, Option, Terms, plan as plan_bu
 from ..domain.envelope import Envelope
 from ..domain.errors import NotFound, RemitError
 from ..domain.messages import Message, msg
+from ..domain.money import round_money
 from ..domain.pricing import Basis, Service, quote
 from ..extensions import db
 from ..inputs import MAX_TRANSFERS, quoted, record_id
 from ..models import Product
 from .comparison import ServiceInfo, freshness, priced_services
-from .rates import RateBook
+from .rates import KnownRate, RateBook
 from .reference import find_corridor
 from .snapshot import snapshot
 from .versions import VersionedCache, data_version
@@ -33,6 +34,13 @@ from .versions import VersionedCache, data_version
 # add up smaller ones by or for the same person within 24 hours. Other sending countries: no rule is
 # claimed (the plan says nothing rather than something untrue).
 REPORTING_THRESHOLDS = {"CA": ("CAD", Decimal(10000))}
+
+# The plan's fees: each in its own currency (the send currency unless the request names another).
+FEES = ("distribution_fee", "coordinator_fee", "incoming_fee", "intermediary_fee")
+FEE_NAMES = {"distribution_fee": msg("fee_name_distribution", "the fee per member to pay out each share"),
+             "coordinator_fee": msg("fee_name_coordinator", "the coordinator's fee"),
+             "incoming_fee": msg("fee_name_incoming", "the receiving bank's fee"),
+             "intermediary_fee": msg("fee_name_intermediary", "the intermediary banks' fee")}
 
 
 class BundleInputError(RemitError):
@@ -71,6 +79,39 @@ class BundleRequest:
     intermediary_fee: Decimal = Decimal(0)
     allocation: str = "pro_rata"
     transfers_per_year: int | None = None
+    # Each fee's currency; None: the send currency.
+    distribution_fee_currency: str | None = None
+    coordinator_fee_currency: str | None = None
+    incoming_fee_currency: str | None = None
+    intermediary_fee_currency: str | None = None
+    transfer_days: int = 1  # the days the transfers are made on (the coordinator's choice)
+
+    def fee_currency(self, name: str) -> str:
+        return getattr(self, f"{name}_currency") or self.currency
+
+
+@dataclass(frozen=True)
+class FeeAmount:
+    """A fee of the plan as given (`given` in `currency`) and as the plan counts it: `amount`, in the send
+    currency, exact, converted at the plan's reference `rate` (None when it is in the send currency)."""
+
+    name: str
+    given: Decimal
+    currency: str
+    amount: Decimal
+    rate: KnownRate | None = None
+    stale: bool = False  # the rate is past its freshness limit
+
+
+@dataclass(frozen=True)
+class OldData:
+    """Data behind the plan past its freshness limit (the rules of quotes' `stale`): a reference rate
+    of `as_of`, or a survey quarter `period` (ended on `as_of`), `age` ago."""
+
+    kind: str  # "rate" or "survey"
+    as_of: dt.date
+    period: str | None
+    age: caveats.Age
 
 
 @dataclass
@@ -82,7 +123,9 @@ class BundleResult:
     receive_currency: str
     members: dict[str, MemberInput]
     today_keys: dict[str, str] = field(default_factory=dict)  # member ref → service key of today's service
-    warnings: tuple[str, ...] = ()  # of the bulk product's quote: stale, negative margin…
+    warnings: tuple[str, ...] = ()  # of the bulk product's quote (stale, negative margin…); stale for a fee's rate
+    fees: dict[str, FeeAmount] = field(default_factory=dict)  # by name (FEES), as given and as counted
+    old_data: list[OldData] = field(default_factory=list)  # what the plan rests on that is past its limit
 
     @property
     def common_warnings(self) -> tuple[str, ...]:
@@ -196,7 +239,31 @@ def reporting_threshold(send_country: str, currency: str, rates: RateBook) -> De
     if currency == rule_currency:
         return amount
     rate = rates.get(rule_currency, currency)
-    return None if rate is None else (amount * rate.rate).quantize(Decimal(1).scaleb(-codes.minor_unit(currency)))
+    return None if rate is None else round_money(amount * rate.rate, codes.minor_unit(currency))
+
+
+def fee_amounts(request: BundleRequest, rates: RateBook, on: dt.date, limits: caveats.Freshness
+                ) -> dict[str, FeeAmount]:
+    """Each fee of the request in the send currency, converted at the plan's reference rates (exact:
+    the plan rounds once, at output). A currency remit has no rate for is refused, naming the fee."""
+    fees, errors = {}, {}
+    for name in FEES:
+        given, currency = getattr(request, name), request.fee_currency(name)
+        if currency == request.currency:
+            fees[name] = FeeAmount(name, given, currency, given)
+            continue
+        rate = rates.get(currency, request.currency)
+        if rate is None:
+            errors[f"{name}_currency"] = [msg(
+                "fee_currency_no_rate", "remit has no reference rate from %(currency)s to %(send)s to count %(fee)s: "
+                "give it in %(send)s, or import a rate for %(currency)s", currency=currency, send=request.currency,
+                fee=FEE_NAMES[name])]
+            continue
+        fees[name] = FeeAmount(name, given, currency, given * rate.rate, rate,
+                               caveats.rate_is_stale(rate.as_of, on, limits))
+    if errors:
+        raise BundleInputError(errors, msg("bundle_invalid", "The bundle request has invalid fields."))
+    return fees
 
 
 class Options:
@@ -310,13 +377,13 @@ def _plan(request: BundleRequest, on: dt.date) -> BundleResult:
         members.append(Member(m.ref, m.amount, alone, current))
     if errors:
         raise BundleInputError(errors, msg("bundle_invalid", "The bundle request has invalid fields."))
+    fees = fee_amounts(request, rates, on, limits)
     terms = Terms(
         minor_unit=codes.minor_unit(request.currency), receive_minor_unit=codes.minor_unit(corridor.receive_currency),
         currency=request.currency, max_transfer=request.max_transfer,
         reporting_threshold=reporting_threshold(corridor.send_country, request.currency, rates),
-        distribution_fee=request.distribution_fee, coordinator_fee=request.coordinator_fee,
-        incoming_fee=request.incoming_fee, intermediary_fee=request.intermediary_fee,
-        allocation=request.allocation, transfers_per_year=request.transfers_per_year, max_transfers=MAX_TRANSFERS)
+        allocation=request.allocation, transfers_per_year=request.transfers_per_year, max_transfers=MAX_TRANSFERS,
+        transfer_days=request.transfer_days, **{name: fee.amount for name, fee in fees.items()})
 
     def cheapest_at(amount: Decimal) -> Decimal | None:
         found = whole.cheapest(amount)
@@ -330,8 +397,36 @@ def _plan(request: BundleRequest, on: dt.date) -> BundleResult:
         bulk_quote = quote(bulk, first.amount)
         bulk_warnings = caveats.warnings(bulk_quote, rate_as_of=info[bulk.key].reference_rate_as_of,
                                          survey_period=None, today=on, limits=limits)
+    if any(fee.stale for fee in fees.values()) and caveats.STALE not in bulk_warnings:
+        bulk_warnings = tuple(w for w in caveats.WARNINGS if w in bulk_warnings or w == caveats.STALE)
     return BundleResult(request, result, info, corridor.code, corridor.receive_currency,
-                        {m.ref: m for m in request.members}, today_keys, bulk_warnings)
+                        {m.ref: m for m in request.members}, today_keys, bulk_warnings, fees,
+                        _old_data(result, members, names, info, fees, period, on, limits))
+
+
+def _old_data(result: BundlePlan, members: list[Member], names: ServiceNames, info: dict[str, ServiceInfo],
+              fees: dict[str, FeeAmount], period: str | None, on: dt.date, limits: caveats.Freshness) -> list[OldData]:
+    """The rates and the survey the plan rests on that are past their freshness limits, as quotes judge
+    them: the pooled transfer's reference rate, each fee's rate, and those of the services the members
+    are compared with (the survey quarter, for a surveyed service)."""
+    keys = {result.bulk_key} if result.bulk_key else set()
+    for m in members:
+        keys.update(option.key for option in (m.cheapest, m.today) if option is not None and option.key)
+    days = {fee.rate.as_of for fee in fees.values() if fee.rate is not None}
+    surveyed = False
+    for key in keys:
+        service = names.by_key.get(key)
+        if service is None:
+            continue
+        if service.reference_rate is not None and info[key].reference_rate_as_of is not None:
+            days.add(info[key].reference_rate_as_of)
+        surveyed = surveyed or service.basis is Basis.SURVEY
+    old = [OldData("rate", day, None, caveats.age(day, on)) for day in sorted(days)
+           if caveats.rate_is_stale(day, on, limits)]
+    if surveyed and caveats.survey_is_stale(period, on, limits):
+        last = caveats.quarter_bounds(period)[1]
+        old.insert(0, OldData("survey", last, period, caveats.age(last, on)))
+    return old
 
 
 def _cheapest_options(members: list[MemberInput], options: Options, whole: Envelope,

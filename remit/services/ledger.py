@@ -294,8 +294,10 @@ def create_cycle(group: BundleGroup, result: BundleResult, on: dt.date, *, actor
                        "rate": str(t.applied_rate) if t.applied_rate is not None else None} for t in plan.transfers],
         "cost": str(plan.bundle_cost), "credited": str(plan.credited) if plan.credited is not None else None,
         "paid_out": str(plan.paid_out) if plan.paid_out is not None else None,
-        "incoming_fee": str(request.incoming_fee), "intermediary_fee": str(request.intermediary_fee),
-        "distribution_fee": str(request.distribution_fee), "applied_rate": str(plan.applied_rate),
+        # The fees as the plan counts them: in the send currency (a fee may be given in another).
+        "incoming_fee": str(result.fees["incoming_fee"].amount),
+        "intermediary_fee": str(result.fees["intermediary_fee"].amount),
+        "distribution_fee": str(result.fees["distribution_fee"].amount), "applied_rate": str(plan.applied_rate),
         # What should stop a person from taking each member's compared prices (today's service, the
         # cheapest way alone) at face value on the cycle's day, by position (a reference is personal).
         "member_warnings": {str(position): list(m.warnings) for position, m in enumerate(joining, start=1)
@@ -305,8 +307,9 @@ def create_cycle(group: BundleGroup, result: BundleResult, on: dt.date, *, actor
         group_id=group.id, number=number, cycle_date=on, send_country=group.send_country,
         receive_country=group.receive_country, currency=group.currency, receive_currency=result.receive_currency,
         bulk_product=bulk.product_id, bulk_label=f"{bulk.provider_name} · {bulk.product_name}",
-        allocation=request.allocation, coordinator_fee=request.coordinator_fee,
-        distribution_fee=round_money(request.distribution_fee * plan.applied_rate, rmu),
+        allocation=request.allocation,
+        coordinator_fee=round_money(result.fees["coordinator_fee"].amount, codes.minor_unit(group.currency)),
+        distribution_fee=round_money(result.fees["distribution_fee"].amount * plan.applied_rate, rmu),
         reference_rate=plan.reference_rate, reference_rate_as_of=bulk.reference_rate_as_of,
         reference_rate_source=source_json(bulk.reference_rate_source or ""), planned=json.dumps(planned),
         language=language, created_by=actor)

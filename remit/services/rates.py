@@ -130,6 +130,10 @@ class RateBook:
                          msg("rate_crossed", "crossed through %(pivot)s: %(first)s; %(second)s", pivot=PIVOT,
                              first=first.source, second=second.source), derived=True)
 
+    def currencies(self) -> list[str]:
+        """The currencies some reference rate names (each reaches the others through EUR or USD, or not)."""
+        return sorted({code for pair in self._latest for code in pair})
+
     def get(self, base: str, quote: str) -> KnownRate | None:
         if base == quote:
             return KnownRate(base, quote, Decimal(1), self.on, msg("rate_same_currency", "same currency"))

@@ -21,11 +21,12 @@ from ..domain.errors import RemitError
 from ..extensions import db
 from ..i18n import LANGUAGES, translate
 from ..importers.members import read_members, read_pasted
-from ..inputs import MAX_MEMBERS, MAX_TRANSFERS_PER_YEAR, record_id
+from ..inputs import MAX_MEMBERS, MAX_TRANSFER_DAYS, MAX_TRANSFERS_PER_YEAR, record_id
 from ..models import BundleGroup
 from ..services import bundles
 from ..services.audit import record as audit
 from ..services.bundle_exports import payout_rows, plan_rows, slip_data
+from ..services.rates import RateBook
 from ..services.reference import find_corridor
 from . import bp, charts, files
 from .format import country_name
@@ -49,6 +50,9 @@ def _fill_choices(form: BundleForm) -> None:
 
     _corridor_choices(form)
     form.language_default.choices = choices([(code, name) for code, name in LANGUAGES.items()])
+    currencies = choices([("", _("As the amounts"))] + [(code, code) for code in RateBook.load().currencies()])
+    for name in bundles.FEES:
+        form[f"{name}_currency"].choices = currencies
     for row in form.rows:
         row.form.language.choices = choices([("", _("Same as the page"))] + list(LANGUAGES.items()))
 
@@ -129,20 +133,30 @@ def read_form(form: BundleForm) -> Entered:
         return entered
     currency = corridor.send_currency
     members = _members(form, currency, entered)
-    fees = {name: form.fee(getattr(form, name), currency)
-            for name in ("distribution_fee", "incoming_fee", "coordinator_fee", "intermediary_fee")}
+    currencies = {f"{name}_currency": form[f"{name}_currency"].data or None for name in bundles.FEES}
+    fees = {name: form.fee(form[name], currencies[f"{name}_currency"] or currency) for name in bundles.FEES}
     cap = read_amount(form.max_transfer, currency) if (form.max_transfer.data or "").strip() else None
-    per_year = (form.transfers_per_year.data or "").strip()
-    if per_year and not (per_year.isascii() and per_year.isdigit() and len(per_year) <= 3
-                         and 1 <= int(per_year) <= MAX_TRANSFERS_PER_YEAR):
-        form.transfers_per_year.errors.append(_("Write a whole number from 1 to 366."))
+    per_year = _whole(form.transfers_per_year, MAX_TRANSFERS_PER_YEAR)
+    days = _whole(form.transfer_days, MAX_TRANSFER_DAYS)
     if entered.problems or form.errors or None in fees.values():
         return entered
     entered.request = bundles.BundleRequest(
         send=corridor.send_country, receive=corridor.receive_country, currency=currency, members=members,
-        max_transfer=cap, allocation=form.allocation.data, transfers_per_year=int(per_year) if per_year else None,
-        **fees)
+        max_transfer=cap, allocation=form.allocation.data, transfers_per_year=per_year, transfer_days=days or 1,
+        **fees, **currencies)
     return entered
+
+
+def _whole(field, most: int) -> int | None:
+    """A whole number from 1 to `most` typed in the field; None when it is empty, with a message on the
+    field when it is not such a number."""
+    text = (field.data or "").strip()
+    if not text:
+        return None
+    if text.isascii() and text.isdigit() and len(text) <= len(str(most)) and 1 <= int(text) <= most:
+        return int(text)
+    field.errors.append(_("Write a whole number from 1 to %(most)s.", most=most))
+    return None
 
 
 def _plan(form: BundleForm) -> tuple[Entered, bundles.BundleResult | None]:
@@ -257,7 +271,8 @@ def bundle_plan(fmt: str):
 # --- Saved groups --------------------------------------------------------------------------------
 
 SETTINGS = ("distribution_fee", "incoming_fee", "coordinator_fee", "intermediary_fee", "max_transfer", "allocation",
-            "transfers_per_year", "language_default")
+            "transfers_per_year", "language_default", "distribution_fee_currency", "incoming_fee_currency",
+            "coordinator_fee_currency", "intermediary_fee_currency", "transfer_days")
 
 
 def _saved_groups():

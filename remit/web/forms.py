@@ -110,7 +110,16 @@ class BundleForm(FlaskForm):
     incoming_fee = StringField(_l("Fee per transfer at the receiving bank"), default="0")
     intermediary_fee = StringField(_l("Fee per transfer taken by intermediary banks on the way"), default="0")
     coordinator_fee = StringField(_l("Coordinator's fee per transfer"), default="0")
+    # Each fee's currency: empty, the send currency (the amounts'); the choices are those remit has rates for.
+    distribution_fee_currency = SelectField(_l("Currency of the fee per member"), validators=[Optional()], default="")
+    incoming_fee_currency = SelectField(_l("Currency of the receiving bank's fee"), validators=[Optional()],
+                                        default="")
+    intermediary_fee_currency = SelectField(_l("Currency of the intermediary banks' fee"), validators=[Optional()],
+                                            default="")
+    coordinator_fee_currency = SelectField(_l("Currency of the coordinator's fee"), validators=[Optional()],
+                                           default="")
     max_transfer = StringField(_l("The sending bank's limit per transfer (if it has one)"), default="")
+    transfer_days = StringField(_l("Days the transfers are made on"), default="1")
     allocation = SelectField(_l("Split the fees"), choices=choices(ALLOCATION_CHOICES), default="pro_rata")
     transfers_per_year = StringField(_l("Transfers per year"), default="12")
     language_default = SelectField(_l("Language of the slips"), default="es")

@@ -122,6 +122,24 @@ def test_cli_prints_the_plan_as_a_table(worked_example, runner, tmp_path):
     assert "Yearly saving for the group: CAD 1438.56" in result.output
 
 
+def test_cli_takes_fee_currencies_and_transfer_days(worked_example, runner, tmp_path):
+    """USD 20 at 1.40 CAD a dollar is CAD 28.00 a transfer; CAD 10,500 under a limit of 5,000 goes in three
+    transfers of 3,500.00, one a day on the three days asked: no day reaches CAD 10,000."""
+    from remit.importers import run_import
+
+    assert run_import("rates", b"base_currency,quote_currency,rate,as_of,source\nUSD,CAD,1.40,2025-12-26,test\n",
+                      "usd.csv", actor="test").ok
+    path = tmp_path / "members.csv"
+    path.write_text("ref,amount\n" + "".join(f"w{i:02d},350.00\n" for i in range(1, 31)))
+    result = runner.invoke(args=["remit", "bundle", str(path), "--send", "CA", "--receive", "GT", "--max-transfer",
+                                 "5000", "--transfer-days", "3", "--intermediary-fee", "20",
+                                 "--intermediary-fee-currency", "usd"])
+    assert result.exit_code == 0, result.output
+    assert "Fee intermediary_fee: USD 20.00 = CAD 28.00 at 1.400000 of 2025-12-26" in result.output
+    assert [line for line in result.output.splitlines() if line.startswith("Day ")] == [
+        f"Day {day}: 1 transfers, CAD 3500.00" for day in (1, 2, 3)]
+
+
 def test_cli_refuses_a_bad_member_list_with_row_and_column(worked_example, runner, tmp_path):
     path = tmp_path / "members.csv"
     path.write_text("ref,amount\nw1,350\nw1,200\nw3,-4\nw4,1.999\n")
@@ -173,14 +191,95 @@ def test_a_transfer_of_cad_10000_or_more_is_reportable_and_explained(worked_exam
     reported; the plan says so and never suggests splitting it."""
     members = [{"ref": f"w{i:02d}", "amount": "350.00"} for i in range(1, 31)]
     plan = client.post("/api/v1/bundles", json=body(members=members)).json
-    assert [(t["amount"], t["reportable"]) for t in plan["transfers"]] == [("10500.00", True)]
-    assert plan["notes"][0].startswith("The bank reports this transfer to FINTRAC")
+    assert [(t["amount"], t["reportable"], t["day"]) for t in plan["transfers"]] == [("10500.00", True, 1)]
+    assert plan["days"] == [{"day": 1, "transfers": 1, "total": "10500.00", "reportable": True}]
+    assert plan["reporting_threshold"] == "10000.00"
+    assert plan["notes"][0].startswith("The bank reports this transfer of CAD 10500.00 to FINTRAC")
     assert "structuring" in plan["notes"][1]
-    # With the bank's own limit of CAD 5,000: three transfers, none reportable alone, added up all the same.
+    # With the bank's own limit of CAD 5,000: three transfers of 3,500.00, made on one day by one person:
+    # the bank adds them up (CAD 10,500.00) and reports all three.
     capped = client.post("/api/v1/bundles", json=body(members=members, max_transfer="5000")).json
-    assert [(t["amount"], t["reportable"]) for t in capped["transfers"]] == [("3500.00", False)] * 3
-    assert capped["notes"][0] == "The money goes in 3 transfers because the bank takes at most CAD 5000 in one " \
+    assert [(t["amount"], t["reportable"]) for t in capped["transfers"]] == [("3500.00", True)] * 3
+    assert capped["days"] == [{"day": 1, "transfers": 3, "total": "10500.00", "reportable": True}]
+    assert capped["notes"][0] == "The money goes in 3 transfers because the bank takes at most CAD 5000.00 in one " \
                                  "transfer."
+    assert "they add up to CAD 10500.00" in capped["notes"][1]
+    # Made on three days, as the coordinator may choose: CAD 3,500.00 a day, none reported.
+    spread = client.post("/api/v1/bundles", json=body(members=members, max_transfer="5000", transfer_days=3)).json
+    assert [(t["day"], t["reportable"]) for t in spread["transfers"]] == [(1, False), (2, False), (3, False)]
+    assert [d["total"] for d in spread["days"]] == ["3500.00"] * 3
+    assert "it reports the transfers of 0 of these days" in spread["notes"][1] and "structuring" in spread["notes"][2]
+    refused = client.post("/api/v1/bundles", json=body(transfer_days=32))
+    assert refused.status_code == 422 and list(refused.json["errors"]["json"]) == ["transfer_days"]
+
+
+def test_fifteen_workers_of_cad_900_send_two_reportable_transfers_with_the_seeds(seeded, client):
+    """The issue's case, with the seeds: 15 × CAD 900 = 13,500. The cheapest bank product is Bank A's
+    wire (CAD 20 + 2% in its band up to 10,000, its largest): two transfers of 6,750.00 cost 2 × (20 +
+    135) = 310.00, against the credit union's one wire at 50 + 270 = 320.00 and Bank B's 30 + 337.50.
+    Neither transfer reaches CAD 10,000, but the coordinator makes both on one day: the bank adds them
+    up (13,500.00) and reports both."""
+    members = [{"ref": f"w{i:02d}", "amount": "900"} for i in range(1, 16)]
+    plan = client.post("/api/v1/bundles", json={"send": "CA", "receive": "GT", "currency": "CAD",
+                                                "members": members}).json
+    assert [(t["amount"], t["reportable"], t["product"]["provider"]) for t in plan["transfers"]] == [
+        ("6750.00", True, "Illustrative Canadian Bank A")] * 2
+    assert plan["days"] == [{"day": 1, "transfers": 2, "total": "13500.00", "reportable": True}]
+    assert plan["notes"][:2] == [
+        "The money goes in 2 transfers because the bank takes at most CAD 10000.00 in one transfer.",
+        "The bank reports these 2 transfers to FINTRAC. Made by one person on one day, they add up to CAD 13500.00, "
+        "and the bank adds up the international transfers made by or for the same person within 24 hours and reports "
+        "them when they reach CAD 10000.00. The pooling organisation is named as the sender. This is routine and "
+        "asks nothing more of the group."]
+
+
+def test_a_usd_intermediary_fee_is_counted_at_the_plans_reference_rate(seeded, client):
+    """USD 20 taken by intermediary banks on the way, 20 × CAD 900 = 18,000 sent. The seeds' latest
+    USD→CAD rate is the ECB's of 30 October 2026 through the euro: 1.5606 CAD and 1.1172 USD a euro,
+    1.5606 / 1.1172 = 1.3968850… CAD a dollar (later than the Bank of Canada's 1.3802 of December 2025).
+    USD 20 = CAD 27.9377014… a transfer. Bank A's two wires would cost 2 × (20 + 2% × 9,000 + 27.94) =
+    455.88; the credit union's one wire 50 + 2% × 18,000 + 27.9377 = 437.9377…: CAD 437.94, 21.90 each
+    (21.8969 rounded), less than 21.99 alone (3.99 + 2% × 900); the shares add up to it exactly."""
+    members = [{"ref": f"w{i:02d}", "amount": "900"} for i in range(1, 21)]
+    plan = client.post("/api/v1/bundles", json={"send": "CA", "receive": "GT", "currency": "CAD", "members": members,
+                                                "intermediary_fee": "20", "intermediary_fee_currency": "USD"}).json
+    fee = plan["fees"]["intermediary_fee"]
+    assert (fee["amount"], fee["currency"], fee["in_send_currency"], fee["rate"], fee["rate_as_of"]) == (
+        "20.00", "USD", "27.94", "1.396885", "2026-10-30")
+    assert fee["rate_source"].startswith("derived through EUR from the rates of 2026-10-30")
+    (transfer,) = plan["transfers"]
+    assert (transfer["product"]["provider"], transfer["intermediary_fee"], transfer["cost"]) == (
+        "Illustrative Credit Union", "27.94", "437.94")
+    assert plan["totals"]["bundle_cost"] == "437.94" and plan["totals"]["deducted"] == "27.94"
+    assert all(m["joins"] for m in plan["members"]) and {m["share"] for m in plan["members"]} == {"21.90", "21.89"}
+    assert sum(D(m["share"]) for m in plan["members"]) == D("437.94")
+    assert plan["fees"]["coordinator_fee"] == {"amount": "0.00", "currency": "CAD", "in_send_currency": "0.00",
+                                               "rate": None, "rate_as_of": None, "rate_source": None}
+
+
+def test_a_fee_in_a_currency_without_a_rate_is_422_naming_the_fee(worked_example, client):
+    """The worked example knows CAD→GTQ only: a fee in USD cannot be counted, and nothing is guessed."""
+    response = client.post("/api/v1/bundles", json=body(intermediary_fee="20", intermediary_fee_currency="USD"))
+    assert response.status_code == 422
+    assert response.json["errors"]["json"] == {"intermediary_fee_currency": [
+        "remit has no reference rate from USD to CAD to count the intermediary banks' fee: give it in CAD, or import "
+        "a rate for USD"]}
+    wrong = client.post("/api/v1/bundles", json=body(incoming_fee="15.5", incoming_fee_currency="JPY"))
+    assert wrong.status_code == 422 and wrong.json["errors"]["json"] == {
+        "incoming_fee": ["has more decimals than JPY allows (0)"]}
+
+
+def test_group_sizes_that_pay_are_given_as_ranges(seeded, client):
+    """The issue's case with the seeds: identical members of CAD 1,539.20 and a coordinator's fee of CAD 24.98
+    gain at 19 to 32 members (the credit union's one wire), not at 33 to 37 (its second wire's fees), and
+    again from 38 (tests/domain/test_bundling.py works the figures)."""
+    members = [{"ref": f"w{i:02d}", "amount": "1539.20"} for i in range(1, 34)]
+    plan = client.post("/api/v1/bundles", json={"send": "CA", "receive": "GT", "currency": "CAD",
+                                                "members": members, "coordinator_fee": "24.98"}).json
+    assert plan["break_even_members"] == 19
+    assert plan["paying_group_sizes"] == [{"from": 19, "to": 32}, {"from": 38, "to": 1000}]
+    assert plan["verdict"][2].startswith("In a group of 33, members each sending CAD 1539.20 send CAD 50793.60 "
+                                         "together: that needs 2 transfers")
 
 
 def test_a_cap_needing_more_than_1000_transfers_is_422(worked_example, client):
@@ -381,3 +480,19 @@ def test_each_figure_of_a_member_is_rounded_as_bundle_json_rounds_it(worked_exam
         assert present.bundle_text(changed) == present.json_text(present.bundle_json(changed))
 
     written_alike()
+
+
+def test_the_reporting_threshold_is_converted_rounding_half_up():
+    """CAD 10,000 in USD at 0.7234505 USD a dollar is 7,234.505: USD 7,234.51 half up (half to even would
+    say 7,234.50, and a day of exactly that would be called reported when the bank would not)."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from remit.services.bundles import reporting_threshold
+    from remit.services.rates import RateBook
+
+    row = SimpleNamespace(base_currency="CAD", quote_currency="USD", rate=D("0.7234505"), as_of=dt.date(2026, 1, 5),
+                          source="test")
+    rates = RateBook([row], dt.date(2026, 1, 6))
+    assert reporting_threshold("CA", "USD", rates) == D("7234.51")
+    assert reporting_threshold("CA", "CAD", rates) == D(10000) and reporting_threshold("US", "USD", rates) is None

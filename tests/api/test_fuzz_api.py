@@ -16,7 +16,8 @@ to be invalid) to what the seeded server holds, for exactly these rules:
   Schema's uniqueItems compares whole members); products of that corridor, for an amount they take
   (350); a group of at least 100 that fits in 1,000 transfers of its bands, and a cap of at least 1,000
   that does too;
-  fees of at most 25 each (fees larger than what a transfer carries leave nothing to plan);
+  fees of at most 25 each (fees larger than what a transfer carries leave nothing to plan), each in
+  CAD, USD or EUR when a currency is named (the seeds' rates reach those);
 - imports: a seed file of the kind asked for (a file's rows are not a JSON Schema matter);
 - the ledger (with a `ledger` key): the saved group and the cycle the setup records (or ids that do not
   exist: 404); a cycle recorded from a plan that bundles, without entries (that the entries add up, a wire
@@ -172,10 +173,13 @@ def _steer_bundle(draw, body: dict) -> None:
             member["product"] = draw(DATA["products"]["CA-GT"])
             member["amount"] = "350"
     body.pop("bulk_product", None)
-    # Fees per transfer that leave something to transfer (a fee above the amounts carries nothing).
+    # Fees per transfer that leave something to transfer (a fee above the amounts carries nothing), in a
+    # currency the seeds have a rate for (another is the contract's 422 naming the fee's currency).
     for name in ("coordinator_fee", "incoming_fee", "intermediary_fee", "distribution_fee"):
         if body.get(name) and Decimal(body[name]) > 25:
             body[name] = "25.00"
+        if body.get(f"{name}_currency") is not None:
+            body[f"{name}_currency"] = draw(["CAD", "USD", "EUR"])
     # A group the bank's bands can carry in at most 1,000 transfers, under the cap when one is given.
     cap = Decimal(body["max_transfer"]) if body.get("max_transfer") else DATA["widest_band"]
     cap = min(cap, DATA["widest_band"])

@@ -114,34 +114,80 @@ def test_a_member_for_whom_joining_does_not_pay_is_left_out_and_told_why():
 
 
 def test_a_group_too_small_to_gain_is_told_from_what_size_it_would():
-    """Three workers of CAD 350: (45 + 8.50 × 3) / 3 = 23.50 each, more than 22.24 alone; from 4 it pays."""
+    """Three workers of CAD 350: (45 + 8.50 × 3) / 3 = 23.50 each, more than 22.24 alone; from 4 it pays
+    (45 / 4 + 8.50 = 19.75), and at every larger size (one wire of up to CAD 50,000 carries 142)."""
     result = plan(members(["350"] * 3), [wire()], TERMS, cheapest_at=mto_cost)
     assert not any(m.joins for m in result.members) and result.transfers == []
-    assert [str(s) for s in result.verdict[:2]] == [
+    assert result.break_even_members == 4 and result.paying_sizes == [(4, 1000)]
+    assert [str(s) for s in result.verdict] == [
         "No member of this group gains by bundling: each should send alone the cheapest way, as each line below says.",
-        "Members each sending CAD 350.00 gain from a group of 4; this group has 3."]
+        "Members each sending CAD 350.00 gain from a group of 4.",
+        "This group has 3 members: too few to share the pooled transfer's fees."]
 
 
-def test_the_bank_limit_splits_and_reporting_is_explained_never_avoided():
+def test_one_persons_transfers_of_a_day_are_all_reportable_when_together_they_reach_the_threshold():
     """CAD 25,000 with a bank limit of CAD 10,000: three transfers of 8,333.34, 8,333.33, 8,333.33. None
-    reaches the threshold, but together they do: the plan says the bank adds them up, and never advises
-    splitting to stay under it."""
+    reaches the threshold alone, but the coordinator makes all three on one day, and the bank adds up
+    one person's transfers within 24 hours: all three are reported, and the plan says so with the
+    day's total (CAD 25,000.00). It never advises splitting to stay under it."""
     terms = Terms(minor_unit=2, currency="CAD", max_transfer=D("10000"), reporting_threshold=D("10000"))
     result = plan(members(["2500"] * 10), [wire()], terms)
-    assert [t.amount for t in result.transfers] == [D("8333.34"), D("8333.33"), D("8333.33")]
-    assert not any(t.reportable for t in result.transfers)
+    assert [(t.amount, t.reportable, t.day) for t in result.transfers] == [
+        (D("8333.34"), True, 1), (D("8333.33"), True, 1), (D("8333.33"), True, 1)]
+    assert [(d.day, d.transfers, d.total, d.reportable) for d in result.days] == [(1, 3, D("25000.00"), True)]
     notes = [str(n) for n in result.notes]
-    assert notes[0] == "The money goes in 3 transfers because the bank takes at most CAD 10000 in one transfer."
-    assert "added up for this report" in notes[1] and "structuring" in notes[1]
+    assert notes[0] == "The money goes in 3 transfers because the bank takes at most CAD 10000.00 in one transfer."
+    assert notes[1] == (
+        "The bank reports these 3 transfers to FINTRAC. Made by one person on one day, they add up to CAD 25000.00, "
+        "and the bank adds up the international transfers made by or for the same person within 24 hours and reports "
+        "them when they reach CAD 10000.00. The pooling organisation is named as the sender. This is routine and "
+        "asks nothing more of the group.")
+    assert notes[2] == ("Splitting money or spreading it over days to stay under CAD 10000.00 does not avoid the "
+                        "reports: banks watch for it (structuring) and report it to FINTRAC as suspicious.")
+    assert "this report" not in " ".join(notes)
     # Without a limit of its own, the bank's largest band carries it all in one reportable transfer.
     whole = plan(members(["2500"] * 10), [wire()], Terms(minor_unit=2, currency="CAD",
                                                             reporting_threshold=D("10000")))
     assert [t.amount for t in whole.transfers] == [D("25000")] and whole.transfers[0].reportable
-    assert str(whole.notes[0]).startswith("The bank reports this transfer to FINTRAC")
+    assert str(whole.notes[0]).startswith("The bank reports this transfer of CAD 25000.00 to FINTRAC")
     small_band = plan(members(["2500"] * 4), [wire(max_amount="4000")], Terms(minor_unit=2))
     assert [t.amount for t in small_band.transfers] == [D("3333.34"), D("3333.33"), D("3333.33")]
     # No reporting rule is known for this send currency: nothing about reporting is claimed.
     assert [n.code for n in small_band.notes] == ["split_by_limit"]
+    assert not any(t.reportable for t in small_band.transfers) and small_band.reporting_threshold is None
+
+
+def test_transfers_over_days_the_coordinator_chooses_are_added_up_day_by_day():
+    """Five transfers of CAD 5,000 (a limit of 5,000) on the two days the coordinator chose: three the
+    first day (CAD 15,000.00, reported), two the second (CAD 10,000.00: it reaches the threshold, reported
+    too). On four days: 2, 1, 1, 1 transfers, CAD 10,000.00 then 5,000.00 three times: only the first
+    day's are reported. More days than transfers: one transfer a day."""
+    base = dict(minor_unit=2, currency="CAD", max_transfer=D("5000"), reporting_threshold=D("10000"))
+    two = plan(members(["2500"] * 10), [wire()], Terms(**base, transfer_days=2))
+    assert [(d.day, d.transfers, d.total, d.reportable) for d in two.days] == [
+        (1, 3, D("15000.00"), True), (2, 2, D("10000.00"), True)]
+    assert [(t.day, t.reportable) for t in two.transfers] == [(1, True)] * 3 + [(2, True)] * 2
+    four = plan(members(["2500"] * 10), [wire()], Terms(**base, transfer_days=4))
+    assert [(d.transfers, d.total, d.reportable) for d in four.days] == [
+        (2, D("10000.00"), True), (1, D("5000.00"), False), (1, D("5000.00"), False), (1, D("5000.00"), False)]
+    assert [t.reportable for t in four.transfers] == [True, True, False, False, False]
+    notes = [str(n) for n in four.notes]
+    assert notes[1] == (
+        "The transfers are made on 4 days, as the coordinator chose. The bank adds up the international transfers "
+        "made by or for the same person within 24 hours and reports them when they reach CAD 10000.00: it reports "
+        "the transfers of 1 of these days, as the table of days shows.")
+    assert "structuring" in notes[2] and "wait" not in " ".join(notes)
+    many = plan(members(["2500"] * 10), [wire()], Terms(**base, transfer_days=31))
+    assert len(many.days) == 5 and {d.transfers for d in many.days} == {1}
+
+
+def test_a_reason_to_send_alone_is_a_clause_that_pages_make_a_sentence():
+    from remit.i18n import sentence
+
+    assert sentence("joining would cost CAD 35.33, more than sending alone") == (
+        "Joining would cost CAD 35.33, more than sending alone.")
+    assert sentence("unirse le costaría 35,33 CAD.") == "Unirse le costaría 35,33 CAD."
+    assert sentence("  ") == ""
 
 
 def test_intermediary_and_receiving_banks_deduct_on_the_way():
@@ -313,6 +359,127 @@ def test_the_break_even_search_skips_only_sizes_that_do_not_pay(products, mean, 
     for n in range(1, terms.max_group + 1 if start is None else start):
         point = _equal_group(n, mean, services, terms, alone)
         assert point is None or point.bundled_per_member >= alone, n
+
+
+CREDIT_UNION = Service(key="ft-cu", basis=Basis.FEE_TABLE, send_currency="CAD", receive_currency="GTQ",
+                      send_minor_unit=2, receive_minor_unit=2, reference_rate=D("5.55"),
+                      bands=(FeeBand(D("1"), D("999.99"), D("10"), D("0"), D("2")),
+                             FeeBand(D("1000"), D("4999.99"), D("25"), D("0"), D("2")),
+                             FeeBand(D("5000"), D("50000"), D("50"), D("0"), D("2"))),
+                      funding_method="bank_account", payout_method="bank_account")
+BANK_A = Service(key="ft-bank-a", basis=Basis.FEE_TABLE, send_currency="CAD", receive_currency="GTQ",
+                 send_minor_unit=2, receive_minor_unit=2, reference_rate=D("5.55"),
+                 bands=(FeeBand(D("1"), D("2499.99"), D("15"), D("0"), D("2")),
+                        FeeBand(D("2500"), D("10000"), D("20"), D("0"), D("2"))),
+                 funding_method="bank_account", payout_method="bank_account")
+
+
+def test_gains_stop_when_the_total_needs_a_second_transfer_and_start_again():
+    """The issue's case: members each sending CAD 1,539.20 (CAD 34.77 alone), a coordinator's fee of
+    CAD 24.98 per transfer, the seed's credit union (CAD 50 + 2% up to 50,000) and bank (CAD 20 + 2% up
+    to 10,000). In one credit-union wire, n members pay 50 + 24.98 + 2% × 1,539.20 × n = 74.98 +
+    30.784 n: 34.76 or less each from n = 19 (659.876 → 659.88 <= 19 × 34.76 = 660.44; at 18, 629.09 >
+    625.68). 32 send 49,254.40; 33 send 50,793.60, over 50,000: two wires, 149.96 + 1,015.872 = 1,165.83,
+    35.33 each. Two wires pay again from 149.96 / n <= 3.976, n = 38; three (from 65) and more always
+    pay. The bank's wires never do (44.98 × 1,539.20 / 10,000 + 30.784 = 37.71 each at least)."""
+    terms = Terms(minor_unit=2, currency="CAD", coordinator_fee=D("24.98"))
+
+    def alike(count):
+        return [Member(f"w{i:02d}", D("1539.20"), Option("MTO online", D("34.77"))) for i in range(1, count + 1)]
+
+    result = plan(alike(33), [CREDIT_UNION, BANK_A], terms, cheapest_at=lambda amount: D("34.77"))
+    assert result.break_even_members == 19 and result.paying_sizes == [(19, 32), (38, 1000)]
+    assert not any(m.joins for m in result.members)
+    assert [str(s) for s in result.verdict] == [
+        "No member of this group gains by bundling: each should send alone the cheapest way, as each line below says.",
+        "Members each sending CAD 1539.20 gain in a group of these sizes, and in no other of up to 1000: 19 to 32, "
+        "38 or more.",
+        "In a group of 33, members each sending CAD 1539.20 send CAD 50793.60 together: that needs 2 transfers, as "
+        "the bank takes at most CAD 50000.00 in one, and the fees of the extra transfer cost more than grouping "
+        "saves."]
+    assert "send least" not in " ".join(result.verdict)
+    # Thirty of them gain; the verdict gives the sizes, this group's among them.
+    thirty = plan(alike(30), [CREDIT_UNION, BANK_A], terms, cheapest_at=lambda amount: D("34.77"))
+    assert all(m.joins for m in thirty.members) and len(thirty.verdict) == 2
+
+
+def test_a_group_within_the_paying_sizes_whose_smallest_senders_leave_is_told_so():
+    """Forty members, twenty of CAD 20 and twenty of CAD 3,000 (mean 1,510), a CAD 30 wire and CAD 400
+    deducted on arrival, shared in equal parts. Members each sending 1,510 pay 430 / n + 2% × 1,510, less
+    than the MTO's 9.99 + 3.5% × 1,510 = 62.84 from n = 14 (430 / 14 + 30.20 = 60.92), 40 among them. But
+    the CAD 20 senders would pay 430 / 40 + 0.40 = 11.15, more than 10.69 alone, and leave: the verdict
+    speaks of this group, not of another size."""
+    terms = Terms(minor_unit=2, currency="CAD", incoming_fee=D("400"), allocation="equal")
+    result = plan(members(["20"] * 20 + ["3000"] * 20), [wire()], terms, cheapest_at=mto_cost)
+    assert [m.joins for m in result.members] == [False] * 20 + [True] * 20
+    assert result.paying_sizes == [(14, 1000)]
+    assert [str(s) for s in result.verdict[1:]] == [
+        "Members each sending CAD 1510.00 gain from a group of 14.",
+        "A group of 40 members each sending the group's average of CAD 1510.00 would gain; in this group, those who "
+        "send least would pay more than alone."]
+
+
+def test_the_verdict_never_calls_a_group_whose_members_all_gain_too_small_or_too_large():
+    """Members whose amounts differ from the average may all gain at a size where members each sending
+    the average would not: the verdict then gives the sizes, and says nothing of this group's size."""
+    from remit.domain.bundling import MemberResult, size_cause, verdict
+
+    gains = [MemberResult(f"w{i}", D("100"), True, D("1.00"), D("1"), D("0.50"), None, D("2.00"), "MTO",
+                          D("1.00"), D("50")) for i in range(3)]
+    terms = Terms(minor_unit=2, currency="CAD")
+    said = [str(s) for s in verdict(gains, D("3.00"), D("50"), None, None, [(5, 1000)], D("100"), terms)]
+    assert said[1:] == ["Members each sending CAD 100.00 gain from a group of 5."]
+    between = [str(s) for s in verdict(gains, D("3.00"), D("50"), None, None, [(1, 2)], D("100"), terms,
+                                       size_cause(3, [(1, 2)], D("100"), [wire(max_amount="200")], terms))]
+    assert between[1:] == ["Members each sending CAD 100.00 gain in a group of 1 to 2 members, and in no other of "
+                           "up to 1000."]
+
+
+def test_the_paying_sizes_are_those_costed_one_by_one():
+    """paying_sizes decides whole stretches of sizes at once: costing every size finds the same ranges."""
+    from remit.domain.bundling import paying_sizes
+
+    terms = Terms(minor_unit=2, currency="CAD", coordinator_fee=D("24.98"))
+    assert paying_sizes(D("1539.20"), [CREDIT_UNION, BANK_A], terms, D("34.77"), 200) == _costed_one_by_one(
+        D("1539.20"), [CREDIT_UNION, BANK_A], terms, D("34.77"), 200) == [(19, 32), (38, 200)]
+
+
+def _costed_one_by_one(mean, services, terms, alone, upto):
+    from remit.domain.bundling import _equal_group, _ranges
+
+    return _ranges([n for n in range(1, upto + 1) for point in (_equal_group(n, mean, services, terms, alone),)
+                    if point is not None and point.bundled_per_member < alone])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(bands, min_size=1, max_size=2), st.decimals(min_value=D("1.00"), max_value=D("3000.00"), places=2),
+       st.integers(1, 120), st.decimals(min_value=D("-0.30"), max_value=D("0.30"), places=2), fees, fees,
+       st.one_of(st.none(), st.decimals(min_value=D("100"), max_value=D("20000"), places=0)), st.sampled_from([0, 2]))
+def test_paying_sizes_match_costing_every_size(products, mean, at, delta, fixed, deducted, cap, minor):
+    """For any products (bands, gaps, negative margins), caps, fees and a cost alone near what some size
+    pays: the ranges are exactly the sizes at which costing each finds a gain, and the first is the
+    break-even size."""
+    from remit.domain.bundling import _equal_group, group_sizes, paying_sizes
+
+    mean = mean.quantize(D(1).scaleb(-minor)) or D(1)
+    services = []
+    for index, product in enumerate(products):
+        edges = sorted({low for low, *_ in product} | {D("1")})
+        services.append(Service(
+            key=f"ft-{index}", basis=Basis.FEE_TABLE, send_currency="CAD", receive_currency="GTQ", send_minor_unit=2,
+            receive_minor_unit=2, reference_rate=D("5.55"), funding_method="bank_account", payout_method="bank_account",
+            bands=tuple(FeeBand(low, (edges[i + 1] - D("0.01")) if i + 1 < len(edges) else D("50000"), fee, percent,
+                                margin) for i, (low, (_, fee, percent, margin)) in enumerate(zip(edges, product)))))
+    terms = Terms(minor_unit=minor, max_transfer=cap, coordinator_fee=fixed / 10, incoming_fee=deducted / 5,
+                  intermediary_fee=deducted / 10, distribution_fee=fixed / 20, max_group=120)
+    point = _equal_group(at, mean, services, terms, None)
+    if point is None:
+        return
+    alone = (point.bundled_per_member + delta).quantize(D(1).scaleb(-minor))
+    expected = _costed_one_by_one(mean, services, terms, alone, 120)
+    assert paying_sizes(mean, services, terms, alone, 120) == expected
+    _, break_even, paying = group_sizes(mean, 5, services, terms, lambda amount: alone)
+    assert paying == expected and break_even == (expected[0][0] if expected else None)
 
 
 def test_split_is_exact():

@@ -145,3 +145,66 @@ def test_a_saved_group_keeps_services_and_languages_and_personal_columns_only_if
     assert "GT-8801" in kept.members
     loaded = client.get(f"/bundle?group={group.id}").get_data(as_text=True)
     assert "Trabajador 01\t350.00\tcorner agent · CASH PICKUP\tes" in loaded
+
+
+def plain(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ")
+
+
+def test_the_transfers_of_one_day_are_all_reported_with_the_days_total(corridor, client):
+    """The forty workers' CAD 17,000 under the bank's limit of CAD 5,000: four transfers of 4,250.00,
+    none of CAD 10,000 alone, all made by the coordinator on one day. The bank adds them up: all four are
+    reported, and the page says so with the day's total, written as Spanish writes money (17.000,00),
+    the limit with its two decimals (5.000,00, not 5000,0000). Made on two days (8,500.00 each), none is."""
+    html = client.post("/bundle", data=form(client, max_transfer="5.000")).get_data(as_text=True)
+    text = plain(html)
+    assert text.count("declarada por el banco") == 4
+    assert "1 4 17.000,00 CAD sí: 17.000,00 CAD llega a 10.000,00 CAD" in text
+    assert "El dinero va en 4 transferencias porque el banco acepta como máximo CAD 5.000,00 en una sola." in text
+    assert ("El banco declara estas 4 transferencias a FINTRAC. Hechas por una misma persona en un mismo día, "
+            "suman CAD 17.000,00") in text
+    assert "0000," not in text and "esta declaración" not in text
+    slips = plain(client.post("/bundle/slips", data=form(client, max_transfer="5.000")).get_data(as_text=True))
+    assert slips.count("Las transferencias del grupo suman 17.000,00 CAD en un mismo día") == 30  # the es slips
+    two_days = plain(client.post("/bundle", data=form(client, max_transfer="5.000", transfer_days="2"))
+                     .get_data(as_text=True))
+    assert "declarada por el banco" not in two_days
+    assert "1 2 8.500,00 CAD no" in two_days and "2 2 8.500,00 CAD no" in two_days
+    assert "Las transferencias se hacen en 2 días, como eligió quien coordina." in two_days
+    refused = client.post("/bundle", data=form(client, transfer_days="40"))
+    assert refused.status_code == 422
+    assert "Escriba un número entero de 1 a 31." in plain(refused.get_data(as_text=True))
+
+
+def test_an_intermediary_fee_in_us_dollars_is_counted_at_the_reference_rate(app, client):
+    """USD 20 taken on the way, with USD→CAD at 1.40: CAD 28.00 deducted from the one wire of CAD 17,000,
+    and the page shows the fee as given, as counted and the rate with its date."""
+    load_hand_worked_corridor(later_rates=b"USD,CAD,1.40,2026-01-05,test rate\n")
+    page = client.get("/bundle?lang=es").get_data(as_text=True)
+    assert '<option value="USD">USD</option>' in page and 'id="intermediary_fee_currency"' in page
+    html = client.post("/bundle", data=form(client, intermediary_fee="20", intermediary_fee_currency="USD"))
+    text = plain(html.get_data(as_text=True))
+    assert "bancos intermediarios 28,00 CAD, banco receptor 15,00 CAD" in text
+    assert "20,00 US$ contados como 28,00 CAD: 1 USD = 1,4 CAD, tipo de cambio de referencia del 5 ene 2026" in text
+    # Only currencies remit has a rate for are offered: any other is refused, and nothing is planned.
+    refused = client.post("/bundle", data=form(client, coordinator_fee="3", coordinator_fee_currency="EUR"))
+    assert refused.status_code == 422 and 'id="plan-heading"' not in refused.get_data(as_text=True)
+
+
+def test_a_reason_to_send_alone_reads_as_a_sentence_on_the_slip_and_old_data_is_flagged(corridor, client):
+    """Ana sends CAD 5 with the forty; CAD 400 is deducted on arrival and the fees are shared in equal
+    parts: (30 + 400) / 41 = 10.4878… + 2% of 5 + 1.50 = 12.09 is more than her 8.22 alone (Corner
+    Agent: 7.99 + 4.5% of 5), so she sends alone. Her slip starts the reason with a capital and ends it
+    with a full stop; the rate of 5 January 2026 is past its 14 days, and every slip says so, in its
+    language."""
+    data = form(client, pasted=spreadsheet() + "\nAna\t5,00\tTest MTO\tes\tGT-1", allocation="equal",
+                incoming_fee="400")
+    html = client.post("/bundle/slips", data=data).get_data(as_text=True)
+    ana = plain(re.search(r'<article class="slip" lang="es">((?:(?!</article>).)*Ana(?:(?!</article>).)*)</article>',
+                          html, re.S).group(1))
+    assert ("Esta vez, envíe solo. Unirse le costaría CAD 12,09, más que enviar solo con Corner Agent · "
+            "Cash pickup por CAD 8,22.") in ana
+    assert "Datos antiguos: tipo de cambio del 5 ene 2026" in ana
+    assert html.count("Datos antiguos:") == 31 and html.count("Données anciennes :") == 10
+    page = plain(client.post("/bundle", data=data).get_data(as_text=True))
+    assert "Unirse le costaría CAD 12,09, más que enviar solo con Corner Agent · Cash pickup por CAD 8,22." in page
