@@ -155,6 +155,9 @@ class QuoteSchema(Answer):
     transparent = fields.Boolean()
     estimated = fields.Boolean(metadata={"description": "true when a survey price point stands in for the amount"})
     basis = Term("Basis")
+    illustrative = fields.Boolean(metadata={
+        "description": "true when the price comes from a fee table flagged illustrative: an example built from "
+                       "public fee facts, not prices anyone observed"})
     data_as_of = fields.String(metadata={
         "description": "the fee table's effective date (YYYY-MM-DD) or the survey quarter (YYYYQn); "
                        "`data_period` and `collected_at` give them apart"})
@@ -256,6 +259,8 @@ class ProviderProductSchema(Answer):
     regions = fields.List(Text("region"))
     accepted_ids = fields.List(Term("IdType"))
     basis = Term("Basis")
+    illustrative = fields.Boolean(metadata={
+        "description": "true for a fee table flagged illustrative: an example, not prices anyone observed"})
     data_as_of = fields.String(metadata={"description": "the fee table's effective date or the survey quarter"})
 
 

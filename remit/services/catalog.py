@@ -101,7 +101,7 @@ def provider_details(slug: str | None = None) -> list[dict]:
 
     from ..codes import minor_unit
     from ..domain.vocabulary import rpw_funding, rpw_payout, rpw_speed
-    from .comparison import in_force
+    from .comparison import in_force, rpw_service_name, rpw_terms
     from .exports import plain
 
     today = dt.date.today()
@@ -146,19 +146,21 @@ def provider_details(slug: str | None = None) -> list[dict]:
                 "regions": regions,
                 "accepted_ids": sorted({i for t in tiers for i in t.accepted_ids.split(";") if i}),
                 "basis": "fee_table", "data_as_of": max(t.effective_from for t in tiers).isoformat(),
+                "illustrative": any(t.illustrative for t in tiers), "terms": (),
             })
         for obs in observations.get(provider.id, []):
             code = obs.corridor.code
             coverage.setdefault(code, set())
             products.append({
                 "id": f"rpw-{obs.id}",
-                "name": " · ".join(x for x in (obs.instrument, obs.access_point) if x and x != "N/A") or "service",
+                "name": rpw_service_name(obs.instrument, obs.access_point),
                 "corridor": code, "send_currency": obs.corridor.send_currency,
                 "receive_currency": obs.corridor.receive_currency,
                 "funding_method": rpw_funding(obs.instrument),
                 "payout_method": rpw_payout(obs.pickup_method, obs.instrument),
                 "speed": rpw_speed(obs.speed), "min_amount": None, "max_amount": None,
                 "regions": [], "accepted_ids": [], "basis": "survey", "data_as_of": obs.period,
+                "illustrative": False, "terms": rpw_terms(obs.instrument, obs.access_point),
             })
         result.append({
             "slug": provider.slug, "name": provider.name, "type": provider.type, "website": provider.website,

@@ -78,6 +78,7 @@ def _survey_costs(corridor: Corridor, period: str) -> list[ServiceCost]:
             total_cost_pct_200=at_200.total_cost_pct if at_200 else None,
             total_cost_pct_500=at_500.total_cost_pct if at_500 else None,
             negative_margin=bool(at_200 and at_200.fx_margin_pct is not None and at_200.fx_margin_pct < 0),
+            provider=obs.firm, terms=(obs.instrument,) if obs.instrument else (),
         ))
     return costs
 
@@ -96,7 +97,8 @@ def _fee_table_costs(corridor: Corridor, rates: RateBook, on: dt.date) -> list[S
         if any(p is not None for p in pcts):
             costs.append(ServiceCost(service.key, f"{info.provider_name} · {info.product_name}",
                                      service.transparent, service.speed, pcts[0], pcts[1],
-                                     negative_margin=results[0] is not None and results[0].negative_margin))
+                                     negative_margin=results[0] is not None and results[0].negative_margin,
+                                     illustrative=info.illustrative))
     return costs
 
 
