@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from ..domain import caveats
 from ..domain.caveats import quarter_bounds
 from ..models import Corridor, FeeTier, Product, Provider, PublishedAverage, SurveyObservation, SurveyPricePoint
+from .rates import RateBook
 from .snapshot import consistent, reads
 
 
@@ -25,16 +27,30 @@ class CorridorSummary:
     latest_basis: str | None = None  # survey (its quotes are held) or published (RPW's average only)
     data_as_of: dt.date | None = None  # the last day of latest_period
     data_age_days: int | None = None
+    illustrative_products: int = 0  # of fee_table_products, those whose fee table is flagged illustrative
+    reference_rate_as_of: dt.date | None = None  # the date of the reference rate its quotes are priced at
+    # Past the quotes' freshness limits, for the data the corridor's figures rest on: the latest survey
+    # quarter (REMIT_SURVEY_MAX_AGE_DAYS) or, for a corridor RPW does not survey, the reference rate its
+    # fee-table quotes use (REMIT_RATE_MAX_AGE_DAYS).
+    stale: bool = False
 
 
-def _current_products_by_corridor() -> dict[int, int]:
-    rows = reads().execute(
-        select(Product.corridor_id, func.count(func.distinct(Product.id)))
-        .join(FeeTier, FeeTier.product_id == Product.id)
-        .where(FeeTier.retired_by_import_id.is_(None))
-        .group_by(Product.corridor_id)
-    )
-    return dict(rows.all())
+def corridor_is_stale(period: str | None, rate_as_of: dt.date | None, on: dt.date, limits: caveats.Freshness) -> bool:
+    """A corridor's latest figures judged by the rules its quotes are: a surveyed corridor's by its latest
+    survey quarter, a corridor known only by fee tables by the reference rate its quotes use."""
+    if period is not None:
+        return caveats.survey_is_stale(period, on, limits)
+    return caveats.rate_is_stale(rate_as_of, on, limits)
+
+
+def _current_products_by_corridor(illustrative: bool = False) -> dict[int, int]:
+    """corridor id → products with tiers in force (`illustrative`: those with an illustrative tier)."""
+    query = (select(Product.corridor_id, func.count(func.distinct(Product.id)))
+             .join(FeeTier, FeeTier.product_id == Product.id)
+             .where(FeeTier.retired_by_import_id.is_(None)))
+    if illustrative:
+        query = query.where(FeeTier.illustrative.is_(True))
+    return dict(reads().execute(query.group_by(Product.corridor_id)).all())
 
 
 def _latest_survey_by_corridor() -> dict[int, tuple[str, int]]:
@@ -69,9 +85,14 @@ def _latest(survey: str | None, published: str | None) -> tuple[str | None, str 
 
 
 @consistent
-def corridor_summaries(on: dt.date | None = None) -> list[CorridorSummary]:
+def corridor_summaries(on: dt.date | None = None, limits: caveats.Freshness | None = None) -> list[CorridorSummary]:
+    from .comparison import freshness
+
     on = on or dt.date.today()
+    limits = limits or freshness()
+    rates = RateBook.load(on)
     products = _current_products_by_corridor()
+    illustrative = _current_products_by_corridor(illustrative=True)
     surveys = _latest_survey_by_corridor()
     published = _latest_published_by_corridor()
     corridors = reads().execute(
@@ -83,12 +104,16 @@ def corridor_summaries(on: dt.date | None = None) -> list[CorridorSummary]:
             continue
         period, basis = _latest(surveys.get(c.id, (None, 0))[0], published.get(c.id))
         last_day = quarter_bounds(period)[1] if period else None
+        rate = rates.get(c.send_currency, c.receive_currency)
+        rate_as_of = rate.as_of if rate else None
         found.append(CorridorSummary(
             code=c.code, send_country=c.send_country, receive_country=c.receive_country,
             send_currency=c.send_currency, receive_currency=c.receive_currency,
             fee_table_products=products.get(c.id, 0), survey_services=surveys.get(c.id, (None, 0))[1],
             latest_period=period, latest_basis=basis, data_as_of=last_day,
-            data_age_days=max(0, (on - last_day).days) if last_day else None))
+            data_age_days=max(0, (on - last_day).days) if last_day else None,
+            illustrative_products=illustrative.get(c.id, 0), reference_rate_as_of=rate_as_of,
+            stale=corridor_is_stale(period, rate_as_of, on, limits)))
     return found
 
 
@@ -167,5 +192,7 @@ def provider_details(slug: str | None = None) -> list[dict]:
             "licence_note": provider.licence_note, "corridors": sorted(coverage),
             "coverage": {code: sorted(regions) for code, regions in sorted(coverage.items())},
             "products": products,
+            # Some of its services come from fee tables flagged illustrative (for pages; the API has it per product).
+            "illustrative": any(p["illustrative"] for p in products),
         })
     return result

@@ -112,6 +112,11 @@ class Comparison:
     def below_mid_market(self) -> list[Quote]:
         return [q for q in self.quotes if q.negative_margin]
 
+    @property
+    def illustrative(self) -> list[Quote]:
+        """The quotes priced from a fee table flagged illustrative."""
+        return [q for q in self.quotes if self.info[q.service.key].illustrative]
+
 
 class CurrencyNotPriced(RemitError):
     """The corridor is not priced in the currency asked for."""
