@@ -33,9 +33,9 @@ OVERLAPS = """() => [...document.querySelectorAll('figure.chart svg')].map(svg =
 
 # For each row of the results table, the neighbouring cells whose contents come closer than 3 px (about
 # 2 points on paper): the boxes of what each cell holds, not of the cells.
-TOUCHING = """() => {
+TOUCHING = """(rows) => {
     const found = [];
-    for (const row of document.querySelectorAll('table.results tr')) {
+    for (const row of document.querySelectorAll(rows)) {
         const boxes = [...row.children].filter(c => getComputedStyle(c).display !== 'none').map(cell => {
             const range = document.createRange();
             range.selectNodeContents(cell);
@@ -100,9 +100,20 @@ def test_printed_results_columns_never_touch(page, live_server, path):
     page.goto(live_server + path)
     page.emulate_media(media="print")
     assert page.locator("table.results tbody tr").count() > 0
-    assert page.evaluate(TOUCHING) == []
+    assert page.evaluate(TOUCHING, "table.results tr") == []
     # Nothing wider than the page either.
     assert page.evaluate("() => document.querySelector('table.results').getBoundingClientRect().right") <= A4_WIDTH
+
+
+@pytest.mark.parametrize("path", ["/corridors/CA-IN?lang=fr", "/corridors/CA-GT?lang=es", "/corridors?lang=fr",
+                                  "/providers?lang=es", "/providers/illustrative-money-transfer-a?lang=fr",
+                                  "/providers/walmart2world?lang=es", "/?lang=fr"])
+def test_the_other_printed_tables_keep_their_columns_apart(page, live_server, path):
+    page.set_viewport_size({"width": A4_WIDTH, "height": 1000})
+    page.goto(live_server + path)
+    page.emulate_media(media="print")
+    assert page.locator("main table tbody tr").count() > 0
+    assert page.evaluate(TOUCHING, "main table tr") == []
 
 
 def test_a_printed_query_line_ends_without_a_stray_separator(page, live_server):
