@@ -7,7 +7,7 @@ FEE_TABLE_COLUMNS = (
     "funding_method", "payout_method", "speed",
     "min_amount", "max_amount", "fee_fixed", "fee_percent",
     "fx_margin_pct", "effective_from",
-    "effective_to", "accepted_ids", "regions", "source",
+    "effective_to", "accepted_ids", "regions", "source", "illustrative",
 )
 # Columns a fee table may leave out.
-FEE_TABLE_OPTIONAL = frozenset({"effective_to", "accepted_ids", "regions", "source"})
+FEE_TABLE_OPTIONAL = frozenset({"effective_to", "accepted_ids", "regions", "source", "illustrative"})

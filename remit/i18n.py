@@ -14,7 +14,7 @@ from .domain import caveats
 from .domain.messages import Amount, Message
 from .inputs import amount_examples
 from .domain.money import round_money, round_pct, round_rate
-from babel.dates import format_date, get_month_names
+from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -72,7 +72,7 @@ def day(value) -> str:
         try:
             value = dt.date.fromisoformat(value)
         except ValueError:
-            return quarter_words(value)  # a survey quarter such as 2025Q3
+            return quarter(value)  # a survey quarter such as 2025Q3
     return format_date(value, format="medium", locale=get_locale())
 
 
@@ -116,6 +116,34 @@ LABELS = {
 }
 
 
+# The World Bank survey's words for how a service is paid in (its "instrument") and where (its "access
+# point"), which name a surveyed service ("Bank account transfer · Internet"): the survey writes them
+# in English, pages show them in the reader's language. Keyed by the text in lower case; a word not
+# listed here is shown as the survey wrote it, marked as English (remit.web.format.DATA_LANGUAGE).
+RPW_WORDS = {
+    # Instruments
+    "cash": _l("Cash"), "bank account transfer": _l("Bank account transfer"), "bank account": _l("Bank account"),
+    "debit card": _l("Debit card"), "credit card": _l("Credit card"), "online": _l("Online"),
+    "mobile": _l("Mobile"), "mobile wallet": _l("Mobile wallet"), "mobile money": _l("Mobile money"),
+    "cash to cash": _l("Cash to cash"), "cash to account": _l("Cash to account"),
+    "account to cash": _l("Account to cash"), "account to account": _l("Account to account"),
+    "account to account (same bank)": _l("Account to account (same bank)"),
+    "account to account (other bank)": _l("Account to account (other bank)"),
+    # Access points
+    "agent": _l("Agent"), "bank branch": _l("Bank branch"), "branch": _l("Branch"), "call center": _l("Call Center"),
+    "call centre": _l("Call Center"), "internet": _l("Internet"), "mobile app": _l("Mobile app"),
+    "post office": _l("Post office"), "atm": _l("ATM"), "kiosk": _l("Kiosk"),
+    # A surveyed service the survey names by neither
+    "service": _l("service"),
+}
+
+
+def rpw_word(text: str) -> str | None:
+    """One of the survey's words in the reader's language; None for a word remit does not know."""
+    found = RPW_WORDS.get(text.strip().lower())
+    return None if found is None else str(found)
+
+
 def label(code: str | None) -> str:
     """A code such as cash_pickup in the reader's language."""
     if not code:
@@ -127,23 +155,9 @@ def label(code: str | None) -> str:
     return str(LABELS.get(code, code))
 
 
-def quarter_words(period: str | None) -> str:
-    """2025Q3 as a person says it: "July–September 2025"."""
-    if not period:
-        return "—"
-    from flask_babel import gettext
-
-    try:
-        first, last = caveats.quarter_bounds(period)
-    except ValueError:
-        return period
-    months = get_month_names("wide", context="stand-alone", locale=get_locale())
-    return gettext("%(first)s–%(last)s %(year)s", first=months[first.month], last=months[last.month],
-                   year=str(first.year))
-
-
-def quarter_short(period: str | None) -> str:
-    """2025Q3 as a chart's axis names it: "Q3 2025" (Spanish and French: "T3 2025")."""
+def quarter(period: str | None) -> str:
+    """A quarter as the reader's language writes it, the one way remit writes a quarter on its pages:
+    2025Q3 is "Q3 2025" in English, "T3 2025" in Spanish and French (the glossary says what it spans)."""
     if not period:
         return "—"
     from flask_babel import gettext
@@ -184,6 +198,8 @@ def translate(value) -> str:
 def _localised(param):
     if isinstance(param, Message):
         return translate(param)
+    if isinstance(param, caveats.Quarter):
+        return quarter(param)
     if isinstance(param, bool):
         return str(param)
     if isinstance(param, Amount):  # money, its digits grouped as the language groups them
@@ -214,8 +230,7 @@ def sentence(text) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, number=number, percent=percent, rate=rate, day=day, label=label,
-                                 t=translate, quarter_words=quarter_words, quarter_short=quarter_short,
-                                 age_words=age_words, sentence=sentence)
+                                 t=translate, quarter=quarter, age_words=age_words, sentence=sentence)
 
     @app.before_request
     def choose_language_afresh():

@@ -83,6 +83,7 @@ def _stats_json(corridor, period_stats, history) -> dict:
                    "smart_pct": present.pct(p.stats.smart_pct),
                    "cheapest_total_cost_pct": present.pct(p.stats.cheapest_pct_200)} for p in history],
         "source": period_stats.source,
+        "illustrative": period_stats.illustrative,
     }
 
 

@@ -37,7 +37,7 @@ def rate(value: Decimal | None) -> str | None:
 QUOTE_FIELDS = ("rank", "provider", "product", "send_amount", "send_currency", "fee", "exchange_rate", "reference_rate",
                 "reference_rate_as_of", "reference_rate_source", "fx_margin_pct", "fx_cost", "total_cost",
                 "total_cost_pct", "receive_amount", "receive_currency", "transparent", "estimated", "basis",
-                "data_as_of", "data_period", "collected_at", "source", "regions", "accepted_ids", "warnings")
+                "illustrative", "data_as_of", "data_period", "collected_at", "source", "regions", "accepted_ids", "warnings")
 AMOUNT_FIELDS = ("rank", "send_amount", "fee", "exchange_rate", "fx_margin_pct", "fx_cost", "total_cost",
                  "total_cost_pct", "receive_amount", "transparent", "estimated", "warnings")
 
@@ -53,6 +53,7 @@ def _service_fields(service: Service, info: ServiceInfo) -> dict:
         "reference_rate_source": info.reference_rate_source,
         "receive_currency": service.receive_currency,
         "basis": service.basis.value,
+        "illustrative": info.illustrative,
         "data_as_of": info.data_as_of,
         "data_period": info.data_period,
         "collected_at": info.collected_at,

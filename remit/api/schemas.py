@@ -155,6 +155,9 @@ class QuoteSchema(Answer):
     transparent = fields.Boolean()
     estimated = fields.Boolean(metadata={"description": "true when a survey price point stands in for the amount"})
     basis = Term("Basis")
+    illustrative = fields.Boolean(metadata={
+        "description": "true when the price comes from a fee table flagged illustrative: an example built from "
+                       "public fee facts, not prices anyone observed"})
     data_as_of = fields.String(metadata={
         "description": "the fee table's effective date (YYYY-MM-DD) or the survey quarter (YYYYQn); "
                        "`data_period` and `collected_at` give them apart"})
@@ -186,6 +189,16 @@ class CorridorSchema(Answer):
     data_as_of = fields.Date(allow_none=True, metadata={"description": "the last day of latest_period"})
     data_age_days = fields.Integer(allow_none=True, validate=validate.Range(0), metadata={
         "description": "days from data_as_of to today"})
+    illustrative_products = fields.Integer(validate=validate.Range(0), metadata={
+        "description": "of fee_table_products, those whose fee table is flagged illustrative (an example, not "
+                       "prices anyone observed)"})
+    reference_rate_as_of = fields.Date(allow_none=True, metadata={
+        "description": "the date of the reference rate the corridor's quotes are priced at; null when none"})
+    stale = fields.Boolean(metadata={
+        "description": "the data the corridor's figures rest on is past the quotes' freshness limits: its latest "
+                       "survey quarter ended more than REMIT_SURVEY_MAX_AGE_DAYS ago, or, for a corridor known only "
+                       "by fee tables, reference_rate_as_of is more than REMIT_RATE_MAX_AGE_DAYS old (the quotes' "
+                       "`stale` warning)"})
 
 
 class CheapestSchema(Answer):
@@ -240,6 +253,9 @@ class CorridorStatsSchema(Answer):
                        "the mid-market rate (null when there is none)"})
     trend = fields.List(fields.Nested(TrendPointSchema))
     source = fields.String()
+    illustrative = fields.Boolean(metadata={
+        "description": "true when the figures come from fee tables some of which are flagged illustrative (an "
+                       "example, not prices anyone observed)"})
 
 
 class ProviderProductSchema(Answer):
@@ -256,6 +272,8 @@ class ProviderProductSchema(Answer):
     regions = fields.List(Text("region"))
     accepted_ids = fields.List(Term("IdType"))
     basis = Term("Basis")
+    illustrative = fields.Boolean(metadata={
+        "description": "true for a fee table flagged illustrative: an example, not prices anyone observed"})
     data_as_of = fields.String(metadata={"description": "the fee table's effective date or the survey quarter"})
 
 

@@ -28,6 +28,11 @@ WARNINGS = (NEGATIVE_MARGIN, STALE, NOT_TRANSPARENT, ESTIMATE)
 PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
 
 
+class Quarter(str):
+    """A quarter written 2025Q3, as a message's parameter: the English text (logs, the API) keeps it so,
+    and pages write it as their language writes a quarter (remit.i18n.quarter)."""
+
+
 @dataclass(frozen=True)
 class Freshness:
     """How old data may be before it is flagged `stale` (REMIT_RATE_MAX_AGE_DAYS, REMIT_SURVEY_MAX_AGE_DAYS)."""

@@ -34,6 +34,11 @@ class ServiceCost:
     total_cost_pct_200: Decimal | None
     total_cost_pct_500: Decimal | None
     negative_margin: bool = False  # its FX margin at USD 200 was below zero
+    # How pages name it in the reader's language: the provider and, for a surveyed service, the survey's
+    # words after it (RPW's instrument, "Bank account transfer"), which pages translate; `name` is both in English.
+    provider: str = ""
+    terms: tuple[str, ...] = ()
+    illustrative: bool = False  # from a fee table flagged illustrative: an example, not observed prices
 
 
 @dataclass(frozen=True)

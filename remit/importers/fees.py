@@ -20,7 +20,7 @@ from . import digests
 from .bulk import BulkInsert
 from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, RowLoader, RuledSchema, map_header, row_rule
 from ..inputs import written_places
-from .fields import Choice, CountryCode, CurrencyCode, ExactNumber, IdList, IsoDate, RegionList, Text
+from .fields import Choice, CountryCode, CurrencyCode, ExactNumber, IdList, IsoDate, RegionList, Text, YesNo
 from .readers import Problem, ProblemLog
 
 COLUMNS = [Column(name, required=name not in FEE_TABLE_OPTIONAL) for name in FEE_TABLE_COLUMNS]
@@ -49,6 +49,7 @@ class FeeRowSchema(RuledSchema):
     accepted_ids = IdList(load_default="")
     regions = RegionList(load_default="")
     source = Text(load_default="", max_length=1000)
+    illustrative = YesNo(load_default=False)  # an empty cell, or no such column: observed prices
 
     # The checks across fields, in the order their problems are listed.
     row_rules = ("check_provider", "check_countries", "check_band", "check_dates", "check_regions", "check_currencies")
@@ -120,7 +121,7 @@ def currency_problem(country: str, currency: str, start=None, end=None):
 
 # Fields of a tier that, with the band, make it what it is: a difference in any is a change.
 TIER_FIELDS = ("fee_fixed", "fee_percent", "fx_margin_pct", "speed", "accepted_ids", "regions", "source",
-               "effective_from", "effective_to")
+               "effective_from", "effective_to", "illustrative")
 # A tier as an import holds it, one small tuple per row whose values are shared with other rows:
 # (row, min_amount, max_amount, *TIER_FIELDS).
 BAND = ("min_amount", "max_amount")
@@ -133,8 +134,9 @@ KEY_COLUMNS = ("provider", "product", "send_country", "receive_country", "send_c
                "funding_method", "payout_method")
 # Columns that repeat together from row to row, read (and remembered) together: a product's identity,
 # the terms its bands usually share, and a band's amounts; each with the fields its rules read. A row's
-# product is the first group's values; its tier is the band's first three and the terms' first eight.
+# product is the first group's values; its tier is the band's first three and the terms' first TERMS.
 ROW_GROUPS = ((*KEY_COLUMNS, "provider_type"), (*TIER_FIELDS[1:], "receive_country"), (*BAND, "fee_fixed", "send_currency"))
+TERMS = len(TIER_FIELDS) - 1
 
 
 @dataclass
@@ -390,7 +392,7 @@ def _validate(table, positions, text: digests.TextGroups, recognised: dict, prob
         last_identity, last_known = identity, known
         if first_pass:
             add_text_to(known[3], cells)
-        known[1].tiers.append((row,) + band[:3] + terms[:8])
+        known[1].tiers.append((row,) + band[:3] + terms[:TERMS])
     report.rows = rows
     report.unchanged += unchanged
     if not rows and not problems:
@@ -419,6 +421,8 @@ def _overlaps(products) -> list[Problem]:
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return str(value)

@@ -141,6 +141,22 @@ class IdList(fields.Field):
         return ";".join(sorted(set(items)))
 
 
+class YesNo(fields.Field):
+    """yes or no (also y/n, true/false, 1/0, in any case): RPW's `transparent`, a fee table's `illustrative`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", REQUIRED)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = str(value).strip().lower()
+        if text in {"yes", "y", "true", "1"}:
+            return True
+        if text in {"no", "n", "false", "0"}:
+            return False
+        raise ValidationError(msg("not_yes_no", "'%(typed)s' is not yes or no", typed=quoted(value)))
+
+
 class RegionList(fields.Field):
     """';'-separated ISO 3166-2 codes: GT-HU;GT-QZ."""
 
@@ -156,4 +172,4 @@ class RegionList(fields.Field):
 
 
 __all__ = ["Choice", "CountryCode", "CurrencyCode", "ExactNumber", "FORMULA_START", "IdList", "IsoDate",
-           "REQUIRED", "RegionList", "Text", "decimals"]
+           "REQUIRED", "RegionList", "Text", "YesNo", "decimals"]

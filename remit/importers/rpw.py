@@ -32,7 +32,7 @@ from ..domain.messages import msg
 from ..inputs import quoted
 from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, RowLoader, is_blank, map_header
 from .fees import currency_problem
-from .fields import REQUIRED, CountryCode, CurrencyCode, ExactNumber, Text
+from .fields import REQUIRED, CountryCode, CurrencyCode, ExactNumber, Text, YesNo
 from .readers import Problem, ProblemLog, RowStream, normalize_header
 
 ATTRIBUTION = "Source: The World Bank, Remittance Prices Worldwide"
@@ -99,20 +99,6 @@ class Period(fields.Field):
                 return f"{match.group(1)}Q{match.group(2)}"
         raise ValidationError(msg("not_a_quarter", "'%(typed)s' is not a quarter (write 2011Q1 or RPW's 2011_1Q)",
                                   typed=quoted(value)))
-
-
-class YesNo(fields.Field):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("error_messages", REQUIRED)
-        super().__init__(**kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = str(value).strip().lower()
-        if text in {"yes", "y", "true", "1"}:
-            return True
-        if text in {"no", "n", "false", "0"}:
-            return False
-        raise ValidationError(msg("not_yes_no", "'%(typed)s' is not yes or no", typed=quoted(value)))
 
 
 class SurveyDate(fields.Field):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, Text, func
+from sqlalchemy import Boolean, ForeignKey, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -31,6 +31,9 @@ class FeeTier(db.Model):
     accepted_ids: Mapped[str] = mapped_column(String(300), default="")  # ';'-separated
     regions: Mapped[str] = mapped_column(Text, default="")  # ';'-separated ISO 3166-2 codes
     source: Mapped[str] = mapped_column(Text, default="")
+    # An example built to show how the product works, not prices anyone observed: pages and the API say
+    # so beside every figure that rests on it (the fee table file's `illustrative` column).
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     effective_from: Mapped[date]
     effective_to: Mapped[date | None]
     import_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id"), index=True)

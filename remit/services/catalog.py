@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from ..domain import caveats
 from ..domain.caveats import quarter_bounds
 from ..models import Corridor, FeeTier, Product, Provider, PublishedAverage, SurveyObservation, SurveyPricePoint
+from .rates import RateBook
 from .snapshot import consistent, reads
 from .versions import VersionedCache, data_version
 
@@ -26,16 +28,30 @@ class CorridorSummary:
     latest_basis: str | None = None  # survey (its quotes are held) or published (RPW's average only)
     data_as_of: dt.date | None = None  # the last day of latest_period
     data_age_days: int | None = None
+    illustrative_products: int = 0  # of fee_table_products, those whose fee table is flagged illustrative
+    reference_rate_as_of: dt.date | None = None  # the date of the reference rate its quotes are priced at
+    # Past the quotes' freshness limits, for the data the corridor's figures rest on: the latest survey
+    # quarter (REMIT_SURVEY_MAX_AGE_DAYS) or, for a corridor RPW does not survey, the reference rate its
+    # fee-table quotes use (REMIT_RATE_MAX_AGE_DAYS).
+    stale: bool = False
 
 
-def _current_products_by_corridor() -> dict[int, int]:
-    rows = reads().execute(
-        select(Product.corridor_id, func.count(func.distinct(Product.id)))
-        .join(FeeTier, FeeTier.product_id == Product.id)
-        .where(FeeTier.retired_by_import_id.is_(None))
-        .group_by(Product.corridor_id)
-    )
-    return dict(rows.all())
+def corridor_is_stale(period: str | None, rate_as_of: dt.date | None, on: dt.date, limits: caveats.Freshness) -> bool:
+    """A corridor's latest figures judged by the rules its quotes are: a surveyed corridor's by its latest
+    survey quarter, a corridor known only by fee tables by the reference rate its quotes use."""
+    if period is not None:
+        return caveats.survey_is_stale(period, on, limits)
+    return caveats.rate_is_stale(rate_as_of, on, limits)
+
+
+def _current_products_by_corridor(illustrative: bool = False) -> dict[int, int]:
+    """corridor id → products with tiers in force (`illustrative`: those with an illustrative tier)."""
+    query = (select(Product.corridor_id, func.count(func.distinct(Product.id)))
+             .join(FeeTier, FeeTier.product_id == Product.id)
+             .where(FeeTier.retired_by_import_id.is_(None)))
+    if illustrative:
+        query = query.where(FeeTier.illustrative.is_(True))
+    return dict(reads().execute(query.group_by(Product.corridor_id)).all())
 
 
 def _latest_survey_by_corridor() -> dict[int, tuple[str, int]]:
@@ -77,14 +93,21 @@ _providers = VersionedCache(size=8)
 
 
 @consistent
-def corridor_summaries(on: dt.date | None = None) -> list[CorridorSummary]:
-    """Every corridor with data, with what is held for it. The list is shared: callers do not change it."""
+def corridor_summaries(on: dt.date | None = None, limits: caveats.Freshness | None = None) -> list[CorridorSummary]:
+    """Every corridor with data, with what is held for it and how old it is by `limits` (the
+    configured freshness by default). Built once per data version, date and limits, and shared:
+    callers do not change the list."""
+    from .comparison import freshness
+
     on = on or dt.date.today()
-    return _summaries.get((on, data_version(on)), lambda: _corridor_summaries(on))
+    limits = limits or freshness()
+    return _summaries.get((on, data_version(on), limits), lambda: _corridor_summaries(on, limits))
 
 
-def _corridor_summaries(on: dt.date) -> list[CorridorSummary]:
+def _corridor_summaries(on: dt.date, limits: caveats.Freshness) -> list[CorridorSummary]:
+    rates = RateBook.load(on)
     products = _current_products_by_corridor()
+    illustrative = _current_products_by_corridor(illustrative=True)
     surveys = _latest_survey_by_corridor()
     published = _latest_published_by_corridor()
     corridors = reads().execute(
@@ -96,12 +119,16 @@ def _corridor_summaries(on: dt.date) -> list[CorridorSummary]:
             continue
         period, basis = _latest(surveys.get(c.id, (None, 0))[0], published.get(c.id))
         last_day = quarter_bounds(period)[1] if period else None
+        rate = rates.get(c.send_currency, c.receive_currency)
+        rate_as_of = rate.as_of if rate else None
         found.append(CorridorSummary(
             code=c.code, send_country=c.send_country, receive_country=c.receive_country,
             send_currency=c.send_currency, receive_currency=c.receive_currency,
             fee_table_products=products.get(c.id, 0), survey_services=surveys.get(c.id, (None, 0))[1],
             latest_period=period, latest_basis=basis, data_as_of=last_day,
-            data_age_days=max(0, (on - last_day).days) if last_day else None))
+            data_age_days=max(0, (on - last_day).days) if last_day else None,
+            illustrative_products=illustrative.get(c.id, 0), reference_rate_as_of=rate_as_of,
+            stale=corridor_is_stale(period, rate_as_of, on, limits)))
     return found
 
 
@@ -120,7 +147,7 @@ def _provider_details(slug: str | None = None) -> list[dict]:
 
     from ..codes import minor_unit
     from ..domain.vocabulary import rpw_funding, rpw_payout, rpw_speed
-    from .comparison import in_force
+    from .comparison import in_force, rpw_service_name, rpw_terms
     from .exports import plain
 
     today = dt.date.today()
@@ -165,24 +192,28 @@ def _provider_details(slug: str | None = None) -> list[dict]:
                 "regions": regions,
                 "accepted_ids": sorted({i for t in tiers for i in t.accepted_ids.split(";") if i}),
                 "basis": "fee_table", "data_as_of": max(t.effective_from for t in tiers).isoformat(),
+                "illustrative": any(t.illustrative for t in tiers), "terms": (),
             })
         for obs in observations.get(provider.id, []):
             code = obs.corridor.code
             coverage.setdefault(code, set())
             products.append({
                 "id": f"rpw-{obs.id}",
-                "name": " · ".join(x for x in (obs.instrument, obs.access_point) if x and x != "N/A") or "service",
+                "name": rpw_service_name(obs.instrument, obs.access_point),
                 "corridor": code, "send_currency": obs.corridor.send_currency,
                 "receive_currency": obs.corridor.receive_currency,
                 "funding_method": rpw_funding(obs.instrument),
                 "payout_method": rpw_payout(obs.pickup_method, obs.instrument),
                 "speed": rpw_speed(obs.speed), "min_amount": None, "max_amount": None,
                 "regions": [], "accepted_ids": [], "basis": "survey", "data_as_of": obs.period,
+                "illustrative": False, "terms": rpw_terms(obs.instrument, obs.access_point),
             })
         result.append({
             "slug": provider.slug, "name": provider.name, "type": provider.type, "website": provider.website,
             "licence_note": provider.licence_note, "corridors": sorted(coverage),
             "coverage": {code: sorted(regions) for code, regions in sorted(coverage.items())},
             "products": products,
+            # Some of its services come from fee tables flagged illustrative (for pages; the API has it per product).
+            "illustrative": any(p["illustrative"] for p in products),
         })
     return result

@@ -23,7 +23,7 @@ from .versions import VersionedCache, data_version
 
 def survey_source(period: str) -> Message:
     """The survey's name and quarter only: pages add the translated label ("Source:", "Fuente:")."""
-    return msg("source_rpw", "The World Bank, Remittance Prices Worldwide, %(period)s", period=period)
+    return msg("source_rpw", "The World Bank, Remittance Prices Worldwide, %(period)s", period=caveats.Quarter(period))
 
 @dataclass(frozen=True)
 class ServiceInfo:
@@ -45,6 +45,21 @@ class ServiceInfo:
     source: str
     reference_rate_as_of: dt.date | None
     reference_rate_source: str | None
+    # Prices from a fee table flagged illustrative: an example, not prices anyone observed.
+    illustrative: bool = False
+    # A surveyed service's name is RPW's words for how it is paid in and where (its instrument and access
+    # point, "Bank account transfer", "Internet"): pages show them in the reader's language.
+    product_terms: tuple[str, ...] = ()
+
+
+def rpw_terms(instrument: str | None, access_point: str | None) -> tuple[str, ...]:
+    """The survey's words a surveyed service is named by (N/A, RPW's "not applicable", left out); a
+    service the survey names by neither is called "service"."""
+    return tuple(part for part in (instrument, access_point) if part and part != "N/A") or ("service",)
+
+
+def rpw_service_name(instrument: str | None, access_point: str | None) -> str:
+    return " · ".join(rpw_terms(instrument, access_point))
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,11 @@ class Comparison:
     def below_mid_market(self) -> list[Quote]:
         return [q for q in self.quotes if q.negative_margin]
 
+    @property
+    def illustrative(self) -> list[Quote]:
+        """The quotes priced from a fee table flagged illustrative."""
+        return [q for q in self.quotes if self.info[q.service.key].illustrative]
+
 
 class CurrencyNotPriced(RemitError):
     """The corridor is not priced in the currency asked for."""
@@ -148,7 +168,7 @@ def fee_table_services(corridor: Corridor, rates: RateBook, on: dt.date) -> list
             regions=tuple(regions), accepted_ids=tuple(ids),
             data_as_of=effective.isoformat(), data_period=caveats.quarter_of(effective), collected_at=effective,
             source=tiers[0].source or "fee table", reference_rate_as_of=rate.as_of if rate else None,
-            reference_rate_source=rate.source if rate else None,
+            reference_rate_source=rate.source if rate else None, illustrative=any(t.illustrative for t in tiers),
         )
         result.append((service, info))
     return result
@@ -204,7 +224,7 @@ def survey_services(corridor: Corridor, rates: RateBook, period: str | None) -> 
         speed = vocabulary.rpw_speed(obs.speed)
         funding = vocabulary.rpw_funding(obs.instrument)
         payout = vocabulary.rpw_payout(obs.pickup_method, obs.instrument)
-        name = " · ".join(part for part in (obs.instrument, obs.access_point) if part and part != "N/A") or "service"
+        name = rpw_service_name(obs.instrument, obs.access_point)
         key = f"rpw-{obs.id}"
         provider_type = obs.provider.type or vocabulary.rpw_firm_type(obs.firm_type)
         service = Service(
@@ -220,6 +240,7 @@ def survey_services(corridor: Corridor, rates: RateBook, period: str | None) -> 
             speed=speed, regions=(), accepted_ids=(), data_as_of=period, data_period=period, collected_at=None,
             source=survey_source(period),
             reference_rate_as_of=rate.as_of if rate else None, reference_rate_source=rate.source if rate else None,
+            product_terms=rpw_terms(obs.instrument, obs.access_point),
         )
         result.append((service, info))
     return result

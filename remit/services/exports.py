@@ -75,6 +75,7 @@ def current_fee_rows(as_of=None) -> list[dict[str, str]]:
             "accepted_ids": tier.accepted_ids,
             "regions": tier.regions,
             "source": tier.source,
+            "illustrative": "yes" if tier.illustrative else "no",
             "_order": (product.provider.name.lower(), product.provider.slug, product.name,
                        product.corridor.send_country, product.corridor.receive_country, product.send_currency,
                        product.receive_currency, product.funding_method, product.payout_method, tier.min_amount),

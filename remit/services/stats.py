@@ -12,7 +12,7 @@ from ..domain.pricing import quote
 from ..domain.stats import CorridorStats, ServiceCost, corridor_stats, published_stats, yearly_saving
 from ..models import Corridor, PublishedAverage, SurveyObservation
 from ..domain.vocabulary import rpw_speed
-from ..domain.caveats import age, quarter_bounds, quarter_of, survey_is_stale
+from ..domain.caveats import age, quarter_bounds, quarter_of, rate_is_stale, survey_is_stale
 from ..domain.errors import NotFound
 from ..domain.messages import msg
 from . import catalog
@@ -41,7 +41,10 @@ class PeriodStats:
     # with the cheapest service instead of the average one.
     monthly_amount: Decimal | None
     yearly_saving: Decimal | None
-    data_date: DataDate | None = None  # the survey quarter, how old it is and whether past its limit
+    # The data the figures rest on, how old it is and whether past its limit (the quotes' rules): the
+    # survey quarter; for fee tables, the reference rate their quotes are priced at.
+    data_date: DataDate | None = None
+    illustrative: bool = False  # some of the fee tables the figures come from are flagged illustrative
 
 
 def survey_periods(corridor: Corridor) -> list[str]:
@@ -78,6 +81,7 @@ def _survey_costs(corridor: Corridor, period: str) -> list[ServiceCost]:
             total_cost_pct_200=at_200.total_cost_pct if at_200 else None,
             total_cost_pct_500=at_500.total_cost_pct if at_500 else None,
             negative_margin=bool(at_200 and at_200.fx_margin_pct is not None and at_200.fx_margin_pct < 0),
+            provider=obs.firm, terms=(obs.instrument,) if obs.instrument else (),
         ))
     return costs
 
@@ -96,7 +100,8 @@ def _fee_table_costs(corridor: Corridor, rates: RateBook, on: dt.date) -> list[S
         if any(p is not None for p in pcts):
             costs.append(ServiceCost(service.key, f"{info.provider_name} · {info.product_name}",
                                      service.transparent, service.speed, pcts[0], pcts[1],
-                                     negative_margin=results[0] is not None and results[0].negative_margin))
+                                     negative_margin=results[0] is not None and results[0].negative_margin,
+                                     illustrative=info.illustrative))
     return costs
 
 
@@ -162,10 +167,14 @@ def _stats_for(corridor: Corridor, period: str | None, on: dt.date, rates: RateB
         raise UnknownPeriod(msg("period_fee_tables_only",
                                 "%(corridor)s is not surveyed by RPW; fee-table statistics exist only for the current "
                                 "quarter, %(current)s", corridor=corridor.code, current=current), field="period")
-    stats = corridor_stats(_fee_table_costs(corridor, rates, on))
+    costs = _fee_table_costs(corridor, rates, on)
+    stats = corridor_stats(costs)
+    rate = rates.get(corridor.send_currency, corridor.receive_currency)
+    when = None if rate is None else DataDate("rate", rate.as_of, rate.as_of, None, age(rate.as_of, on),
+                                              rate_is_stale(rate.as_of, on, freshness()))
     return PeriodStats(current, FEE_TABLE, stats,
                        msg("source_fee_tables", "remit fee tables in force on %(date)s", date=on),
-                       monthly, _saving(stats, monthly))
+                       monthly, _saving(stats, monthly), when, illustrative=any(c.illustrative for c in costs))
 
 
 _trends = VersionedCache(size=64)

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 import pygal
+from markupsafe import escape
 from pygal.style import Style
 
 WIDTH = 400
@@ -20,10 +21,19 @@ STYLE = Style(background="white", plot_background="white", foreground="#1b1b1b",
               font_family="system-ui, sans-serif", label_font_size=14, major_label_font_size=14,
               value_font_size=14, title_font_size=15, legend_font_size=14)
 LABEL_CHARACTERS = 22
+BAR_LABEL_CHARACTERS = 46  # a label across the plot, 14-unit text: at most 46 characters as pygal reckons them
+BAR_ROW = 46  # units per bar: its label (14-unit text) above a bar 26 units thick
+_BAR = re.compile(r'<rect x="([\d.]+)" y="([\d.]+)" rx="0" ry="0" width="[\d.]+" height="[\d.]+" class="rect reactive')
 _GEOMETRY = re.compile(r'(\s(?:x|y|width|height|d|transform|points|cx|cy|r|x1|x2|y1|y2)=")([^"]*)"')
 _DECIMALS = re.compile(r"(\d+\.\d)\d+")
 MAX_VALUE_LABELS = 8
 _PLOT_WIDTH = re.compile(r'class="plot"><rect x="0" y="0" width="([\d.]+)"')
+
+
+class _Bars(pygal.HorizontalBar):
+    """Bars a little over half their row thick: the rest of the row holds the bar's label, above it."""
+
+    _series_margin = .22
 
 
 def _render(chart) -> str:
@@ -44,16 +54,110 @@ def _options(**extra) -> dict:
     return options | extra
 
 
-def short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARACTERS else label[:LABEL_CHARACTERS - 1].rstrip() + "…"
+def short(label: str, limit: int = LABEL_CHARACTERS) -> str:
+    """`label` in at most `limit` characters: cut after a whole word where one ends late enough, with "…"."""
+    if len(label) <= limit:
+        return label
+    cut = label[:limit - 1]
+    if " " in cut and cut.rindex(" ") >= limit // 2:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ·,–-") + "…"
 
 
-def cost_bars(title: str, rows: list[tuple[str, Decimal]]) -> str:
-    """Total cost per service, cheapest first (at the top)."""
-    chart = pygal.HorizontalBar(**_options(height=max(140, 28 * len(rows) + 50), title=None))
-    chart.x_labels = [short(label) for label, _ in reversed(rows)]
-    chart.add(title, [float(value) for _, value in reversed(rows)])  # drawing only: floats are fine here
-    return _render(chart)
+def _shared_first_words(names: list[str]) -> int:
+    """How many first words every name shares, leaving each at least one of its own ("Illustrative" in
+    "Illustrative Money Transfer A" and "Illustrative Credit Union")."""
+    words = [name.split() for name in names]
+    shared = 0
+    while (len(names) > 1 and all(len(w) > shared + 1 for w in words)
+           and len({w[shared].lower() for w in words}) == 1):
+        shared += 1
+    return shared
+
+
+def _fit(parts: list[str], limit: int) -> str:
+    """Parts joined by " · " in at most `limit` characters, the longest part cut first: each part keeps
+    its start, so "Bank account transfer · Bank branch" and "… · Internet" stay apart."""
+    parts = list(parts)
+    while len(" · ".join(parts)) > limit:
+        longest = max(range(len(parts)), key=lambda k: len(parts[k]))
+        target = len(parts[longest]) - (len(" · ".join(parts)) - limit)
+        if target < 4:  # nothing left to cut sensibly: the whole label, cut at its end
+            return short(" · ".join(parts), limit)
+        parts[longest] = short(parts[longest], target)
+    return " · ".join(parts)
+
+
+def service_labels(services: list[tuple[str, str]], limit: int = BAR_LABEL_CHARACTERS) -> list[str]:
+    """Each (provider, product) as a bar's label of at most `limit` characters that tells the services
+    apart: the words every provider's name begins with are left out ("Illustrative" when all begin so),
+    the provider's name is cut to what the product leaves (half the label at least), and the parts of
+    the product (a surveyed service's "Bank account transfer · Internet") share the rest, the longest
+    cut first."""
+    shared = _shared_first_words([provider for provider, _ in services])
+    labels = []
+    for provider, product in services:
+        name = " ".join(provider.split()[shared:])
+        # The provider keeps what the product leaves of the label, and at least half of it.
+        name = short(name, max(limit // 2, limit - len(product) - 3))
+        labels.append(_fit([name, *product.split(" · ")], limit))
+    return labels
+
+
+def _steps(top: float):
+    """Steps of 1, 2, 2.5, 5 × 10ⁿ that cover 0 … top in at most 12 steps, the finest first."""
+    magnitude = 10.0 ** math.floor(math.log10(top / 12))
+    while True:
+        for factor in (1, 2, 2.5, 5):
+            step = factor * magnitude
+            if math.ceil(top / step - 1e-9) <= 12:
+                yield Decimal(str(factor)) * Decimal(str(magnitude))
+        magnitude *= 10
+
+
+def cost_axis(top: float, number) -> tuple[list[Decimal], int]:
+    """The cost axis's numbers from 0 past `top`, and their decimals: the finest step whose numbers, as
+    `number` writes them, each fit in the space between two of them with a gap of two characters
+    (pygal reckons a character 0.6 of the font size; the plot is about WIDTH - 24 units wide)."""
+    character = 0.6 * STYLE.label_font_size
+    for step in _steps(top or 1):
+        places = max(0, -step.normalize().as_tuple().exponent)
+        count = math.ceil(Decimal(str(top or 1)) / step)
+        ticks = [step * i for i in range(count + 1)]
+        widest = max(len(number(t, places)) for t in ticks)
+        if (WIDTH - 24) / max(1, count) >= (widest + 2) * character:
+            return ticks, places
+    raise AssertionError("unreachable: one step covers the whole axis")
+
+
+def cost_bars(title: str, rows: list[tuple[str, str, Decimal]], number=None) -> str:
+    """Total cost per service, cheapest first (at the top): `rows` are (label, full name, cost). Each
+    bar has its label above it, across the whole plot (full name in a <title>), and the cost axis is
+    numbered at steps of 1, 2, 2.5 or 5 × 10ⁿ few enough that its numbers, written by
+    `number(value, decimals)` (the page's locale), never meet."""
+    number = number or (lambda value, places: format(value, f".{places}f"))
+    top = max((float(cost) for _, _, cost in rows), default=0)
+    ticks, places = cost_axis(top, number)
+    texts = {float(t): number(t, places) for t in ticks}
+    # The last number is centred on the plot's right edge: half of it must fit in the margin.
+    half = math.ceil(max(len(text) for text in texts.values()) * 0.6 * STYLE.label_font_size / 2)
+    # (The services' axis is pygal's y axis once the chart is turned: its labels are left out.)
+    chart = _Bars(**_options(height=BAR_ROW * len(rows) + 44, title=None, show_y_labels=False,
+                             range=(0, float(ticks[-1])), y_labels=list(texts), margin_top=BAR_ROW // 2,
+                             margin_right=max(8, half + 2), value_formatter=lambda value: texts.get(value, "")))
+    chart.add(title, [float(cost) for _, _, cost in reversed(rows)])  # drawing only: floats are fine here
+    # No guide lines up the plot: the labels run across it.
+    svg = re.sub(r'<path d="[^"]*" class="(major )?guide line" />', "", _render(chart))
+    # The bars, from the bottom up (the cheapest is drawn last, at the top): each gets its label above it.
+    bars = list(_BAR.finditer(svg))
+    labels = []
+    for (label, full, _), bar in zip(reversed(rows), bars):
+        x, y = float(bar.group(1)), float(bar.group(2))
+        labels.append(f'<text x="{x:.1f}" y="{y - 5:.1f}" class="bar-label">{escape(label)}'
+                      f'<title>{escape(full)}</title></text>')
+    at = svg.index('<g class="series serie-0')
+    # Written cheapest first, as the table lists them (a screen reader reads them in this order).
+    return svg[:at] + '<g class="bar-labels">' + "".join(reversed(labels)) + "</g>" + svg[at:]
 
 
 def trend(labels: list[str], series: list[tuple[str, list[Decimal | None]]],

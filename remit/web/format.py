@@ -1,4 +1,5 @@
-"""Template filters for codes: country and region names in the reader's language.
+"""Template filters for codes and data: country and region names in the reader's language, services
+named with the survey's words translated, and data's own texts marked with their language.
 
 Countries are named as people name them, from CLDR through Babel ("Tanzania", "Bolivia", "Corea del
 Sur"), not by their ISO 3166 official names ("Tanzania, United Republic of"), which read like a
@@ -13,8 +14,16 @@ import pycountry
 from babel import Locale
 from flask import Flask
 from flask_babel import get_locale
+from markupsafe import Markup, escape
 
 from .. import codes
+from ..domain.messages import Message
+from ..i18n import rpw_word, translate
+
+# The language the data's own texts are written in: RPW's names and words, and the notes of the fee
+# tables remit ships, are English. Pages show such a text as written (a source's note is its author's
+# words), marked with this language for screen readers and translation tools.
+DATA_LANGUAGE = "en"
 
 
 @lru_cache(maxsize=8)
@@ -42,6 +51,55 @@ def region_name(name: str) -> str:
     return _iso_translation("iso3166-2", str(get_locale())).gettext(name)
 
 
+def as_written(text: str) -> Markup:
+    """A text of the data, shown as written and marked with its language."""
+    return Markup('<span lang="%s" translate="no">%s</span>') % (DATA_LANGUAGE, text)
+
+
+def _words(terms) -> list[tuple[str, bool]]:
+    """The survey's words, each in the reader's language where remit knows it: (text, translated)."""
+    found = []
+    for term in terms:
+        word = rpw_word(term)
+        found.append((term, False) if word is None else (word, True))
+    return found
+
+
+def product_text(name: str, terms=()) -> str:
+    """A service's name as plain text in the reader's language (a sentence, a chart's label): a
+    surveyed service by the survey's words, translated; a fee-table product by its own name."""
+    return " · ".join(text for text, _ in _words(terms)) if terms else name
+
+
+def product_name(name: str, terms=()) -> Markup:
+    """product_text as HTML: a name that is data is marked so, as is a survey word remit cannot translate."""
+    if not terms:
+        return Markup('<span translate="no">%s</span>') % name
+    return Markup(" · ").join(escape(text) if translated else as_written(text) for text, translated in _words(terms))
+
+
+def service_text(cost) -> str:
+    """A corridor statistic's service (domain.stats.ServiceCost) named in the reader's language."""
+    if cost.terms:
+        return f"{cost.provider} · {product_text('', cost.terms)}"
+    return cost.name
+
+
+def service_name(cost) -> Markup:
+    if cost.terms:
+        return Markup('<span translate="no">%s</span> · %s') % (cost.provider, product_name("", cost.terms))
+    return Markup('<span translate="no">%s</span>') % cost.name
+
+
+def source_note(source) -> Markup:
+    """A source: remit's own words for it (a Message) translated; a fee table's own note as written,
+    marked with its language."""
+    if isinstance(source, Message):
+        return escape(translate(source))
+    return as_written(source)
+
+
 def register_filters(app: Flask) -> None:
-    app.jinja_env.filters["country_name"] = country_name
-    app.jinja_env.filters["region_name"] = region_name
+    app.jinja_env.filters.update(country_name=country_name, region_name=region_name, product_name=product_name,
+                                 product_text=product_text, service_name=service_name, service_text=service_text,
+                                 source_note=source_note)

@@ -11,13 +11,14 @@ from wtforms.fields.choices import SelectChoice
 from .. import codes
 from ..domain import stats as stats_rules
 from ..domain.ranking import Filters
-from ..i18n import quarter_short
+from ..i18n import number, quarter
 from ..inputs import page_number
 from ..services import catalog, results, stats
+from ..services.comparison import freshness
 from ..services.reference import find_corridor
 from ..services.snapshot import snapshot
 from . import bp, charts
-from .format import country_name, region_name
+from .format import country_name, product_text, region_name
 from .forms import CompareForm, CorridorListForm, choices, read_amount
 
 
@@ -51,8 +52,9 @@ def _regions(_locale: str, countries: tuple[str, ...]) -> tuple[SelectChoice, ..
 
 
 @lru_cache(maxsize=128)
-def _trend_chart(labels: tuple, series: tuple, targets: tuple) -> str:
-    """A corridor's trend chart, drawn once for the same figures and words (pygal takes some 15 ms)."""
+def _trend_chart(_locale: str, labels: tuple, series: tuple, targets: tuple) -> str:
+    """A corridor's trend chart, drawn once for the same figures, words and language (the axis writes
+    numbers as the language does; pygal takes some 15 ms)."""
     return charts.trend(list(labels), [(name, list(values)) for name, values in series], list(targets))
 
 
@@ -93,17 +95,34 @@ def compare():
     sending = form.mode.data == "send"
     found = results.results(corridor, corridor.send_currency, amount=amount if sending else None,
                             receive_amount=None if sending else amount, filters=filters)
-    quotes = found.comparison.quotes
-    chart = None
-    if quotes:
-        rows = [(f"{found.comparison.info[q.service.key].provider_name} · "
-                 f"{found.comparison.info[q.service.key].product_name}"[:48], q.total_cost) for q in quotes[:15]]
-        chart = charts.cost_bars(_("Total cost per service (%(currency)s)", currency=corridor.send_currency), rows)
+    chart, chart_illustrative = _cost_chart(found.comparison)
     return render_template("web/results.html", form=form, corridor=corridor, found=found, result=found.comparison,
                            stats=found.stats, best=found.comparison.recommended, chart=chart,
+                           chart_illustrative=chart_illustrative,
                            new_comparison=url_for("web.index", **request.args.to_dict()),
                            region_label=next((f"{c.label} ({c.optgroup})" for c in form.region.choices
                                               if c.value == filters.region), filters.region))
+
+
+def _cost_chart(comparison) -> tuple[str | None, str]:
+    """The bar chart of the 15 cheapest services, each named by its provider and product in the reader's
+    language; and whether its prices are illustrative: "all", "some" (those labels end with " *") or ""."""
+    quotes = comparison.quotes[:15]
+    if not quotes:
+        return None, ""
+    infos = [comparison.info[q.service.key] for q in quotes]
+    products = [product_text(i.product_name, i.product_terms) for i in infos]
+    marked = sum(1 for i in infos if i.illustrative)
+    mixed = 0 < marked < len(infos)
+    labels = charts.service_labels([(i.provider_name, product) for i, product in zip(infos, products)],
+                                   charts.BAR_LABEL_CHARACTERS - (2 if mixed else 0))
+    if mixed:
+        labels = [label + " *" if i.illustrative else label for label, i in zip(labels, infos)]
+    rows = [(label, f"{i.provider_name} · {product}", q.total_cost)
+            for label, i, product, q in zip(labels, infos, products, quotes)]
+    chart = charts.cost_bars(_("Total cost per service (%(currency)s)", currency=comparison.send_currency), rows,
+                             number=number)
+    return chart, "all" if marked == len(infos) else "some" if marked else ""
 
 
 CORRIDORS_PER_PAGE = 50
@@ -130,7 +149,7 @@ def corridors():
         abort(404)
     shown = found[(page - 1) * CORRIDORS_PER_PAGE: page * CORRIDORS_PER_PAGE]
     return render_template("web/corridors.html", form=form, lines=shown, matching=len(found), total=total,
-                           page=page, pages=pages, sort=form.sort.data or "country")
+                           page=page, pages=pages, sort=form.sort.data or "country", freshness=freshness())
 
 
 @bp.get("/corridors/<code>")
@@ -153,7 +172,7 @@ def corridor_page(code: str):
         series = [(_("Average at USD 200"), [p.stats.average_total_cost_pct_200 if p else None for _, p in quarters]),
                   (_("SmaRT (3 cheapest)"), [p.stats.smart_pct if p else None for _, p in quarters]),
                   (_("Cheapest service"), [p.stats.cheapest_pct_200 if p else None for _, p in quarters])]
-        chart = _trend_chart(tuple(quarter_short(period) for period, _ in quarters),
+        chart = _trend_chart(str(get_locale()), tuple(quarter(period) for period, _ in quarters),
                              tuple((name, tuple(values)) for name, values in series
                                    if any(v is not None for v in values)),
                              ((_("UN target: 3%"), stats_rules.SDG_TARGET, "target-3"),

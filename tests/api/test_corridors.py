@@ -127,6 +127,39 @@ def test_corridor_list_gives_each_corridors_latest_quarter_and_its_age(seeded, c
     assert (kenya["latest_period"], kenya["data_as_of"]) == ("2011Q1", "2011-03-31")
 
 
+def test_corridor_list_flags_old_data_by_the_quotes_rules_and_counts_illustrative_products(seeded, client):
+    """A surveyed corridor is judged by its survey quarter (REMIT_SURVEY_MAX_AGE_DAYS, 365 days), one known
+    only by fee tables by the reference rate its quotes use (REMIT_RATE_MAX_AGE_DAYS, 14 days): CAD→GTQ is
+    crossed through USD from the rates of 26 December 2025, so Canada→Guatemala is old, as its quotes are,
+    until a rate of today is imported."""
+    import datetime as dt
+
+    from remit.importers import run_import
+
+    from ..importers.helpers import csv_bytes
+
+    today = dt.date.today()
+    listed = {c["code"]: c for c in client.get("/api/v1/corridors?page_size=100").json}
+    guatemala = listed["CA-GT"]
+    assert (guatemala["fee_table_products"], guatemala["illustrative_products"]) == (7, 7)
+    assert guatemala["reference_rate_as_of"] == "2025-12-26" and guatemala["stale"] is True
+    assert all(q["warnings"].count("stale") == 1 for q in client.get(
+        "/api/v1/quotes?send=CA&receive=GT&amount=300&currency=CAD").json)
+    survey_old = (today - dt.date(2025, 9, 30)).days > 365
+    assert listed["CA-IN"]["stale"] is survey_old and listed["CA-IN"]["illustrative_products"] == 0
+    assert listed["TZ-KE"]["stale"] is True  # 2011 Q1
+    header = ["base_currency", "quote_currency", "rate", "as_of", "source"]
+    assert run_import("rates", csv_bytes([
+        {"base_currency": "USD", "quote_currency": "CAD", "rate": "1.40", "as_of": today.isoformat(), "source": "t"},
+        {"base_currency": "USD", "quote_currency": "GTQ", "rate": "7.70", "as_of": today.isoformat(), "source": "t"}],
+        header), "rates.csv", actor="test").ok
+    guatemala = client.get("/api/v1/corridors?send=CA&receive=GT").json[0]
+    assert guatemala["reference_rate_as_of"] == today.isoformat() and guatemala["stale"] is False
+    stats = client.get("/api/v1/corridors/CA-GT/stats").json
+    assert stats["basis"] == "fee_table" and stats["illustrative"] is True
+    assert client.get("/api/v1/corridors/CA-IN/stats").json["illustrative"] is False
+
+
 def published_rows():
     with open(TREND, newline="") as fh:
         return list(csv.DictReader(fh))

@@ -54,7 +54,7 @@ def plain_quote_json(q, info, warnings, position) -> dict:
         "receive_amount": None if q.receive_amount is None else str(round_down(q.receive_amount,
                                                                                q.service.receive_minor_unit)),
         "receive_currency": q.service.receive_currency, "transparent": q.transparent, "estimated": q.estimated,
-        "basis": q.service.basis.value, "data_as_of": info.data_as_of, "data_period": info.data_period,
+        "basis": q.service.basis.value, "illustrative": info.illustrative, "data_as_of": info.data_as_of, "data_period": info.data_period,
         "collected_at": info.collected_at, "source": info.source, "regions": list(info.regions),
         "accepted_ids": list(info.accepted_ids), "warnings": list(warnings),
     }

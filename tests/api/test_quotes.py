@@ -44,6 +44,15 @@ def test_ca_gt_cad_300_answers_a_ranked_list_with_every_contract_field(seeded, c
     assert best["send_currency"] == "CAD" and best["receive_currency"] == "GTQ"
     assert best["data_as_of"] == "2026-01-01" and best["source"].startswith("Illustrative, not observed")
     assert best["reference_rate_as_of"] == "2025-12-26"
+    # The seed's fee table is flagged illustrative: every quote priced from it says so.
+    assert all(q["illustrative"] is True for q in quotes)
+
+
+def test_survey_quotes_are_not_illustrative_and_providers_carry_the_flag(seeded, client):
+    quotes = get(client, send="US", receive="MX", amount="200", currency="USD").json
+    assert quotes and not any(q["illustrative"] for q in quotes)
+    products = client.get("/api/v1/providers/illustrative-money-transfer-a").json["products"]
+    assert {p["illustrative"] for p in products} == {True}
 
 
 def test_receive_amount_mode(seeded, client):

@@ -155,7 +155,7 @@ def test_corridor_statistics_say_which_figures_come_from_promotions(seeded, clie
 def test_the_corridor_page_says_smart_and_the_cheapest_are_promotions(seeded, client):
     page = client.get("/corridors/US-MX?lang=es").get_data(as_text=True)
     assert "3 de los tres dieron un tipo mejor que el tipo medio del mercado" in page
-    assert ("Ahorro anual con Wise · Bank account transfer (1,26%), el servicio más barato que no supera el tipo "
+    assert ("Ahorro anual con Wise · Transferencia bancaria (1,26%), el servicio más barato que no supera el tipo "
             "medio del mercado") in page
     assert "78,65" in page
     results = client.get("/compare?send=US&receive=MX&amount=200&currency=USD&lang=en").get_data(as_text=True)

@@ -14,7 +14,7 @@ BASE_FEE_ROW = {
     "funding_method": "bank_account", "payout_method": "bank_account", "speed": "2_days",
     "min_amount": "1.00", "max_amount": "2499.99", "fee_fixed": "15.00", "fee_percent": "0",
     "fx_margin_pct": "2", "effective_from": "2026-01-01", "effective_to": "", "accepted_ids": "passport",
-    "regions": "", "source": "test data",
+    "regions": "", "source": "test data", "illustrative": "",
 }
 
 

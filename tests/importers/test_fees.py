@@ -73,6 +73,23 @@ def test_a_changed_fee_retires_the_old_tier_and_keeps_it(app):
     assert new_high.effective_from == dt.date(2026, 3, 1)
 
 
+def test_illustrative_is_a_flag_of_the_data(app):
+    """The seed's thirteen rows say `illustrative` yes; a file without the column, or with it empty, is
+    observed prices; flagging a table that was not is a change to each of its bands."""
+    assert import_fees(SEED_FEES.read_bytes()).ok
+    flags = db.session.execute(select(Provider.name, FeeTier.illustrative).join(FeeTier.product).join(Product.provider)
+                               ).all()
+    assert len(flags) == 13 and all(flag is True for _, flag in flags)
+    without_column = csv_bytes(two_bands(), header=[h for h in FEE_HEADER if h != "illustrative"])
+    assert import_fees(without_column).ok
+    assert db.session.execute(select(FeeTier.illustrative).join(FeeTier.product).join(Product.provider)
+                              .where(Provider.name == "Test Bank")).scalars().all() == [False, False]
+    flagged = import_fees(csv_bytes(two_bands(illustrative="Yes")))
+    assert (flagged.added, flagged.changed, flagged.unchanged) == (0, 2, 0)
+    assert [row.changes for row in flagged.preview][0][-1] == ("illustrative", "no", "yes")
+    assert import_fees(csv_bytes(two_bands(illustrative="yes"))).import_id is None  # as stored: nothing to do
+
+
 def test_a_band_left_out_is_retired_and_other_products_are_kept(app):
     other = fee_row(provider="Other Bank", product="Other wire")
     import_fees(csv_bytes(two_bands() + [other]))
@@ -203,6 +220,9 @@ BAD_FILES = {
     "formula in a text cell": (
         csv_bytes([fee_row(provider="=HYPERLINK(\"http://x\")")]),
         "row 2, column provider: must not start with '=' (spreadsheets read it as a formula)"),
+    "illustrative neither yes nor no": (
+        csv_bytes([fee_row(illustrative="maybe")]),
+        "row 2, column illustrative: 'maybe' is not yes or no"),
     "empty file": (b"", "row 1: the file is empty: expected a header row and data rows"),
     "header only": (csv_bytes([]), "row 2: the file has a header but no data rows"),
     "non-UTF-8 file": (
@@ -238,7 +258,7 @@ def test_every_problem_in_a_file_is_reported_at_once(with_existing_data):
 def test_unknown_and_repeated_columns_are_refused(app):
     problems = problems_of(csv_bytes([fee_row()], header=FEE_HEADER + ["fee_fix"]))
     assert problems[0].startswith("row 1, column fee_fix: unknown column; expected one of: provider, provider_type")
-    data = csv_bytes([fee_row()]).decode().replace("source\n", "source,Provider\n", 1).encode()
+    data = csv_bytes([fee_row()]).decode().replace("illustrative\n", "illustrative,Provider\n", 1).encode()
     assert "row 1, column Provider: column provider appears twice" in problems_of(data)
 
 

@@ -71,7 +71,7 @@ def test_spanish_results_say_how_old_the_data_is_and_flag_a_promotion(page, live
     if (dt.date.today() - dt.date(2025, 9, 30)).days > 365:
         banner = page.locator("p.stale").first
         assert banner.is_visible()
-        assert re.match(r"Datos antiguos: precios encuestados por el Banco Mundial en julio–septiembre de 2025, "
+        assert re.match(r"Datos antiguos: precios encuestados por el Banco Mundial en T3 2025, "
                         r"hace \d+ meses\.", banner.inner_text())
     walmart = page.locator("table.results tbody tr", has_text="Walmart2World").filter(has_text="Internet").first
     assert "Mejor que el tipo medio del mercado cuando se tomó el precio" in walmart.inner_text()

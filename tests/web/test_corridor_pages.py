@@ -23,9 +23,9 @@ def test_the_list_gives_every_corridor_with_its_latest_figures_and_data_age(seed
     assert len(listed) == 21 and "21 corridors." in text
     # By receiving country (then sending), A to Z: China first, Zimbabwe last.
     assert listed[:3] == ["CA-CN", "CA-GH", "CA-GT"] and listed[-1] == "CA-ZW"
-    assert ("Canada → India CAD → INR 4.28% 1.33% not met July–September 2025, 14 months ago" in text
-            or re.search(r"Canada → India CAD → INR 4\.28% 1\.33% not met July–September 2025, \d+ \w+ ago", text))
-    assert re.search(r"Canada → Kenya CAD → KES 6\.00% 0\.86% above 5% July–September 2025", text)
+    assert ("Canada → India CAD → INR 4.28% 1.33% not met Q3 2025, 14 months ago" in text
+            or re.search(r"Canada → India CAD → INR 4\.28% 1\.33% not met Q3 2025, \d+ \w+ ago", text))
+    assert re.search(r"Canada → Kenya CAD → KES 6\.00% 0\.86% above 5% Q3 2025", text)
     assert "Canada → Guatemala CAD → GTQ" in text and "fee tables in force today" in text
     assert "Source" not in text or "The World Bank, Remittance Prices Worldwide (CC BY 4.0)" in text
     # The home page and every page's header lead here.
@@ -56,11 +56,11 @@ def test_the_list_filters_and_sorts_without_script(seeded, client):
 def test_a_corridor_page_shows_every_quarter_published_and_computed(seeded, client):
     response = client.get("/corridors/CA-IN?lang=en")
     page, text = response.get_data(as_text=True), text_of(response)
-    assert "Statistics for July–September 2025" in text and "Average cost at USD 200 4.28%" in text
+    assert "Statistics for Q3 2025" in text and "Average cost at USD 200 4.28%" in text
     table = text[text.index("Every quarter, from the first"):text.index("Providers by type")]
-    assert re.findall(r"(\w+–\w+ 20\d\d) (\S+%|No figure)", table) == [
-        ("July–September 2024", "5.28%"), ("October–December 2024", "5.13%"), ("January–March 2025", "5.10%"),
-        ("April–June 2025", "No figure"), ("July–September 2025", "4.28%")]
+    assert re.findall(r"(Q\d 20\d\d) (\S+%|No figure)", table) == [
+        ("Q3 2024", "5.28%"), ("Q4 2024", "5.13%"), ("Q1 2025", "5.10%"),
+        ("Q2 2025", "No figure"), ("Q3 2025", "4.28%")]
     assert table.count("published by the World Bank") == 3 and "computed from 32 services surveyed" in table
     assert "No figure held for this quarter: none is made up." in table
     # The chart: the three series with figures and the two targets, one quarter label each.
@@ -82,12 +82,12 @@ def test_a_quarter_known_only_by_its_published_average(app, client):
     rows_ = b"source_code,destination_code,quarter,avg_cost_pct,cheapest_cost_pct\nCAN,KEN,2025_1Q,7.28,2.17\n"
     assert run_import("rpw", rows_, "kenya.csv", actor="test").ok
     text = text_of(client.get("/corridors/CA-KE?lang=en"))
-    assert "Statistics for January–March 2025" in text
+    assert "Statistics for Q1 2025" in text
     assert "The World Bank published this quarter's average and the cost of its cheapest service" in text
     assert "Average cost at USD 200 7.28%" in text and "Cheapest service 2.17%" in text
     assert "SmaRT, the average of the three cheapest" not in text  # nothing per service is known
     listing = text_of(client.get("/corridors?lang=en"))
-    assert re.search(r"Canada → Kenya CAD → KES 7\.28% not published above 5% January–March 2025, .* ago "
+    assert re.search(r"Canada → Kenya CAD → KES 7\.28% not published above 5% Q1 2025, .* ago "
                      r"World Bank published average", listing)
 
 
@@ -113,24 +113,37 @@ def age_in_words(last_day: dt.date) -> str:
 
 
 def test_each_row_gives_its_data_date_and_age_and_flags_old_data(seeded, client):
+    """The list judges each corridor's data by the rules its quotes are judged by: a surveyed corridor by its
+    survey quarter (REMIT_SURVEY_MAX_AGE_DAYS), one known only by fee tables by the reference rate its
+    quotes use (REMIT_RATE_MAX_AGE_DAYS): Canada→Guatemala's CAD→GTQ rate is of 26 December 2025."""
     seeded.config["REMIT_SURVEY_MAX_AGE_DAYS"] = 3650  # ten years: 2025's survey is recent, 2011's is old
+    seeded.config["REMIT_RATE_MAX_AGE_DAYS"] = 3650
     listing = client.get("/corridors?lang=en")
     india, kenya_2011, guatemala = (list_row(listing, code) for code in ("CA-IN", "TZ-KE", "CA-GT"))
-    assert india == (f"Canada → India CAD → INR 4.28% 1.33% not met July–September 2025, "
+    assert india == (f"Canada → India CAD → INR 4.28% 1.33% not met Q3 2025, "
                      f"{age_in_words(dt.date(2025, 9, 30))} ago World Bank survey")
     # Tanzania → Kenya, surveyed in 2011 Q1: the figure keeps its date, its age and a caveat beside it.
     # Its 12 quotes at USD 200 in the seed file average 23.6175%; the three cheapest (8.36, 11.03, 11.61) 10.33%.
-    assert kenya_2011 == ("Tanzania → Kenya TZS → KES 23.62% 10.33% above 5% January–March 2011, "
+    assert kenya_2011 == ("Tanzania → Kenya TZS → KES 23.62% 10.33% above 5% Q1 2011, "
                           f"{age_in_words(dt.date(2011, 3, 31))} ago World Bank survey Old data: prices today may differ.")
-    assert guatemala == "Canada → Guatemala CAD → GTQ 6.14% 3.81% above 5% fee tables in force today"
+    assert guatemala == ("Canada → Guatemala CAD → GTQ 6.14% 3.81% above 5% fee tables in force today exchange rate "
+                         f"of Dec 26, 2025, {age_in_words(dt.date(2025, 12, 26))} ago Illustrative, not observed.")
     old = [code for code in rows(listing) if "Old data" in list_row(listing, code)]
     assert old == ["TZ-KE", "TZ-RW", "TZ-UG"]
-    # With the default of a year, 2025 Q3's figures are old too once a year has passed since its last day.
+    # With the defaults, a year for a survey and 14 days for a rate, 2025 Q3's figures are old too once a
+    # year has passed since its last day, and Canada→Guatemala's rate is old, as its compare page says.
     seeded.config["REMIT_SURVEY_MAX_AGE_DAYS"] = 365
+    seeded.config["REMIT_RATE_MAX_AGE_DAYS"] = 14
     listing = client.get("/corridors?lang=en")
     year_old = (dt.date.today() - dt.date(2025, 9, 30)).days > 365
     assert ("Old data" in list_row(listing, "CA-IN")) is year_old
-    assert "Old data" in list_row(listing, "TZ-KE") and "Old data" not in list_row(listing, "CA-GT")
+    assert "Old data" in list_row(listing, "TZ-KE")
+    assert list_row(listing, "CA-GT").endswith("Old data: the amounts received may differ today.")
+    assert "Old data: exchange rate of Dec 26, 2025" in text_of(
+        client.get("/compare?send=CA&receive=GT&mode=send&amount=300&lang=en"))
+    assert ("Data is marked old by the rules the comparison uses: a survey quarter that ended more than 365 days "
+            "ago, or, for a corridor known only by fee tables, an exchange rate more than 14 days old.") in text_of(listing)
+    assert "Old data: exchange rate of Dec 26, 2025" in text_of(client.get("/corridors/CA-GT?lang=en"))
 
 
 def test_the_list_without_data_says_how_to_load_it(app, client):
@@ -274,8 +287,8 @@ def test_the_chart_draws_exactly_the_figures_of_its_table(seeded, client):
     quarters, drawn, targets = chart_points(page, len(table))
     series = {name: {quarters[i - 1]: v for i, v in points.items()} for name, points in drawn.items()}
     assert quarters == ["Q3 2024", "Q4 2024", "Q1 2025", "Q2 2025", "Q3 2025"]
-    assert [row["quarter"] for row in table] == ["July–September 2024", "October–December 2024",
-                                                 "January–March 2025", "April–June 2025", "July–September 2025"]
+    assert [row["quarter"] for row in table] == ["Q3 2024", "Q4 2024",
+                                                 "Q1 2025", "Q2 2025", "Q3 2025"]
     assert series == {
         "Average at USD 200": {"Q3 2024": Decimal("5.28"), "Q4 2024": Decimal("5.13"), "Q1 2025": Decimal("5.10"),
                                "Q3 2025": Decimal("4.28")},
@@ -323,8 +336,8 @@ def test_a_long_trend_labels_at_most_six_quarters_and_draws_every_point_inside(a
     svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
     assert re.findall(r'<text x="-5" y="[\d.]+" class="[^"]*">([^<]+)</text>', svg) == ["-5", "0", "5", "10", "15"]
     assert abs(targets["UN target: 3%"] - 3) <= Decimal("0.01") and abs(targets["5%: far from the target"] - 5) <= Decimal("0.01")
-    assert len(table) == 21 and [row["quarter"] for row in table if row["gap"]] == ["April–June 2022"]
-    assert table[0]["quarter"] == "January–March 2020" and table[-1]["quarter"] == "January–March 2025"
+    assert len(table) == 21 and [row["quarter"] for row in table if row["gap"]] == ["Q2 2022"]
+    assert table[0]["quarter"] == "Q1 2020" and table[-1]["quarter"] == "Q1 2025"
     assert figure(table[0]["Average at USD 200"]) == Decimal("12.40")
     assert figure(table[0]["Cheapest service"]) == Decimal("-1.75")
     # The chart's points are the table's figures, quarter by quarter (to 0.01 pp: positions are written to 0.1 px, 0.012 pp here);

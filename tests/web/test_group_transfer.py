@@ -113,7 +113,7 @@ def test_slips_in_each_workers_language(corridor, client):
         r'<article class="slip" lang="es">(.*?)</article>', html, re.S).group(1)))
     # Trabajador 01 hands over 350 and 0.62 of the bank's CAD 30 fee (30 × 350 / 17,000 = 0.6176…, and
     # the twenty cents left go to the CAD 350 members' larger remainders).
-    assert "Trabajador 01" in spanish and "Usted entrega 350,62 CAD" in spanish.replace("\u00a0", " ")
+    assert "Trabajador 01" in spanish and "Usted aporta 350,62 CAD" in spanish.replace("\u00a0", " ")
     assert "Su parte de todos los costos 9,43 CAD" in spanish.replace("\u00a0", " ")
     assert "Su familia recibe 1876,75 GTQ" in spanish.replace("\u00a0", " ").replace(".", "")
     assert "ahorra 14,31 CAD (hoy: 23,74 CAD con Corner Agent · Cash pickup)" in spanish.replace("\u00a0", " ")

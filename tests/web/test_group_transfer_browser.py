@@ -89,7 +89,7 @@ def test_the_payout_list_downloads_and_adds_up(page, group_server, tmp_path):
     from openpyxl import load_workbook
 
     with page.expect_download() as download:
-        page.click("button:has-text('Lista de pagos (XLSX)')")
+        page.click("button:has-text('Lista de entregas (XLSX)')")
     path = tmp_path / "payout.xlsx"
     download.value.save_as(path)
     book = load_workbook(path, read_only=True)  # read-only keeps the file open until closed
@@ -100,7 +100,7 @@ def test_the_payout_list_downloads_and_adds_up(page, group_server, tmp_path):
     assert rows[0] == ("Referencia", "Cuenta", "Monto", "Moneda")  # the page's language; amounts are numbers
     assert len(rows) == 41 and sum(D(str(r[2])) for r in rows[1:]) == D("91225.55")
     with page.expect_download() as download:
-        page.click("button:has-text('Lista de pagos (CSV)')")
+        page.click("button:has-text('Lista de entregas (CSV)')")
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert sum(D(r["Monto"].replace(",", ".")) for r in csv.DictReader(io.StringIO(text), delimiter=";")) == D(
         "91225.55")

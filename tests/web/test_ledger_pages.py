@@ -200,7 +200,7 @@ def test_bad_input_writes_nothing_and_says_why(client, cycle_id):
     assert "un tipo de cambio debe ser mayor que cero" in text_of(refused)
     refused = client.post(f"/ledger/cycles/{cycle_id}/wires", data=wire | {"applied_rate": "0,74"})
     assert refused.status_code == 422
-    assert "más que los 0,00 que entregaron los miembros" in text_of(refused)
+    assert "más que los 0,00 que aportaron los miembros" in text_of(refused)
     refused = client.post(f"/ledger/cycles/{cycle_id}/contributions", data={
         "csrf_token": token, "rows-0-member": first_member(cycle_id), "rows-0-amount": "501,505",
         "rows-0-method": "cash"})
@@ -264,7 +264,7 @@ def test_the_statement_says_how_the_group_split_the_costs(client, cycle_id):
     year = db.session.scalar(select(LedgerCycle.cycle_date)).year
     spanish = text_of(client.get(f"/ledger/groups/{group}/seasons/{year}/statements/1?lang=en"))
     assert ("El grupo reparte las comisiones fijas (las del banco y la del coordinador), los descuentos y lo que se "
-            "llevó el tipo de cambio según el monto enviado, y el cargo por pagar a cada familia, uno por persona, "
+            "llevó el tipo de cambio según el monto enviado, y el cargo por la entrega a cada familia, uno por persona, "
             "al centavo.") in spanish
     equal = client.post("/ledger/cycles", data=plan_form(client, group_id=str(group), allocation="equal"))
     assert equal.status_code == 302, text_of(equal)[:2000]

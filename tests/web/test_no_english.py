@@ -1,7 +1,8 @@
 """Every page and error page in Spanish and French carries no English: no text of the English
-catalogue, no English vocabulary label, no English sentence. Provider, product and reference names,
-sources and other data are not translated (marked translate="no" in the pages, or taken from the
-database here) and do not count."""
+catalogue, no English vocabulary label, no English sentence, none of the World Bank survey's words
+for how a service is paid in and where ("Bank account transfer", "Cash", "Agent", "Call Center").
+Provider, product and reference names, sources and other data are not translated (marked
+translate="no" in the pages, or taken from the database here) and do not count."""
 from __future__ import annotations
 
 import html
@@ -61,12 +62,23 @@ def data_texts() -> list[str]:
     for tier in db.session.execute(select(FeeTier)).scalars():
         texts.add(tier.source)
     for obs in db.session.execute(select(SurveyObservation)).scalars():
-        texts.update(t for t in (obs.firm, obs.instrument, obs.access_point) if t)
+        texts.add(obs.firm)  # its instrument and access point are words pages translate (rpw_words)
     for rate in db.session.execute(select(ReferenceRate)).scalars():
         texts.add(rate.source)
     for run in db.session.execute(select(ImportRun)).scalars():
         texts.update((run.filename, run.actor, run.summary))
     return sorted((t for t in texts if t), key=len, reverse=True)
+
+
+def rpw_words(language: str) -> list[str]:
+    """The survey's words held (instruments and access points) that the language writes otherwise."""
+    from remit.i18n import rpw_word
+
+    words = set()
+    for obs in db.session.execute(select(SurveyObservation)).scalars():
+        words.update(t for t in (obs.instrument, obs.access_point) if t and t != "N/A")
+    with force_locale(language):
+        return sorted(word for word in words if rpw_word(word) != word)
 
 
 def visible_text(page: str, data: list[str]) -> str:
@@ -84,8 +96,9 @@ def visible_text(page: str, data: list[str]) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def english_in(text: str, fragments: list[str], language: str) -> list[str]:
+def english_in(text: str, fragments: list[str], language: str, survey_words: list[str] = ()) -> list[str]:
     found = [f for f in fragments if f in text]
+    found += [f"survey word: {word}" for word in survey_words if re.search(rf"\b{re.escape(word)}\b", text)]
     with force_locale("en"):
         english_labels = {str(label) for label in LABELS.values()}
     english_labels |= {
@@ -136,13 +149,15 @@ def pages(seeded, client):
 def test_no_english_on_any_page(pages, client, language):
     fragments = english_catalogue(language)
     data = data_texts()
+    survey_words = rpw_words(language)
+    assert {"Bank account transfer", "Cash", "Agent", "Bank branch", "Call Center"} <= set(rpw_words("es"))
     problems = {}
     client.get(f"/?lang={language}")  # the session keeps the language from here on
     for url in pages["public"] + pages["admin"]:
         response = client.get(url)
         assert response.status_code in (200, 404, 422), (url, response.status_code)
         assert f'<html lang="{language}">' in response.get_data(as_text=True), url
-        found = english_in(visible_text(response.get_data(as_text=True), data), fragments, language)
+        found = english_in(visible_text(response.get_data(as_text=True), data), fragments, language, survey_words)
         if found:
             problems[url] = found[:6]
     bundle_page = client.get("/bundle").get_data(as_text=True)
@@ -195,3 +210,27 @@ def test_error_pages_speak_the_language(make_app, language):
             assert response.status_code == status
             text = visible_text(response.get_data(as_text=True), [])
             assert english_in(text, fragments, language) == [], (status, text)
+
+
+ILLUSTRATIVE = {"es": "ilustrativo, no observado", "fr": "illustratif, non observé"}
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_the_illustrative_data_is_said_so_in_the_language_on_every_page_that_shows_it(seeded, client, language):
+    """The seed's Canada→Guatemala fee table is flagged illustrative: every page that shows its figures
+    says so in the reader's language, in its summary and beside the figures; its own note ("Illustrative,
+    not observed: modelled on…") stays as written, marked as English."""
+    data = data_texts()
+    client.get(f"/?lang={language}")
+    pages = {"/compare?send=CA&receive=GT&mode=send&amount=300": 8,  # the summary and each of the 7 services
+             "/corridors/CA-GT": 3, "/corridors?send=CA": 1, "/providers": 2,
+             "/providers/illustrative-money-transfer-a": 3, "/": 1}
+    for url, at_least in pages.items():
+        page = client.get(url).get_data(as_text=True)
+        text = visible_text(page, data)
+        said = len(re.findall(re.escape(ILLUSTRATIVE[language]), text, re.I))
+        assert said >= at_least, (url, said)
+        assert not re.search(r"illustrative, not observed", text, re.I), url
+    compare = client.get("/compare?send=CA&receive=GT&mode=send&amount=300").get_data(as_text=True)
+    note = re.search(r'<span lang="en" translate="no">(Illustrative, not observed: modelled on[^<]*)</span>', compare)
+    assert note, "the fee table's own note is marked as English"

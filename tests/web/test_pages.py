@@ -92,7 +92,7 @@ def test_corridor_page_with_trend(seeded, client):
     response = client.get("/corridors/US-GT")
     text = text_of(response)
     assert response.status_code == 200
-    assert "Statistics for July–September 2025" in text and "Average cost at USD 200 4.19%" in text
+    assert "Statistics for Q3 2025" in text and "Average cost at USD 200 4.19%" in text
     assert "Providers by type" in text and "Walmart2World" in text
     assert "Line chart of the average cost per quarter" in response.get_data(as_text=True)
     assert client.get("/corridors/US-XX").status_code == 404
@@ -159,3 +159,37 @@ def test_bundle_without_csrf_token_is_refused(seeded, client):
     response = client.post("/bundle", data=bundle_form(""))
     assert response.status_code == 400
     assert "The form expired or did not come from this page: please go back, reload it and send it again." in text_of(response)
+
+
+@pytest.mark.parametrize("language, quarter, others", [
+    ("en", "Q3 2025", ("2025Q3", "July–September", "T3 2025")),
+    ("es", "T3 2025", ("2025Q3", "julio–septiembre", "Q3 2025")),
+    ("fr", "T3 2025", ("2025Q3", "juillet–septembre", "Q3 2025"))])
+def test_one_way_to_write_a_quarter_in_each_language(seeded, client, language, quarter, others):
+    """The survey's source, the data's date, its age and the glossary write 2025 Q3 one way."""
+    for url in ("/compare?send=US&receive=GT&mode=send&amount=200", "/corridors/US-GT", "/corridors?receive=GT", "/"):
+        text = text_of(client.get(f"{url}&lang={language}" if "?" in url else f"{url}?lang={language}"))
+        assert quarter in text, url
+        for other in others:
+            assert other not in text, (url, other)
+
+
+def test_the_survey_words_are_in_the_page_language(seeded, client):
+    """RPW names a service by how it is paid in and where ("Bank account transfer · Internet"): the page
+    says it in its language; the API keeps RPW's words."""
+    spanish = client.get("/compare?send=US&receive=MX&mode=send&amount=200&lang=es").get_data(as_text=True)
+    assert "<br>Transferencia bancaria · Internet" in spanish and "Efectivo · Agente" in spanish
+    assert "Bank account transfer" not in spanish and "Call Center" not in spanish
+    walmart = text_of(client.get("/providers/walmart2world?lang=es"))
+    assert "Tarjeta de débito · Agente" in walmart and "Tarjeta de crédito · Internet" in walmart
+    french = text_of(client.get("/corridors/CA-IN?lang=fr"))
+    assert "SBI Canada Bank · Virement bancaire: 0,86" in french
+    api = client.get("/api/v1/quotes?send=US&receive=MX&amount=200&currency=USD").json
+    assert {q["product"]["name"] for q in api} >= {"Bank account transfer · Internet", "Cash · Agent"}
+
+
+def test_the_query_line_keeps_its_separator_with_the_link_that_is_not_printed(seeded, client):
+    page = client.get(COMPARE + "&lang=es").get_data(as_text=True)
+    query = re.search(r'<p class="query">(.*?)</p>', page, re.S).group(1)
+    assert re.search(r'<span class="noprint">· <a href="[^"]+">Cambiar esta comparación</a></span>', query)
+    assert "·" not in re.sub(r'<span class="noprint">.*?</span>', "", query, flags=re.S)

@@ -1,0 +1,66 @@
+"""The cost chart's labels and axis, worked out before pygal draws them: names that tell services apart in
+the room a label has, and axis numbers that never meet (the browser checks the drawing:
+test_reading_browser.py)."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from remit.web import charts
+
+
+def test_labels_leave_out_the_words_every_provider_begins_with_and_keep_the_services_apart():
+    labels = charts.service_labels([
+        ("Illustrative Money Transfer B", "App to a bank account"),
+        ("Illustrative Money Transfer A", "Cash at an agent to cash pickup"),
+        ("Illustrative Canadian Bank A", "Online international wire")])
+    assert labels == ["Money Transfer B · App to a bank account", "Money Transfer A · Cash at an agent to cash…",
+                      "Canadian Bank A · Online international wire"]
+    # A survey's name has parts: the longest is cut first, so the last part still tells two apart.
+    wells = charts.service_labels([("Western Union", "Bank account transfer · Internet"),
+                                   ("Wells Fargo", "Bank account transfer · Bank branch")], limit=40)
+    assert wells == ["Western Union · Bank account… · Internet", "Wells Fargo · Bank accoun… · Bank branch"]
+    # One provider alone, or providers sharing nothing, keep their names where the label has room.
+    assert charts.service_labels([("Illustrative Credit Union", "Wire abroad")]) == [
+        "Illustrative Credit Union · Wire abroad"]
+    assert charts.service_labels([("A provider whose name goes on and on and on", "Wire abroad")]) == [
+        "A provider whose name goes on… · Wire abroad"]
+    assert all(len(label) <= charts.BAR_LABEL_CHARACTERS for label in labels)
+
+
+def spanish(value: Decimal, places: int) -> str:
+    """As the Spanish page writes a number: 1.250 (a thousand grouped with a point), 2,5."""
+    text = f"{value:,.{places}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def test_the_axis_steps_leave_room_between_its_numbers():
+    # CAD 9.49 to 37.50 (the seed's CA→GT at CAD 300): 0, 5 … 40 — not 0, 4 … 36, whose numbers met.
+    ticks, places = charts.cost_axis(37.5, spanish)
+    assert (ticks[1], ticks[-1], places) == (5, 40, 0)
+    # Costs in the thousands take wider numbers, so fewer of them.
+    ticks, places = charts.cost_axis(1125.0, spanish)
+    assert [spanish(t, places) for t in ticks] == ["0", "200", "400", "600", "800", "1.000", "1.200"]
+    # Below one unit, decimals.
+    ticks, places = charts.cost_axis(0.9, spanish)
+    assert [spanish(t, places) for t in ticks] == ["0,0", "0,2", "0,4", "0,6", "0,8", "1,0"]
+    for top in (0.3, 3, 7.7, 12, 49.99, 120, 999, 4800, 75000):
+        ticks, places = charts.cost_axis(top, spanish)
+        widest = max(len(spanish(t, places)) for t in ticks)
+        assert ticks[0] == 0 and ticks[-1] >= Decimal(str(top)) and len(ticks) <= 13
+        # Numbers reckoned as pygal does (0.6 of the 14-unit font a character), two characters apart.
+        assert (charts.WIDTH - 24) / (len(ticks) - 1) >= (widest + 2) * 0.6 * 14
+
+
+def test_each_bar_has_its_label_above_it_and_its_whole_name_in_a_title():
+    svg = charts.cost_bars("Cost", [("Money Transfer B · App", "Illustrative Money Transfer B · App", Decimal("9.49")),
+                                    ("Bank B · Wire & more", "Illustrative Bank B · Wire & more", Decimal("37.50"))])
+    labels = re.findall(r'<text x="([\d.]+)" y="([\d.]+)" class="bar-label">([^<]*)<title>([^<]*)</title>', svg)
+    assert [(text, title) for _, _, text, title in labels] == [
+        ("Money Transfer B · App", "Illustrative Money Transfer B · App"),
+        ("Bank B · Wire &amp; more", "Illustrative Bank B · Wire &amp; more")]
+    bars = re.findall(r'<rect x="([\d.]+)" y="([\d.]+)" rx="0" ry="0" width="[\d.]+" height="([\d.]+)" class="rect', svg)
+    # Cheapest at the top: the first label stands above the top bar, and below nothing else.
+    tops = sorted(float(y) for _, y, _ in bars)
+    assert float(labels[0][1]) < tops[0] and tops[0] < float(labels[1][1]) < tops[1]
+    assert "guide line" not in svg and "<script" not in svg
