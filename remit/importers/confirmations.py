@@ -43,7 +43,8 @@ HEADER_NAMES = {
 }
 STATUS_WORDS = {
     "paid": {"paid", "paid out", "completed", "complete", "done", "ok", "success", "successful", "settled",
-             "pagado", "pagada", "completado", "completada", "exitoso", "exitosa", "liquidado", "acreditado",
+             "pagado", "pagada", "entregado", "entregada", "completado", "completada", "exitoso", "exitosa",
+             "liquidado", "acreditado",
              "payé", "payée", "versé", "versée", "effectué", "effectuée", "réussi", "terminé"},
     "returned": {"returned", "rejected", "failed", "refused", "reversed", "cancelled", "canceled",
                  "devuelto", "devuelta", "rechazado", "rechazada", "fallido", "fallida", "anulado", "anulada",

@@ -20,7 +20,8 @@ def read(text: str, locale: str = "en", name: str = "file.csv"):
 
 
 def test_statuses_in_three_languages_and_in_banks_words():
-    for words, code in ((["paid", "PAGADO", "Payée", "completed", "ok", "Effectué"], "paid"),
+    # "entregado" is how remit's own Spanish payout list writes paid (the family's payout is an entrega).
+    for words, code in ((["paid", "PAGADO", "Payée", "completed", "ok", "Effectué", "Entregado"], "paid"),
                         (["returned", "Devuelto", "rejeté", "Rejected", "rechazada", "failed"], "returned"),
                         (["pending", "Pendiente", "en attente", "in_process", "En proceso"], "pending")):
         assert {status_code(w) for w in words} == {code}, words
