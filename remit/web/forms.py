@@ -66,7 +66,8 @@ class CompareForm(FlaskForm):
     # Empty: the sending country's currency (the family's, for an amount they must receive).
     currency = SelectField(_l("Currency"), validators=[Optional()], default="")
     payout_method = SelectField(_l("How the family gets the money"), choices=choices(PAYOUTS), default="")
-    region = SelectField(_l("Where the family lives"), default="")
+    # ISO's names of the regions are not for a browser's translator: said once for all the options.
+    region = SelectField(_l("Where the family lives"), default="", render_kw={"translate": "no"})
     id_type = SelectField(_l("ID the sender has"), choices=choices(IDS), default="")
     max_speed = SelectField(_l("How fast it must arrive"), choices=choices(SPEEDS_UP_TO), default="")
 

@@ -47,7 +47,7 @@ def _regions(_locale: str, countries: tuple[str, ...]) -> tuple[SelectChoice, ..
     for country in countries:
         group = country_name(country)
         for code, (name, _kind) in sorted(codes.subdivisions(country).items(), key=lambda item: item[1][0]):
-            regions.append(SelectChoice(code, region_name(name), {"translate": "no"}, group))
+            regions.append(SelectChoice(code, region_name(name), None, group))
     return tuple(regions)
 
 

@@ -204,7 +204,7 @@ def test_a_forty_worker_cycle_is_recorded_in_at_most_twenty_actions(page, ledger
     assert page.input_value("#fee") == "30,00"  # the bank's fee, from the plan
     user.fill("#bank_reference", "FT2612060001")
     user.click("#record-wire")
-    assert "No hay ningún pago anotado a las familias de 40 miembros" in page.locator("#check").inner_text()
+    assert "No hay ninguna entrega anotada a las familias de 40 miembros" in page.locator("#check").inner_text()
 
     # The receiving bank pays what the payout list says and sends back a workbook: its amounts are
     # numbers; one reference is mistyped (Trabajador 4O), one payout came back.
@@ -224,11 +224,11 @@ def test_a_forty_worker_cycle_is_recorded_in_at_most_twenty_actions(page, ledger
     assert "Trabajador 4O" in refused and "no es miembro de este ciclo" in refused, refused
     user.check("input[name='leave_out'][value='41']")
     user.click("#read-confirmation")
-    assert "Leído del archivo: pagados: 38; devueltos: 1; pendientes: 0; filas omitidas: 1." in page.locator(
+    assert "Leído del archivo: entregados: 38; devueltos: 1; pendientes: 0; filas omitidas: 1." in page.locator(
         "main").inner_text()
     user.click("#payouts-as-planned")  # Trabajador 40, whose row was left out, paid as due
     flags = page.locator("#check").inner_text()
-    assert "Trabajador 07: el pago de" in flags and "No hay ningún pago" not in flags, flags
+    assert "Trabajador 07: la entrega de" in flags and "No hay ninguna entrega" not in flags, flags
     user.click("#complete-cycle")
     assert "Cerrado el" in page.locator("main").inner_text()
     shot(page, "ledger-cycle-forty")

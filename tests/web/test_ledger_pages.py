@@ -436,7 +436,7 @@ def test_payouts_read_from_the_banks_confirmation_file(client, cycle_id):
     saved = client.post(f"/ledger/cycles/{cycle_id}/payouts/confirmation", data={
         "csrf_token": csrf(client, page), "kept": kept, "kept_name": "confirmacion.csv", "leave_out": ["8", "14"]})
     assert saved.status_code == 302, text_of(saved)[:3000]
-    assert "Leído del archivo: pagados: 10; devueltos: 1; pendientes: 0; filas omitidas: 2." in text_of(
+    assert "Leído del archivo: entregados: 10; devueltos: 1; pendientes: 0; filas omitidas: 2." in text_of(
         client.get(page))
     payouts = db.session.scalars(select(LedgerPayout).where(LedgerPayout.cycle_id == cycle_id)).all()
     assert len(payouts) == 11 and {p.confirmed_how for p in payouts} == {"bank_statement"}
