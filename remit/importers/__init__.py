@@ -18,7 +18,8 @@ from ..models import AuditEvent, ImportRun
 from . import fees, rates, rpw
 from .base import ImportReport, sha256, sha256_of_file
 from .limits import PROGRESS_EVERY_ROWS, ImportLimits
-from .readers import FileRejected, ProblemLog, RowStream, open_table
+from .readers import open_table
+from .rows import FileRejected, ProblemLog, RowStream
 
 KINDS = {"fees": fees, "rates": rates, "rpw": rpw}
 log = logging.getLogger("remit.importers")

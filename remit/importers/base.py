@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -10,7 +11,7 @@ from marshmallow.decorators import VALIDATES, VALIDATES_SCHEMA
 
 from ..domain.messages import msg
 from .limits import ImportLimits
-from .readers import Problem, RowStream, normalize_header
+from .rows import Problem, ProblemLog, RowStream, normalize_header
 
 
 NO_DATA_ROWS = msg("no_data_rows", "the file has a header but no data rows")
@@ -173,6 +174,39 @@ def row_values(cells: list[str], positions: dict[str, int]) -> dict[str, str]:
 def is_blank(cells: list[str]) -> bool:
     """No cell holds anything (the readers give cells without surrounding spaces)."""
     return not any(cells)
+
+
+def valid_rows(table: RowStream, loader: RowLoader, problems: ProblemLog, *,
+               not_available: tuple[list[int], set[str]] = ((), frozenset()),
+               keep: Callable[[list[str]], bool] | None = None) -> Iterator[tuple[int, dict]]:
+    """The rows of a file that pass, as (row number, values), as the file is read.
+
+    Blank rows are passed over. `keep(cells)`, when given, is asked first about every other row: a
+    row it answers False to is passed over unread (one an importer recognised without reading it).
+    `not_available` = (cell indexes, lower-case texts): such a cell reads as an empty one, no figure
+    (RPW's `..`, the ECB's `N/A`). A row that fails has its problems logged and is passed over. Once
+    the rows are all read, a file whose header is followed by no row, and no problem, is refused at
+    row 2: NO_DATA_ROWS.
+    """
+    indexes, texts = not_available
+    read = False
+    load = loader.load
+    for row, cells in table:
+        if is_blank(cells):
+            continue
+        read = True
+        if keep is not None and not keep(cells):
+            continue
+        for index in indexes:
+            if index < len(cells) and cells[index].lower() in texts:
+                cells[index] = ""
+        data, row_problems = load(row, cells)
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        yield row, data
+    if not read and not problems:
+        problems.add(Problem(2, None, NO_DATA_ROWS))
 
 
 def load_row(schema: Schema, row: int, values: dict[str, str]) -> tuple[dict | None, list[Problem]]:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import Table
 
 from ..extensions import db
-from .digests import chunks
+from .batches import chunks
 
 BATCH = 5_000
 # Distinct values remembered per column: amounts, dates and codes repeat from row to row.

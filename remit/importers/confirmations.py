@@ -27,7 +27,8 @@ from decimal import Decimal
 from ..domain.messages import Message, msg
 from ..inputs import MAX_MEMBERS, InputError, parse_amount, quoted
 from .members import HEADER_NAMES as MEMBER_HEADERS
-from .readers import FileRejected, NumberCell, Problem, normalize_header, read_table
+from .readers import read_table
+from .rows import FileRejected, NumberCell, Problem, normalize_header
 
 HEADER_NAMES = {
     # Not "id": a bank's file often has an id of its own for each payment.

@@ -13,22 +13,14 @@ values, so a later file whose part has the same digest changes nothing there; a 
 from __future__ import annotations
 
 from hashlib import blake2b as _blake2b
-from itertools import islice
 from operator import itemgetter
 
 from sqlalchemy import case, delete, func, select
 
 from ..extensions import db
 from ..models import ContentDigest
-
-CHUNK = 500
-
-
-def chunks(items, size: int = CHUNK):
-    """Lists of at most `size` items, taken from any iterable as they are needed."""
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
+from .batches import chunks
+from .bulk import BulkInsert
 
 
 def stored(kind: str, corridor_id: int) -> dict[str, tuple[str, int, int]]:
@@ -46,8 +38,6 @@ def replace(kind: str, corridor_id: int, entries: dict[str, tuple[str, int, int]
     if db.session.execute(select(ContentDigest.id).where(*of_corridor).limit(1)).first() is not None:
         for subjects in chunks(sorted(entries)):
             db.session.execute(delete(ContentDigest).where(*of_corridor, ContentDigest.subject.in_(subjects)))
-    from .bulk import BulkInsert  # bulk takes `chunks` from here
-
     BulkInsert(ContentDigest.__table__, ("kind", "corridor_id", "subject", "digest", "rows", "last_id")).write(
         (kind, corridor_id, subject, digest, rows, last_id) for subject, (digest, rows, last_id) in sorted(entries.items()))
 

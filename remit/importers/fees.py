@@ -17,11 +17,12 @@ from ..models import Corridor, FeeTier, ImportRun, Product, Provider
 from ..models.catalog import FUNDING_METHODS, PAYOUT_METHODS, PROVIDER_TYPES, SPEEDS
 from ..services import reference
 from . import digests
+from .batches import chunks
 from .bulk import BulkInsert
 from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, RowLoader, RuledSchema, map_header, row_rule
 from ..inputs import written_places
 from .fields import Choice, CountryCode, CurrencyCode, ExactNumber, IdList, IsoDate, RegionList, Text, YesNo
-from .readers import Problem, ProblemLog
+from .rows import Problem, ProblemLog
 
 COLUMNS = [Column(name, required=name not in FEE_TABLE_OPTIONAL) for name in FEE_TABLE_COLUMNS]
 HEADER = [c.name for c in COLUMNS]
@@ -322,7 +323,7 @@ def _product_stamps(product_ids) -> dict[int, tuple[int, int]]:
     """product id → (tiers in force, highest id among them), by lists of ids (an index lookup each,
     whatever the planner knows of tables filled in this very transaction)."""
     stamps: dict[int, tuple[int, int]] = {}
-    for chunk in digests.chunks(sorted(set(product_ids))):
+    for chunk in chunks(sorted(set(product_ids))):
         stamps.update(digests.in_force_stamps(FeeTier, FeeTier.product_id, FeeTier.id, (FeeTier.product_id.in_(chunk),)))
     return stamps
 
@@ -451,7 +452,7 @@ def plan(fee_file: FeeFile, report: ImportReport) -> FeePlan:
     """Work out, without writing, what the file adds, changes and retires. What is stored is read once
     per corridor, for the products that were not recognised by their digest."""
     stored_providers: dict[str, tuple[int, str | None]] = {}
-    for chunk in digests.chunks(sorted(fee_file.providers)):
+    for chunk in chunks(sorted(fee_file.providers)):
         for provider_id, slug, provider_type in db.session.execute(
                 select(Provider.id, Provider.slug, Provider.type).where(Provider.slug.in_(chunk))):
             stored_providers[slug] = (provider_id, provider_type)
@@ -483,7 +484,7 @@ def _current_tiers(product_ids: list[int]) -> dict[int, dict[tuple, tuple]]:
     """product id → {band: (tier id, *TIER_FIELDS)} of the tiers in force."""
     found: dict[int, dict[tuple, tuple]] = {}
     columns = [FeeTier.__table__.c[name] for name in ("id", "product_id", *BAND, *TIER_FIELDS)]
-    for chunk in digests.chunks(sorted(product_ids)):
+    for chunk in chunks(sorted(product_ids)):
         for row in db.session.execute(select(*columns).where(
                 FeeTier.product_id.in_(chunk), FeeTier.retired_by_import_id.is_(None))):
             found.setdefault(row[1], {})[(row[2], row[3])] = (row[0], *row[4:])
@@ -575,7 +576,7 @@ def apply(fee_plan: FeePlan, run: ImportRun) -> None:
     connection = db.session.connection()
     tiers = FeeTier.__table__
     retire = ({"tier_id": tier_id, "retired_on": day} for p in fee_plan.products for tier_id, day in p.retire)
-    for batch in digests.chunks(retire, WRITE_BATCH):
+    for batch in chunks(retire, WRITE_BATCH):
         connection.execute(update(tiers).where(tiers.c.id == bindparam("tier_id"))
                            .values(retired_on=bindparam("retired_on"), retired_by_import_id=run.id), batch)
     run_id = run.id
@@ -612,7 +613,7 @@ def _write_providers(fee_plan: FeePlan) -> dict[str, int]:
     if new:
         BulkInsert(Provider.__table__, ("slug", "name", "type", "active")).write(
             (slug, name, provider_type, True) for slug, name, provider_type in new)
-        for chunk in digests.chunks([slug for slug, _, _ in new]):
+        for chunk in chunks([slug for slug, _, _ in new]):
             ids.update(db.session.execute(select(Provider.slug, Provider.id).where(Provider.slug.in_(chunk))).all())
     for provider_id, provider_type in fee_plan.type_changes.items():
         db.session.execute(update(Provider).where(Provider.id == provider_id).values(type=provider_type))

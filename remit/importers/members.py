@@ -22,7 +22,8 @@ from ..domain.messages import msg
 from ..domain.vocabulary import PAYOUT_METHODS
 from ..inputs import MAX_MEMBERS, MAX_REF_LENGTH, InputError, parse_amount, quoted
 from .fields import FORMULA_START
-from .readers import FileRejected, NumberCell, Problem, Table, normalize_header, read_table
+from .readers import Table, read_table
+from .rows import FileRejected, NumberCell, Problem, normalize_header
 
 # The names a coordinator's header may give each column, in the three languages.
 HEADER_NAMES = {

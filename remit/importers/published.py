@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from marshmallow import Schema, ValidationError, validates_schema
+from marshmallow import ValidationError, validates_schema
 from sqlalchemy import bindparam, select, update
 
 from .. import codes
@@ -22,11 +22,10 @@ from ..domain.messages import msg
 from ..extensions import db
 from ..models import Corridor, ImportRun, PublishedAverage
 from ..services import reference
-from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, RowLoader, is_blank, map_header
-from .digests import chunks
-from .fields import CountryCode, Text
-from .readers import Problem, ProblemLog, RowStream, normalize_header
-from .rpw import Period, _pct
+from .base import Column, ImportReport, PreviewRow, RowLoader, map_header, valid_rows
+from .batches import chunks
+from .rows import Problem, ProblemLog, RowStream, normalize_header
+from .survey_fields import CorridorRowSchema, Period, percent_field
 
 LAYOUT = "rpw_averages"
 COLUMNS = [
@@ -44,19 +43,15 @@ def is_averages(table: RowStream) -> bool:
     return bool(names & {"avg cost pct", "average cost pct", "avg cost %"}) and bool(names & {"quarter", "period"})
 
 
-class AverageRowSchema(Schema):
-    source_code = CountryCode(required=True)
-    source_name = Text(load_default=None)
-    destination_code = CountryCode(required=True)
-    destination_name = Text(load_default=None)
+class AverageRowSchema(CorridorRowSchema):
     quarter = Period(required=True)
-    avg_cost_pct = _pct(required=True)
-    cheapest_cost_pct = _pct(load_default=None)
+    avg_cost_pct = percent_field(required=True)
+    cheapest_cost_pct = percent_field(load_default=None)
 
     @validates_schema
     def check_row(self, data, **kwargs):
         if data["source_code"] == data["destination_code"]:
-            raise ValidationError({"destination_code": [msg("same_country_rpw", "must differ from source_code")]})
+            return  # `check_corridor` says so, and the row's other checks wait until it names a corridor
         if quarter_bounds(data["quarter"])[0] > dt.date.today():
             raise ValidationError({"quarter": [msg("quarter_not_begun", "%(period)s has not begun: nothing can be "
                                                    "published for it yet", period=data["quarter"])]})
@@ -79,15 +74,8 @@ def collect(table: RowStream, problems: ProblemLog, report: ImportReport) -> Ave
     if header_problems:
         problems.extend(header_problems)
         return None
-    loader = RowLoader(AverageRowSchema(), positions)
     found = AveragesFile()
-    for row, cells in table:
-        if is_blank(cells):
-            continue
-        data, row_problems = loader.load(row, cells)
-        if row_problems:
-            problems.extend(row_problems)
-            continue
+    for row, data in valid_rows(table, RowLoader(AverageRowSchema(), positions), problems):
         key = (data["source_code"], data["destination_code"], data["quarter"])
         if key in found.figures:
             corridor = "-".join(key[:2])
@@ -96,8 +84,6 @@ def collect(table: RowStream, problems: ProblemLog, report: ImportReport) -> Ave
             continue
         found.figures[key] = (row, data["avg_cost_pct"], data["cheapest_cost_pct"])
     report.rows = len(found.figures)
-    if not found.figures and not problems:
-        problems.add(Problem(2, None, NO_DATA_ROWS))
     return found
 
 

@@ -22,12 +22,12 @@ from .. import codes
 from ..extensions import db
 from ..models import ImportRun, ReferenceRate
 from ..services import reference
-from . import digests
 from ..domain.messages import msg
 from ..inputs import quoted
-from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, RowLoader, is_blank, map_header
+from .batches import chunks
+from .base import Column, ImportReport, PreviewRow, RowLoader, map_header, valid_rows
 from .fields import REQUIRED, CurrencyCode, ExactNumber, IsoDate, Text
-from .readers import Problem, ProblemLog, RowStream, normalize_header
+from .rows import Problem, ProblemLog, RowStream, normalize_header
 
 COLUMNS = [Column("base_currency"), Column("quote_currency"), Column("rate"), Column("as_of"), Column("source")]
 HEADER = [c.name for c in COLUMNS]
@@ -134,16 +134,7 @@ def _collect_ecb(table: RowStream, problems: ProblemLog, report: ImportReport) -
     loader = RowLoader(schema, {"Date": 0, **positions})
     rates: dict[tuple, tuple] = {}
     days: dict[dt.date, int] = {}
-    for row, cells in table:
-        if is_blank(cells):
-            continue
-        for index in positions.values():
-            if index < len(cells) and cells[index].lower() in ECB_NOT_QUOTED:
-                cells[index] = ""
-        data, row_problems = loader.load(row, cells)
-        if row_problems:
-            problems.extend(row_problems)
-            continue
+    for row, data in valid_rows(table, loader, problems, not_available=(list(positions.values()), ECB_NOT_QUOTED)):
         day = data.pop("Date")
         if day in days:
             problems.add(Problem(row, table.column_name(0), msg("ecb_day_twice", "row %(row)s already gives the "
@@ -154,8 +145,6 @@ def _collect_ecb(table: RowStream, problems: ProblemLog, report: ImportReport) -
             if rate is not None:
                 rates[("EUR", code, day)] = (row, rate, ECB_SOURCE)
     report.rows = len(rates)
-    if not days and not problems:
-        problems.add(Problem(2, None, NO_DATA_ROWS))
     return rates
 
 
@@ -164,15 +153,8 @@ def _collect(table: RowStream, problems: ProblemLog, report: ImportReport) -> di
     if header_problems:
         problems.extend(header_problems)
         return None
-    loader = RowLoader(RateRowSchema(), positions)
     rates: dict[tuple, tuple] = {}
-    for row, cells in table:
-        if is_blank(cells):
-            continue
-        data, row_problems = loader.load(row, cells)
-        if row_problems:
-            problems.extend(row_problems)
-            continue
+    for row, data in valid_rows(table, RowLoader(RateRowSchema(), positions), problems):
         key = (data["base_currency"], data["quote_currency"], data["as_of"])
         if key in rates:
             problems.add(Problem(row, "as_of", msg("rate_twice", "row %(row)s already gives %(base)s→%(quote)s on %(day)s",
@@ -180,8 +162,6 @@ def _collect(table: RowStream, problems: ProblemLog, report: ImportReport) -> di
             continue
         rates[key] = (row, data["rate"], data["source"])
     report.rows = len(rates)
-    if not rates and not problems:
-        problems.add(Problem(2, None, NO_DATA_ROWS))
     return rates
 
 
@@ -224,10 +204,10 @@ def apply(changes: list[tuple[tuple, tuple, int | None]], run: ImportRun) -> Non
     connection = db.session.connection()
     table = ReferenceRate.__table__
     retired = ({"rate_id": old} for _, _, old in changes if old is not None)
-    for batch in digests.chunks(retired, WRITE_BATCH):
+    for batch in chunks(retired, WRITE_BATCH):
         connection.execute(update(table).where(table.c.id == bindparam("rate_id"))
                            .values(retired_by_import_id=run.id), batch)
     rows = ({"base_currency": key[0], "quote_currency": key[1], "as_of": key[2], "rate": rate, "source": source,
              "import_id": run.id} for key, (rate, source), _ in changes)
-    for batch in digests.chunks(rows, WRITE_BATCH):
+    for batch in chunks(rows, WRITE_BATCH):
         connection.execute(table.insert(), batch)

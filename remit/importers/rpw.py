@@ -13,27 +13,26 @@ that the file no longer has are retired (kept, marked with the import that retir
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, ValidationError, validates_schema
 from sqlalchemy import bindparam, insert, select, update
 
 from .. import codes
 from ..extensions import db
 from ..models import ContentDigest, Corridor, ImportRun, Provider, SurveyObservation, SurveyPricePoint
 from ..services import reference
-from . import digests
+from . import digests, published
 from ..domain.messages import msg
-from ..inputs import quoted
-from .base import NO_DATA_ROWS, Column, ImportReport, PreviewRow, RowLoader, is_blank, map_header
+from .batches import chunks
+from .base import Column, ImportReport, PreviewRow, RowLoader, is_blank, map_header, valid_rows
 from .fees import currency_problem
-from .fields import REQUIRED, CountryCode, CurrencyCode, ExactNumber, Text, YesNo
-from .readers import Problem, ProblemLog, RowStream, normalize_header
+from .fields import CurrencyCode, Text, YesNo
+from .rows import ProblemLog, RowStream, normalize_header
+from .survey_fields import (CorridorRowSchema, Period, SurveyDate, money_field, percent_field, quarter_dates,
+                            rate_field)
 
 ATTRIBUTION = "Source: The World Bank, Remittance Prices Worldwide"
 NOT_AVAILABLE = {"n/a", "na", "n.a.", "..", "-", "none", "null"}
@@ -84,71 +83,13 @@ NUMERIC = {c.name for c in SHEET_COLUMNS + QUOTE_COLUMNS if c.name.startswith("c
     "inter_lcu_bank_fx", "amount_usd", "fee_pct", "fx_margin_pct", "total_cost_pct", "cost_usd"}
 
 
-class Period(fields.Field):
-    PATTERNS = (re.compile(r"^(\d{4})_?([1-4])Q$"), re.compile(r"^(\d{4})_?Q([1-4])$"))
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("error_messages", REQUIRED)
-        super().__init__(**kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = str(value).strip().upper()
-        for pattern in self.PATTERNS:
-            match = pattern.match(text)
-            if match:
-                return f"{match.group(1)}Q{match.group(2)}"
-        raise ValidationError(msg("not_a_quarter", "'%(typed)s' is not a quarter (write 2011Q1 or RPW's 2011_1Q)",
-                                  typed=quoted(value)))
-
-
-class SurveyDate(fields.Field):
-    FORMATS = ("%d/%b/%Y", "%Y-%m-%d", "%d-%b-%Y", "%d-%b-%y", "%d %b %Y")
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = str(value).strip()
-        for fmt in self.FORMATS:
-            try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        raise ValidationError(msg("not_a_survey_date",
-                                  "'%(typed)s' is not a date (RPW writes 24/Jan/2011; YYYY-MM-DD is read too)",
-                                  typed=quoted(value)))
-
-
-@lru_cache(maxsize=512)
-def quarter_dates(period: str) -> tuple[dt.date, dt.date]:
-    """2011Q1 → (1 January 2011, 31 March 2011)."""
-    year, quarter = int(period[:4]), int(period[5])
-    start = dt.date(year, 3 * quarter - 2, 1)
-    end = (dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)) - dt.timedelta(days=1)
-    return start, end
-
-
-def _money(**kw):
-    return ExactNumber(places=4, maximum=Decimal("99999999999999"), minimum=Decimal("-99999999999999"), **kw)
-
-
-def _pct(**kw):
-    return ExactNumber(places=6, minimum=Decimal(-1000), maximum=Decimal(1000), **kw)
-
-
-def _rate(**kw):
-    return ExactNumber(places=10, minimum=Decimal(0), maximum=Decimal("99999999999999"), **kw)
-
-
-class _Common(Schema):
+class _Surveyed(Schema):
     period = Period(required=True)
-    source_code = CountryCode(required=True)
-    source_name = Text(load_default=None)
-    destination_code = CountryCode(required=True)
-    destination_name = Text(load_default=None)
-    transparent = YesNo(required=True)
 
-    @validates_schema
-    def check_corridor(self, data, **kwargs):
-        if data["source_code"] == data["destination_code"]:
-            raise ValidationError({"destination_code": [msg("same_country_rpw", "must differ from source_code")]})
+
+# The quarter first, then the corridor: a row's problems are listed in the order of its fields.
+class _Common(CorridorRowSchema, _Surveyed):
+    transparent = YesNo(required=True)
 
 
 class _SheetRowBase(_Common):
@@ -157,7 +98,7 @@ class _SheetRowBase(_Common):
     payment_instrument = Text(load_default=None)
     access_point = Text(load_default=None)
     speed_actual = Text(load_default=None)
-    inter_lcu_bank_fx = _rate(load_default=None)
+    inter_lcu_bank_fx = rate_field(load_default=None)
     note1 = Text(load_default=None, max_length=2000)
     note2 = Text(load_default=None, max_length=2000)
     pickup_method = Text(load_default=None)
@@ -187,13 +128,13 @@ class _SheetRowBase(_Common):
 
 def _price_point_fields(prefix: str) -> dict:
     return {
-        f"{prefix}_lcu_amount": _money(load_default=None),
-        f"{prefix}_denomination_amount": _money(load_default=None),
+        f"{prefix}_lcu_amount": money_field(load_default=None),
+        f"{prefix}_denomination_amount": money_field(load_default=None),
         f"{prefix}_lcu_code": CurrencyCode(load_default=None),
-        f"{prefix}_lcu_fee": _money(load_default=None),
-        f"{prefix}_lcu_fx_rate": _rate(load_default=None),
-        f"{prefix}_fx_margin": _pct(load_default=None),
-        f"{prefix}_total_cost_pct": _pct(load_default=None),
+        f"{prefix}_lcu_fee": money_field(load_default=None),
+        f"{prefix}_lcu_fx_rate": rate_field(load_default=None),
+        f"{prefix}_fx_margin": percent_field(load_default=None),
+        f"{prefix}_total_cost_pct": percent_field(load_default=None),
     }
 
 
@@ -205,11 +146,11 @@ class QuoteRowSchema(_Common):
     provider = Text(required=True)
     instrument = Text(load_default=None)
     access_point = Text(load_default=None)
-    amount_usd = _money(required=True, positive=True)
-    fee_pct = _pct(load_default=None)
-    fx_margin_pct = _pct(load_default=None)
-    total_cost_pct = _pct(required=True)
-    cost_usd = _money(load_default=None)
+    amount_usd = money_field(required=True, positive=True)
+    fee_pct = percent_field(load_default=None)
+    fx_margin_pct = percent_field(load_default=None)
+    total_cost_pct = percent_field(required=True)
+    cost_usd = money_field(load_default=None)
 
     @validates_schema
     def check_provider(self, data, **kwargs):
@@ -294,8 +235,6 @@ def collect(open_rows, problems: ProblemLog, report: ImportReport) -> SurveyFile
     a corridor-quarter whose rows are, text for text, those of the import that made what is in force
     (and nothing changed since) is not validated again, nor compared; its rows are unchanged.
     """
-    from . import published
-
     with open_rows() as table:
         if published.is_averages(table):
             return published.collect(table, problems, report)
@@ -350,30 +289,26 @@ def _validate(table, layout: str, positions, text: digests.TextGroups, recognise
     quarter_of = _RawQuarter(positions)
     survey_file = SurveyFile(recognised=recognised)
     groups = survey_file.groups
-    rows = unchanged = 0
-    for row, cells in table:
-        if is_blank(cells):
-            continue  # RPW's own files have an empty second row
+    unchanged = 0
+
+    def keep(cells: list[str]) -> bool:
+        """Every row's text goes to its corridor-quarter's digest as it is first read; on the second
+        reading, the rows of a recognised corridor-quarter are unchanged, and not read again."""
+        nonlocal unchanged
         if first_pass:
             text.add(quarter_of(cells), cells)
         elif quarter_of(cells) in recognised:
-            rows += 1
             unchanged += 1
-            continue
-        for index in numeric:
-            if index < len(cells) and cells[index].lower() in NOT_AVAILABLE:
-                cells[index] = ""
-        data, row_problems = loader.load(row, cells)
-        if row_problems:
-            problems.extend(row_problems)
-            continue
+            return False
+        return True
+
+    rows = 0
+    for _row, data in valid_rows(table, loader, problems, not_available=(numeric, NOT_AVAILABLE), keep=keep):
         rows += 1
         corridor = groups.setdefault((data["source_code"], data["destination_code"]), {})
         corridor.setdefault(data["period"], []).append(_observation(layout, data))
-    report.rows = rows
+    report.rows = rows + unchanged
     report.unchanged += unchanged
-    if not rows and not problems:
-        problems.add(Problem(2, None, NO_DATA_ROWS))
     survey_file.text = {quarter: text.digest(quarter) for quarter in text.lines if quarter is not None}
     return survey_file
 
@@ -396,8 +331,6 @@ class SurveyPlan:
 def plan(survey_file, report: ImportReport):
     """Per corridor-quarter in the file: observations to add and stored ones to retire. What is stored is
     read once per corridor, for the corridor-quarters that were not recognised by their digest."""
-    from . import published
-
     if isinstance(survey_file, published.AveragesFile):
         return published.plan(survey_file, report)
     corridor_ids = {(send, receive): corridor_id for corridor_id, send, receive in db.session.execute(
@@ -426,7 +359,7 @@ def _stored_observations(corridor_id: int, periods: list[str]) -> dict[str, list
                               .order_by(table.c.id)).all()
     points: dict[int, list[tuple]] = {}
     point_table = SurveyPricePoint.__table__
-    for chunk in digests.chunks([row[0] for row in rows]):
+    for chunk in chunks([row[0] for row in rows]):
         for point in db.session.execute(select(point_table.c.observation_id, *(point_table.c[n] for n in POINT_FIELDS))
                                         .where(point_table.c.observation_id.in_(chunk)).order_by(point_table.c.id)):
             points.setdefault(point[0], []).append(tuple(point[1:]))
@@ -477,8 +410,6 @@ def _firm_type(text: str | None) -> str | None:
 
 def apply(survey_plan, run: ImportRun) -> None:
     """Write the plan with bulk statements, in the caller's transaction."""
-    from . import published
-
     if isinstance(survey_plan, published.AveragesPlan):
         published.apply(survey_plan, run)
         return
@@ -497,11 +428,11 @@ def apply(survey_plan, run: ImportRun) -> None:
     connection = db.session.connection()
     table = SurveyObservation.__table__
     retired = ({"observation_id": observation_id} for q in quarters for observation_id in q.retire)
-    for batch in digests.chunks(retired, WRITE_BATCH):
+    for batch in chunks(retired, WRITE_BATCH):
         connection.execute(update(table).where(table.c.id == bindparam("observation_id"))
                            .values(retired_by_import_id=run.id), batch)
     added = ((q, o) for q in quarters for o in q.add)
-    for batch in digests.chunks(added, WRITE_BATCH):
+    for batch in chunks(added, WRITE_BATCH):
         ids = db.session.execute(insert(SurveyObservation).returning(SurveyObservation.id, sort_by_parameter_order=True), [
             {"corridor_id": corridor_ids[q.corridor], "provider_id": provider_ids[reference.slugify(o[FIRM])],
              "period": q.period, "import_id": run.id, **dict(zip(OBSERVATION_FIELDS, o))} for q, o in batch
@@ -522,7 +453,7 @@ def _write_providers(quarters: list[QuarterPlan]) -> dict[str, int]:
             name, kind = firms.get(slug, (observation[FIRM], None))
             firms[slug] = (name, kind or _firm_type(observation[1]))
     ids, types = {}, {}
-    for chunk in digests.chunks(sorted(firms)):
+    for chunk in chunks(sorted(firms)):
         for provider_id, slug, provider_type in db.session.execute(
                 select(Provider.id, Provider.slug, Provider.type).where(Provider.slug.in_(chunk))):
             ids[slug], types[slug] = provider_id, provider_type

@@ -26,8 +26,8 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 from ..domain.messages import msg
 from ..inputs import MAX_NUMBER_LENGTH
 from .limits import ImportLimits
-from .readers import (FileRejected, NumberCell, Problem, ProblemLog, RowStream, cell_too_long, column_letter,
-                      no_header, too_many_rows)
+from .rows import (FileRejected, NumberCell, Problem, ProblemLog, RowStream, cell_too_long, column_letter, no_header,
+                   too_many_rows)
 
 PARSE_CHUNK = 64 * 1024
 CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")

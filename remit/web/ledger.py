@@ -27,7 +27,7 @@ from ..domain.money import round_money
 from ..extensions import db, login_manager
 from ..i18n import LANGUAGES, translate
 from ..importers.confirmations import read_confirmation
-from ..importers.readers import Problem
+from ..importers.rows import Problem
 from ..inputs import (LEDGER_GROUPS_PER_PAGE, MAX_LEDGER_AMOUNT, MAX_RATE, InputError, page_number, parse_amount,
                       record_id)
 from ..services import ledger

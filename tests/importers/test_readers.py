@@ -5,7 +5,8 @@ import datetime as dt
 
 import pytest
 
-from remit.importers.readers import FileRejected, read_table
+from remit.importers.readers import read_table
+from remit.importers.rows import FileRejected
 
 from .helpers import xlsx_bytes
 

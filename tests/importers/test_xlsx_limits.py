@@ -10,7 +10,8 @@ from itertools import chain
 
 
 from remit.importers.limits import ImportLimits
-from remit.importers.readers import FileRejected, ProblemLog, open_table, read_table
+from remit.importers.readers import open_table, read_table
+from remit.importers.rows import FileRejected, ProblemLog
 
 from .workbooks import inline_row, long_text, shared_xml, sheet_xml, workbook
 
