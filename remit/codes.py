@@ -5,6 +5,7 @@ alpha-2 and alpha-3 country codes in any case are accepted everywhere and stored
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pycountry
@@ -23,14 +24,29 @@ def quoted_code(code) -> str:
     return text if len(text) <= 20 else text[:19] + "…"
 
 
+@dataclass(frozen=True)
+class UserAssigned:
+    """A country ISO 3166-1 gives no code, under the user-assigned code in common use."""
+
+    alpha_2: str
+    alpha_3: str
+    name: str
+
+
+# Kosovo has no ISO 3166-1 code. XK (alpha-3 XKX) is the user-assigned code in common use (the European
+# Commission, SWIFT, CLDR, which names it in every language); the World Bank writes KSV.
+KOSOVO = UserAssigned("XK", "XKX", "Kosovo")
+USER_ASSIGNED = {"XK": KOSOVO, "XKX": KOSOVO, "KSV": KOSOVO}
+
+
 @lru_cache(maxsize=None)
 def country(code: str) -> str:
     """The alpha-2 code of a country given as alpha-2 or alpha-3, any case."""
     text = (code or "").strip().upper()
-    found = None
-    if len(text) == 2:
+    found = USER_ASSIGNED.get(text)
+    if found is None and len(text) == 2:
         found = pycountry.countries.get(alpha_2=text)
-    elif len(text) == 3:
+    elif found is None and len(text) == 3:
         found = pycountry.countries.get(alpha_3=text)
     if found is None:
         raise CodeError(msg("unknown_country", "unknown country code '%(code)s' (use ISO 3166-1 alpha-2 or alpha-3)",
@@ -39,7 +55,29 @@ def country(code: str) -> str:
 
 
 def country_record(alpha_2: str):
-    return pycountry.countries.get(alpha_2=alpha_2)
+    """The country's ISO 3166-1 record (alpha_2, alpha_3, name), or Kosovo's."""
+    return USER_ASSIGNED.get(alpha_2) or pycountry.countries.get(alpha_2=alpha_2)
+
+
+def country_codes() -> list[str]:
+    """Every country code remit accepts, alpha-2: ISO 3166-1's and XK."""
+    return sorted({c.alpha_2 for c in pycountry.countries} | {c.alpha_2 for c in USER_ASSIGNED.values()})
+
+
+def former_country(code: str) -> str | None:
+    """The name of a country that no longer exists, given by its former ISO 3166-1 code (ISO 3166-3:
+    ANT, the Netherlands Antilles, dissolved in 2010); None for any other code."""
+    text = (code or "").strip().upper()
+    try:
+        country(text)
+    except CodeError:
+        found = None
+        if len(text) == 2:
+            found = pycountry.historic_countries.get(alpha_2=text)
+        elif len(text) == 3:
+            found = pycountry.historic_countries.get(alpha_3=text)
+        return found.name if found is not None else None
+    return None
 
 
 @lru_cache(maxsize=None)

@@ -17,6 +17,7 @@ from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 from werkzeug.datastructures import FileStorage
 
+from .. import codes
 from ..domain.caveats import WARNINGS
 from ..inputs import MAX_ID
 from ..domain.vocabulary import (ALLOCATIONS, CONFIRMATIONS, CONTRIBUTION_METHODS, FUNDING_METHODS, ID_TYPES,
@@ -71,8 +72,10 @@ def _iso_lists() -> dict[str, tuple[tuple[str, ...], str]]:
     import pycountry
 
     return {
-        "Country": (tuple(sorted(c.alpha_2 for c in pycountry.countries)),
-                    "ISO 3166-1 alpha-2 country code (requests may also use alpha-3, in any case)"),
+        "Country": (tuple(codes.country_codes()),
+                    "ISO 3166-1 alpha-2 country code, or XK for Kosovo, which ISO 3166-1 gives no code (XK is the "
+                    "user-assigned code in common use); requests may also use alpha-3 (XKX, or the World Bank's KSV), "
+                    "in any case"),
         "Currency": (tuple(sorted(c.alpha_3 for c in pycountry.currencies)),
                      "ISO 4217 currency code (requests may use any case)"),
     }

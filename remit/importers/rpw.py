@@ -6,7 +6,8 @@ Three layouts of survey rows are read:
   under other spellings, plus columns remit does not keep, which are passed over;
 - the flattened per-quote file (`provider`, `amount_usd`, `fee_pct`, …): one price point per row.
 A file of RPW's published corridor averages (`quarter`, `avg_cost_pct`, …) is read by
-`remit.importers.published`; `collect`, `plan` and `apply` here pass it on.
+`remit.importers.published`, and the World Bank DataBank's export of them (one column per quarter) by
+`remit.importers.databank`; `collect`, `plan` and `apply` here pass them on.
 
 An import replaces only the corridor-quarters present in the file: observations of those quarters
 that the file no longer has are retired (kept, marked with the import that retired them).
@@ -24,7 +25,7 @@ from .. import codes
 from ..extensions import db
 from ..models import ContentDigest, Corridor, ImportRun, Provider, SurveyObservation, SurveyPricePoint
 from ..services import reference
-from . import digests, published
+from . import databank, digests, published
 from ..domain.messages import msg
 from .batches import chunks
 from .base import Column, ImportReport, PreviewRow, RowLoader, is_blank, map_header, valid_rows
@@ -238,6 +239,8 @@ def collect(open_rows, problems: ProblemLog, report: ImportReport) -> SurveyFile
     with open_rows() as table:
         if published.is_averages(table):
             return published.collect(table, problems, report)
+        if databank.is_databank(table):
+            return databank.collect(table, problems, report)
         layout = _layout(table)
         columns = QUOTE_COLUMNS if layout == "rpw_quotes" else SHEET_COLUMNS
         positions, header_problems = map_header(table, columns, strict=False)

@@ -1,7 +1,7 @@
 """The fields of RPW's files, as every layout of them writes them: a quarter (`2011Q1`, RPW's `2011_1Q`),
 yes or no, RPW's survey dates, the percentages, amounts and rates of a price point, and the corridor a
-row names (`CorridorRowSchema`): the survey rows (`rpw`) and the published averages (`published`) read
-them alike.
+row names (`CorridorRowSchema`): the survey rows (`rpw`), the published averages (`published`) and
+DataBank's export of them (`databank`) read them alike.
 """
 from __future__ import annotations
 
@@ -59,9 +59,13 @@ def money_field(**kw) -> ExactNumber:
     return ExactNumber(places=4, maximum=Decimal("99999999999999"), minimum=Decimal("-99999999999999"), **kw)
 
 
+# Decimals kept of a percentage (the database's `Percent`).
+PERCENT_PLACES = 6
+
+
 def percent_field(**kw) -> ExactNumber:
     """A percentage (a fee, an FX margin, a total cost): negative ones are RPW's too."""
-    return ExactNumber(places=6, minimum=Decimal(-1000), maximum=Decimal(1000), **kw)
+    return ExactNumber(places=PERCENT_PLACES, minimum=Decimal(-1000), maximum=Decimal(1000), **kw)
 
 
 def rate_field(**kw) -> ExactNumber:
