@@ -5,9 +5,9 @@ Provider, product and reference names, sources and other data are not translated
 translate="no" in the pages, or taken from the database here) and do not count."""
 from __future__ import annotations
 
-import html
 import io
 import re
+from html.parser import HTMLParser
 
 import pytest
 from babel.messages.pofile import read_po
@@ -81,15 +81,42 @@ def rpw_words(language: str) -> list[str]:
         return sorted(word for word in words if rpw_word(word) != word)
 
 
+class _PageWords(HTMLParser):
+    """The text a reader sees, without scripts, styles, drawings and what is marked as data
+    (translate="no" on an element and everything in it: names and codes, not words of the page)."""
+
+    SKIPPED = {"script", "style", "svg"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, bool]] = []  # per open element: its tag, is it (or one around it) skipped
+        self.words: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        skipped = self._skipping() or tag in self.SKIPPED or ("translate", "no") in attrs
+        self.open.append((tag, skipped))
+
+    def handle_endtag(self, tag):
+        if any(open_tag == tag for open_tag, _ in self.open):  # an end tag left out closes with its parent
+            while self.open.pop()[0] != tag:
+                pass
+
+    def handle_data(self, data):
+        if not self._skipping():
+            self.words.append(data)
+
+    def _skipping(self) -> bool:
+        return bool(self.open) and self.open[-1][1]
+
+
 def visible_text(page: str, data: list[str]) -> str:
-    page = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", page, flags=re.S)
-    # Elements marked as data (translate="no") hold names and codes, not words of the page.
-    while True:
-        stripped = re.sub(r'<(\w+)[^>]*\btranslate="no"[^>]*>[^<]*</\1>', " ", page)
-        if stripped == page:
-            break
-        page = stripped
-    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    parser = _PageWords()
+    parser.feed(page)
+    parser.close()
+    text = " ".join(parser.words)
     for value in data:
         text = text.replace(value, " ")
     text = re.sub(r"\S+@\S+|https?://\S+|/\S+|\b[\w-]+\.(csv|xlsx)\b", " ", text)
