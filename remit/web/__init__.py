@@ -3,7 +3,9 @@ from flask import Blueprint
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
-from . import bundle, ledger, views  # noqa: E402,F401
+from .compare import views as compare_views  # noqa: E402,F401
+from .group import views as group_views  # noqa: E402,F401
+from .ledger import views as ledger_views  # noqa: E402,F401
 from .errorpages import explanation, title  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""Staff pages: compare, corridor statistics, providers (the group transfer is in bundle.py)."""
+"""Staff pages: compare, corridor statistics, providers (the group transfer is in web/group)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -8,18 +8,18 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from .. import codes
-from ..domain import stats as stats_rules
-from ..domain.ranking import Filters
-from ..i18n import number, quarter
-from ..inputs import page_number
-from ..services import catalog, results, stats
-from ..services.comparison import freshness
-from ..services.reference import find_corridor
-from ..services.snapshot import snapshot
-from . import bp, charts
-from .format import country_name, product_text, region_name
-from .forms import CompareForm, CorridorListForm, choices, read_amount
+from ... import codes
+from ...domain import stats as stats_rules
+from ...domain.ranking import Filters
+from ...i18n import number, quarter
+from ...inputs import page_number
+from ...services import catalog, results, stats
+from ...services.comparison import freshness
+from ...services.reference import find_corridor
+from ...services.snapshot import snapshot
+from .. import bp, charts
+from ..format import country_name, product_text, region_name
+from ..forms import CompareForm, CorridorListForm, choices, read_amount
 
 
 def _country_choices(codes_: set[str]):

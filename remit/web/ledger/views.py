@@ -21,19 +21,19 @@ from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import codes
-from ..domain.errors import RemitError
-from ..domain.money import round_money
-from ..extensions import db, login_manager
-from ..i18n import LANGUAGES, translate
-from ..importers.confirmations import read_confirmation
-from ..importers.readers import Problem
-from ..inputs import (LEDGER_GROUPS_PER_PAGE, MAX_LEDGER_AMOUNT, MAX_RATE, InputError, page_number, parse_amount,
+from ... import codes
+from ...domain.errors import RemitError
+from ...domain.money import round_money
+from ...extensions import db, login_manager
+from ...i18n import LANGUAGES, translate
+from ...importers.confirmations import read_confirmation
+from ...importers.readers import Problem
+from ...inputs import (LEDGER_GROUPS_PER_PAGE, MAX_LEDGER_AMOUNT, MAX_RATE, InputError, page_number, parse_amount,
                       record_id)
-from ..services import ledger
-from . import bp, files
-from .bundle import _fill_choices, _plan
-from .forms import (BundleForm, ConfirmationForm, ContributionsForm, CorrectionForm, DistributionFeeForm, PayoutsForm,
+from ...services import ledger
+from .. import bp, files
+from ..group.views import _fill_choices, _plan
+from ..forms import (BundleForm, ConfirmationForm, ContributionsForm, CorrectionForm, DistributionFeeForm, PayoutsForm,
                     WireCorrectionForm, WireForm, choices, read_date)
 
 
@@ -117,7 +117,7 @@ def ledger_create():
     group = ledger.group_row(group_id)
     entered, result = _plan(form)
     if result is None:
-        from .bundle import _page
+        from ..group.views import _page
 
         return _page(form, entered, None, 422)
     try:
@@ -127,7 +127,7 @@ def ledger_create():
         db.session.commit()
     except RemitError as exc:
         db.session.rollback()
-        from .bundle import _page
+        from ..group.views import _page
 
         entered.problems.append(translate(exc.message))
         return _page(form, entered, result, 422)
@@ -200,7 +200,7 @@ def _entry_label(record: ledger.CycleRecord, kind: str, row) -> str:
                  amount=_money(row.debited, record.cycle.currency))
     member = record.member(row.member_id)
     if kind == "payout":
-        from ..i18n import label
+        from ...i18n import label
 
         return _("%(member)s: %(amount)s, %(status)s", member=member.ref,
                  amount=_money(row.amount, record.cycle.receive_currency), status=label(row.status))
@@ -208,7 +208,7 @@ def _entry_label(record: ledger.CycleRecord, kind: str, row) -> str:
 
 
 def _money(value, currency):
-    from ..i18n import money
+    from ...i18n import money
 
     return money(value, currency)
 

@@ -16,21 +16,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..domain.bundling import BundleError
-from ..domain.errors import RemitError
-from ..extensions import db
-from ..i18n import LANGUAGES, translate
-from ..importers.members import read_members, read_pasted
-from ..inputs import MAX_MEMBERS, MAX_TRANSFER_DAYS, MAX_TRANSFERS_PER_YEAR, record_id
-from ..models import BundleGroup
-from ..services import bundles
-from ..services.audit import record as audit
-from ..services.bundle_exports import payout_rows, plan_rows, slip_data
-from ..services.rates import RateBook
-from ..services.reference import find_corridor
-from . import bp, charts, files
-from .format import country_name
-from .forms import BundleForm, choices, read_amount
+from ...domain.bundling import BundleError
+from ...domain.errors import RemitError
+from ...extensions import db
+from ...i18n import LANGUAGES, translate
+from ...importers.members import read_members, read_pasted
+from ...inputs import MAX_MEMBERS, MAX_TRANSFER_DAYS, MAX_TRANSFERS_PER_YEAR, record_id
+from ...models import BundleGroup
+from ...services import bundles
+from ...services.audit import record as audit
+from ...services.bundle_exports import payout_rows, plan_rows, slip_data
+from ...services.rates import RateBook
+from ...services.reference import find_corridor
+from .. import bp, charts, files
+from ..format import country_name
+from ..forms import BundleForm, choices, read_amount
 
 ROWS_STEP = 5
 
@@ -46,7 +46,7 @@ class Entered:
 
 
 def _fill_choices(form: BundleForm) -> None:
-    from .views import _corridor_choices
+    from ..compare.views import _corridor_choices
 
     _corridor_choices(form)
     form.language_default.choices = choices([(code, name) for code, name in LANGUAGES.items()])
@@ -300,7 +300,7 @@ def save_group():
     """Staff save a group to plan it again: members with today's service and slip language, and the
     carried columns (names, accounts…) only when asked to keep them."""
     if not current_user.is_authenticated:
-        from ..extensions import login_manager
+        from ...extensions import login_manager
 
         return login_manager.unauthorized()
     if current_user.role not in ("admin", "staff"):
