@@ -19,7 +19,8 @@ from ...services.reference import find_corridor
 from ...services.snapshot import snapshot
 from .. import bp, charts
 from ..format import country_name, product_text, region_name
-from ..forms import CompareForm, CorridorListForm, choices, read_amount
+from ..forms import choices, read_amount
+from .forms import CompareForm, CorridorListForm
 
 
 def _country_choices(codes_: set[str]):

@@ -30,7 +30,8 @@ from ...services.rates import RateBook
 from ...services.reference import find_corridor
 from .. import bp, charts, files
 from ..format import country_name
-from ..forms import BundleForm, choices, read_amount
+from ..forms import choices, read_amount
+from .forms import BundleForm
 
 ROWS_STEP = 5
 

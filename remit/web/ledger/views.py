@@ -33,8 +33,10 @@ from ...inputs import (LEDGER_GROUPS_PER_PAGE, MAX_LEDGER_AMOUNT, MAX_RATE, Inpu
 from ...services import ledger
 from .. import bp, files
 from ..group.views import _fill_choices, _plan
-from ..forms import (BundleForm, ConfirmationForm, ContributionsForm, CorrectionForm, DistributionFeeForm, PayoutsForm,
-                    WireCorrectionForm, WireForm, choices, read_date)
+from ..forms import choices
+from ..group.forms import BundleForm
+from .forms import (ConfirmationForm, ContributionsForm, CorrectionForm, DistributionFeeForm, PayoutsForm,
+                    WireCorrectionForm, WireForm, read_date)
 
 
 def staff_only(view):
