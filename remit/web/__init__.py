@@ -5,7 +5,7 @@ bp = Blueprint("web", __name__, template_folder="templates")
 
 from .compare import views as compare_views  # noqa: E402,F401
 from .group import views as group_views  # noqa: E402,F401
-from .ledger import views as ledger_views  # noqa: E402,F401
+from .ledger import cycle, groups, seasons  # noqa: E402,F401
 from .errorpages import explanation, title  # noqa: E402
 
 

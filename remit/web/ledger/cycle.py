@@ -1,6 +1,6 @@
-"""The season ledger's pages (staff login): a saved group's cycles, each cycle recorded as it really
-happened and reconciled with its plan, corrections once it is completed, the season's summary and
-each worker's statement in their language, the exports.
+"""A cycle of the season ledger (staff login): its page, and what is recorded on it as it really
+happened (contributions, the wire, the fee per family, the payouts, the bank's confirmation file), its
+completion, and the corrections once it is completed.
 
 Each view reads its form, calls one service function of remit.services.ledger, commits, and answers
 with the page again (a refusal: 422, with what to correct, nothing written).
@@ -11,44 +11,24 @@ import base64
 import binascii
 import datetime as dt
 from decimal import Decimal
-from functools import wraps
 
-from babel.numbers import format_decimal
-from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
-from markupsafe import Markup
 
-from ... import codes
 from ...domain.errors import RemitError
-from ...domain.money import round_money
-from ...extensions import db, login_manager
-from ...i18n import LANGUAGES, translate
+from ...extensions import db
+from ...i18n import translate
 from ...importers.confirmations import read_confirmation
 from ...importers.readers import Problem
-from ...inputs import (LEDGER_GROUPS_PER_PAGE, MAX_LEDGER_AMOUNT, MAX_RATE, InputError, page_number, parse_amount,
-                      record_id)
+from ...inputs import MAX_LEDGER_AMOUNT, MAX_RATE, InputError, parse_amount, record_id
 from ...services import ledger
-from .. import bp, files
-from ..group.views import _fill_choices, _plan
-from ..forms import choices
-from ..group.forms import BundleForm
-from .forms import (ConfirmationForm, ContributionsForm, CorrectionForm, DistributionFeeForm, PayoutsForm,
-                    WireCorrectionForm, WireForm, read_date)
-
-
-def staff_only(view):
-    """Staff and administrators only: others are sent to the login page, or refused (403)."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if current_user.role not in ("admin", "staff"):
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
+from .. import bp
+from ..access import staff_only
+from .forms import ConfirmationForm, DistributionFeeForm, read_date
+from .page import (_contributions_form, _correction_form, _cycle_page, _payouts_form, _typed, _wire_correction_form,
+                   _wire_form)
 
 
 def _actor() -> str:
@@ -65,194 +45,6 @@ def _amount(field, currency: str | None, *, allow_zero: bool = False,
     except InputError as exc:
         field.errors = [*field.errors, exc.message]
         return None
-
-
-def _typed(value: Decimal | None, currency: str) -> str:
-    """An amount as the page's language writes it in a field, without grouping (501,50 in Spanish)."""
-    if value is None:
-        return ""
-    places = codes.minor_unit(currency)
-    return format_decimal(round_money(value, places), format="0" + ("." + "0" * places if places else ""),
-                          locale=get_locale())
-
-
-# --- The list of groups and a group's cycles -----------------------------------------------------
-
-@bp.get("/ledger")
-@staff_only
-def ledger_index():
-    groups = ledger.groups_with_cycles()
-    pages = max(1, -(-len(groups) // LEDGER_GROUPS_PER_PAGE))
-    page = page_number(request.args.get("page"), pages)
-    if page is None:
-        abort(404)
-    shown = groups[(page - 1) * LEDGER_GROUPS_PER_PAGE: page * LEDGER_GROUPS_PER_PAGE]
-    return render_template("web/ledger_index.html", groups=shown, total=len(groups), page=page, pages=pages)
-
-
-@bp.get("/ledger/groups/<int:group_id>")
-@staff_only
-def ledger_group(group_id: int):
-    """The group and the cycles of one season (`?season=YEAR`, the latest by default): only those are
-    read whole and reconciled, however many seasons the group has."""
-    group = ledger.group_row(group_id)
-    rows = ledger.cycles_of(group_id)
-    seasons = sorted({c.season for c in rows}, reverse=True)
-    season = seasons[0] if seasons else None
-    if "season" in request.args:
-        season = record_id(request.args["season"])
-        if season not in seasons:
-            abort(404)
-    records = [ledger.load(c.id) for c in rows if c.season == season]
-    return render_template("web/ledger_group.html", group=group, records=records, seasons=seasons, season=season)
-
-
-@bp.post("/ledger/cycles")
-@staff_only
-def ledger_create():
-    """A new cycle from the group page's form: the plan it shows, priced today."""
-    form = BundleForm()
-    _fill_choices(form)
-    group_id = record_id(form.group_id.data)
-    if group_id is None:
-        abort(404)
-    group = ledger.group_row(group_id)
-    entered, result = _plan(form)
-    if result is None:
-        from ..group.views import _page
-
-        return _page(form, entered, None, 422)
-    try:
-        cycle = ledger.create_cycle(group, result, dt.date.today(), actor=_actor(),
-                                    keep_personal=bool(form.keep_personal.data),
-                                    language=form.language_default.data or None)
-        db.session.commit()
-    except RemitError as exc:
-        db.session.rollback()
-        from ..group.views import _page
-
-        entered.problems.append(translate(exc.message))
-        return _page(form, entered, result, 422)
-    flash(_("Cycle %(number)s of %(group)s is recorded from the plan. Record what happens as it happens.",
-            number=cycle.number, group=group.name))
-    return redirect(url_for("web.ledger_cycle", cycle_id=cycle.id))
-
-
-# --- A cycle -------------------------------------------------------------------------------------
-
-def _currency_choices(record: ledger.CycleRecord) -> list:
-    found = dict.fromkeys([record.cycle.currency, "USD", "EUR", record.cycle.receive_currency])
-    found.update(dict.fromkeys(w.currency_sent for w in record.wires))
-    return choices([(code, code) for code in found])
-
-
-def _contributions_form(record: ledger.CycleRecord, formdata=None) -> ContributionsForm:
-    current = {c.member_id: c for c in record.current("contribution")}
-    form = ContributionsForm(formdata=formdata)
-    if formdata is None:
-        for m in record.members:
-            entry = current.get(m.id)
-            form.rows.append_entry({
-                "member": str(m.id), "amount": _typed(entry.amount, record.cycle.currency) if entry else "",
-                "method": entry.method if entry else "cash", "receipt": entry.receipt if entry else "",
-                "received_on": entry.received_on.isoformat() if entry and entry.received_on else ""})
-    return form
-
-
-def _payouts_form(record: ledger.CycleRecord, formdata=None) -> PayoutsForm:
-    current = {p.member_id: p for p in record.current("payout")}
-    expected = {m.ref: m.expected_payout for m in record.reconciliation.members}
-    form = PayoutsForm(formdata=formdata)
-    if formdata is None:
-        rcy = record.cycle.receive_currency
-        for m in record.members:
-            entry = current.get(m.id)
-            form.rows.append_entry({
-                "member": str(m.id), "amount": _typed(entry.amount if entry else expected.get(m.ref), rcy),
-                "status": entry.status if entry else "",
-                "paid_on": entry.paid_on.isoformat() if entry and entry.paid_on else "",
-                "confirmed_how": (entry.confirmed_how or "") if entry else "",
-                "confirmed_by": (entry.confirmed_by or "") if entry else ""})
-    return form
-
-
-def _wire_form(record: ledger.CycleRecord, formdata=None) -> WireForm:
-    """The wire's form, filled in with the plan's next transfer (remit.services.ledger.planned_wire):
-    the staffer changes what the bank's confirmation says otherwise."""
-    form = WireForm(formdata=formdata)
-    form.currency_sent.choices = _currency_choices(record)
-    if formdata is None:
-        ccy = record.cycle.currency
-        form.currency_sent.data = ccy
-        for name in ("fee", "intermediary", "receiving_fee"):
-            form[name].data = _typed(Decimal(0), ccy)
-        form.applied_rate.data = "1"
-        planned = ledger.planned_wire(record)
-        if planned is not None:
-            for name in ("debited", "fee", "intermediary", "receiving_fee"):
-                form[name].data = _typed(getattr(planned, name), ccy)
-            form.credited.data = _typed(planned.credited, record.cycle.receive_currency)
-            form.executed_on.data = planned.executed_on.isoformat()
-    return form
-
-
-def _entry_label(record: ledger.CycleRecord, kind: str, row) -> str:
-    if kind == "wire":
-        return _("Wire %(reference)s of %(amount)s", reference=row.bank_reference or f"#{row.id}",
-                 amount=_money(row.debited, record.cycle.currency))
-    member = record.member(row.member_id)
-    if kind == "payout":
-        from ...i18n import label
-
-        return _("%(member)s: %(amount)s, %(status)s", member=member.ref,
-                 amount=_money(row.amount, record.cycle.receive_currency), status=label(row.status))
-    return _("%(member)s: %(amount)s", member=member.ref, amount=_money(row.amount, record.cycle.currency))
-
-
-def _money(value, currency):
-    from ...i18n import money
-
-    return money(value, currency)
-
-
-def _correction_form(record: ledger.CycleRecord, kind: str, formdata=None) -> CorrectionForm:
-    form = CorrectionForm(formdata=formdata, prefix=kind)
-    form.kind.data = kind
-    form.entry.choices = choices([("", _("A new entry"))] + [(str(r.id), _entry_label(record, kind, r))
-                                                             for r in record.current(kind)])
-    form.member.choices = choices([(str(m.id), m.ref) for m in record.members])
-    if kind == "contribution":
-        form.status.data = form.status.data or "paid"
-    return form
-
-
-def _wire_correction_form(record: ledger.CycleRecord, formdata=None) -> WireCorrectionForm:
-    form = WireCorrectionForm(formdata=formdata, prefix="wire")
-    form.currency_sent.choices = _currency_choices(record)
-    form.entry.choices = choices([(str(w.id), _entry_label(record, "wire", w)) for w in record.current("wire")])
-    return form
-
-
-def _cycle_page(record: ledger.CycleRecord, status: int = 200, problems=(), confirmed=None, **forms):
-    """The cycle's page: its reconciliation, and the forms that record what happened (or, once it is
-    completed, its corrections). `forms` replaces the empty form of the one that was sent."""
-    defaults = {}
-    if not record.cycle.completed:
-        defaults = {"contributions": lambda: _contributions_form(record), "payouts": lambda: _payouts_form(record),
-                    "wire": lambda: _wire_form(record), "confirmation": lambda: ConfirmationForm(formdata=None),
-                    "distribution": lambda: DistributionFeeForm(formdata=None, distribution_fee=_typed(
-                        record.cycle.distribution_fee, record.cycle.receive_currency))}
-    else:
-        defaults = {"correct_" + kind: (lambda kind=kind: _correction_form(record, kind))
-                    for kind in ("contribution", "payout")}
-        defaults["correct_wire"] = lambda: _wire_correction_form(record)
-    built = {name: forms.get(name) or make() for name, make in defaults.items()}
-    members = {m.ref: m for m in record.members}
-    return render_template("web/ledger_cycle.html", record=record, cycle=record.cycle, recon=record.reconciliation,
-                           members=members, members_by_id={str(m.id): m for m in record.members},
-                           problems=list(problems), forms=built, confirmed=confirmed,
-                           planned_wire=ledger.planned_wire(record) if not record.cycle.completed else None,
-                           sent=next(iter(forms), None)), status
 
 
 @bp.get("/ledger/cycles/<int:cycle_id>")
@@ -570,78 +362,3 @@ def ledger_correct_wire(cycle_id: int):
         return _refused(cycle_id, exc, "correct_wire", form)
     return _saved(cycle_id, "corrections", _("The correction is recorded."))
 
-
-# --- Seasons and statements ----------------------------------------------------------------------
-
-@bp.get("/ledger/groups/<int:group_id>/seasons/<int:year>")
-@staff_only
-def ledger_season(group_id: int, year: int):
-    return render_template("web/ledger_season.html", season=ledger.season_of(group_id, year))
-
-
-@bp.get("/ledger/groups/<int:group_id>/seasons/<int:year>.<fmt>")
-@staff_only
-def ledger_season_file(group_id: int, year: int, fmt: str):
-    """The season as CSV or XLSX: for people in the page's language, or machine-readable (`?machine=1`)."""
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
-    header, rows = ledger.season_rows(ledger.season_of(group_id, year))
-    return files.spreadsheet(header, rows, fmt, f"season-{year}-group-{group_id}", title=f"season {year}",
-                             sheet=_("Season %(year)s", year=str(year)))
-
-
-@bp.get("/ledger/groups/<int:group_id>/seasons/<int:year>/statements/<int:number>.<fmt>")
-@staff_only
-def ledger_statement_file(group_id: int, year: int, number: int, fmt: str):
-    """One worker's statement as CSV or XLSX: the season's rows for that worker."""
-    season = ledger.season_of(group_id, year)
-    if fmt not in ("csv", "xlsx") or not 1 <= number <= len(season.season.statements):
-        abort(404)
-    header, rows = ledger.season_rows(season, season.season.statements[number - 1].ref)
-    return files.spreadsheet(header, rows, fmt, f"statement-{year}-group-{group_id}-{number}",
-                             title=f"statement {year}", sheet=_("Statement %(year)s", year=str(year)))
-
-
-def _statement_html(season: ledger.SeasonRecord, statement) -> tuple[str, Markup]:
-    """One worker's statement rendered in the worker's language (else the page's)."""
-    language = season.languages.get(statement.ref) or str(get_locale())
-    if language not in LANGUAGES:
-        language = str(get_locale())
-    with force_locale(language):
-        return language, Markup(render_template("web/_statement.html", season=season, statement=statement))
-
-
-@bp.get("/ledger/groups/<int:group_id>/seasons/<int:year>/statements")
-@staff_only
-def ledger_statements(group_id: int, year: int):
-    season = ledger.season_of(group_id, year)
-    rendered = [_statement_html(season, s) for s in season.season.statements]
-    return render_template("web/ledger_statements.html", season=season, statements=rendered)
-
-
-@bp.get("/ledger/groups/<int:group_id>/seasons/<int:year>/statements/<int:number>")
-@staff_only
-def ledger_statement(group_id: int, year: int, number: int):
-    season = ledger.season_of(group_id, year)
-    if not 1 <= number <= len(season.season.statements):
-        abort(404)
-    rendered = [_statement_html(season, season.season.statements[number - 1])]
-    return render_template("web/ledger_statements.html", season=season, statements=rendered, number=number)
-
-
-@bp.post("/ledger/export.zip")
-@staff_only
-def ledger_export():
-    """Everything the ledger holds, for an auditor (administrators; the export is itself audited)."""
-    if current_user.role != "admin":
-        abort(403)
-    data = ledger.audit_export(actor=_actor())
-    db.session.commit()
-    return Response(data, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="ledger-{dt.date.today():%Y-%m-%d}.zip"'})
-
-
-__all__ = ["ledger_complete", "ledger_confirmation", "ledger_contributions", "ledger_correct", "ledger_correct_wire", "ledger_create",
-           "ledger_cycle", "ledger_distribution_fee", "ledger_export", "ledger_group", "ledger_index",
-           "ledger_payouts", "ledger_season", "ledger_season_file", "ledger_statement", "ledger_statement_file",
-           "ledger_statements", "ledger_wire", "ledger_wire_remove"]
