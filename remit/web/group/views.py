@@ -7,186 +7,27 @@ address), so nothing about a group is kept on the server unless a staffer saves 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
-from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
-from ...domain.bundling import BundleError
-from ...domain.errors import RemitError
 from ...extensions import db
-from ...i18n import LANGUAGES, translate
-from ...importers.members import read_members, read_pasted
-from ...inputs import MAX_MEMBERS, MAX_TRANSFER_DAYS, MAX_TRANSFERS_PER_YEAR, record_id
+from ...i18n import LANGUAGES
+from ...inputs import MAX_MEMBERS, record_id
 from ...models import BundleGroup
 from ...services import bundles
 from ...services.audit import record as audit
 from ...services.bundle_exports import payout_rows, plan_rows, slip_data
-from ...services.rates import RateBook
-from ...services.reference import find_corridor
 from .. import bp, charts, files
-from ..format import country_name
-from ..forms import choices, read_amount
 from .forms import BundleForm
+from .members import _as_text
+from .reading import _fill_choices, _plan, read_form
 
 ROWS_STEP = 5
-
-
-@dataclass
-class Entered:
-    """What the form says: the request to plan, or the problems to show; the columns carried through."""
-
-    request: bundles.BundleRequest | None = None
-    problems: list[str] = field(default_factory=list)
-    carried: list[str] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)  # member ref → where it was entered, for messages
-
-
-def _fill_choices(form: BundleForm) -> None:
-    from ..compare.views import _corridor_choices
-
-    _corridor_choices(form)
-    form.language_default.choices = choices([(code, name) for code, name in LANGUAGES.items()])
-    currencies = choices([("", _("As the amounts"))] + [(code, code) for code in RateBook.load().currencies()])
-    for name in bundles.FEES:
-        form[f"{name}_currency"].choices = currencies
-    for row in form.rows:
-        row.form.language.choices = choices([("", _("Same as the page"))] + list(LANGUAGES.items()))
-
-
-def _members(form: BundleForm, currency: str, entered: Entered) -> list[bundles.MemberInput]:
-    locale = str(get_locale())
-    members: list[bundles.MemberInput] = []
-    for number, row in enumerate(form.rows.entries, start=1):
-        ref = (row.form.ref.data or "").strip()
-        amount_text = (row.form.amount.data or "").strip()
-        if not ref and not amount_text and not (row.form.service.data or "").strip():
-            continue
-        if not ref or not amount_text:
-            row.form.amount.errors.append(_("Give both a reference and an amount."))
-            entered.problems.append(_("Row %(n)s: give both a reference and an amount.", n=number))
-            continue
-        value = read_amount(row.form.amount, currency)
-        if value is None:
-            entered.problems.append(_("Row %(n)s: %(problem)s", n=number,
-                                      problem=translate(row.form.amount.errors[-1])))
-            continue
-        members.append(bundles.MemberInput(ref, value, None, (row.form.service.data or "").strip() or None,
-                                           row.form.language.data or None))
-        entered.sources[ref] = _("row %(n)s of the form", n=number)
-    if form.upload.data and getattr(form.upload.data, "filename", ""):
-        # An uploaded file is read once, then kept in the form as text, so that the plan can be recomputed.
-        more, problems, carried = read_members(form.upload.data.read(), form.upload.data.filename, currency, locale)
-        if not problems:
-            form.uploaded.data = _as_text(more, carried)
-        entered.problems += [_("Uploaded file, %(problem)s", problem=translate(p.text())) for p in problems]
-        _add(members, more, carried, entered, _("the uploaded file, row %(n)s"))
-    elif (form.uploaded.data or "").strip():
-        more, problems, carried = read_pasted(form.uploaded.data, currency, "en")
-        entered.problems += [_("Uploaded file, %(problem)s", problem=translate(p.text())) for p in problems]
-        _add(members, more, carried, entered, _("the uploaded file, row %(n)s"))
-    if (form.pasted.data or "").strip():
-        more, problems, carried = read_pasted(form.pasted.data, currency, locale)
-        entered.problems += [_("Pasted list, %(problem)s", problem=translate(p.text())) for p in problems]
-        _add(members, more, carried, entered, _("the pasted list, row %(n)s"))
-    refs = [m.ref for m in members]
-    for ref in sorted({r for r in refs if refs.count(r) > 1}):
-        entered.problems.append(_("The reference %(ref)s is used twice.", ref=ref))
-    if len(members) > MAX_MEMBERS:
-        entered.problems.append(_("A group has at most %(limit)s members.", limit=f"{MAX_MEMBERS:,}"))
-    if not members and not entered.problems:
-        entered.problems.append(_("Enter at least one member."))
-    return members
-
-
-def _add(members, more, carried, entered: Entered, where: str) -> None:
-    members.extend(more)
-    for name in carried:
-        if name not in entered.carried:
-            entered.carried.append(name)
-    for member in more:
-        entered.sources[member.ref] = where % {"n": member.row}
-
-
-def _as_text(members, carried: list[str]) -> str:
-    """Members as tab-separated text with a header, as the form keeps an uploaded list."""
-    lines = ["\t".join(["reference", "amount", "service", "language", *carried])]
-    for m in members:
-        extra = dict(m.extra)
-        lines.append("\t".join([m.ref, format(m.amount, "f"), m.product or "", m.language or "",
-                                *[extra.get(name, "") for name in carried]]))
-    return "\n".join(lines)
-
-
-def read_form(form: BundleForm) -> Entered:
-    """The form as a bundle request, or the problems to show beside it."""
-    entered = Entered()
-    if not form.validate_on_submit():
-        return entered
-    corridor = find_corridor(form.send.data, form.receive.data)
-    if corridor is None:
-        form.receive.errors.append(_("remit has no data yet for this corridor: %(send)s → %(receive)s.",
-                                     send=country_name(form.send.data), receive=country_name(form.receive.data)))
-        return entered
-    currency = corridor.send_currency
-    members = _members(form, currency, entered)
-    currencies = {f"{name}_currency": form[f"{name}_currency"].data or None for name in bundles.FEES}
-    fees = {name: form.fee(form[name], currencies[f"{name}_currency"] or currency) for name in bundles.FEES}
-    cap = read_amount(form.max_transfer, currency) if (form.max_transfer.data or "").strip() else None
-    per_year = _whole(form.transfers_per_year, MAX_TRANSFERS_PER_YEAR)
-    days = _whole(form.transfer_days, MAX_TRANSFER_DAYS)
-    if entered.problems or form.errors or None in fees.values():
-        return entered
-    entered.request = bundles.BundleRequest(
-        send=corridor.send_country, receive=corridor.receive_country, currency=currency, members=members,
-        max_transfer=cap, allocation=form.allocation.data, transfers_per_year=per_year, transfer_days=days or 1,
-        **fees, **currencies)
-    return entered
-
-
-def _whole(field, most: int) -> int | None:
-    """A whole number from 1 to `most` typed in the field; None when it is empty, with a message on the
-    field when it is not such a number."""
-    text = (field.data or "").strip()
-    if not text:
-        return None
-    if text.isascii() and text.isdigit() and len(text) <= len(str(most)) and 1 <= int(text) <= most:
-        return int(text)
-    field.errors.append(_("Write a whole number from 1 to %(most)s.", most=most))
-    return None
-
-
-def _plan(form: BundleForm) -> tuple[Entered, bundles.BundleResult | None]:
-    entered = read_form(form)
-    if entered.request is None:
-        return entered, None
-    try:
-        return entered, bundles.plan(entered.request)
-    except (RemitError, BundleError) as exc:
-        entered.problems += _refusal(exc, entered)
-        return entered, None
-
-
-def _refusal(exc, entered: Entered) -> list[str]:
-    """A refusal of the plan as lines for the page, each member's problem with where it was entered."""
-    errors = getattr(exc, "errors", None) or {}
-    lines = []
-    members = errors.get("members") if isinstance(errors, dict) else None
-    if isinstance(members, dict):
-        for index, problems in members.items():
-            member = entered.request.members[int(index)]
-            for messages in problems.values():
-                for message in messages:
-                    lines.append(_("%(where)s: %(problem)s", where=entered.sources.get(member.ref, member.ref),
-                                   problem=translate(message)))
-    for name, messages in errors.items() if isinstance(errors, dict) else ():
-        if name != "members":
-            lines += [translate(m) for m in (messages if isinstance(messages, list) else [messages])]
-    return lines or [translate(exc.args[0])]
 
 
 def _page(form, entered, result, status=200):

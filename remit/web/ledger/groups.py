@@ -15,7 +15,7 @@ from ...services import ledger
 from .. import bp
 from ..access import staff_only
 from ..group.forms import BundleForm
-from ..group.views import _fill_choices, _plan
+from ..group.reading import _fill_choices, _plan
 from .cycle import _actor
 
 # --- The list of groups and a group's cycles -----------------------------------------------------
