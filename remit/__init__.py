@@ -48,7 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .errors import register_error_handlers
     from .health import bp as health_bp
-    from .web import bp as web_bp
+    from .web import init_web
 
     from .api import init_api
 
@@ -58,7 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin import bp as admin_bp
 
     app.register_blueprint(health_bp)
-    app.register_blueprint(web_bp)
+    init_web(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     # After the API: flask-smorest registers a JSON handler for every HTTP error, which must not
@@ -68,10 +68,6 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import remit_cli
 
     app.cli.add_command(remit_cli)
-
-    from .web.format import register_filters
-
-    register_filters(app)
     return app
 
 

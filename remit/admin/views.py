@@ -71,7 +71,7 @@ def logout():
         db.session.commit()
     logout_user()
     _clear_session_keeping_language()
-    return redirect(url_for("web.index"))
+    return redirect(url_for("compare.index"))
 
 
 @bp.before_request

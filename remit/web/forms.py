@@ -1,5 +1,5 @@
-"""What the staff pages' forms share: choices built from (value, label) pairs, and an amount read
-from a field in the page's language.
+"""What the staff pages' forms share: choices built from (value, label) pairs, the countries and
+currencies remit has corridors for as choices, and an amount read from a field in the page's language.
 
 Amounts are typed text, read by the one rule for amounts (remit.inputs.parse_amount) in the page's
 language once the currency is known; choices come from the vocabularies (remit.domain.vocabulary).
@@ -10,9 +10,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from ..inputs import InputError, parse_amount
+from ..services import catalog
+from .format import country_name
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -27,3 +30,20 @@ def read_amount(field, currency: str | None, *, allow_zero: bool = False) -> Dec
     except InputError as exc:
         field.errors.append(exc.message)
         return None
+
+
+def country_choices(codes_: set[str]):
+    """Countries as (code, name) choices, by their names in the page's language."""
+    return sorted(((c, country_name(c)) for c in codes_), key=lambda item: item[1])
+
+
+def corridor_choices(form) -> list:
+    """The sending and receiving countries remit has corridors for, and their currencies, as the choices
+    of a form's send, receive and currency fields (the compare form's, the group transfer's); the
+    corridors."""
+    corridors = catalog.corridor_summaries()
+    form.send.choices = choices([("", _("Choose…"))] + country_choices({c.send_country for c in corridors}))
+    form.receive.choices = choices([("", _("Choose…"))] + country_choices({c.receive_country for c in corridors}))
+    currencies = sorted({c.send_currency for c in corridors} | {c.receive_currency for c in corridors})
+    form.currency.choices = choices([("", _("The sending country's"))] + [(c, c) for c in currencies])
+    return corridors

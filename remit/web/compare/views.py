@@ -17,23 +17,10 @@ from ...services import catalog, results, stats
 from ...services.comparison import freshness
 from ...services.reference import find_corridor
 from ...services.snapshot import snapshot
-from .. import bp, charts
+from .. import charts
 from ..format import country_name, product_text, region_name
-from ..forms import choices, read_amount
+from ..forms import choices, corridor_choices, country_choices, read_amount
 from .forms import CompareForm, CorridorListForm
-
-
-def _country_choices(codes_: set[str]):
-    return sorted(((c, country_name(c)) for c in codes_), key=lambda item: item[1])
-
-
-def _corridor_choices(form) -> list:
-    corridors = catalog.corridor_summaries()
-    form.send.choices = choices([("", _("Choose…"))] + _country_choices({c.send_country for c in corridors}))
-    form.receive.choices = choices([("", _("Choose…"))] + _country_choices({c.receive_country for c in corridors}))
-    currencies = sorted({c.send_currency for c in corridors} | {c.receive_currency for c in corridors})
-    form.currency.choices = choices([("", _("The sending country's"))] + [(c, c) for c in currencies])
-    return corridors
 
 
 def _region_choices(form, corridors) -> None:
@@ -59,19 +46,17 @@ def _trend_chart(_locale: str, labels: tuple, series: tuple, targets: tuple) -> 
     return charts.trend(list(labels), [(name, list(values)) for name, values in series], list(targets))
 
 
-@bp.get("/")
 def index():
     # "Change this comparison" comes back with the query: the form shows what was asked.
     form = CompareForm(formdata=request.args or None)
-    corridors = _corridor_choices(form)
+    corridors = corridor_choices(form)
     _region_choices(form, corridors)
     return render_template("web/index.html", form=form, corridors=corridors)
 
 
-@bp.get("/compare")
 def compare():
     form = CompareForm(formdata=request.args)
-    corridors = _corridor_choices(form)
+    corridors = corridor_choices(form)
     _region_choices(form, corridors)
     corridor = amount = None
     if form.validate():
@@ -100,7 +85,7 @@ def compare():
     return render_template("web/results.html", form=form, corridor=corridor, found=found, result=found.comparison,
                            stats=found.stats, best=found.comparison.recommended, chart=chart,
                            chart_illustrative=chart_illustrative,
-                           new_comparison=url_for("web.index", **request.args.to_dict()),
+                           new_comparison=url_for("compare.index", **request.args.to_dict()),
                            region_label=next((f"{c.label} ({c.optgroup})" for c in form.region.choices
                                               if c.value == filters.region), filters.region))
 
@@ -129,16 +114,15 @@ def _cost_chart(comparison) -> tuple[str | None, str]:
 CORRIDORS_PER_PAGE = 50
 
 
-@bp.get("/corridors")
 def corridors():
     """Every corridor held, with its latest average, SmaRT, UN target and data date; filtered and
     sorted by a GET form (no script), 50 a page."""
     form = CorridorListForm(formdata=request.args or None)
     lines = stats.corridor_lines()
     total = len(lines)
-    form.send.choices = choices([("", _("Any country"))] + _country_choices({l.summary.send_country for l in lines}))
+    form.send.choices = choices([("", _("Any country"))] + country_choices({l.summary.send_country for l in lines}))
     form.receive.choices = choices([("", _("Any country"))]
-                                   + _country_choices({l.summary.receive_country for l in lines}))
+                                   + country_choices({l.summary.receive_country for l in lines}))
     if request.args and not form.validate():
         return render_template("web/corridors.html", form=form, lines=[], total=total, page=1, pages=1), 422
     found, total = stats.corridor_list(send=form.send.data or None, receive=form.receive.data or None,
@@ -153,8 +137,7 @@ def corridors():
                            page=page, pages=pages, sort=form.sort.data or "country", freshness=freshness())
 
 
-@bp.get("/corridors/<code>")
-def corridor_page(code: str):
+def corridor(code: str):
     send, _sep, receive = code.upper().partition("-")
     try:
         corridor = find_corridor(codes.country(send), codes.country(receive))
@@ -186,12 +169,10 @@ def corridor_page(code: str):
                            by_type=sorted(by_type.items()))
 
 
-@bp.get("/providers")
 def providers():
     return render_template("web/providers.html", providers=catalog.provider_details())
 
 
-@bp.get("/providers/<slug>")
 def provider(slug: str):
     found = catalog.provider_details(slug)
     if not found:

@@ -2,8 +2,6 @@
 uploaded (an upload is kept in the form, so that the plan can be made again without it)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -14,11 +12,8 @@ from ...services import bundles
 from ..forms import read_amount
 from .forms import BundleForm
 
-if TYPE_CHECKING:
-    from .reading import Entered
 
-
-def _members(form: BundleForm, currency: str, entered: Entered) -> list[bundles.MemberInput]:
+def _members(form: BundleForm, currency: str, entered) -> list[bundles.MemberInput]:
     locale = str(get_locale())
     members: list[bundles.MemberInput] = []
     for number, row in enumerate(form.rows.entries, start=1):
@@ -63,7 +58,7 @@ def _members(form: BundleForm, currency: str, entered: Entered) -> list[bundles.
     return members
 
 
-def _add(members, more, carried, entered: Entered, where: str) -> None:
+def _add(members, more, carried, entered, where: str) -> None:
     members.extend(more)
     for name in carried:
         if name not in entered.carried:

@@ -13,7 +13,7 @@ from ...services import bundles
 from ...services.rates import RateBook
 from ...services.reference import find_corridor
 from ..format import country_name
-from ..forms import choices, read_amount
+from ..forms import choices, corridor_choices, read_amount
 from .forms import BundleForm
 from .members import _members
 
@@ -28,17 +28,16 @@ class Entered:
     sources: dict[str, str] = field(default_factory=dict)  # member ref → where it was entered, for messages
 
 
-def _fill_choices(form: BundleForm) -> None:
-    from ..compare.views import _corridor_choices
-
-    _corridor_choices(form)
+def fill_choices(form: BundleForm) -> None:
+    """The form's choices: corridors, languages, the currencies remit has rates for (fees may be given in
+    any of them)."""
+    corridor_choices(form)
     form.language_default.choices = choices([(code, name) for code, name in LANGUAGES.items()])
     currencies = choices([("", _("As the amounts"))] + [(code, code) for code in RateBook.load().currencies()])
     for name in bundles.FEES:
         form[f"{name}_currency"].choices = currencies
     for row in form.rows:
         row.form.language.choices = choices([("", _("Same as the page"))] + list(LANGUAGES.items()))
-
 
 
 def read_form(form: BundleForm) -> Entered:
@@ -79,7 +78,8 @@ def _whole(field, most: int) -> int | None:
     return None
 
 
-def _plan(form: BundleForm) -> tuple[Entered, bundles.BundleResult | None]:
+def plan_of(form: BundleForm) -> tuple[Entered, bundles.BundleResult | None]:
+    """The form read and its plan made: the plan, or None and the problems to show."""
     entered = read_form(form)
     if entered.request is None:
         return entered, None

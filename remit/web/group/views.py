@@ -13,7 +13,6 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
 
 from ...extensions import db
 from ...i18n import LANGUAGES
@@ -22,46 +21,35 @@ from ...models import BundleGroup
 from ...services import bundles
 from ...services.audit import record as audit
 from ...services.bundle_exports import payout_rows, plan_rows, slip_data
-from .. import bp, charts, files
+from .. import files
+from ..access import staff_only
 from .forms import BundleForm
 from .members import _as_text
-from .reading import _fill_choices, _plan, read_form
+from .page import page
+from .reading import fill_choices, plan_of, read_form
 
 ROWS_STEP = 5
 
 
-def _page(form, entered, result, status=200):
-    chart = None
-    if result is not None and len(result.plan.curve) > 1:
-        chart = charts.savings_curve(_("Saving per member by group size (%(currency)s)",
-                                       currency=result.request.currency),
-                                     [(p.members, p.saving_per_member) for p in result.plan.curve])
-    groups = _saved_groups()
-    return render_template("web/bundle.html", form=form, result=result, plan=result.plan if result else None,
-                           problems=entered.problems if entered else [], chart=chart, groups=groups,
-                           carried=entered.carried if entered else []), status
-
-
-@bp.route("/bundle", methods=["GET", "POST"])
 def bundle():
     form = BundleForm()
-    _fill_choices(form)
+    fill_choices(form)
     if request.method == "GET":
         if request.args.get("group"):
             group_id = record_id(request.args["group"])
             if group_id is None:
                 abort(404)
             _load_group(form, group_id)
-        return _page(form, None, None)
+        return page(form, None, None)
     if request.form.get("action") == "add_rows":
         # More rows for typing members in, without JavaScript: the page comes back with all it had.
         for _row in range(ROWS_STEP):
             if len(form.rows) < MAX_MEMBERS:
                 form.rows.append_entry()
-        _fill_choices(form)
-        return _page(form, None, None)
-    entered, result = _plan(form)
-    return _page(form, entered, result, 200 if result else 422)
+        fill_choices(form)
+        return page(form, None, None)
+    entered, result = plan_of(form)
+    return page(form, entered, result, 200 if result else 422)
 
 
 def _slips(result, default_language: str | None) -> list[tuple[str, Markup]]:
@@ -78,10 +66,10 @@ def _slips(result, default_language: str | None) -> list[tuple[str, Markup]]:
 
 def _output(kind: str):
     form = BundleForm()
-    _fill_choices(form)
-    entered, result = _plan(form)
+    fill_choices(form)
+    entered, result = plan_of(form)
     if result is None:
-        return _page(form, entered, None, 422)
+        return page(form, entered, None, 422)
     if kind == "slips":
         return render_template("web/bundle_slips.html", slips=_slips(result, form.language_default.data),
                                result=result)
@@ -91,20 +79,17 @@ def _output(kind: str):
     return files.spreadsheet(header, rows, kind.rsplit(".", 1)[1], name, sheet=sheet)
 
 
-@bp.post("/bundle/slips")
-def bundle_slips():
+def slips():
     return _output("slips")
 
 
-@bp.post("/bundle/payout.<fmt>")
-def bundle_payout(fmt: str):
+def payout_list(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     return _output(f"payout.{fmt}")
 
 
-@bp.post("/bundle/plan.<fmt>")
-def bundle_plan(fmt: str):
+def plan_file(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     return _output(f"plan.{fmt}")
@@ -115,12 +100,6 @@ def bundle_plan(fmt: str):
 SETTINGS = ("distribution_fee", "incoming_fee", "coordinator_fee", "intermediary_fee", "max_transfer", "allocation",
             "transfers_per_year", "language_default", "distribution_fee_currency", "incoming_fee_currency",
             "coordinator_fee_currency", "intermediary_fee_currency", "transfer_days")
-
-
-def _saved_groups():
-    if not current_user.is_authenticated:
-        return []
-    return db.session.execute(select(BundleGroup).order_by(BundleGroup.name)).scalars().all()
 
 
 def _load_group(form: BundleForm, group_id: int) -> None:
@@ -137,24 +116,18 @@ def _load_group(form: BundleForm, group_id: int) -> None:
             form[name].data = str(value)
 
 
-@bp.post("/bundle/groups")
-def save_group():
+@staff_only
+def save():
     """Staff save a group to plan it again: members with today's service and slip language, and the
     carried columns (names, accounts…) only when asked to keep them."""
-    if not current_user.is_authenticated:
-        from ...extensions import login_manager
-
-        return login_manager.unauthorized()
-    if current_user.role not in ("admin", "staff"):
-        abort(403)
     form = BundleForm()
-    _fill_choices(form)
+    fill_choices(form)
     entered = read_form(form)
     name = (request.form.get("group_name") or "").strip()
     if entered.request is None or not name or len(name) > 120:
         if not name or len(name) > 120:
             entered.problems.append(_("The group could not be saved: give it a name of at most 120 characters."))
-        return _page(form, entered, None, 422)
+        return page(form, entered, None, 422)
     keep = bool(form.keep_personal.data)
     carried = entered.carried if keep else []
     members = entered.request.members if keep else [
@@ -170,7 +143,5 @@ def save_group():
           actor=current_user.email)
     db.session.commit()
     flash(_("The group %(name)s was saved.", name=name))
-    return redirect(url_for("web.bundle", group=group.id))
+    return redirect(url_for("group.bundle", group=group.id))
 
-
-__all__ = ["bundle", "bundle_payout", "bundle_plan", "bundle_slips", "save_group"]

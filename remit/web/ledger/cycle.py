@@ -15,7 +15,6 @@ from decimal import Decimal
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from ...domain.errors import RemitError
 from ...extensions import db
@@ -24,15 +23,10 @@ from ...importers.confirmations import read_confirmation
 from ...importers.readers import Problem
 from ...inputs import MAX_LEDGER_AMOUNT, MAX_RATE, InputError, parse_amount, record_id
 from ...services import ledger
-from .. import bp
-from ..access import staff_only
+from ..access import actor
 from .forms import ConfirmationForm, DistributionFeeForm, read_date
-from .page import (_contributions_form, _correction_form, _cycle_page, _payouts_form, _typed, _wire_correction_form,
-                   _wire_form)
-
-
-def _actor() -> str:
-    return current_user.email
+from .page import (contributions_form, correction_form, cycle_page, payouts_form, typed, wire_correction_form,
+                   wire_form)
 
 
 def _amount(field, currency: str | None, *, allow_zero: bool = False,
@@ -47,10 +41,8 @@ def _amount(field, currency: str | None, *, allow_zero: bool = False,
         return None
 
 
-@bp.get("/ledger/cycles/<int:cycle_id>")
-@staff_only
-def ledger_cycle(cycle_id: int):
-    return _cycle_page(ledger.load(cycle_id))
+def cycle(cycle_id: int):
+    return cycle_page(ledger.load(cycle_id))
 
 
 def _refused(cycle_id: int, exc: RemitError, name: str, form):
@@ -61,13 +53,13 @@ def _refused(cycle_id: int, exc: RemitError, name: str, form):
     if field is not None and field.type not in ("FieldList", "HiddenField"):
         field.errors = [*field.errors, problem]  # shown beside the field and in the summary
         problem = None
-    return _cycle_page(ledger.load(cycle_id), exc.status, [problem] if problem else [], **{name: form})
+    return cycle_page(ledger.load(cycle_id), exc.status, [problem] if problem else [], **{name: form})
 
 
 def _saved(cycle_id: int, anchor: str, message: str):
     db.session.commit()
     flash(message)
-    return redirect(url_for("web.ledger_cycle", cycle_id=cycle_id, _anchor=anchor))
+    return redirect(url_for("season_ledger.cycle", cycle_id=cycle_id, _anchor=anchor))
 
 
 def _rows_match(form, record: ledger.CycleRecord) -> None:
@@ -93,11 +85,9 @@ def _row_problems(form, refs: dict[int, str]) -> list[str]:
     return problems
 
 
-@bp.post("/ledger/cycles/<int:cycle_id>/contributions")
-@staff_only
-def ledger_contributions(cycle_id: int):
+def contributions(cycle_id: int):
     record = ledger.load(cycle_id)
-    form = _contributions_form(record, request.form)
+    form = contributions_form(record, request.form)
     _rows_match(form, record)
     refs = {m.id: m.ref for m in record.members}
     planned = {m.ref: m.planned_contribution for m in record.reconciliation.members}
@@ -113,7 +103,7 @@ def ledger_contributions(cycle_id: int):
             text = (row.form.amount.data or "").strip()
             filled = not text and as_planned and member_id not in current  # "as planned" fills it, dated today
             if filled:
-                row.form.amount.data = _typed(planned[ref], record.cycle.currency)
+                row.form.amount.data = typed(planned[ref], record.cycle.currency)
                 text = row.form.amount.data
             if not text:
                 if member_id in current:
@@ -126,22 +116,20 @@ def ledger_contributions(cycle_id: int):
                                                         received_on or (dt.date.today() if filled else None)))
     problems = _row_problems(form, refs)
     if problems:
-        return _cycle_page(record, 422, problems, contributions=form)
+        return cycle_page(record, 422, problems, contributions=form)
     try:
-        ledger.record_contributions(cycle_id, entries, clear=clear, actor=_actor())
+        ledger.record_contributions(cycle_id, entries, clear=clear, actor=actor())
     except RemitError as exc:
         return _refused(cycle_id, exc, "contributions", form)
     return _saved(cycle_id, "contributions", _("What the members handed over is saved."))
 
 
-@bp.post("/ledger/cycles/<int:cycle_id>/payouts")
-@staff_only
-def ledger_payouts(cycle_id: int):
+def payouts(cycle_id: int):
     """Each family's payout: the rows with a status are recorded; "paid as due" (action as_planned) also
     records every row not recorded yet as paid, with what is due unless an amount is typed, dated today
     unless a date is; a row set back to "not recorded yet" is removed."""
     record = ledger.load(cycle_id)
-    form = _payouts_form(record, request.form)
+    form = payouts_form(record, request.form)
     _rows_match(form, record)
     refs = {m.id: m.ref for m in record.members}
     current = {p.member_id for p in record.current("payout")}
@@ -161,7 +149,7 @@ def ledger_payouts(cycle_id: int):
                 if not text and due.get(ref) is None:
                     not_due.append(ref)
                     continue
-                row.form.amount.data = text = text or _typed(due[ref], rcy)
+                row.form.amount.data = text = text or typed(due[ref], rcy)
                 row.form.status.data = "paid"
             amount = _amount(row.form.amount, rcy) if text else None
             paid_on = read_date(row.form.paid_on)
@@ -178,24 +166,22 @@ def ledger_payouts(cycle_id: int):
     if not_due:
         problems.append(_("Record the wire first: what each family is due is known once it is."))
     if problems:
-        return _cycle_page(record, 422, problems, payouts=form)
+        return cycle_page(record, 422, problems, payouts=form)
     try:
-        ledger.record_payouts(cycle_id, entries, clear=clear, actor=_actor())
+        ledger.record_payouts(cycle_id, entries, clear=clear, actor=actor())
     except RemitError as exc:
         return _refused(cycle_id, exc, "payouts", form)
     return _saved(cycle_id, "payouts", _("The payouts are saved."))
 
 
-@bp.post("/ledger/cycles/<int:cycle_id>/payouts/confirmation")
-@staff_only
-def ledger_confirmation(cycle_id: int):
+def confirmation(cycle_id: int):
     """The receiving bank's confirmation file: its rows matched to the members by reference and recorded
     as paid, returned or pending as it says, once every row matches or is left out; until then nothing
     is written and the page lists the refused rows, each with its reasons and a box to leave it out."""
     record = ledger.load(cycle_id)
     form = ConfirmationForm()
     if not form.validate_on_submit():
-        return _cycle_page(record, 422, [], confirmation=form)
+        return cycle_page(record, 422, [], confirmation=form)
     upload = form.file.data
     if upload and getattr(upload, "filename", ""):
         data, name = upload.read(), upload.filename
@@ -206,12 +192,12 @@ def ledger_confirmation(cycle_id: int):
             abort(400)
         if not data:
             form.file.errors = [*form.file.errors, _("Choose the file.")]
-            return _cycle_page(record, 422, [], confirmation=form)
+            return cycle_page(record, 422, [], confirmation=form)
     rows, problems = read_confirmation(data, name, [m.ref for m in record.members], record.cycle.receive_currency,
                                        str(get_locale()))
     left_out = {n for n in (record_id(v) for v in request.form.getlist("leave_out")) if n is not None}
     try:
-        found = ledger.record_confirmation(cycle_id, rows, left_out=left_out, problems=problems, actor=_actor())
+        found = ledger.record_confirmation(cycle_id, rows, left_out=left_out, problems=problems, actor=actor())
     except RemitError as exc:
         return _refused(cycle_id, exc, "confirmation", form)
     if found.recorded is None:
@@ -223,7 +209,7 @@ def ledger_confirmation(cycle_id: int):
                                      "listed with the payouts, with the reason.",
                                      "%(num)s rows of the confirmation file cannot be recorded as they are: they "
                                      "are listed with the payouts, each with its reason.", len(found.refused)))
-        return _cycle_page(record, 422, problems, confirmation=form, confirmed=found)
+        return cycle_page(record, 422, problems, confirmation=form, confirmed=found)
     statuses = [r.status for r in found.accepted]
     return _saved(cycle_id, "payouts", _(
         "Read from the file: paid %(paid)s, returned %(returned)s, pending %(pending)s; rows left out: %(left)s.",
@@ -247,70 +233,60 @@ def _wire_input(form, record: ledger.CycleRecord) -> ledger.WireInput | None:
                             executed_on=executed_on, **values)
 
 
-@bp.post("/ledger/cycles/<int:cycle_id>/wires")
-@staff_only
-def ledger_wire(cycle_id: int):
+def wire(cycle_id: int):
     record = ledger.load(cycle_id)
-    form = _wire_form(record, request.form)
+    form = wire_form(record, request.form)
     entry = _wire_input(form, record) if form.validate_on_submit() else None
     if entry is None:
-        return _cycle_page(record, 422, [], wire=form)
+        return cycle_page(record, 422, [], wire=form)
     try:
-        ledger.add_wire(cycle_id, entry, actor=_actor())
+        ledger.add_wire(cycle_id, entry, actor=actor())
     except RemitError as exc:
         return _refused(cycle_id, exc, "wire", form)
     return _saved(cycle_id, "wires", _("The wire is recorded."))
 
 
-@bp.post("/ledger/cycles/<int:cycle_id>/wires/<int:wire_id>/remove")
-@staff_only
-def ledger_wire_remove(cycle_id: int, wire_id: int):
+def wire_remove(cycle_id: int, wire_id: int):
     try:
-        ledger.remove_wire(cycle_id, wire_id, actor=_actor())
+        ledger.remove_wire(cycle_id, wire_id, actor=actor())
     except RemitError as exc:
         db.session.rollback()
-        return _cycle_page(ledger.load(cycle_id), exc.status, [translate(exc.message)])
+        return cycle_page(ledger.load(cycle_id), exc.status, [translate(exc.message)])
     return _saved(cycle_id, "wires", _("The wire is removed."))
 
 
-@bp.post("/ledger/cycles/<int:cycle_id>/distribution-fee")
-@staff_only
-def ledger_distribution_fee(cycle_id: int):
+def distribution_fee(cycle_id: int):
     record = ledger.load(cycle_id)
     form = DistributionFeeForm()
     fee = _amount(form.distribution_fee, record.cycle.receive_currency, allow_zero=True) \
         if form.validate_on_submit() else None
     if fee is None:
-        return _cycle_page(record, 422, [], distribution=form)
+        return cycle_page(record, 422, [], distribution=form)
     try:
-        ledger.set_distribution_fee(cycle_id, fee, actor=_actor())
+        ledger.set_distribution_fee(cycle_id, fee, actor=actor())
     except RemitError as exc:
         return _refused(cycle_id, exc, "distribution", form)
     return _saved(cycle_id, "terms", _("The fee per family is saved."))
 
 
-@bp.post("/ledger/cycles/<int:cycle_id>/complete")
-@staff_only
-def ledger_complete(cycle_id: int):
+def complete(cycle_id: int):
     try:
-        ledger.complete(cycle_id, actor=_actor())
+        ledger.complete(cycle_id, actor=actor())
     except RemitError as exc:
         db.session.rollback()
-        return _cycle_page(ledger.load(cycle_id), exc.status, [translate(exc.message)])
+        return cycle_page(ledger.load(cycle_id), exc.status, [translate(exc.message)])
     return _saved(cycle_id, "top", _("The cycle is completed and locked: corrections are new entries."))
 
 
-@bp.post("/ledger/cycles/<int:cycle_id>/corrections")
-@staff_only
-def ledger_correct(cycle_id: int):
+def correct(cycle_id: int):
     record = ledger.load(cycle_id)
     kind = request.form.get("kind") or request.form.get("contribution-kind") or request.form.get("payout-kind")
     if kind not in ("contribution", "payout"):
         abort(400)
-    form = _correction_form(record, kind, request.form)
+    form = correction_form(record, kind, request.form)
     name = "correct_" + kind
     if not form.validate_on_submit():
-        return _cycle_page(record, 422, [], **{name: form})
+        return cycle_page(record, 422, [], **{name: form})
     entry_id = record_id(form.entry.data) if form.entry.data else None
     member_id = record_id(form.member.data)
     if entry_id is not None:
@@ -325,7 +301,7 @@ def ledger_correct(cycle_id: int):
         if amount is None or member is None or form.on.errors:
             if member is None:
                 form.member.errors = [*form.member.errors, _("Choose a member.")]
-            return _cycle_page(record, 422, [], **{name: form})
+            return cycle_page(record, 422, [], **{name: form})
         if kind == "contribution":
             values = ledger.ContributionInput(member.ref, amount, form.method.data, form.receipt.data or "", on)
         else:
@@ -333,19 +309,17 @@ def ledger_correct(cycle_id: int):
                                         form.confirmed_by.data or None)
     try:
         ledger.correct(cycle_id, ledger.Correction(kind, form.reason.data, entry_id, bool(form.remove.data), values),
-                       actor=_actor())
+                       actor=actor())
     except RemitError as exc:
         return _refused(cycle_id, exc, name, form)
     return _saved(cycle_id, "corrections", _("The correction is recorded."))
 
 
-@bp.post("/ledger/cycles/<int:cycle_id>/wire-corrections")
-@staff_only
-def ledger_correct_wire(cycle_id: int):
+def correct_wire(cycle_id: int):
     record = ledger.load(cycle_id)
-    form = _wire_correction_form(record, request.form)
+    form = wire_correction_form(record, request.form)
     if not form.validate_on_submit():
-        return _cycle_page(record, 422, [], correct_wire=form)
+        return cycle_page(record, 422, [], correct_wire=form)
     entry_id = record_id(form.entry.data)
     values = None
     if not form.remove.data:
@@ -354,10 +328,10 @@ def ledger_correct_wire(cycle_id: int):
                 form[name].errors = [*form[name].errors, _("Enter an amount.")]
         values = _wire_input(form, record)
         if values is None:
-            return _cycle_page(record, 422, [], correct_wire=form)
+            return cycle_page(record, 422, [], correct_wire=form)
     try:
         ledger.correct(cycle_id, ledger.Correction("wire", form.reason.data, entry_id, bool(form.remove.data), values),
-                       actor=_actor())
+                       actor=actor())
     except RemitError as exc:
         return _refused(cycle_id, exc, "correct_wire", form)
     return _saved(cycle_id, "corrections", _("The correction is recorded."))

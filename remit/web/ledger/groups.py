@@ -12,17 +12,13 @@ from ...extensions import db
 from ...i18n import translate
 from ...inputs import LEDGER_GROUPS_PER_PAGE, page_number, record_id
 from ...services import ledger
-from .. import bp
-from ..access import staff_only
+from ..access import actor
 from ..group.forms import BundleForm
-from ..group.reading import _fill_choices, _plan
-from .cycle import _actor
+from ..group.page import page as group_page
+from ..group.reading import fill_choices, plan_of
 
-# --- The list of groups and a group's cycles -----------------------------------------------------
 
-@bp.get("/ledger")
-@staff_only
-def ledger_index():
+def index():
     groups = ledger.groups_with_cycles()
     pages = max(1, -(-len(groups) // LEDGER_GROUPS_PER_PAGE))
     page = page_number(request.args.get("page"), pages)
@@ -32,9 +28,7 @@ def ledger_index():
     return render_template("web/ledger_index.html", groups=shown, total=len(groups), page=page, pages=pages)
 
 
-@bp.get("/ledger/groups/<int:group_id>")
-@staff_only
-def ledger_group(group_id: int):
+def group(group_id: int):
     """The group and the cycles of one season (`?season=YEAR`, the latest by default): only those are
     read whole and reconciled, however many seasons the group has."""
     group = ledger.group_row(group_id)
@@ -49,33 +43,27 @@ def ledger_group(group_id: int):
     return render_template("web/ledger_group.html", group=group, records=records, seasons=seasons, season=season)
 
 
-@bp.post("/ledger/cycles")
-@staff_only
-def ledger_create():
+def create():
     """A new cycle from the group page's form: the plan it shows, priced today."""
     form = BundleForm()
-    _fill_choices(form)
+    fill_choices(form)
     group_id = record_id(form.group_id.data)
     if group_id is None:
         abort(404)
     group = ledger.group_row(group_id)
-    entered, result = _plan(form)
+    entered, result = plan_of(form)
     if result is None:
-        from ..group.views import _page
-
-        return _page(form, entered, None, 422)
+        return group_page(form, entered, None, 422)
     try:
-        cycle = ledger.create_cycle(group, result, dt.date.today(), actor=_actor(),
+        cycle = ledger.create_cycle(group, result, dt.date.today(), actor=actor(),
                                     keep_personal=bool(form.keep_personal.data),
                                     language=form.language_default.data or None)
         db.session.commit()
     except RemitError as exc:
         db.session.rollback()
-        from ..group.views import _page
-
         entered.problems.append(translate(exc.message))
-        return _page(form, entered, result, 422)
+        return group_page(form, entered, result, 422)
     flash(_("Cycle %(number)s of %(group)s is recorded from the plan. Record what happens as it happens.",
             number=cycle.number, group=group.name))
-    return redirect(url_for("web.ledger_cycle", cycle_id=cycle.id))
+    return redirect(url_for("season_ledger.cycle", cycle_id=cycle.id))
 

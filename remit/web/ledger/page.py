@@ -17,7 +17,7 @@ from .forms import (ConfirmationForm, ContributionsForm, CorrectionForm, Distrib
                     WireCorrectionForm, WireForm)
 
 
-def _typed(value: Decimal | None, currency: str) -> str:
+def typed(value: Decimal | None, currency: str) -> str:
     """An amount as the page's language writes it in a field, without grouping (501,50 in Spanish)."""
     if value is None:
         return ""
@@ -34,20 +34,20 @@ def _currency_choices(record: ledger.CycleRecord) -> list:
     return choices([(code, code) for code in found])
 
 
-def _contributions_form(record: ledger.CycleRecord, formdata=None) -> ContributionsForm:
+def contributions_form(record: ledger.CycleRecord, formdata=None) -> ContributionsForm:
     current = {c.member_id: c for c in record.current("contribution")}
     form = ContributionsForm(formdata=formdata)
     if formdata is None:
         for m in record.members:
             entry = current.get(m.id)
             form.rows.append_entry({
-                "member": str(m.id), "amount": _typed(entry.amount, record.cycle.currency) if entry else "",
+                "member": str(m.id), "amount": typed(entry.amount, record.cycle.currency) if entry else "",
                 "method": entry.method if entry else "cash", "receipt": entry.receipt if entry else "",
                 "received_on": entry.received_on.isoformat() if entry and entry.received_on else ""})
     return form
 
 
-def _payouts_form(record: ledger.CycleRecord, formdata=None) -> PayoutsForm:
+def payouts_form(record: ledger.CycleRecord, formdata=None) -> PayoutsForm:
     current = {p.member_id: p for p in record.current("payout")}
     expected = {m.ref: m.expected_payout for m in record.reconciliation.members}
     form = PayoutsForm(formdata=formdata)
@@ -56,7 +56,7 @@ def _payouts_form(record: ledger.CycleRecord, formdata=None) -> PayoutsForm:
         for m in record.members:
             entry = current.get(m.id)
             form.rows.append_entry({
-                "member": str(m.id), "amount": _typed(entry.amount if entry else expected.get(m.ref), rcy),
+                "member": str(m.id), "amount": typed(entry.amount if entry else expected.get(m.ref), rcy),
                 "status": entry.status if entry else "",
                 "paid_on": entry.paid_on.isoformat() if entry and entry.paid_on else "",
                 "confirmed_how": (entry.confirmed_how or "") if entry else "",
@@ -64,7 +64,7 @@ def _payouts_form(record: ledger.CycleRecord, formdata=None) -> PayoutsForm:
     return form
 
 
-def _wire_form(record: ledger.CycleRecord, formdata=None) -> WireForm:
+def wire_form(record: ledger.CycleRecord, formdata=None) -> WireForm:
     """The wire's form, filled in with the plan's next transfer (remit.services.ledger.planned_wire):
     the staffer changes what the bank's confirmation says otherwise."""
     form = WireForm(formdata=formdata)
@@ -73,13 +73,13 @@ def _wire_form(record: ledger.CycleRecord, formdata=None) -> WireForm:
         ccy = record.cycle.currency
         form.currency_sent.data = ccy
         for name in ("fee", "intermediary", "receiving_fee"):
-            form[name].data = _typed(Decimal(0), ccy)
+            form[name].data = typed(Decimal(0), ccy)
         form.applied_rate.data = "1"
         planned = ledger.planned_wire(record)
         if planned is not None:
             for name in ("debited", "fee", "intermediary", "receiving_fee"):
-                form[name].data = _typed(getattr(planned, name), ccy)
-            form.credited.data = _typed(planned.credited, record.cycle.receive_currency)
+                form[name].data = typed(getattr(planned, name), ccy)
+            form.credited.data = typed(planned.credited, record.cycle.receive_currency)
             form.executed_on.data = planned.executed_on.isoformat()
     return form
 
@@ -103,7 +103,7 @@ def _money(value, currency):
     return money(value, currency)
 
 
-def _correction_form(record: ledger.CycleRecord, kind: str, formdata=None) -> CorrectionForm:
+def correction_form(record: ledger.CycleRecord, kind: str, formdata=None) -> CorrectionForm:
     form = CorrectionForm(formdata=formdata, prefix=kind)
     form.kind.data = kind
     form.entry.choices = choices([("", _("A new entry"))] + [(str(r.id), _entry_label(record, kind, r))
@@ -114,26 +114,26 @@ def _correction_form(record: ledger.CycleRecord, kind: str, formdata=None) -> Co
     return form
 
 
-def _wire_correction_form(record: ledger.CycleRecord, formdata=None) -> WireCorrectionForm:
+def wire_correction_form(record: ledger.CycleRecord, formdata=None) -> WireCorrectionForm:
     form = WireCorrectionForm(formdata=formdata, prefix="wire")
     form.currency_sent.choices = _currency_choices(record)
     form.entry.choices = choices([(str(w.id), _entry_label(record, "wire", w)) for w in record.current("wire")])
     return form
 
 
-def _cycle_page(record: ledger.CycleRecord, status: int = 200, problems=(), confirmed=None, **forms):
+def cycle_page(record: ledger.CycleRecord, status: int = 200, problems=(), confirmed=None, **forms):
     """The cycle's page: its reconciliation, and the forms that record what happened (or, once it is
     completed, its corrections). `forms` replaces the empty form of the one that was sent."""
     defaults = {}
     if not record.cycle.completed:
-        defaults = {"contributions": lambda: _contributions_form(record), "payouts": lambda: _payouts_form(record),
-                    "wire": lambda: _wire_form(record), "confirmation": lambda: ConfirmationForm(formdata=None),
-                    "distribution": lambda: DistributionFeeForm(formdata=None, distribution_fee=_typed(
+        defaults = {"contributions": lambda: contributions_form(record), "payouts": lambda: payouts_form(record),
+                    "wire": lambda: wire_form(record), "confirmation": lambda: ConfirmationForm(formdata=None),
+                    "distribution": lambda: DistributionFeeForm(formdata=None, distribution_fee=typed(
                         record.cycle.distribution_fee, record.cycle.receive_currency))}
     else:
-        defaults = {"correct_" + kind: (lambda kind=kind: _correction_form(record, kind))
+        defaults = {"correct_" + kind: (lambda kind=kind: correction_form(record, kind))
                     for kind in ("contribution", "payout")}
-        defaults["correct_wire"] = lambda: _wire_correction_form(record)
+        defaults["correct_wire"] = lambda: wire_correction_form(record)
     built = {name: forms.get(name) or make() for name, make in defaults.items()}
     members = {m.ref: m for m in record.members}
     return render_template("web/ledger_cycle.html", record=record, cycle=record.cycle, recon=record.reconciliation,

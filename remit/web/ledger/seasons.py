@@ -13,21 +13,15 @@ from markupsafe import Markup
 from ...extensions import db
 from ...i18n import LANGUAGES
 from ...services import ledger
-from .. import bp, files
-from ..access import staff_only
-from .cycle import _actor
+from .. import files
+from ..access import actor
 
-# --- Seasons and statements ----------------------------------------------------------------------
 
-@bp.get("/ledger/groups/<int:group_id>/seasons/<int:year>")
-@staff_only
-def ledger_season(group_id: int, year: int):
+def season(group_id: int, year: int):
     return render_template("web/ledger_season.html", season=ledger.season_of(group_id, year))
 
 
-@bp.get("/ledger/groups/<int:group_id>/seasons/<int:year>.<fmt>")
-@staff_only
-def ledger_season_file(group_id: int, year: int, fmt: str):
+def season_file(group_id: int, year: int, fmt: str):
     """The season as CSV or XLSX: for people in the page's language, or machine-readable (`?machine=1`)."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
@@ -36,9 +30,7 @@ def ledger_season_file(group_id: int, year: int, fmt: str):
                              sheet=_("Season %(year)s", year=str(year)))
 
 
-@bp.get("/ledger/groups/<int:group_id>/seasons/<int:year>/statements/<int:number>.<fmt>")
-@staff_only
-def ledger_statement_file(group_id: int, year: int, number: int, fmt: str):
+def statement_file(group_id: int, year: int, number: int, fmt: str):
     """One worker's statement as CSV or XLSX: the season's rows for that worker."""
     season = ledger.season_of(group_id, year)
     if fmt not in ("csv", "xlsx") or not 1 <= number <= len(season.season.statements):
@@ -57,17 +49,13 @@ def _statement_html(season: ledger.SeasonRecord, statement) -> tuple[str, Markup
         return language, Markup(render_template("web/_statement.html", season=season, statement=statement))
 
 
-@bp.get("/ledger/groups/<int:group_id>/seasons/<int:year>/statements")
-@staff_only
-def ledger_statements(group_id: int, year: int):
+def statements(group_id: int, year: int):
     season = ledger.season_of(group_id, year)
     rendered = [_statement_html(season, s) for s in season.season.statements]
     return render_template("web/ledger_statements.html", season=season, statements=rendered)
 
 
-@bp.get("/ledger/groups/<int:group_id>/seasons/<int:year>/statements/<int:number>")
-@staff_only
-def ledger_statement(group_id: int, year: int, number: int):
+def statement(group_id: int, year: int, number: int):
     season = ledger.season_of(group_id, year)
     if not 1 <= number <= len(season.season.statements):
         abort(404)
@@ -75,13 +63,11 @@ def ledger_statement(group_id: int, year: int, number: int):
     return render_template("web/ledger_statements.html", season=season, statements=rendered, number=number)
 
 
-@bp.post("/ledger/export.zip")
-@staff_only
-def ledger_export():
+def export():
     """Everything the ledger holds, for an auditor (administrators; the export is itself audited)."""
     if current_user.role != "admin":
         abort(403)
-    data = ledger.audit_export(actor=_actor())
+    data = ledger.audit_export(actor=actor())
     db.session.commit()
     return Response(data, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="ledger-{dt.date.today():%Y-%m-%d}.zip"'})
