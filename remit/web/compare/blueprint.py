@@ -5,7 +5,7 @@ from flask import Blueprint
 
 from . import views
 
-bp = Blueprint("compare", __name__, template_folder="../templates")
+bp = Blueprint("compare", __name__, template_folder="templates")
 
 bp.add_url_rule("/", view_func=views.index)
 bp.add_url_rule("/compare", view_func=views.compare)

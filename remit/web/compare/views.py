@@ -51,7 +51,7 @@ def index():
     form = CompareForm(formdata=request.args or None)
     corridors = corridor_choices(form)
     _region_choices(form, corridors)
-    return render_template("web/index.html", form=form, corridors=corridors)
+    return render_template("compare/index.html", form=form, corridors=corridors)
 
 
 def compare():
@@ -75,14 +75,14 @@ def compare():
             else:
                 amount = read_amount(form.amount, wanted)
     if corridor is None or form.errors:
-        return render_template("web/index.html", form=form, corridors=corridors), 422
+        return render_template("compare/index.html", form=form, corridors=corridors), 422
     filters = Filters(payout_method=form.payout_method.data or None, max_speed=form.max_speed.data or None,
                       region=form.region.data or None, id_held=form.id_type.data or None)
     sending = form.mode.data == "send"
     found = results.results(corridor, corridor.send_currency, amount=amount if sending else None,
                             receive_amount=None if sending else amount, filters=filters)
     chart, chart_illustrative = _cost_chart(found.comparison)
-    return render_template("web/results.html", form=form, corridor=corridor, found=found, result=found.comparison,
+    return render_template("compare/results.html", form=form, corridor=corridor, found=found, result=found.comparison,
                            stats=found.stats, best=found.comparison.recommended, chart=chart,
                            chart_illustrative=chart_illustrative,
                            new_comparison=url_for("compare.index", **request.args.to_dict()),
@@ -124,7 +124,7 @@ def corridors():
     form.receive.choices = choices([("", _("Any country"))]
                                    + country_choices({l.summary.receive_country for l in lines}))
     if request.args and not form.validate():
-        return render_template("web/corridors.html", form=form, lines=[], total=total, page=1, pages=1), 422
+        return render_template("compare/corridors.html", form=form, lines=[], total=total, page=1, pages=1), 422
     found, total = stats.corridor_list(send=form.send.data or None, receive=form.receive.data or None,
                                        status=form.status.data or None, sort=form.sort.data or "country",
                                        name=country_name)
@@ -133,7 +133,7 @@ def corridors():
     if page is None:
         abort(404)
     shown = found[(page - 1) * CORRIDORS_PER_PAGE: page * CORRIDORS_PER_PAGE]
-    return render_template("web/corridors.html", form=form, lines=shown, matching=len(found), total=total,
+    return render_template("compare/corridors.html", form=form, lines=shown, matching=len(found), total=total,
                            page=page, pages=pages, sort=form.sort.data or "country", freshness=freshness())
 
 
@@ -165,16 +165,16 @@ def corridor(code: str):
     for provider in providers:
         by_type.setdefault(provider["type"] or "", []).append(provider)
     # Types come from fee tables and RPW's workbooks; RPW's 2025 per-quote file gives none.
-    return render_template("web/corridor.html", corridor=corridor, current=current, quarters=quarters, chart=chart,
+    return render_template("compare/corridor.html", corridor=corridor, current=current, quarters=quarters, chart=chart,
                            by_type=sorted(by_type.items()))
 
 
 def providers():
-    return render_template("web/providers.html", providers=catalog.provider_details())
+    return render_template("compare/providers.html", providers=catalog.provider_details())
 
 
 def provider(slug: str):
     found = catalog.provider_details(slug)
     if not found:
         abort(404)
-    return render_template("web/provider.html", provider=found[0])
+    return render_template("compare/provider.html", provider=found[0])

@@ -6,7 +6,7 @@ from flask import Blueprint
 
 from . import views
 
-bp = Blueprint("group", __name__, template_folder="../templates")
+bp = Blueprint("group", __name__, template_folder="templates")
 
 bp.add_url_rule("/bundle", view_func=views.bundle, methods=["GET", "POST"])
 bp.add_url_rule("/bundle/slips", "slips", views.slips, methods=["POST"])

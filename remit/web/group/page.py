@@ -20,7 +20,7 @@ def page(form, entered, result, status=200):
                                        currency=result.request.currency),
                                      [(p.members, p.saving_per_member) for p in result.plan.curve])
     groups = _saved_groups()
-    return render_template("web/bundle.html", form=form, result=result, plan=result.plan if result else None,
+    return render_template("group/bundle.html", form=form, result=result, plan=result.plan if result else None,
                            problems=entered.problems if entered else [], chart=chart, groups=groups,
                            carried=entered.carried if entered else []), status
 

@@ -60,7 +60,7 @@ def _slips(result, default_language: str | None) -> list[tuple[str, Markup]]:
         if language not in LANGUAGES:
             language = str(get_locale())
         with force_locale(language):
-            rendered.append((language, Markup(render_template("web/_slip.html", slip=slip, result=result))))
+            rendered.append((language, Markup(render_template("group/_slip.html", slip=slip, result=result))))
     return rendered
 
 
@@ -71,7 +71,7 @@ def _output(kind: str):
     if result is None:
         return page(form, entered, None, 422)
     if kind == "slips":
-        return render_template("web/bundle_slips.html", slips=_slips(result, form.language_default.data),
+        return render_template("group/slips.html", slips=_slips(result, form.language_default.data),
                                result=result)
     header, rows = payout_rows(result, entered.carried) if kind.startswith("payout") else plan_rows(result)
     name = f"{'payout-list' if kind.startswith('payout') else 'group-plan'}-{result.corridor_code}"

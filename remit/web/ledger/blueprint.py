@@ -9,7 +9,7 @@ from flask import Blueprint
 from ..access import require_staff
 from . import cycle, groups, seasons
 
-bp = Blueprint("season_ledger", __name__, template_folder="../templates")
+bp = Blueprint("season_ledger", __name__, template_folder="templates")
 bp.before_request(require_staff)
 
 GROUP = "/ledger/groups/<int:group_id>"

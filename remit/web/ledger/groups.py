@@ -25,7 +25,7 @@ def index():
     if page is None:
         abort(404)
     shown = groups[(page - 1) * LEDGER_GROUPS_PER_PAGE: page * LEDGER_GROUPS_PER_PAGE]
-    return render_template("web/ledger_index.html", groups=shown, total=len(groups), page=page, pages=pages)
+    return render_template("ledger/index.html", groups=shown, total=len(groups), page=page, pages=pages)
 
 
 def group(group_id: int):
@@ -40,7 +40,7 @@ def group(group_id: int):
         if season not in seasons:
             abort(404)
     records = [ledger.load(c.id) for c in rows if c.season == season]
-    return render_template("web/ledger_group.html", group=group, records=records, seasons=seasons, season=season)
+    return render_template("ledger/group.html", group=group, records=records, seasons=seasons, season=season)
 
 
 def create():

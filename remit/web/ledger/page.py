@@ -136,7 +136,7 @@ def cycle_page(record: ledger.CycleRecord, status: int = 200, problems=(), confi
         defaults["correct_wire"] = lambda: wire_correction_form(record)
     built = {name: forms.get(name) or make() for name, make in defaults.items()}
     members = {m.ref: m for m in record.members}
-    return render_template("web/ledger_cycle.html", record=record, cycle=record.cycle, recon=record.reconciliation,
+    return render_template("ledger/cycle.html", record=record, cycle=record.cycle, recon=record.reconciliation,
                            members=members, members_by_id={str(m.id): m for m in record.members},
                            problems=list(problems), forms=built, confirmed=confirmed,
                            planned_wire=ledger.planned_wire(record) if not record.cycle.completed else None,

@@ -18,7 +18,7 @@ from ..access import actor
 
 
 def season(group_id: int, year: int):
-    return render_template("web/ledger_season.html", season=ledger.season_of(group_id, year))
+    return render_template("ledger/season.html", season=ledger.season_of(group_id, year))
 
 
 def season_file(group_id: int, year: int, fmt: str):
@@ -46,13 +46,13 @@ def _statement_html(season: ledger.SeasonRecord, statement) -> tuple[str, Markup
     if language not in LANGUAGES:
         language = str(get_locale())
     with force_locale(language):
-        return language, Markup(render_template("web/_statement.html", season=season, statement=statement))
+        return language, Markup(render_template("ledger/_statement.html", season=season, statement=statement))
 
 
 def statements(group_id: int, year: int):
     season = ledger.season_of(group_id, year)
     rendered = [_statement_html(season, s) for s in season.season.statements]
-    return render_template("web/ledger_statements.html", season=season, statements=rendered)
+    return render_template("ledger/statements.html", season=season, statements=rendered)
 
 
 def statement(group_id: int, year: int, number: int):
@@ -60,7 +60,7 @@ def statement(group_id: int, year: int, number: int):
     if not 1 <= number <= len(season.season.statements):
         abort(404)
     rendered = [_statement_html(season, season.season.statements[number - 1])]
-    return render_template("web/ledger_statements.html", season=season, statements=rendered, number=number)
+    return render_template("ledger/statements.html", season=season, statements=rendered, number=number)
 
 
 def export():
