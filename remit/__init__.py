@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as config_module
+from .edge import RemitFlask
 from .extensions import db, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
@@ -14,7 +15,7 @@ MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application: settings from the environment, then `config` on top (tests use it)."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = RemitFlask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(config_module.from_environment(app.instance_path))
     if config:

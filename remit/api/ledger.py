@@ -15,7 +15,6 @@ from flask.views import MethodView
 from flask_smorest import Page
 
 from .. import codes
-from ..extensions import db
 from ..services import bundles, ledger
 from . import keys, present
 from .blueprint import Blueprint
@@ -217,13 +216,8 @@ class LedgerGroupCycles(MethodView):
             payouts=[ledger.PayoutInput(p["ref"], p["amount"], p["status"], p["paid_on"], p["confirmed_how"])
                      for p in body["payouts"]],
             complete=body["complete"], completed_on=body["completed_on"])
-        try:
-            cycle_id = ledger.record_cycle(group, result, on, entries, actor=actor, language=body["language"]).cycle.id
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise  # a refusal is answered by remit/errors.py
-        # Read again after the commit: one query a table, not one per entry the commit expired.
+        # A refusal anywhere is answered by remit/errors.py, nothing written; the commit is the request's.
+        cycle_id = ledger.record_cycle(group, result, on, entries, actor=actor, language=body["language"]).cycle.id
         record = ledger.load(cycle_id)
         return _answer(cycle_json(record), 201, {
             "Location": url_for("ledger.LedgerCycle", cycle_id=record.cycle.id)})

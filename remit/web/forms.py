@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from ..inputs import InputError, parse_amount
+from ..inputs import MAX_AMOUNT, InputError, parse_amount
 from ..services import catalog
 from .format import country_name
 
@@ -22,13 +22,15 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def read_amount(field, currency: str | None, *, allow_zero: bool = False) -> Decimal | None:
-    """The field's amount in the page's language; None, with the message on the field, when it cannot
-    be read as meant. What was typed stays in the field for the person to correct."""
+def read_amount(field, currency: str | None, *, allow_zero: bool = False,
+                maximum: Decimal = MAX_AMOUNT) -> Decimal | None:
+    """The field's amount in the page's language, with at most the currency's decimals (any number of
+    them for a rate: currency None); None, with the message on the field, when it cannot be read as
+    meant. What was typed stays in the field for the person to correct."""
     try:
-        return parse_amount(field.data, str(get_locale()), currency, allow_zero=allow_zero)
+        return parse_amount(field.data, str(get_locale()), currency, allow_zero=allow_zero, maximum=maximum)
     except InputError as exc:
-        field.errors.append(exc.message)
+        field.errors = [*field.errors, exc.message]
         return None
 
 

@@ -5,8 +5,6 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from ...domain.bundling import BundleError
-from ...domain.errors import RemitError
 from ...i18n import LANGUAGES, translate
 from ...inputs import MAX_TRANSFER_DAYS, MAX_TRANSFERS_PER_YEAR
 from ...services import bundles
@@ -78,19 +76,7 @@ def _whole(field, most: int) -> int | None:
     return None
 
 
-def plan_of(form: BundleForm) -> tuple[Entered, bundles.BundleResult | None]:
-    """The form read and its plan made: the plan, or None and the problems to show."""
-    entered = read_form(form)
-    if entered.request is None:
-        return entered, None
-    try:
-        return entered, bundles.plan(entered.request)
-    except (RemitError, BundleError) as exc:
-        entered.problems += _refusal(exc, entered)
-        return entered, None
-
-
-def _refusal(exc, entered: Entered) -> list[str]:
+def refusal_lines(exc, entered: Entered) -> list[str]:
     """A refusal of the plan as lines for the page, each member's problem with where it was entered."""
     errors = getattr(exc, "errors", None) or {}
     lines = []

@@ -14,19 +14,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from ...extensions import db
 from ...i18n import LANGUAGES
 from ...inputs import MAX_MEMBERS, record_id
-from ...models import BundleGroup
-from ...services import bundles
-from ...services.audit import record as audit
+from ...services import saved_groups
 from ...services.bundle_exports import payout_rows, plan_rows, slip_data
 from .. import files
 from ..access import staff_only
 from .forms import BundleForm
-from .members import _as_text
-from .page import page
-from .reading import fill_choices, plan_of, read_form
+from .page import page, plan_of
+from .reading import fill_choices, read_form
 
 ROWS_STEP = 5
 
@@ -105,7 +101,7 @@ SETTINGS = ("distribution_fee", "incoming_fee", "coordinator_fee", "intermediary
 def _load_group(form: BundleForm, group_id: int) -> None:
     if not current_user.is_authenticated:
         abort(403)
-    group = db.session.get(BundleGroup, group_id)
+    group = saved_groups.find(group_id)
     if group is None:
         abort(404)
     form.send.data, form.receive.data = group.send_country, group.receive_country
@@ -128,20 +124,9 @@ def save():
         if not name or len(name) > 120:
             entered.problems.append(_("The group could not be saved: give it a name of at most 120 characters."))
         return page(form, entered, None, 422)
-    keep = bool(form.keep_personal.data)
-    carried = entered.carried if keep else []
-    members = entered.request.members if keep else [
-        bundles.MemberInput(m.ref, m.amount, m.payout_method, m.product, m.language) for m in entered.request.members]
     settings = {k: (form[k].data or None) for k in SETTINGS}
-    group = BundleGroup(name=name, send_country=entered.request.send, receive_country=entered.request.receive,
-                        currency=entered.request.currency, members=_as_text(members, carried),
-                        settings=json.dumps(settings), created_by=current_user.email)
-    db.session.add(group)
-    db.session.flush()
-    # The audit log says how many members and whether personal columns were kept: never what they hold.
-    audit("bundle group saved", f"{group.id} {group.name}", {"members": len(members), "personal_columns": keep},
-          actor=current_user.email)
-    db.session.commit()
+    group = saved_groups.save(name, entered.request, entered.carried, settings,
+                              keep_personal=bool(form.keep_personal.data), actor=current_user.email)
     flash(_("The group %(name)s was saved.", name=name))
     return redirect(url_for("group.bundle", group=group.id))
 

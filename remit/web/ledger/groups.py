@@ -7,15 +7,13 @@ import datetime as dt
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ...domain.errors import RemitError
-from ...extensions import db
-from ...i18n import translate
+from ...errors import on_refusal
 from ...inputs import LEDGER_GROUPS_PER_PAGE, page_number, record_id
 from ...services import ledger
 from ..access import actor
 from ..group.forms import BundleForm
-from ..group.page import page as group_page
-from ..group.reading import fill_choices, plan_of
+from ..group.page import page as group_page, page_again, plan_of
+from ..group.reading import fill_choices
 
 
 def index():
@@ -54,15 +52,10 @@ def create():
     entered, result = plan_of(form)
     if result is None:
         return group_page(form, entered, None, 422)
-    try:
-        cycle = ledger.create_cycle(group, result, dt.date.today(), actor=actor(),
-                                    keep_personal=bool(form.keep_personal.data),
-                                    language=form.language_default.data or None)
-        db.session.commit()
-    except RemitError as exc:
-        db.session.rollback()
-        entered.problems.append(translate(exc.message))
-        return group_page(form, entered, result, 422)
+    on_refusal(page_again(form, entered, result))  # the plan shown, with why it cannot become a cycle
+    cycle = ledger.create_cycle(group, result, dt.date.today(), actor=actor(),
+                                keep_personal=bool(form.keep_personal.data),
+                                language=form.language_default.data or None)
     flash(_("Cycle %(number)s of %(group)s is recorded from the plan. Record what happens as it happens.",
             number=cycle.number, group=group.name))
     return redirect(url_for("season_ledger.cycle", cycle_id=cycle.id))
