@@ -137,36 +137,46 @@ def corridors():
                            page=page, pages=pages, sort=form.sort.data or "country", freshness=freshness())
 
 
-def corridor(code: str):
+def _corridor_of(code: str):
+    """The corridor a page's address names (CA-GT, any case); a 404 for any other."""
     send, _sep, receive = code.upper().partition("-")
     try:
-        corridor = find_corridor(codes.country(send), codes.country(receive))
+        found = find_corridor(codes.country(send), codes.country(receive))
     except codes.CodeError:
         abort(404)
-    if corridor is None:
+    if found is None:
         abort(404)
+    return found
+
+
+def _corridor_trend(current, quarters) -> str | None:
+    """The chart of the corridor's averages quarter by quarter against the UN targets; None for a corridor
+    known only from fee tables, or without any average."""
+    if current.basis == stats.FEE_TABLE or not any(p and p.stats.average_total_cost_pct_200 is not None
+                                                   for _, p in quarters):
+        return None
+    series = [(_("Average at USD 200"), [p.stats.average_total_cost_pct_200 if p else None for _, p in quarters]),
+              (_("SmaRT (3 cheapest)"), [p.stats.smart_pct if p else None for _, p in quarters]),
+              (_("Cheapest service"), [p.stats.cheapest_pct_200 if p else None for _, p in quarters])]
+    return _trend_chart(str(get_locale()), tuple(quarter(period) for period, _ in quarters),
+                        tuple((name, tuple(values)) for name, values in series if any(v is not None for v in values)),
+                        ((_("UN target: 3%"), stats_rules.SDG_TARGET, "target-3"),
+                         (_("5%: far from the target"), stats_rules.SDG_CEILING, "target-5")))
+
+
+def corridor(code: str):
+    found = _corridor_of(code)
     with snapshot():
-        history = stats.trend(corridor)
-        providers = [p for p in catalog.provider_details() if corridor.code in p["corridors"]]
+        history = stats.trend(found)
+        providers = [p for p in catalog.provider_details() if found.code in p["corridors"]]
     current = history[-1]
     quarters = stats.with_gaps(history)
-    chart = None
-    if current.basis != stats.FEE_TABLE and any(p and p.stats.average_total_cost_pct_200 is not None
-                                                for _, p in quarters):
-        series = [(_("Average at USD 200"), [p.stats.average_total_cost_pct_200 if p else None for _, p in quarters]),
-                  (_("SmaRT (3 cheapest)"), [p.stats.smart_pct if p else None for _, p in quarters]),
-                  (_("Cheapest service"), [p.stats.cheapest_pct_200 if p else None for _, p in quarters])]
-        chart = _trend_chart(str(get_locale()), tuple(quarter(period) for period, _ in quarters),
-                             tuple((name, tuple(values)) for name, values in series
-                                   if any(v is not None for v in values)),
-                             ((_("UN target: 3%"), stats_rules.SDG_TARGET, "target-3"),
-                              (_("5%: far from the target"), stats_rules.SDG_CEILING, "target-5")))
     by_type: dict[str, list] = {}
     for provider in providers:
         by_type.setdefault(provider["type"] or "", []).append(provider)
     # Types come from fee tables and RPW's workbooks; RPW's 2025 per-quote file gives none.
-    return render_template("compare/corridor.html", corridor=corridor, current=current, quarters=quarters, chart=chart,
-                           by_type=sorted(by_type.items()))
+    return render_template("compare/corridor.html", corridor=found, current=current, quarters=quarters,
+                           chart=_corridor_trend(current, quarters), by_type=sorted(by_type.items()))
 
 
 def providers():
