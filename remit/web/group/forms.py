@@ -34,7 +34,8 @@ class BundleForm(FlaskForm):
                            validators=[Optional(), Length(max=400_000)])
     upload = FileField(_l("Or upload it (CSV or XLSX)"),
                        validators=[Optional(), FileAllowed(["csv", "xlsx"], _l("Upload a .csv or .xlsx file."))])
-    uploaded = HiddenField(validators=[Optional(), Length(max=400_000)])  # an uploaded list, kept as text
+    # The members of an upload, kept signed for the next post (remit/web/group/members.py).
+    uploaded = HiddenField(validators=[Optional(), Length(max=400_000)])
     distribution_fee = StringField(_l("Fee per member to pay out each share"), default="0")
     incoming_fee = StringField(_l("Fee per transfer at the receiving bank"), default="0")
     intermediary_fee = StringField(_l("Fee per transfer taken by intermediary banks on the way"), default="0")

@@ -13,7 +13,7 @@ from ...services.reference import find_corridor
 from ..format import country_name
 from ..forms import choices, corridor_choices, read_amount
 from .forms import BundleForm
-from .members import _members
+from . import members as member_list
 
 
 @dataclass
@@ -49,7 +49,8 @@ def read_form(form: BundleForm) -> Entered:
                                      send=country_name(form.send.data), receive=country_name(form.receive.data)))
         return entered
     currency = corridor.send_currency
-    members = _members(form, currency, entered)
+    named = member_list.read(form, currency)
+    entered.problems, entered.carried, entered.sources = named.problems, named.carried, named.sources
     currencies = {f"{name}_currency": form[f"{name}_currency"].data or None for name in bundles.FEES}
     fees = {name: form.fee(form[name], currencies[f"{name}_currency"] or currency) for name in bundles.FEES}
     cap = read_amount(form.max_transfer, currency) if (form.max_transfer.data or "").strip() else None
@@ -58,7 +59,7 @@ def read_form(form: BundleForm) -> Entered:
     if entered.problems or form.errors or None in fees.values():
         return entered
     entered.request = bundles.BundleRequest(
-        send=corridor.send_country, receive=corridor.receive_country, currency=currency, members=members,
+        send=corridor.send_country, receive=corridor.receive_country, currency=currency, members=named.members,
         max_transfer=cap, allocation=form.allocation.data, transfers_per_year=per_year, transfer_days=days or 1,
         **fees, **currencies)
     return entered
