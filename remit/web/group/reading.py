@@ -12,8 +12,8 @@ from ...services.rates import RateBook
 from ...services.reference import find_corridor
 from ..format import country_name
 from ..forms import choices, corridor_choices, read_amount
-from .forms import BundleForm
 from . import members as member_list
+from .forms import BundleForm
 
 
 @dataclass
