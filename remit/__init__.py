@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as config_module
+from .edge import RemitFlask
 from .extensions import db, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
@@ -14,7 +15,7 @@ MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application: settings from the environment, then `config` on top (tests use it)."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = RemitFlask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(config_module.from_environment(app.instance_path))
     if config:
@@ -48,7 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .errors import register_error_handlers
     from .health import bp as health_bp
-    from .web import bp as web_bp
+    from .web import init_web
 
     from .api import init_api
 
@@ -58,7 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin import bp as admin_bp
 
     app.register_blueprint(health_bp)
-    app.register_blueprint(web_bp)
+    init_web(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     # After the API: flask-smorest registers a JSON handler for every HTTP error, which must not
@@ -68,10 +69,6 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import remit_cli
 
     app.cli.add_command(remit_cli)
-
-    from .web.format import register_filters
-
-    register_filters(app)
     return app
 
 

@@ -1,14 +1,38 @@
 """What every request passes before a view sees it: the body's size, how JSON is read, ids in URLs,
-and text that no database column can hold. The limits themselves live in remit/inputs.py."""
+and text that no database column can hold (the limits themselves live in remit/inputs.py); and after
+it answers, the one commit point."""
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from flask import Flask, abort, request, session
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from . import inputs
 from .domain.messages import msg
+from .extensions import db
+
+
+class RemitFlask(Flask):
+    """Flask with one commit point per request, as indico has it: what a view writes is committed once,
+    after it answers with a status below 400. An answer of 400 or more writes nothing (bad input is
+    refused whole), and neither does an exception (remit/errors.py rolls back). A commit that fails is an
+    exception like any other (a database fault is a 503), and the view's flashed messages ("Saved.")
+    go with it. Writes that must outlive a refusal commit themselves, saying why (a wrong password is
+    counted; an expired upload is removed)."""
+
+    def dispatch_request(self):
+        response = self.make_response(super().dispatch_request())
+        if response.status_code >= 400:
+            db.session.rollback()
+            return response
+        try:
+            db.session.commit()
+        except Exception:
+            if "_flashes" in session:  # "Saved." would be shown on the next page
+                del session["_flashes"]
+            raise
+        return response
 
 
 class JSONProvider(DefaultJSONProvider):

@@ -7,12 +7,19 @@ that cannot be planned) or an HTTP error. Under /api it answers
 on a page, the same message in the page's language. Views raise; they never turn an exception into
 text themselves. No response ever carries a stack trace; unexpected errors are logged and answered as
 a plain 500.
+
+A page whose form changes something says once, before the change, which page a refusal shows instead
+of the error page (`on_refusal`): the same page again, with what was typed and the refusal's message
+beside the field it names. Either way a refusal writes nothing (the session is rolled back).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import InternalError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable, default_exceptions
 
@@ -51,6 +58,9 @@ class Refusal:
         return getattr(self.message, "code", None)
 
 
+REFUSALS = (RemitError, InputError, BundleError, CodeError)
+
+
 def refusal_of(exc: Exception) -> Refusal | None:
     """The map itself: each kind of refusal and its status."""
     if isinstance(exc, RemitError):
@@ -62,6 +72,48 @@ def refusal_of(exc: Exception) -> Refusal | None:
     if isinstance(exc, CodeError):
         return Refusal(422, exc.args[0])
     return None
+
+
+# --- A refused form shown again --------------------------------------------------------------------
+
+@dataclass
+class FormPage:
+    """The page a refused change answers: `show(problems, status)` renders it again."""
+
+    show: Callable[[list[str], int], ResponseReturnValue]
+    form: Any = None  # its fields take the refusal's message when it names one of them
+    field: str | None = None  # the field the message goes beside when the refusal names none
+    status: int | None = None  # the status it answers with; by default the refusal's own
+    problems: Callable[[Exception], list[str]] | None = None  # the refusal as lines; by default its message
+
+    def answer(self, exc: Exception) -> ResponseReturnValue:
+        refusal = refusal_of(exc)
+        problems = self.problems(exc) if self.problems is not None else self._placed(exc, refusal)
+        return self.show(problems, self.status or refusal.status)
+
+    def _placed(self, exc: Exception, refusal: Refusal) -> list[str]:
+        """The message beside the field the refusal names (or `field`), else as a line of its own."""
+        from .i18n import translate
+
+        problem = translate(refusal.message)
+        name = getattr(exc, "field", None) or self.field
+        target = self.form._fields.get(name) if self.form is not None and name else None
+        if target is None or target.type in ("FieldList", "HiddenField"):
+            return [problem]
+        target.errors = [*target.errors, problem]  # shown beside the field and in the summary
+        return []
+
+
+FORM_PAGE = "remit.form_page"  # kept in the request's environ: g belongs to the app context, which can outlive it
+
+
+def on_refusal(show: Callable[[list[str], int], ResponseReturnValue], form=None, *, field: str | None = None,
+               status: int | None = None, problems: Callable[[Exception], list[str]] | None = None) -> None:
+    """From here on in this request, a refusal (a RemitError, a bundle that cannot be planned, an amount
+    remit will not read…) answers `show(problems, status)` instead of the error page: the form's page
+    again, nothing written. The refusal's message goes beside the field of `form` it names (or `field`),
+    else into `problems`; `problems`, when given, turns the refusal into the page's lines itself."""
+    request.environ[FORM_PAGE] = FormPage(show, form, field, status, problems)
 
 
 def _wants_json() -> bool:
@@ -192,9 +244,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(BundleError)
     @app.errorhandler(CodeError)
     def refused(exc: Exception):
-        refusal = refusal_of(exc)
         db.session.rollback()  # a refused request writes nothing
-        return _refused(refusal)
+        page = request.environ.pop(FORM_PAGE, None)
+        if page is not None:
+            try:
+                return page.answer(exc)
+            except REFUSALS as gone:  # the page cannot be shown: what it shows is not there (a 404)
+                exc = gone
+        return _refused(refusal_of(exc))
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InternalError)

@@ -264,4 +264,4 @@ def lang_url(code: str) -> str:
             return url_for(request.endpoint, lang=code)
         except BuildError:
             pass
-    return url_for("web.index", lang=code)
+    return url_for("compare.index", lang=code)

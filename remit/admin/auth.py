@@ -49,6 +49,22 @@ def find_user(email: str) -> User | None:
     return db.session.execute(select(User).where(User.email == _email(email))).scalar_one_or_none()
 
 
+def user_by_id(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def users_by_email() -> list[User]:
+    return db.session.execute(select(User).order_by(User.email)).scalars().all()
+
+
+def switch_active(user: User) -> None:
+    """An active login deactivated, an inactive one activated; its sessions end either way (the caller
+    commits)."""
+    user.active = not user.active
+    user.session_version += 1
+    audit("user activated" if user.active else "user deactivated", user.email)
+
+
 def create_user(email: str, password: str, role: str) -> User:
     email = (email or "").strip().lower()
     if "@" not in email or len(email) > 254:
@@ -117,14 +133,13 @@ def authenticate(email: str, password: str, address: str) -> tuple[User | None, 
         row = _count_failure(email, address)
         if row.failures == FREE_FAILURES + 1 and user is not None:
             audit("logins slowed", user.email, f"{row.failures} wrong passwords from {address}", actor=user.email)
-        db.session.commit()
+        db.session.commit()  # counted whatever the answer: the login page answers a wrong password with a 401
         waiting = row.locked_until - now() if row.locked_until else None
         return None, ("waiting" if waiting else "wrong"), waiting
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.address == address))
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = HASHER.hash(password)
-    db.session.commit()
-    return user, None, None
+    return user, None, None  # the caller commits, with the login's audit row
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from ..importers import jobs, run_import
 from ..importers.limits import BACKGROUND_BYTES, PENDING_UPLOAD_LIFETIME, from_config
 from ..inputs import page_number
-from ..models import ImportRun, PendingUpload
-from ..services import history
+from ..models import PendingUpload
+from ..services import history, uploads
+from ..services.exports import current_fee_rows, fee_table_csv, fee_table_xlsx
 from . import bp
-from .auth import audit, role_required
+from .auth import role_required
 from .forms import ImportForm
 
 PAGE_SIZE = 25
@@ -39,17 +39,14 @@ def _background(size: int) -> bool:
 
 def _purge_expired() -> None:
     """Uploads nobody applied or cancelled in time, and old finished jobs, are removed."""
-    cutoff = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - PENDING_UPLOAD_LIFETIME
-    db.session.execute(delete(PendingUpload).where(PendingUpload.created_at < cutoff))
+    uploads.purge_expired(PENDING_UPLOAD_LIFETIME)
     jobs.purge()
-    db.session.commit()
 
 
 @bp.get("/imports")
 @role_required("admin", "staff")
 def imports():
-    total = db.session.scalar(select(func.count()).select_from(ImportRun))
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = max(1, -(-history.run_count() // PAGE_SIZE))
     page = page_number(request.args.get("page"), pages)
     if page is None:
         abort(404)
@@ -67,11 +64,8 @@ def upload():
     _purge_expired()
     content = form.file.data.read()
     form.file.data.close()
-    pending = PendingUpload(kind=form.kind.data, filename=(form.file.data.filename or "upload")[:255],
-                            content=content, user_id=current_user.id)
-    db.session.add(pending)
-    db.session.commit()
-    if _background(len(content)):
+    pending = uploads.keep(form.kind.data, form.file.data.filename, content, current_user.id)
+    if _background(len(content)):  # the job, in another thread, reads the upload: jobs.submit commits it first
         return _submit(pending, dry_run=True)
     return redirect(url_for("admin.preview", pending_id=pending.id))
 
@@ -83,12 +77,12 @@ def _submit(pending: PendingUpload, *, dry_run: bool):
 
 
 def _pending_or_404(pending_id: int) -> PendingUpload:
-    pending = db.session.get(PendingUpload, pending_id)
+    pending = uploads.find(pending_id)
     if pending is None:
         abort(404)
-    if pending.created_at < dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - PENDING_UPLOAD_LIFETIME:
-        db.session.delete(pending)
-        db.session.commit()
+    if uploads.expired(pending, PENDING_UPLOAD_LIFETIME):
+        uploads.discard(pending)
+        db.session.commit()  # removed whatever the answer: a 410 writes nothing at the request's commit point
         abort(410, description=_("This upload has expired: nothing was written. Upload the file again."))
     return pending
 
@@ -113,8 +107,7 @@ def apply(pending_id: int):
     report = run_import(kind, content, filename, actor=current_user.email, limits=from_config(current_app.config))
     if not report.ok:
         return render_template("admin/preview.html", pending=pending, report=report), 422
-    db.session.delete(db.session.get(PendingUpload, pending_id))
-    db.session.commit()
+    uploads.discard(uploads.find(pending_id))  # the import committed its rows itself, all or nothing
     if report.import_id is None:
         flash(_("Nothing to apply: the file matches the data already stored."))
         return redirect(url_for("admin.imports"))
@@ -124,8 +117,7 @@ def apply(pending_id: int):
 @bp.post("/imports/pending/<int:pending_id>/cancel")
 @role_required("admin")
 def cancel(pending_id: int):
-    db.session.delete(_pending_or_404(pending_id))
-    db.session.commit()
+    uploads.discard(_pending_or_404(pending_id))
     flash(_("The upload was cancelled; nothing was written."))
     return redirect(url_for("admin.imports"))
 
@@ -142,7 +134,7 @@ def job(job_id: int):
     report = jobs.report_of(found)
     if found.state == "failed" or report is None:
         return render_template("admin/job.html", job=found, poll=None), 500
-    pending = db.session.get(PendingUpload, found.pending_id) if found.pending_id else None
+    pending = uploads.find(found.pending_id) if found.pending_id else None
     if found.dry_run or not report.ok:
         return render_template("admin/preview.html", pending=pending, report=report, job=found), (200 if report.ok else 422)
     if report.import_id is None:
@@ -154,7 +146,7 @@ def job(job_id: int):
 @bp.get("/imports/<int:run_id>")
 @role_required("admin", "staff")
 def import_detail(run_id: int):
-    run = db.session.get(ImportRun, run_id)
+    run = history.run(run_id)
     if run is None:
         abort(404)
     return render_template("admin/import_detail.html", run=run, changes=history.changes_of(run))
@@ -164,7 +156,7 @@ def import_detail(run_id: int):
 @role_required("admin")
 def revert_confirm(run_id: int):
     """What reverting an import will change, and a button to confirm it."""
-    run = db.session.get(ImportRun, run_id)
+    run = history.run(run_id)
     if run is None:
         abort(404)
     try:
@@ -184,25 +176,18 @@ def revert(run_id: int):
     try:
         reverting = history.revert(run_id, actor=current_user.email)
     except history.RevertError as exc:
-        db.session.rollback()
+        db.session.rollback()  # the refusal is answered with a redirect, which would commit what was begun
         flash(str(exc))
         return redirect(url_for("admin.import_detail", run_id=run_id))
-    db.session.commit()
     flash(_("Import #%(id)s was reverted by import #%(revert)s.", id=run_id, revert=reverting.id))
     return redirect(url_for("admin.import_detail", run_id=reverting.id))
 
-
-__all__ = ["audit"]
 
 
 @bp.get("/fees")
 @role_required("admin", "staff")
 def fees():
     """The fee tables in force on a date (today by default), to read or download."""
-    import datetime as dt
-
-    from ..services.exports import current_fee_rows
-
     text = request.args.get("as_of") or dt.date.today().isoformat()
     try:
         day = dt.date.fromisoformat(text)
@@ -215,12 +200,6 @@ def fees():
 @bp.get("/fees.csv")
 @role_required("admin", "staff")
 def fees_csv():
-    import datetime as dt
-
-    from flask import Response
-
-    from ..services.exports import fee_table_csv
-
     try:
         day = dt.date.fromisoformat(request.args.get("as_of") or dt.date.today().isoformat())
     except ValueError:
@@ -232,10 +211,6 @@ def fees_csv():
 @bp.get("/fees.xlsx")
 @role_required("admin", "staff")
 def fees_xlsx():
-    from flask import Response
-
-    from ..services.exports import fee_table_xlsx
-
     try:
         day = dt.date.fromisoformat(request.args.get("as_of") or dt.date.today().isoformat())
     except ValueError:

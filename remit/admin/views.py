@@ -7,9 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..domain.errors import RemitError
+from ..errors import on_refusal
 from ..extensions import db, limiter
-from ..i18n import translate
 from ..inputs import same_site_path
 from . import auth, auth_bp, bp
 from .forms import LoginForm, PasswordForm
@@ -68,10 +67,10 @@ def logout():
         # logging out ends every session of this login (the session version moves on).
         auth.end_sessions(current_user)
         auth.audit("logged out", current_user.email)
-        db.session.commit()
+        db.session.commit()  # before the browser's session ends: its copies must end with it
     logout_user()
     _clear_session_keeping_language()
-    return redirect(url_for("web.index"))
+    return redirect(url_for("compare.index"))
 
 
 @bp.before_request
@@ -89,13 +88,11 @@ def dashboard():
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
-            auth.change_password(current_user, form.current.data, form.new.data)
-        except RemitError as exc:
-            form[exc.field or "current"].errors.append(translate(exc.message))
-        else:
-            db.session.commit()
-            login_user(current_user)  # the session follows the new session version
-            flash(_("Your password has been changed; other sessions have ended."))
-            return redirect(url_for("admin.dashboard"))
+        on_refusal(lambda _problems, status: (render_template("admin/password.html", form=form), status), form,
+                   field="current")
+        auth.change_password(current_user, form.current.data, form.new.data)
+        db.session.commit()  # before the session follows the new session version, which must be stored first
+        login_user(current_user)
+        flash(_("Your password has been changed; other sessions have ended."))
+        return redirect(url_for("admin.dashboard"))
     return render_template("admin/password.html", form=form), (422 if request.method == "POST" else 200)

@@ -102,7 +102,7 @@ def _keep_dry_run(report, size: int, key) -> int:
                     rows_read=report.rows, bytes_read=size, bytes_total=size, created_at=moment,
                     finished_at=moment, heartbeat_at=moment, report=json.dumps(report.to_dict()))
     db.session.add(job)
-    db.session.commit()
+    db.session.flush()  # its id for the answer; committed with it
     return job.id
 
 

@@ -36,7 +36,8 @@ def load_request_key() -> None:
                   headers={"WWW-Authenticate": 'Bearer realm="remit"'})
         return
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    # Last use is recorded at most once a minute per key, to keep reads from writing on every request.
+    # Last use is recorded at most once a minute per key, to keep reads from writing on every request;
+    # committed here, before the view, as the request's own commit (remit/edge.py) is skipped by a 4xx.
     if key.last_used_at is None or now - key.last_used_at > dt.timedelta(minutes=1):
         prefix = key.prefix
         key.last_used_at = now

@@ -270,54 +270,74 @@ class DocumentPlugin(BasePlugin):
             self._complete(path, method, operation)
 
     def _complete(self, path: str, method: str, operation: dict) -> None:
+        """The operation as the server answers it: the key it needs, every status it can answer, each
+        response's headers, the cached ones' 304 and the parameters' limits."""
         responses = {str(status): response for status, response in operation.get("responses", {}).items()}
         responses.pop("default", None)
         needs_key = operation.pop("x-needs-key", False)
         cached = operation.pop("x-etag", False)
         if needs_key:
             operation["security"] = copy.deepcopy(KEY_REQUIRED)
-        statuses = dict(ANY_OPERATION)
-        if needs_key:
-            statuses[401] = "No API key, or an unknown or revoked one."
-            statuses[403] = "The key lacks the scope this call needs."
-        if "requestBody" in operation:
-            statuses[413] = "The body is larger than remit reads (1 MB of JSON; the upload limit for a file)."
-            accepted = " or ".join(operation["requestBody"].get("content", {})) or "the type documented"
-            statuses[415] = (f"The body is not {accepted}, or is sent with a Content-Encoding (remit reads bodies "
-                             "uncompressed: `Accept-Encoding: identity` says so); `message` says which.")
+        statuses = _statuses(operation, needs_key)
         for status, description in {**statuses, **SERVER_ANSWERS}.items():
             responses.setdefault(str(status), {"description": description})
         if cached:
-            responses["304"] = {"description": "Not modified: the answer held is still the answer.",
-                                "headers": _header_refs(("ETag", "Cache-Control"))}
-            operation.setdefault("parameters", []).append({
-                "in": "header", "name": "If-None-Match", "required": False,
-                "description": "the ETag of an answer already held: 304 while it still holds",
-                "schema": {"type": "string"}})
+            _not_modified(operation, responses)
         for status, response in responses.items():
-            code = int(status)
-            if not isinstance(response, dict):  # a component's name (flask-smorest's 422)
-                response = {"description": statuses.get(code, STATUS_NAMES.get(code, ""))}
-            if code in SERVER_ANSWERS:
-                response = {"description": SERVER_ANSWERS[code]}
-            elif code >= 400:
-                response = {**_error_response(code, response.get("description") or statuses.get(code)),
-                            **({"headers": {**_error_response(code, None)["headers"], **response["headers"]}}
-                               if "headers" in response else {})}
-            else:
-                headers = response.setdefault("headers", {})
-                if "X-Pagination" in headers:  # flask-smorest's declares a schema; the header carries JSON
-                    headers["X-Pagination"] = {"$ref": "#/components/headers/X-Pagination"}
-                if cached and code == 200:
-                    headers.update(_header_refs(("ETag", "Cache-Control")))
-                headers.update(_header_refs(RATE_LIMIT_HEADERS))
-            responses[status] = response
-        for parameter in operation.get("parameters", []):
-            if isinstance(parameter, dict):
-                _never_null(parameter.get("schema"))
-                if parameter.get("in") == "query" and parameter.get("name") == "page":
-                    parameter["schema"]["maximum"] = MAX_ID  # remit/api/blueprint.py: PaginationParser
+            responses[status] = _response(int(status), response, statuses, cached)
+        _limit_parameters(operation)
         operation["responses"] = dict(sorted(responses.items()))
+
+
+def _statuses(operation: dict, needs_key: bool) -> dict[int, str]:
+    """The statuses an operation can answer besides its own: any operation's, a key's, a body's."""
+    statuses = dict(ANY_OPERATION)
+    if needs_key:
+        statuses[401] = "No API key, or an unknown or revoked one."
+        statuses[403] = "The key lacks the scope this call needs."
+    if "requestBody" in operation:
+        statuses[413] = "The body is larger than remit reads (1 MB of JSON; the upload limit for a file)."
+        accepted = " or ".join(operation["requestBody"].get("content", {})) or "the type documented"
+        statuses[415] = (f"The body is not {accepted}, or is sent with a Content-Encoding (remit reads bodies "
+                         "uncompressed: `Accept-Encoding: identity` says so); `message` says which.")
+    return statuses
+
+
+def _not_modified(operation: dict, responses: dict) -> None:
+    """A cached answer's 304, and the If-None-Match that asks for it."""
+    responses["304"] = {"description": "Not modified: the answer held is still the answer.",
+                        "headers": _header_refs(("ETag", "Cache-Control"))}
+    operation.setdefault("parameters", []).append({
+        "in": "header", "name": "If-None-Match", "required": False,
+        "description": "the ETag of an answer already held: 304 while it still holds",
+        "schema": {"type": "string"}})
+
+
+def _response(code: int, response, statuses: dict[int, str], cached: bool) -> dict:
+    """One response as documented: an error's body and headers, a success's headers."""
+    if not isinstance(response, dict):  # a component's name (flask-smorest's 422)
+        response = {"description": statuses.get(code, STATUS_NAMES.get(code, ""))}
+    if code in SERVER_ANSWERS:
+        return {"description": SERVER_ANSWERS[code]}
+    if code >= 400:
+        return {**_error_response(code, response.get("description") or statuses.get(code)),
+                **({"headers": {**_error_response(code, None)["headers"], **response["headers"]}}
+                   if "headers" in response else {})}
+    headers = response.setdefault("headers", {})
+    if "X-Pagination" in headers:  # flask-smorest's declares a schema; the header carries JSON
+        headers["X-Pagination"] = {"$ref": "#/components/headers/X-Pagination"}
+    if cached and code == 200:
+        headers.update(_header_refs(("ETag", "Cache-Control")))
+    headers.update(_header_refs(RATE_LIMIT_HEADERS))
+    return response
+
+
+def _limit_parameters(operation: dict) -> None:
+    for parameter in operation.get("parameters", []):
+        if isinstance(parameter, dict):
+            _never_null(parameter.get("schema"))
+            if parameter.get("in") == "query" and parameter.get("name") == "page":
+                parameter["schema"]["maximum"] = MAX_ID  # remit/api/blueprint.py: PaginationParser
 
 
 def _never_null(schema: dict | None) -> None:

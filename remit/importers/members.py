@@ -191,6 +191,27 @@ def _member(row: int, cells: list[str], layout: Layout, currency: str, locale: s
     return MemberInput(ref, amount, payout or None, product or None, code, extra, row)
 
 
+# A list whose columns are known, with no header: the group transfer's form rows, and an upload the page
+# kept (remit/web/group/members.py): these columns, then the carried ones.
+KNOWN_ORDER = (*ORDER, "payout_method")
+
+
+def read_known_rows(rows, currency: str, locale: str, *, carried=()):
+    """Members from (row number, cells) whose cells come in KNOWN_ORDER, then the carried columns named
+    `carried`: (MemberInput list, problems). Each row is read as a pasted row is; a reference on two rows
+    is left to the caller, who sees every list the members come from."""
+    layout = Layout({name: index for index, name in enumerate(KNOWN_ORDER)},
+                    [(len(KNOWN_ORDER) + index, name) for index, name in enumerate(carried)])
+    members, problems = [], []
+    for row, cells in rows:
+        found = _member(row, cells, layout, currency, locale, {})
+        if isinstance(found, list):
+            problems.extend(found)
+        else:
+            members.append(found)
+    return members, problems
+
+
 def read_pasted(text: str, currency: str, locale: str):
     """Members pasted into the page: (MemberInput list, problems, carried columns)."""
     return read_table_members(pasted_table(text), currency, locale)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -92,6 +92,14 @@ def revert(run_id: int, actor: str) -> ImportRun:
                                                           "restored": len(changes.retired), "retired": len(changes.added)},
                  actor=actor)
     return revert_run
+
+
+def run(run_id: int) -> ImportRun | None:
+    return db.session.get(ImportRun, run_id)
+
+
+def run_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(ImportRun))
 
 
 def recent_runs(limit: int = 50, offset: int = 0) -> list[ImportRun]:

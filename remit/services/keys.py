@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ApiKey, ApiKeyGroup, BundleGroup
+from . import audit
 
 KEY_PREFIX = "rk"
 
@@ -33,6 +34,31 @@ def create_key(name: str, scope: str, groups: Collection[int] = ()) -> tuple[Api
         db.session.flush()
         db.session.add_all(ApiKeyGroup(key_id=key.id, group_id=g) for g in sorted(set(groups)))
     return key, text
+
+
+def issue(name: str, scope: str, groups: Collection[int], *, actor: str) -> tuple[ApiKey, str]:
+    """A new key (create_key), recorded in the audit log with its scope and groups; the caller commits."""
+    key, text = create_key(name, scope, groups)
+    db.session.flush()
+    groups = sorted(set(groups))
+    detail = {"scope": key.scope} | ({"groups": groups} if groups else {})
+    audit.record("API key created", f"{key.prefix} {key.name}", detail, actor=actor)
+    return key, text
+
+
+def newest_first() -> list[ApiKey]:
+    return db.session.execute(select(ApiKey).order_by(ApiKey.id.desc())).scalars().all()
+
+
+def find_by_id(key_id: int) -> ApiKey | None:
+    return db.session.get(ApiKey, key_id)
+
+
+def revoke(key: ApiKey, *, at, actor: str) -> None:
+    """The key stops working (the caller commits); revoking it again changes nothing."""
+    if key.revoked_at is None:
+        key.revoked_at = at
+        audit.record("API key revoked", f"{key.prefix} {key.name}", actor=actor)
 
 
 def groups_of(key: ApiKey) -> frozenset[int] | None:

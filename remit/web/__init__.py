@@ -1,12 +1,25 @@
-"""Pages for resource-centre staff."""
-from flask import Blueprint
+"""Pages for resource-centre staff: one blueprint per feature, each with its URL map in its
+blueprint.py: compare (the comparison, corridors and providers), group (the group transfer) and
+season_ledger (the season ledger). What they share: forms.py (choices, amounts, the corridor
+choices), format.py (names and numbers in the reader's language), charts.py, files.py, access.py."""
+from __future__ import annotations
 
-bp = Blueprint("web", __name__, template_folder="templates")
+from flask import Flask
 
-from . import bundle, ledger, views  # noqa: E402,F401
-from .errorpages import explanation, title  # noqa: E402
+from .compare.blueprint import bp as compare_bp
+from .errorpages import explanation, title
+from .format import register_filters
+from .group.blueprint import bp as group_bp
+from .ledger.blueprint import bp as ledger_bp
+
+BLUEPRINTS = (compare_bp, group_bp, ledger_bp)
 
 
-@bp.app_context_processor
-def error_texts():
-    return {"error_title": title, "error_text": explanation}
+def init_web(app: Flask) -> None:
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    register_filters(app)
+
+    @app.context_processor
+    def error_texts():
+        return {"error_title": title, "error_text": explanation}

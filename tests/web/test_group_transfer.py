@@ -9,6 +9,7 @@ import csv
 import io
 import re
 from decimal import Decimal as D
+from html import unescape
 
 import pytest
 from openpyxl import load_workbook
@@ -208,3 +209,57 @@ def test_a_reason_to_send_alone_reads_as_a_sentence_on_the_slip_and_old_data_is_
     assert html.count("Datos antiguos:") == 31 and html.count("Données anciennes :") == 10
     page = plain(client.post("/bundle", data=data).get_data(as_text=True))
     assert "Unirse le costaría CAD 12,09, más que enviar solo con Corner Agent · Cash pickup por CAD 8,22." in page
+
+
+def kept_field(html: str) -> str:
+    """The upload the page keeps, as a browser sends it back."""
+    return unescape(re.search(r'<input id="uploaded" name="uploaded" type="hidden" value="([^"]*)"', html).group(1))
+
+
+def test_an_upload_is_kept_as_it_was_read_and_planned_again_in_another_language(corridor, client):
+    """The members read from a file are kept in the form as read: the plan made again from the page, in
+    French and without the file, has the same members, each carried cell whole (a tab, a line break,
+    quotes)."""
+    lines = ["Reference,Amount,Payout method,Address",
+             '"""Ana"" Pérez",350.00,bank_account,"Calle 5\tapto 2\nzona 1"',
+             "Beto,500.50,,Aldea El Rosario"] + [f"Trabajador {i:02d},350.00,,GT-{8800 + i}" for i in range(3, 41)]
+    data = form(client, pasted="") | {"upload": (io.BytesIO("\r\n".join(lines).encode()), "members.csv")}
+    first = client.post("/bundle?lang=es", data=data, content_type="multipart/form-data")
+    assert first.status_code == 200, text_of(first)[:2000]
+    sent = form(client, pasted="") | {"uploaded": kept_field(first.get_data(as_text=True))}
+    again = client.post("/bundle/payout.csv?machine=1&lang=fr", data=sent)
+    assert again.status_code == 200, text_of(again)[:2000]
+    rows = list(csv.reader(io.StringIO(again.get_data(as_text=True))))
+    assert rows[0] == ["reference", "Address", "amount", "currency"]
+    assert [r[:2] for r in rows[1:3]] == [['"Ana" Pérez', "Calle 5\tapto 2\nzona 1"], ["Beto", "Aldea El Rosario"]]
+    assert len(rows) == 41
+
+
+def test_a_kept_upload_still_names_the_files_rows(corridor, client):
+    """A refusal of a member of a kept list says where the file has it (row 4: after a blank row), on the
+    page that sends the list back as on the one that read the file."""
+    lines = ["Reference,Amount,Service", "Ana,350.00,", ",,", "Beto,500.50,Western Onion"]
+    data = form(client, pasted="") | {"upload": (io.BytesIO("\r\n".join(lines).encode()), "members.csv")}
+    first = client.post("/bundle?lang=es", data=data, content_type="multipart/form-data")
+    assert first.status_code == 422 and "el archivo subido, fila 4: miembro «Beto»: «Western Onion»" in text_of(first)
+    again = client.post("/bundle?lang=fr", data=form(client, pasted="") | {
+        "uploaded": kept_field(first.get_data(as_text=True))})
+    assert again.status_code == 422 and "le fichier envoyé, ligne 4 : membre « Beto » : « Western Onion »" in text_of(
+        again)
+
+
+def test_a_kept_list_the_page_did_not_send_is_refused(corridor, client):
+    """The kept members are signed by remit: text put in their place is not read as a list (400)."""
+    before = client.post("/bundle", data=form(client, pasted="", uploaded="reference\tamount\nAna\t350"))
+    assert before.status_code == 400
+
+
+def test_a_row_typed_in_the_form_is_read_as_a_pasted_row(corridor, client):
+    """One reader for every list: a reference a spreadsheet would take for a formula is refused in a row
+    of the form as in a pasted list; an amount is read in the page's language."""
+    rows = {"rows-0-ref": "Ana", "rows-0-amount": "350,00", "rows-1-ref": "=HYPERLINK(1)", "rows-1-amount": "20"}
+    refused = client.post("/bundle", data=form(client, pasted="") | rows)
+    assert refused.status_code == 422
+    assert "Fila 2: no debe empezar por «=»" in text_of(refused)
+    planned = client.post("/bundle", data=form(client) | {"rows-0-ref": "Ana", "rows-0-amount": "350,00"})
+    assert planned.status_code == 200 and "Ana" in text_of(planned)

@@ -1,4 +1,4 @@
-"""Staff pages: compare, corridor statistics, providers (the group transfer is in bundle.py)."""
+"""Staff pages: compare, corridor statistics, providers (the group transfer is in web/group)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -8,31 +8,19 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from .. import codes
-from ..domain import stats as stats_rules
-from ..domain.ranking import Filters
-from ..i18n import number, quarter
-from ..inputs import page_number
-from ..services import catalog, results, stats
-from ..services.comparison import freshness
-from ..services.reference import find_corridor
-from ..services.snapshot import snapshot
-from . import bp, charts
-from .format import country_name, product_text, region_name
-from .forms import CompareForm, CorridorListForm, choices, read_amount
-
-
-def _country_choices(codes_: set[str]):
-    return sorted(((c, country_name(c)) for c in codes_), key=lambda item: item[1])
-
-
-def _corridor_choices(form) -> list:
-    corridors = catalog.corridor_summaries()
-    form.send.choices = choices([("", _("Choose…"))] + _country_choices({c.send_country for c in corridors}))
-    form.receive.choices = choices([("", _("Choose…"))] + _country_choices({c.receive_country for c in corridors}))
-    currencies = sorted({c.send_currency for c in corridors} | {c.receive_currency for c in corridors})
-    form.currency.choices = choices([("", _("The sending country's"))] + [(c, c) for c in currencies])
-    return corridors
+from ... import codes
+from ...domain import stats as stats_rules
+from ...domain.ranking import Filters
+from ...i18n import number, quarter
+from ...inputs import page_number
+from ...services import catalog, results, stats
+from ...services.comparison import freshness
+from ...services.reference import find_corridor
+from ...services.snapshot import snapshot
+from .. import charts
+from ..format import country_name, product_text, region_name
+from ..forms import choices, corridor_choices, country_choices, read_amount
+from .forms import CompareForm, CorridorListForm
 
 
 def _region_choices(form, corridors) -> None:
@@ -58,19 +46,17 @@ def _trend_chart(_locale: str, labels: tuple, series: tuple, targets: tuple) -> 
     return charts.trend(list(labels), [(name, list(values)) for name, values in series], list(targets))
 
 
-@bp.get("/")
 def index():
     # "Change this comparison" comes back with the query: the form shows what was asked.
     form = CompareForm(formdata=request.args or None)
-    corridors = _corridor_choices(form)
+    corridors = corridor_choices(form)
     _region_choices(form, corridors)
-    return render_template("web/index.html", form=form, corridors=corridors)
+    return render_template("compare/index.html", form=form, corridors=corridors)
 
 
-@bp.get("/compare")
 def compare():
     form = CompareForm(formdata=request.args)
-    corridors = _corridor_choices(form)
+    corridors = corridor_choices(form)
     _region_choices(form, corridors)
     corridor = amount = None
     if form.validate():
@@ -89,17 +75,17 @@ def compare():
             else:
                 amount = read_amount(form.amount, wanted)
     if corridor is None or form.errors:
-        return render_template("web/index.html", form=form, corridors=corridors), 422
+        return render_template("compare/index.html", form=form, corridors=corridors), 422
     filters = Filters(payout_method=form.payout_method.data or None, max_speed=form.max_speed.data or None,
                       region=form.region.data or None, id_held=form.id_type.data or None)
     sending = form.mode.data == "send"
     found = results.results(corridor, corridor.send_currency, amount=amount if sending else None,
                             receive_amount=None if sending else amount, filters=filters)
     chart, chart_illustrative = _cost_chart(found.comparison)
-    return render_template("web/results.html", form=form, corridor=corridor, found=found, result=found.comparison,
+    return render_template("compare/results.html", form=form, corridor=corridor, found=found, result=found.comparison,
                            stats=found.stats, best=found.comparison.recommended, chart=chart,
                            chart_illustrative=chart_illustrative,
-                           new_comparison=url_for("web.index", **request.args.to_dict()),
+                           new_comparison=url_for("compare.index", **request.args.to_dict()),
                            region_label=next((f"{c.label} ({c.optgroup})" for c in form.region.choices
                                               if c.value == filters.region), filters.region))
 
@@ -128,18 +114,17 @@ def _cost_chart(comparison) -> tuple[str | None, str]:
 CORRIDORS_PER_PAGE = 50
 
 
-@bp.get("/corridors")
 def corridors():
     """Every corridor held, with its latest average, SmaRT, UN target and data date; filtered and
     sorted by a GET form (no script), 50 a page."""
     form = CorridorListForm(formdata=request.args or None)
     lines = stats.corridor_lines()
     total = len(lines)
-    form.send.choices = choices([("", _("Any country"))] + _country_choices({l.summary.send_country for l in lines}))
+    form.send.choices = choices([("", _("Any country"))] + country_choices({l.summary.send_country for l in lines}))
     form.receive.choices = choices([("", _("Any country"))]
-                                   + _country_choices({l.summary.receive_country for l in lines}))
+                                   + country_choices({l.summary.receive_country for l in lines}))
     if request.args and not form.validate():
-        return render_template("web/corridors.html", form=form, lines=[], total=total, page=1, pages=1), 422
+        return render_template("compare/corridors.html", form=form, lines=[], total=total, page=1, pages=1), 422
     found, total = stats.corridor_list(send=form.send.data or None, receive=form.receive.data or None,
                                        status=form.status.data or None, sort=form.sort.data or "country",
                                        name=country_name)
@@ -148,51 +133,58 @@ def corridors():
     if page is None:
         abort(404)
     shown = found[(page - 1) * CORRIDORS_PER_PAGE: page * CORRIDORS_PER_PAGE]
-    return render_template("web/corridors.html", form=form, lines=shown, matching=len(found), total=total,
+    return render_template("compare/corridors.html", form=form, lines=shown, matching=len(found), total=total,
                            page=page, pages=pages, sort=form.sort.data or "country", freshness=freshness())
 
 
-@bp.get("/corridors/<code>")
-def corridor_page(code: str):
+def _corridor_of(code: str):
+    """The corridor a page's address names (CA-GT, any case); a 404 for any other."""
     send, _sep, receive = code.upper().partition("-")
     try:
-        corridor = find_corridor(codes.country(send), codes.country(receive))
+        found = find_corridor(codes.country(send), codes.country(receive))
     except codes.CodeError:
         abort(404)
-    if corridor is None:
+    if found is None:
         abort(404)
+    return found
+
+
+def _corridor_trend(current, quarters) -> str | None:
+    """The chart of the corridor's averages quarter by quarter against the UN targets; None for a corridor
+    known only from fee tables, or without any average."""
+    if current.basis == stats.FEE_TABLE or not any(p and p.stats.average_total_cost_pct_200 is not None
+                                                   for _, p in quarters):
+        return None
+    series = [(_("Average at USD 200"), [p.stats.average_total_cost_pct_200 if p else None for _, p in quarters]),
+              (_("SmaRT (3 cheapest)"), [p.stats.smart_pct if p else None for _, p in quarters]),
+              (_("Cheapest service"), [p.stats.cheapest_pct_200 if p else None for _, p in quarters])]
+    return _trend_chart(str(get_locale()), tuple(quarter(period) for period, _ in quarters),
+                        tuple((name, tuple(values)) for name, values in series if any(v is not None for v in values)),
+                        ((_("UN target: 3%"), stats_rules.SDG_TARGET, "target-3"),
+                         (_("5%: far from the target"), stats_rules.SDG_CEILING, "target-5")))
+
+
+def corridor(code: str):
+    found = _corridor_of(code)
     with snapshot():
-        history = stats.trend(corridor)
-        providers = [p for p in catalog.provider_details() if corridor.code in p["corridors"]]
+        history = stats.trend(found)
+        providers = [p for p in catalog.provider_details() if found.code in p["corridors"]]
     current = history[-1]
     quarters = stats.with_gaps(history)
-    chart = None
-    if current.basis != stats.FEE_TABLE and any(p and p.stats.average_total_cost_pct_200 is not None
-                                                for _, p in quarters):
-        series = [(_("Average at USD 200"), [p.stats.average_total_cost_pct_200 if p else None for _, p in quarters]),
-                  (_("SmaRT (3 cheapest)"), [p.stats.smart_pct if p else None for _, p in quarters]),
-                  (_("Cheapest service"), [p.stats.cheapest_pct_200 if p else None for _, p in quarters])]
-        chart = _trend_chart(str(get_locale()), tuple(quarter(period) for period, _ in quarters),
-                             tuple((name, tuple(values)) for name, values in series
-                                   if any(v is not None for v in values)),
-                             ((_("UN target: 3%"), stats_rules.SDG_TARGET, "target-3"),
-                              (_("5%: far from the target"), stats_rules.SDG_CEILING, "target-5")))
     by_type: dict[str, list] = {}
     for provider in providers:
         by_type.setdefault(provider["type"] or "", []).append(provider)
     # Types come from fee tables and RPW's workbooks; RPW's 2025 per-quote file gives none.
-    return render_template("web/corridor.html", corridor=corridor, current=current, quarters=quarters, chart=chart,
-                           by_type=sorted(by_type.items()))
+    return render_template("compare/corridor.html", corridor=found, current=current, quarters=quarters,
+                           chart=_corridor_trend(current, quarters), by_type=sorted(by_type.items()))
 
 
-@bp.get("/providers")
 def providers():
-    return render_template("web/providers.html", providers=catalog.provider_details())
+    return render_template("compare/providers.html", providers=catalog.provider_details())
 
 
-@bp.get("/providers/<slug>")
 def provider(slug: str):
     found = catalog.provider_details(slug)
     if not found:
         abort(404)
-    return render_template("web/provider.html", provider=found[0])
+    return render_template("compare/provider.html", provider=found[0])

@@ -1,0 +1,1 @@
+"""Compare: the comparison, corridors and providers."""

@@ -1,0 +1,1 @@
+"""The group transfer: a coordinator's members planned as one pooled transfer."""
