@@ -321,7 +321,7 @@ def test_the_break_even_search_is_skipped_when_no_group_size_can_pay():
     one who pays 18.65 alone never does, and no size is costed to say so (each member pays at least
     (65 − 0.005) / n + 16.10 + 1.50 in one wire, 18.6483… at 62; in two or more, at least
     65 × 805 / 50,000 + 17.60 − 0.005 / 63 = 18.6464…: more than 18.64)."""
-    from remit.domain.bundling import _first_size_that_may_pay, group_sizes
+    from remit.domain.bundling.group_sizes import _first_size_that_may_pay, group_sizes
 
     terms = Terms(minor_unit=2, incoming_fee=D("15"), distribution_fee=D("1.50"))
     assert group_sizes(D("805"), 5, [TIERED], terms, lambda amount: D("18.66"))[1] == 62
@@ -343,7 +343,7 @@ bands = st.lists(st.tuples(st.decimals(min_value=D("1"), max_value=D("20000"), p
 def test_the_break_even_search_skips_only_sizes_that_do_not_pay(products, mean, alone, fixed, deducted, cap):
     """The break-even search starts where _first_size_that_may_pay says (or is not made): costing every
     size below it finds none that pays."""
-    from remit.domain.bundling import _equal_group, _first_size_that_may_pay
+    from remit.domain.bundling.group_sizes import _equal_group, _first_size_that_may_pay
 
     services = []
     for index, product in enumerate(products):
@@ -445,7 +445,7 @@ def test_the_paying_sizes_are_those_costed_one_by_one():
 
 
 def _costed_one_by_one(mean, services, terms, alone, upto):
-    from remit.domain.bundling import _equal_group, _ranges
+    from remit.domain.bundling.group_sizes import _equal_group, _ranges
 
     return _ranges([n for n in range(1, upto + 1) for point in (_equal_group(n, mean, services, terms, alone),)
                     if point is not None and point.bundled_per_member < alone])
@@ -459,7 +459,7 @@ def test_paying_sizes_match_costing_every_size(products, mean, at, delta, fixed,
     """For any products (bands, gaps, negative margins), caps, fees and a cost alone near what some size
     pays: the ranges are exactly the sizes at which costing each finds a gain, and the first is the
     break-even size."""
-    from remit.domain.bundling import _equal_group, group_sizes, paying_sizes
+    from remit.domain.bundling.group_sizes import _equal_group, group_sizes, paying_sizes
 
     mean = mean.quantize(D(1).scaleb(-minor)) or D(1)
     services = []

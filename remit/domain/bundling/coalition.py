@@ -1,0 +1,135 @@
+"""The coalition: the members for whom joining pays (those who would pay more than their cheapest
+way alone leave, one round at a time), and each member's result with the reason of those who send
+alone."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..messages import Amount, Message, msg
+from ..money import HUNDRED, round_money, unit
+from ..pricing import Service
+from .model import Member, MemberResult, Terms
+from .sharing import Costed, _fixed_and_fx, apportion, cost_group, split_rates
+from .transfers import cheapest_groups
+
+
+def costs_alone(members: list[Member], terms: Terms) -> dict[str, Decimal]:
+    """Each member's cheapest way alone, rounded to the minor unit (for those who have one)."""
+    minor = terms.minor_unit
+    return {m.ref: round_money(m.cheapest.cost, minor) for m in members if m.cheapest is not None}
+
+
+def coalition(members: list[Member], services: list[Service], terms: Terms, alone: dict[str, Decimal] | None = None
+              ) -> tuple[list[Member], Costed | None, dict[str, Message]]:
+    """The members for whom joining pays, their bundle, and why each of the others should send alone.
+    Those who would pay more than their cheapest way alone (`alone`: costs_alone's) leave, one round
+    at a time."""
+    reasons: dict[str, Message] = {}
+    step = unit(terms.minor_unit)
+    alone = costs_alone(members, terms) if alone is None else alone
+    # (member, amount, cost alone rounded or None, that cost plus one minor unit)
+    joining = [(m, m.amount, cost, cost + step) if cost is not None else (m, m.amount, None, None)
+               for m in members for cost in (alone.get(m.ref),)]
+    while joining:
+        sent = sum((row[1] for row in joining), Decimal(0))
+        split = _round_split(sent, len(joining), services, terms)
+        if split is None:
+            break
+        losers = _losers(joining, *split, terms)
+        if not losers:
+            kept = [row[0] for row in joining]
+            return kept, cost_group(kept, services, terms), reasons
+        for m, share, alone in losers:
+            reasons[m.ref] = msg("member_better_alone_in",
+                                 "joining would cost %(currency)s %(share)s, more than sending alone with %(option)s "
+                                 "at %(currency)s %(alone)s", currency=terms.currency, share=Amount(share),
+                                 option=m.cheapest.label, alone=Amount(alone))
+        joining = [row for row in joining if row[0].ref not in reasons]
+    return [], None, reasons
+
+
+def _round_split(sent: Decimal, count: int, services: list[Service], terms: Terms
+                 ) -> tuple[Decimal | None, Decimal] | None:
+    """split_rates for a group of `count` sending `sent` (its bundle's fees as cost_group adds them
+    up); None when no product carries it."""
+    groups = cheapest_groups(sent, services, terms)
+    if groups is None:
+        return None
+    return split_rates(sent, count, *_fixed_and_fx(groups), terms.allocation)
+
+
+def _losers(joining: list[tuple], fixed_each: Decimal | None, per_unit: Decimal, terms: Terms
+            ) -> list[tuple[Member, Decimal, Decimal]]:
+    """The members whose share, rounded to the minor unit, is more than their cheapest way alone, with
+    that share and that cost. Each exact share is split_exact's, by the same operations. Rounding
+    (largest remainder) takes a share to the unit below it or the one above, so a share is decided by
+    its exact value unless the unit below it is the cost alone and the share is more: then it loses
+    only if rounded up, and only then are all shares rounded to decide, to the bundle's cost (their sum
+    rounded), as cost_group rounds them."""
+    each = terms.distribution_fee
+    if fixed_each is None:
+        values = [row[1] * per_unit + each for row in joining]
+    else:
+        values = [fixed_each + row[1] * per_unit + each for row in joining]
+    losers = []
+    undecided = False
+    for row, value in zip(joining, values):
+        alone = row[2]
+        if alone is not None and value > alone:
+            losers.append((row[0], value, alone))
+            undecided = undecided or value < row[3]
+    minor = terms.minor_unit
+    if undecided:  # the shares rounded as cost_group rounds them (the same exact shares, the same cost)
+        rounded = apportion(round_money(sum(values, Decimal(0)), minor),
+                            {row[0].ref: value for row, value in zip(joining, values)}, minor)
+        return [(row[0], rounded[row[0].ref], row[2]) for row in joining
+                if row[2] is not None and rounded[row[0].ref] > row[2]]
+    return [(m, round_money(value, minor), alone) for m, value, alone in losers]
+
+
+def _pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    return part / whole * HUNDRED if part is not None and whole else None
+
+
+def member_results(members: list[Member], costed: Costed | None, joining: set[str], reasons: dict[str, Message],
+                   terms: Terms, alone_costs: dict[str, Decimal] | None = None) -> list[MemberResult]:
+    results = []
+    alone_costs = costs_alone(members, terms) if alone_costs is None else alone_costs
+    combined: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = {}  # a few pairs, recurring
+    nobody: Message | None = None
+    minor = terms.minor_unit
+    shares = costed.shares if costed is not None else {}
+    fees_on_top = costed.fees_on_top if costed is not None else {}
+    payouts = costed.payouts if costed is not None else None
+    zero = Decimal(0)
+    for m in members:
+        cheapest, today = m.cheapest, m.today
+        alone = alone_costs.get(m.ref)
+        current = round_money(today.cost, minor) if today is not None else None
+        pair = (today.warnings if today is not None else (), cheapest.warnings if cheapest is not None else ())
+        warnings = combined.get(pair)
+        if warnings is None:
+            warnings = combined[pair] = tuple(dict.fromkeys(pair[0] + pair[1]))
+        option = cheapest.label if cheapest is not None else None
+        current_option = today.label if today is not None else None
+        if m.ref in joining and costed is not None:
+            exact, share = shares[m.ref]
+            saving = alone - share if alone is not None else None
+            versus_today = current - share if current is not None else None
+            results.append(MemberResult(
+                m.ref, m.amount, True, share, exact, fees_on_top[m.ref], payouts[m.ref] if payouts else None, alone,
+                option, saving, _pct(saving, alone), current_option, current, versus_today,
+                _pct(versus_today, current), None, warnings))
+        else:
+            # Sending alone the cheapest way: no saving against it; against today, what switching saves.
+            versus_today = current - alone if current is not None and alone is not None else None
+            reason = reasons.get(m.ref)
+            if reason is None:
+                if nobody is None:
+                    nobody = msg("bundle_pays_nobody_member", "bundling does not pay for this group")
+                reason = nobody
+            results.append(MemberResult(
+                m.ref, m.amount, False, None, None, None, cheapest.receive_amount if cheapest is not None else None,
+                alone, option, zero if alone is not None else None, zero if alone is not None else None,
+                current_option, current, versus_today, _pct(versus_today, current), reason, warnings))
+    return results
