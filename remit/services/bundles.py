@@ -18,6 +18,7 @@ from ..domain import caveats
 from ..domain.bundling import BundlePlan, Member, Option, Terms, plan as plan_bundle
 from ..domain.envelope import Envelope
 from ..domain.errors import NotFound, RemitError
+from ..domain.members import MemberInput
 from ..domain.messages import Message, msg
 from ..domain.money import round_money
 from ..domain.pricing import Basis, Service, quote
@@ -49,20 +50,6 @@ class BundleInputError(RemitError):
     def __init__(self, errors: dict, message: str, status: int = 422):
         super().__init__(message, errors=errors or None)
         self.status = status
-
-
-@dataclass(slots=True)
-class MemberInput:
-    """One member as the request gives them. Never changed once made; not declared frozen, which is
-    slower to make (a request may hold a thousand), as domain.bundling.Member."""
-
-    ref: str
-    amount: Decimal
-    payout_method: str | None = None
-    product: str | None = None  # the service used today: a product id, or its name as the results page gives it
-    language: str | None = None  # for the member's slip
-    extra: tuple[tuple[str, str], ...] = ()  # further columns carried through to the payout list
-    row: int | None = None  # where the coordinator's list has it, for messages
 
 
 @dataclass(frozen=True)
@@ -385,11 +372,7 @@ def _plan(request: BundleRequest, on: dt.date) -> BundleResult:
         allocation=request.allocation, transfers_per_year=request.transfers_per_year, max_transfers=MAX_TRANSFERS,
         transfer_days=request.transfer_days, **{name: fee.amount for name, fee in fees.items()})
 
-    def cheapest_at(amount: Decimal) -> Decimal | None:
-        found = whole.cheapest(amount)
-        return found[0] if found else None
-
-    result = plan_bundle(members, bulk_services, terms, cheapest_at=cheapest_at)
+    result = plan_bundle(members, bulk_services, terms, alone=whole)
     bulk_warnings: tuple[str, ...] = ()
     if result.transfers:
         first = result.transfers[0]

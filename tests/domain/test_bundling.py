@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from remit.domain.bundling import (BundleError, Member, NoBulkProduct, Option, Terms, TooManyTransfers, allocate,
                                    apportion, plan, split)
-from remit.domain.pricing import Basis, FeeBand, Service, quote
+from remit.domain.envelope import Envelope
+from remit.domain.pricing import Basis, FeeBand, PricePoint, Service, quote
 
 
 def wire(fixed="30", margin="2", max_amount="50000", key="ft-wire", percent="0", rate="5.55") -> Service:
@@ -32,8 +33,15 @@ def option(service: Service, amount: D, label: str) -> Option:
     return Option(label, q.total_cost, service.key, q.receive_amount)
 
 
-def mto_cost(amount: D) -> D:
-    return quote(MTO, amount).total_cost
+# The cheapest way alone at any amount, for the break-even search: the MTO's envelope, or a service
+# costing CAD 34.77 whatever the amount (one survey price point, its rate at the mid-market rate).
+def flat(cost: str) -> Envelope:
+    return Envelope([Service(key="rpw-flat", basis=Basis.SURVEY, send_currency="CAD", receive_currency="GTQ",
+                             send_minor_unit=2, receive_minor_unit=2, reference_rate=D("5.55"),
+                             price_points=(PricePoint(D(200), D(270), D(cost), D(0)),))])
+
+
+FLAT_34_77 = flat("34.77")
 
 
 def members(amounts, today: Service | None = None) -> list[Member]:
@@ -64,7 +72,7 @@ def test_twelve_workers_sending_cad_350_each():
     Break-even: n members of CAD 350 pay (45 + 8.50 n) / n each: n = 3 → 23.50 (more than 22.24),
     n = 4 → 19.75 (less): bundling starts to pay at 4 members.
     """
-    result = plan(members(["350"] * 12), [wire()], TERMS, cheapest_at=mto_cost)
+    result = plan(members(["350"] * 12), [wire()], TERMS, alone=Envelope([MTO]))
     (transfer,) = result.transfers
     assert (transfer.amount, transfer.fee, transfer.fx_cost, transfer.incoming_fee) == (D(4200), D(30), D(84), D(15))
     assert transfer.reportable is False and transfer.credited == D("22762.21")
@@ -89,7 +97,7 @@ def test_twelve_workers_sending_cad_350_each():
 def test_against_what_each_pays_today():
     """The same twelve send today by cash pickup at CAD 7.99 + 4.5% = 7.99 + 15.75 = 23.74 each: the
     bundle's 12.25 saves them 11.49 each (48.40%), 137.88 together."""
-    result = plan(members(["350"] * 12, today=CASH), [wire()], TERMS, cheapest_at=mto_cost)
+    result = plan(members(["350"] * 12, today=CASH), [wire()], TERMS, alone=Envelope([MTO]))
     member = result.members[0]
     assert (member.current_option, member.current_cost, member.saving_vs_current) == ("Cash agent", D("23.74"),
                                                                                       D("11.49"))
@@ -116,7 +124,7 @@ def test_a_member_for_whom_joining_does_not_pay_is_left_out_and_told_why():
 def test_a_group_too_small_to_gain_is_told_from_what_size_it_would():
     """Three workers of CAD 350: (45 + 8.50 × 3) / 3 = 23.50 each, more than 22.24 alone; from 4 it pays
     (45 / 4 + 8.50 = 19.75), and at every larger size (one wire of up to CAD 50,000 carries 142)."""
-    result = plan(members(["350"] * 3), [wire()], TERMS, cheapest_at=mto_cost)
+    result = plan(members(["350"] * 3), [wire()], TERMS, alone=Envelope([MTO]))
     assert not any(m.joins for m in result.members) and result.transfers == []
     assert result.break_even_members == 4 and result.paying_sizes == [(4, 1000)]
     assert [str(s) for s in result.verdict] == [
@@ -324,11 +332,11 @@ def test_the_break_even_search_is_skipped_when_no_group_size_can_pay():
     from remit.domain.bundling.group_sizes import _first_size_that_may_pay, group_sizes
 
     terms = Terms(minor_unit=2, incoming_fee=D("15"), distribution_fee=D("1.50"))
-    assert group_sizes(D("805"), 5, [TIERED], terms, lambda amount: D("18.66"))[1] == 62
+    assert group_sizes(D("805"), 5, [TIERED], terms, flat("18.66"))[1] == 62
     # 18.65 or less each needs (65 − 0.005) / n <= 18.65 − 17.60, n >= 61.9: the search starts at 62, not 1
     assert _first_size_that_may_pay(D("805"), [TIERED], terms, D("18.66")) == 62
     assert _first_size_that_may_pay(D("805"), [TIERED], terms, D("18.65")) is None
-    assert group_sizes(D("805"), 5, [TIERED], terms, lambda amount: D("18.65"))[1] is None
+    assert group_sizes(D("805"), 5, [TIERED], terms, flat("18.65"))[1] is None
 
 
 bands = st.lists(st.tuples(st.decimals(min_value=D("1"), max_value=D("20000"), places=2), fees,
@@ -387,7 +395,7 @@ def test_gains_stop_when_the_total_needs_a_second_transfer_and_start_again():
     def alike(count):
         return [Member(f"w{i:02d}", D("1539.20"), Option("MTO online", D("34.77"))) for i in range(1, count + 1)]
 
-    result = plan(alike(33), [CREDIT_UNION, BANK_A], terms, cheapest_at=lambda amount: D("34.77"))
+    result = plan(alike(33), [CREDIT_UNION, BANK_A], terms, alone=FLAT_34_77)
     assert result.break_even_members == 19 and result.paying_sizes == [(19, 32), (38, 1000)]
     assert not any(m.joins for m in result.members)
     assert [str(s) for s in result.verdict] == [
@@ -399,7 +407,7 @@ def test_gains_stop_when_the_total_needs_a_second_transfer_and_start_again():
         "saves."]
     assert "send least" not in " ".join(result.verdict)
     # Thirty of them gain; the verdict gives the sizes, this group's among them.
-    thirty = plan(alike(30), [CREDIT_UNION, BANK_A], terms, cheapest_at=lambda amount: D("34.77"))
+    thirty = plan(alike(30), [CREDIT_UNION, BANK_A], terms, alone=FLAT_34_77)
     assert all(m.joins for m in thirty.members) and len(thirty.verdict) == 2
 
 
@@ -410,7 +418,7 @@ def test_a_group_within_the_paying_sizes_whose_smallest_senders_leave_is_told_so
     the CAD 20 senders would pay 430 / 40 + 0.40 = 11.15, more than 10.69 alone, and leave: the verdict
     speaks of this group, not of another size."""
     terms = Terms(minor_unit=2, currency="CAD", incoming_fee=D("400"), allocation="equal")
-    result = plan(members(["20"] * 20 + ["3000"] * 20), [wire()], terms, cheapest_at=mto_cost)
+    result = plan(members(["20"] * 20 + ["3000"] * 20), [wire()], terms, alone=Envelope([MTO]))
     assert [m.joins for m in result.members] == [False] * 20 + [True] * 20
     assert result.paying_sizes == [(14, 1000)]
     assert [str(s) for s in result.verdict[1:]] == [
@@ -478,7 +486,7 @@ def test_paying_sizes_match_costing_every_size(products, mean, at, delta, fixed,
     alone = (point.bundled_per_member + delta).quantize(D(1).scaleb(-minor))
     expected = _costed_one_by_one(mean, services, terms, alone, 120)
     assert paying_sizes(mean, services, terms, alone, 120) == expected
-    _, break_even, paying = group_sizes(mean, 5, services, terms, lambda amount: alone)
+    _, break_even, paying = group_sizes(mean, 5, services, terms, flat(alone))
     assert paying == expected and break_even == (expected[0][0] if expected else None)
 
 

@@ -2,10 +2,10 @@
 smallest size at which they gain (the break-even) and every size at which they do, in ranges."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from operator import attrgetter
 
+from ..envelope import Envelope
 from ..money import HUNDRED, round_money, round_up, unit
 from ..pricing import Service
 from .model import CurvePoint, Terms
@@ -256,16 +256,15 @@ def curve_sizes(size: int, every_up_to: int = 30, points: int = 20) -> list[int]
     return sorted(set(sizes))
 
 
-def group_sizes(mean: Decimal, size: int, services: list[Service], terms: Terms,
-                cheapest_at: Callable[[Decimal], Decimal | None] | None
+def group_sizes(mean: Decimal, size: int, services: list[Service], terms: Terms, envelope: Envelope | None
                 ) -> tuple[list[CurvePoint], int | None, list[tuple[int, int]]]:
     """The curve of what each member pays at each group size (each sending `mean`), the smallest group
-    in which each pays strictly less than their cheapest way alone, and every size up to max_group (or
-    the group's own, if larger) at which they do, in ranges."""
-    if cheapest_at is None:
+    in which each pays strictly less than their cheapest way alone (`envelope`'s for `mean`), and every
+    size up to max_group (or the group's own, if larger) at which they do, in ranges."""
+    if envelope is None:
         return [], None, []
-    alone = cheapest_at(mean)
-    alone = round_money(alone, terms.minor_unit) if alone is not None else None
+    found = envelope.cheapest(mean)
+    alone = round_money(found[0], terms.minor_unit) if found is not None else None
     curve = [p for p in (_equal_group(n, mean, services, terms, alone) for n in curve_sizes(size)) if p is not None]
     start = None if alone is None else _first_size_that_may_pay(mean, services, terms, alone)
     if start is None:

@@ -2,9 +2,9 @@
 pay, the days, the verdict and the notes, one named step after another."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
+from ..envelope import Envelope
 from ..messages import msg
 from ..money import round_money
 from ..pricing import Service
@@ -41,10 +41,10 @@ def _totals(results: list[MemberResult]) -> tuple[Decimal, Decimal, int, Decimal
     return individual, bundled, compared, (today if told else None), (saving_today if told else None)
 
 
-def plan(members: list[Member], bulk_services: list[Service], terms: Terms,
-         cheapest_at: Callable[[Decimal], Decimal | None] | None = None) -> BundlePlan:
-    """Plan the bundle. `cheapest_at(amount)` gives the cheapest cost alone for an amount (for the
-    break-even size and the curve)."""
+def plan(members: list[Member], bulk_services: list[Service], terms: Terms, alone: Envelope | None = None
+         ) -> BundlePlan:
+    """Plan the bundle. `alone` is the cheapest way to send any amount alone (for the break-even size
+    and the curve); without it, neither is given."""
     check_group(members)
     ordered = sorted(members, key=lambda m: m.ref)  # the plan does not depend on the list's order
     sent_all = sum((m.amount for m in ordered), Decimal(0))
@@ -58,16 +58,16 @@ def plan(members: list[Member], bulk_services: list[Service], terms: Terms,
                 "the bank takes in one; a plan holds at most %(limit)s transfers", total=sent_all,
                 count=transfers_needed(sent_all, biggest), cap=biggest, limit=terms.max_transfers))
         raise NoBulkProduct(msg("bundle_no_product", "no account-to-account product can carry this group's total"))
-    alone = costs_alone(ordered, terms)
-    joining, costed, reasons = coalition(ordered, bulk_services, terms, alone)
-    by_ref = {r.ref: r for r in member_results(ordered, costed, {m.ref for m in joining}, reasons, terms, alone)}
+    costs = costs_alone(ordered, terms)
+    joining, costed, reasons = coalition(ordered, bulk_services, terms, costs)
+    by_ref = {r.ref: r for r in member_results(ordered, costed, {m.ref for m in joining}, reasons, terms, costs)}
     results = [by_ref[m.ref] for m in members]
 
     individual_total, bundled_total, compared, current_total, saving_vs_current = _totals(results)
     saving = individual_total - bundled_total
 
     mean = round_money(sent_all / len(ordered), terms.minor_unit)
-    curve, break_even, paying = group_sizes(mean, len(ordered), bulk_services, terms, cheapest_at)
+    curve, break_even, paying = group_sizes(mean, len(ordered), bulk_services, terms, alone)
     upto = max(len(ordered), terms.max_group)
     transfers, days = schedule(costed.transfers if costed else [], terms)
     bulk = next((s for s in bulk_services if transfers and s.key == transfers[0].service_key), None)
