@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Response
 
-from ..domain.money import round_money, round_pct, round_rate, unit
+from ..domain.money import round_money, round_pct, shown_rate, unit
 from ..domain.pricing import Quote, Service
 from ..services.comparison import Comparison, ServiceInfo
 from .openapi import UNKNOWN
@@ -25,11 +25,8 @@ def money(value: Decimal | None, minor_unit: int) -> str | None:
 
 
 def rate(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    # Six decimals for ordinary rates; more for tiny ones (TZS→USD is 0.000651).
-    places = 6 if abs(value) >= Decimal("0.01") else 10
-    return format(round_rate(value, places), "f")
+    """A rate as stated: six decimals, ten for a tiny one (remit.domain.money.shown_rate)."""
+    return None if value is None else format(shown_rate(value), "f")
 
 
 # The fields of a quote, in the order they are written. Those that depend on the amount are worked

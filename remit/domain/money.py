@@ -1,7 +1,15 @@
-"""Rounding rules, applied once, at output.
+"""Rounding rules and conversions, applied once: at output, or where money is charged.
 
-Half up, as the World Bank rounds; except the amount received, which is rounded down, because a
-provider never pays out a fraction it did not convert.
+Half up, as the World Bank rounds, and half up means half away from zero: 0.015 is 0.02 and −0.015 is
+−0.02 (a negative amount rounds as its positive counterpart does, with its sign), as Decimal's
+ROUND_HALF_UP does. The amount received is rounded down instead, because a provider never pays out a
+fraction it did not convert.
+
+The figures a person is shown are the figures charged: a fee is charged in the currency's minor unit,
+so it is rounded once, as charged; a conversion into a currency (USD 200 in the send currency, a fee
+given in another currency) is rounded half up to that currency's minor unit (`convert`); an exchange
+rate is applied as it is stated, to its decimals (`shown_rate`), so that anyone can check the amount
+received with a calculator.
 """
 from __future__ import annotations
 
@@ -10,6 +18,7 @@ from functools import lru_cache
 
 HUNDRED = Decimal(100)
 _HUNDREDTH = Decimal("0.01")
+_SMALL_RATE = Decimal("0.01")
 
 
 @lru_cache(maxsize=32)
@@ -18,11 +27,12 @@ def unit(minor_unit: int) -> Decimal:
     return Decimal(1).scaleb(-minor_unit)
 
 
-# quantize(exponent, rounding) is given its rounding by position: by keyword, the call takes twice as
-# long (a plan of a thousand members rounds some ten thousand figures).
+# quantize(exponent, rounding) is given its rounding by position: by keyword, the call is slower, and
+# a plan of a thousand members rounds some ten thousand figures.
 
 
 def round_money(amount: Decimal, minor_unit: int) -> Decimal:
+    """Half up (away from zero) to the minor unit: 2.005 → 2.01, −0.015 → −0.02."""
     return amount.quantize(unit(minor_unit), ROUND_HALF_UP)
 
 
@@ -40,3 +50,18 @@ def round_pct(value: Decimal) -> Decimal:
 
 def round_rate(value: Decimal, places: int = 6) -> Decimal:
     return value.quantize(unit(places), ROUND_HALF_UP)
+
+
+def convert(amount: Decimal, rate: Decimal, minor_unit: int) -> Decimal:
+    """`amount` converted at `rate` into a currency of `minor_unit` decimals, half up to that unit."""
+    return (amount * rate).quantize(unit(minor_unit), ROUND_HALF_UP)
+
+
+def rate_places(value: Decimal) -> int:
+    """The decimals an exchange rate is stated with: six; ten for a tiny rate (TZS→USD is 0.000651)."""
+    return 6 if abs(value) >= _SMALL_RATE else 10
+
+
+def shown_rate(value: Decimal) -> Decimal:
+    """An exchange rate as it is stated and applied: half up to its decimals (rate_places)."""
+    return value.quantize(unit(6 if abs(value) >= _SMALL_RATE else 10), ROUND_HALF_UP)

@@ -20,7 +20,7 @@ from ..domain.envelope import Envelope
 from ..domain.errors import NotFound, RemitError
 from ..domain.members import MemberInput
 from ..domain.messages import Message, msg
-from ..domain.money import round_money
+from ..domain.money import convert
 from ..domain.pricing import Basis, Service, quote
 from ..extensions import db
 from ..inputs import MAX_TRANSFERS, quoted, record_id
@@ -80,7 +80,8 @@ class BundleRequest:
 @dataclass(frozen=True)
 class FeeAmount:
     """A fee of the plan as given (`given` in `currency`) and as the plan counts it: `amount`, in the send
-    currency, exact, converted at the plan's reference `rate` (None when it is in the send currency)."""
+    currency, converted at the plan's reference `rate` (None when it is in the send currency) and
+    rounded half up to the send currency's minor unit."""
 
     name: str
     given: Decimal
@@ -226,14 +227,17 @@ def reporting_threshold(send_country: str, currency: str, rates: RateBook) -> De
     if currency == rule_currency:
         return amount
     rate = rates.get(rule_currency, currency)
-    return None if rate is None else round_money(amount * rate.rate, codes.minor_unit(currency))
+    return None if rate is None else convert(amount, rate.rate, codes.minor_unit(currency))
 
 
 def fee_amounts(request: BundleRequest, rates: RateBook, on: dt.date, limits: caveats.Freshness
                 ) -> dict[str, FeeAmount]:
-    """Each fee of the request in the send currency, converted at the plan's reference rates (exact:
-    the plan rounds once, at output). A currency remit has no rate for is refused, naming the fee."""
+    """Each fee of the request in the send currency: a fee given in another currency is converted at the
+    plan's reference rate, half up to the send currency's minor unit, as it is then charged (so that a
+    fee per member times the members is the total shown). A currency remit has no rate for is refused,
+    naming the fee."""
     fees, errors = {}, {}
+    minor = codes.minor_unit(request.currency)
     for name in FEES:
         given, currency = getattr(request, name), request.fee_currency(name)
         if currency == request.currency:
@@ -246,7 +250,7 @@ def fee_amounts(request: BundleRequest, rates: RateBook, on: dt.date, limits: ca
                 "give it in %(send)s, or import a rate for %(currency)s", currency=currency, send=request.currency,
                 fee=FEE_NAMES[name])]
             continue
-        fees[name] = FeeAmount(name, given, currency, given * rate.rate, rate,
+        fees[name] = FeeAmount(name, given, currency, convert(given, rate.rate, minor), rate,
                                caveats.rate_is_stale(rate.as_of, on, limits))
     if errors:
         raise BundleInputError(errors, msg("bundle_invalid", "The bundle request has invalid fields."))

@@ -14,7 +14,7 @@ from ..domain import caveats, vocabulary
 from ..domain.errors import RemitError
 from ..domain.messages import Message, msg
 from ..domain.vocabulary import speed_rank
-from ..domain.pricing import Basis, FeeBand, PreparedService, PricePoint, Quote, Service, prepare
+from ..domain.pricing import Basis, FeeBand, PreparedService, Quote, Service, prepare, survey_point
 from ..domain.ranking import Filters, rank
 from ..models import Corridor, FeeTier, Product, SurveyObservation
 from .rates import RateBook
@@ -198,27 +198,18 @@ def survey_services(corridor: Corridor, rates: RateBook, period: str | None) -> 
     rate = rates.get(send_ccy, receive_ccy)
     usd_rate = rates.get("USD", send_ccy)
     result = []
+    minor = codes.minor_unit(send_ccy)
     for obs in survey_observations(corridor, period):
         points = []
         for p in obs.price_points:
-            if p.amount_lcu is not None and p.lcu_code == send_ccy:
-                send_amount, converted = p.amount_lcu, False
-            elif send_ccy == "USD":
-                send_amount, converted = p.amount_usd, False
-            elif usd_rate is not None:
-                send_amount, converted = p.amount_usd * usd_rate.rate, True
-            else:
-                continue
-            if p.fee_lcu is not None and p.lcu_code == send_ccy:
-                fee = p.fee_lcu
-            elif p.fee_pct is not None:
-                fee = send_amount * p.fee_pct / 100
-            elif p.total_cost_pct is not None and p.fx_margin_pct is not None:
-                fee = send_amount * (p.total_cost_pct - p.fx_margin_pct) / 100
-            else:
-                continue
-            margin = p.fx_margin_pct if obs.transparent else None
-            points.append(PricePoint(p.amount_usd, send_amount, fee, margin, converted))
+            in_send = p.lcu_code == send_ccy
+            point = survey_point(
+                p.amount_usd, minor, amount_lcu=p.amount_lcu if in_send else None, send_is_usd=send_ccy == "USD",
+                usd_rate=usd_rate.rate if usd_rate is not None else None, fee_lcu=p.fee_lcu if in_send else None,
+                fee_pct=p.fee_pct, total_cost_pct=p.total_cost_pct, fx_margin_pct=p.fx_margin_pct,
+                disclosed=obs.transparent)
+            if point is not None:
+                points.append(point)
         if not points:
             continue
         speed = vocabulary.rpw_speed(obs.speed)

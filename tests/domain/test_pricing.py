@@ -24,24 +24,24 @@ def band(low, high, fixed, percent="0", margin="0") -> FeeBand:
 def test_the_guide_example_cad_300():
     """Fee CAD 9.99 on CAD 300 at a 2.5% margin: FX cost 300 × 2.5% = 7.50, total 17.49 = 5.83% of 300.
 
-    At a reference rate of 5.55333 GTQ per CAD the applied rate is 5.55333 × 0.975 = 5.41449675 and
-    300 × 5.41449675 = 1624.349025 GTQ, paid out as 1624.34 (rounded down, not up to 1624.35).
+    At a reference rate of 5.55333 GTQ per CAD the applied rate is 5.55333 × 0.975 = 5.41449675, stated
+    and applied as 5.414497 (six decimals, half up), and 300 × 5.414497 = 1624.3491 GTQ, paid out as
+    1624.34 (rounded down).
     """
     q = quote(fee_table(band("1", "1000", "9.99", margin="2.5")), D("300"))
-    assert q.fee == D("9.99")
-    assert q.fx_cost == D("7.500")
-    assert q.total_cost == D("17.490")
+    assert (str(q.fee), str(q.fx_cost), str(q.total_cost)) == ("9.99", "7.50", "17.49")
     assert round_pct(q.total_cost_pct) == D("5.83")
-    assert q.exchange_rate == D("5.41449675")
+    assert str(q.exchange_rate) == "5.414497"
     assert q.receive_amount == D("1624.34")
     assert q.estimated is False and q.transparent is True
 
 
 def test_tier_bounds_are_inclusive_and_amounts_outside_every_band_get_no_quote():
-    """Bands 1.00–500.00 (CAD 5) and 500.01–1000.00 (CAD 8 + 1%)."""
+    """Bands 1.00–500.00 (CAD 5) and 500.01–1000.00 (CAD 8 + 1%): the fee on 500.01 is 8 + 5.0001,
+    charged as 13.00."""
     service = fee_table(band("1.00", "500.00", "5"), band("500.01", "1000.00", "8", percent="1"))
     assert quote(service, D("500.00")).fee == D("5")
-    assert quote(service, D("500.01")).fee == D("8") + D("5.0001")  # 8 + 1% of 500.01
+    assert str(quote(service, D("500.01")).fee) == "13.00"  # 8 + 1% of 500.01 = 13.0001, charged in cents
     assert quote(service, D("1000.00")).fee == D("18.00")
     assert quote(service, D("0.99")) is None
     assert quote(service, D("1000.01")) is None
@@ -145,9 +145,14 @@ rates = st.decimals(min_value=D("0.0001"), max_value=D("20000"), places=4)
 
 @settings(max_examples=300)
 @given(amount=money, margin=margins, rate=rates, fixed=st.decimals(min_value=0, max_value=50, places=2))
-def test_received_never_exceeds_the_amount_at_the_reference_rate_less_the_margin(amount, margin, rate, fixed):
+def test_received_is_worked_from_the_rate_as_stated(amount, margin, rate, fixed):
+    """The applied rate is stated with six decimals (ten when under 0.01), half up, and the amount
+    received is the send amount at that rate, rounded down: anyone can check it with a calculator."""
     q = quote(fee_table(band("0.01", "100000", fixed, margin=margin), rate=rate), amount)
-    assert q.receive_amount <= amount * rate * (1 - margin / 100)
+    exact = rate * (1 - margin / 100)
+    places = 6 if exact >= D("0.01") else 10
+    assert q.exchange_rate == exact.quantize(D(1).scaleb(-places), rounding="ROUND_HALF_UP")
+    assert q.receive_amount == (amount * q.exchange_rate).quantize(D("0.01"), rounding="ROUND_FLOOR")
     if margin >= 0:
         assert q.receive_amount <= amount * rate
 

@@ -43,7 +43,7 @@ from .group_sizes import curve_sizes, group_sizes, paying_sizes
 from .model import (BundleError, BundlePlan, CurvePoint, Member, MemberResult, NoBulkProduct, Option, Terms,
                     TooManyTransfers, Transfer, TransferDay)
 from .planning import check_group, plan
-from .sharing import Costed, allocate, apportion, cost_group, split_exact, split_rates, weights
+from .sharing import Costed, Parts, allocate, apportion, cost_group, split_exact, split_parts, weight_parts
 from .transfers import (cap_for, check_transfer_cap, cheapest_groups, cheapest_transfers, plan_transfers, schedule,
                         split, split_counts, transfers_cost, transfers_needed)
 from .words import reporting_notes, size_cause, sizes_sentence, verdict
@@ -53,4 +53,4 @@ __all__ = ["BundleError", "BundlePlan", "Costed", "CurvePoint", "Member", "Membe
            "check_group", "check_transfer_cap", "cheapest_groups", "cheapest_transfers", "coalition", "cost_group",
            "costs_alone", "curve_sizes", "group_sizes", "member_results", "paying_sizes", "plan", "plan_transfers",
            "reporting_notes", "schedule", "size_cause", "sizes_sentence", "split", "split_counts", "split_exact",
-           "split_rates", "transfers_cost", "transfers_needed", "verdict", "weights"]
+           "split_parts", "transfers_cost", "transfers_needed", "verdict", "weight_parts", "Parts"]

@@ -3,13 +3,14 @@ way alone leave, one round at a time), and each member's result with the reason 
 alone."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
+from fractions import Fraction
 
 from ..messages import Amount, Message, msg
 from ..money import HUNDRED, round_money, unit
 from ..pricing import Service
 from .model import Member, MemberResult, Terms
-from .sharing import Costed, _fixed_and_fx, apportion, cost_group, split_rates
+from .sharing import EXACT, Costed, Parts, _fixed_and_fx, cost_group, round_exact, split_parts
 from .transfers import cheapest_groups
 
 
@@ -31,11 +32,10 @@ def coalition(members: list[Member], services: list[Service], terms: Terms, alon
     joining = [(m, m.amount, cost, cost + step) if cost is not None else (m, m.amount, None, None)
                for m in members for cost in (alone.get(m.ref),)]
     while joining:
-        sent = sum((row[1] for row in joining), Decimal(0))
-        split = _round_split(sent, len(joining), services, terms)
-        if split is None:
+        parts = _group_parts(joining, services, terms)
+        if parts is None:
             break
-        losers = _losers(joining, *split, terms)
+        losers = _losers(joining, parts, terms)
         if not losers:
             kept = [row[0] for row in joining]
             return kept, cost_group(kept, services, terms), reasons
@@ -48,43 +48,41 @@ def coalition(members: list[Member], services: list[Service], terms: Terms, alon
     return [], None, reasons
 
 
-def _round_split(sent: Decimal, count: int, services: list[Service], terms: Terms
-                 ) -> tuple[Decimal | None, Decimal] | None:
-    """split_rates for a group of `count` sending `sent` (its bundle's fees as cost_group adds them
-    up); None when no product carries it."""
+def _group_parts(joining: list[tuple], services: list[Service], terms: Terms) -> Parts | None:
+    """split_parts for the members of `joining` (its bundle's fees as cost_group adds them up); None
+    when no product carries it."""
+    sent = sum((row[1] for row in joining), Decimal(0))
     groups = cheapest_groups(sent, services, terms)
     if groups is None:
         return None
-    return split_rates(sent, count, *_fixed_and_fx(groups), terms.allocation)
+    return split_parts({row[0].ref: row[1] for row in joining}, *_fixed_and_fx(groups), terms.distribution_fee,
+                       terms.allocation)
 
 
-def _losers(joining: list[tuple], fixed_each: Decimal | None, per_unit: Decimal, terms: Terms
-            ) -> list[tuple[Member, Decimal, Decimal]]:
+def _losers(joining: list[tuple], parts: Parts, terms: Terms) -> list[tuple[Member, Decimal, Decimal]]:
     """The members whose share, rounded to the minor unit, is more than their cheapest way alone, with
-    that share and that cost. Each exact share is split_exact's, by the same operations. Rounding
-    (largest remainder) takes a share to the unit below it or the one above, so a share is decided by
-    its exact value unless the unit below it is the cost alone and the share is more: then it loses
-    only if rounded up, and only then are all shares rounded to decide, to the bundle's cost (their sum
-    rounded), as cost_group rounds them."""
-    each = terms.distribution_fee
-    if fixed_each is None:
-        values = [row[1] * per_unit + each for row in joining]
-    else:
-        values = [fixed_each + row[1] * per_unit + each for row in joining]
+    that share and that cost. Each exact share is cost_group's (the same parts). Rounding (largest
+    remainder) takes a share to the unit below it or the one above, so a share is decided by its exact
+    value unless the unit below it is the cost alone and the share is more: then it loses only if
+    rounded up, and only then are all shares rounded to decide, to the bundle's cost, as cost_group
+    rounds them. The shares are compared with the costs alone exactly (numerator against cost ×
+    denominator)."""
+    numerators, denominator = parts.numerators, parts.denominator
     losers = []
     undecided = False
-    for row, value in zip(joining, values):
-        alone = row[2]
-        if alone is not None and value > alone:
-            losers.append((row[0], value, alone))
-            undecided = undecided or value < row[3]
+    with localcontext(EXACT):
+        for row in joining:
+            alone = row[2]
+            if alone is not None and numerators[row[0].ref] > alone * denominator:
+                losers.append((row[0], numerators[row[0].ref], alone))
+                undecided = undecided or numerators[row[0].ref] < row[3] * denominator
     minor = terms.minor_unit
     if undecided:  # the shares rounded as cost_group rounds them (the same exact shares, the same cost)
-        rounded = apportion(round_money(sum(values, Decimal(0)), minor),
-                            {row[0].ref: value for row, value in zip(joining, values)}, minor)
+        rounded = parts.rounded(round_money(parts.total, minor), minor)
         return [(row[0], rounded[row[0].ref], row[2]) for row in joining
                 if row[2] is not None and rounded[row[0].ref] > row[2]]
-    return [(m, round_money(value, minor), alone) for m, value, alone in losers]
+    return [(m, round_exact(Fraction(numerator) / Fraction(denominator), minor), alone)
+            for m, numerator, alone in losers]
 
 
 def _pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:

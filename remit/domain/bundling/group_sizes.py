@@ -6,8 +6,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from operator import attrgetter
 
 from ..envelope import Envelope
-from ..money import HUNDRED, round_money, round_up, unit
-from ..pricing import Service
+from ..money import round_money, round_up, unit
+from ..pricing import FeeBand, Service
 from .model import CurvePoint, Terms
 from .transfers import cap_for, transfers_cost, transfers_needed
 
@@ -59,7 +59,9 @@ def _least_sizes(amount: Decimal, service: Service, terms: Terms, most: Decimal,
     - one transfer (n × amount within the cap), in band b: (F_b − half a unit) / n + amount × r_b +
       the distribution fee, falling with n (or, if F_b is under half a unit, least at the first size);
     - several (n × amount over the cap): each carries more than half the cap, less a unit (so only
-      bands reaching that far), and they are at least n × amount / cap in number."""
+      bands reaching that far), and they are at least n × amount / cap in number.
+    A band whose fee is not flat (FeeBand.flat_fee) charges it rounded half up, at least half a unit
+    under the line: its F_b is taken half a unit lower, so the floor stays a floor."""
     cap = cap_for(service, terms)
     if cap < step:
         return None, None  # it carries nothing (transfers_cost is None at every size)
@@ -71,8 +73,8 @@ def _least_sizes(amount: Decimal, service: Service, terms: Terms, most: Decimal,
         last = min(int((min(band.max_amount, cap) / amount).to_integral_value(ROUND_FLOOR)), terms.max_group)
         if first > last:
             continue
-        fixed = band.fee_fixed + extra - half
-        room = most - amount * (band.fee_percent + band.fx_margin_pct) / HUNDRED - each  # what fixed / n may be
+        fixed = _fixed_floor(band, terms.minor_unit, half) + extra - half
+        room = most - amount * band.rate - each  # what fixed / n may be
         # fixed / n <= room, compared as fixed <= room × n (exact, where a division would be rounded)
         if fixed <= room * first:
             sizes.append(first)
@@ -87,14 +89,19 @@ def _least_sizes(amount: Decimal, service: Service, terms: Terms, most: Decimal,
     several = [b for b in service.bands if b.max_amount >= cap / 2 - step]
     first = int((cap / amount).to_integral_value(ROUND_FLOOR)) + 1  # the least size needing two
     if several and first <= terms.max_group:
-        fixed = min(b.fee_fixed for b in several) + extra
-        rate = min(b.fee_percent + b.fx_margin_pct for b in several) / HUNDRED
+        fixed = min(_fixed_floor(b, terms.minor_unit, half) for b in several) + extra
+        rate = min(b.rate for b in several)
         # fixed × k / n + amount × rate + each − half / n <= most, for some n >= first, with k / n at least
         # amount / cap (at most amount / cap + 1 / first, which bounds a negative fixed part), times cap × first:
         transfers = amount * first + (cap if fixed < 0 else 0)
         if fixed * transfers + (amount * rate + each - most) * cap * first - half * cap <= 0:
             return min(sizes, default=None), first
     return min(sizes, default=None), None
+
+
+def _fixed_floor(band: FeeBand, minor_unit: int, half: Decimal) -> Decimal:
+    """The band's fixed fee, or half a unit under it when its fee is charged rounded (not flat)."""
+    return band.fee_fixed if band.flat_fee(minor_unit) else band.fee_fixed - half
 
 
 def paying_sizes(amount: Decimal, services: list[Service], terms: Terms, individual: Decimal | None,
@@ -108,7 +115,8 @@ def paying_sizes(amount: Decimal, services: list[Service], terms: Terms, individ
     the two amounts of the split fall in. Where both fall in one band b, the cost is k × (b's fixed
     fee + the fees per transfer) + n × amount × b's rate, and whether a size pays is monotone in n
     (the cost less n × the most each may pay is linear in n), so two ends and a binary search decide a
-    whole stretch; where they straddle a band's edge (a few sizes at most), each size is costed."""
+    whole stretch; where they straddle a band's edge (a few sizes at most), or fall in a band whose fee
+    has a percentage (charged rounded, so not a straight line), each size is costed."""
     if individual is None or upto < 1:
         return []
     step = unit(terms.minor_unit)
@@ -201,11 +209,12 @@ def _product_paying_sizes(amount: Decimal, service: Service, terms: Terms, most:
                         above = middle
                 end = below
             small, large, carried = first
-            if carried and small == large and small % 2:
+            if carried and small == large and small % 2 and bands[small // 2].flat_fee(minor):
                 band = bands[small // 2]
-                found += _linear_paying(n, end, k * (band.fee_fixed + extra),
-                                        amount * (band.fee_percent + band.fx_margin_pct) / HUNDRED + each, most, minor)
-            elif carried and small % 2 and large % 2:  # straddling a band's edge: each size costed
+                found += _linear_paying(n, end, k * (band.fee_fixed + extra), amount * band.rate + each, most, minor)
+            elif carried and small % 2 and large % 2:
+                # Straddling a band's edge, or in a band whose fee is charged rounded (not a straight
+                # line): each size costed.
                 found += [(size, size) for size in range(n, end + 1) for cost in (
                     transfers_cost(amount * size, service, terms),)
                     if cost is not None and round_money(cost + each * size, minor) <= most * size]

@@ -8,8 +8,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from operator import attrgetter
 
 from ..messages import msg
-from ..money import HUNDRED, round_down, round_up, unit
-from ..pricing import Service, band_for, quote
+from ..money import round_down, round_up, unit
+from ..pricing import Service, applied_rate, band_for
 from .model import Terms, TooManyTransfers, Transfer, TransferDay
 
 
@@ -73,18 +73,19 @@ def check_transfer_cap(total: Decimal, terms: Terms) -> None:
 
 
 def _transfer(amount: Decimal, service: Service, terms: Terms) -> Transfer | None:
-    result = quote(service, amount) if band_for(service, amount) else None
-    if result is None or result.fx_cost is None:
-        return None
+    """One transfer of `amount` by the product's band that holds it: the fee charged, the FX cost
+    (exact), and what reaches the collective account at the applied rate as stated."""
+    band = band_for(service, amount)
     deducted = terms.incoming_fee + terms.intermediary_fee
-    if deducted >= amount:
-        return None  # the fees on the way would take it all
+    if band is None or deducted >= amount:
+        return None  # no band takes it, or the fees on the way would take it all
+    applied = applied_rate(service, band.fx_margin_pct)
     credited = None
-    if result.exchange_rate is not None:
-        credited = round_down((amount - deducted) * result.exchange_rate, terms.receive_minor_unit)
+    if applied is not None:
+        credited = round_down((amount - deducted) * applied, terms.receive_minor_unit)
     # Whether the bank reports it depends on the other transfers of its day: schedule() marks it.
-    return Transfer(amount, service.key, result.fee, result.fx_cost, terms.coordinator_fee, terms.incoming_fee,
-                    terms.intermediary_fee, False, result.exchange_rate, credited)
+    return Transfer(amount, service.key, band.fee(amount, terms.minor_unit), band.fx_cost(amount),
+                    terms.coordinator_fee, terms.incoming_fee, terms.intermediary_fee, False, applied, credited)
 
 
 def _transfer_count(total: Decimal, service: Service, terms: Terms) -> int | None:
@@ -128,13 +129,12 @@ def group_sum(groups: list[tuple[Transfer, int]], figure: Callable[[Transfer], D
 
 
 def _transfer_cost(amount: Decimal, service: Service, terms: Terms) -> Decimal | None:
-    """Transfer(amount, …).cost by the band's arithmetic alone, without building a quote (for sweeps)."""
+    """Transfer(amount, …).cost by the band's cost alone, without building the transfer (for sweeps)."""
     band = band_for(service, amount)
     deducted = terms.incoming_fee + terms.intermediary_fee
     if band is None or deducted >= amount:
         return None
-    return (band.fee_fixed + amount * (band.fee_percent + band.fx_margin_pct) / HUNDRED + terms.coordinator_fee
-            + deducted)
+    return band.cost(amount, terms.minor_unit) + terms.coordinator_fee + deducted
 
 
 def transfers_cost(total: Decimal, service: Service, terms: Terms) -> Decimal | None:

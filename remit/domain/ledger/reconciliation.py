@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
-from ..bundling import Member, apportion, split_exact, weights
+from ..bundling.sharing import apportion, round_exact, split_parts, weight_parts
 from ..money import round_money
 from .checks import check_members, check_terms
 from .entries import ZERO, Contribution, CycleMember, CycleTerms, Payout, PlannedTransfer, Wire
@@ -102,6 +103,39 @@ def _sums(entries, refs) -> dict[str, Decimal]:
     return totals
 
 
+def _shared(ordered: Sequence[CycleMember], terms: CycleTerms, wires: Sequence[Wire], taken: Decimal,
+            credited: Decimal, on_top: Decimal) -> tuple[Decimal, dict, dict, dict]:
+    """The cycle's cost rounded, each member's share of it (exact, rounded), their fees on top and
+    their families' expected payouts, each apportioned from exact fractions (the deductions and the
+    distribution fees are measured at rates that do not divide), so that they add up exactly to the
+    cost, to the fees on top and to what is to be paid out."""
+    mu, rmu, mid = terms.minor_unit, terms.receive_minor_unit, Fraction(terms.reference_rate)
+    amounts = {m.ref: Fraction(m.amount) for m in ordered}
+    count = len(ordered)
+    distribution_fees = Fraction(terms.distribution_fee) * count
+    deducted = sum((Fraction(w.intermediary + w.receiving_fee) / Fraction(w.applied_rate) for w in wires), Fraction(0))
+    cost_exact = Fraction(taken) - (Fraction(credited) - distribution_fees) / mid
+    fx = cost_exact - Fraction(on_top) - deducted - distribution_fees / mid
+    parts = split_parts(amounts, Fraction(on_top) + deducted, fx, distribution_fees / mid / count, terms.allocation)
+    cost = round_exact(cost_exact, mu)
+    rounded = parts.rounded(cost, mu)
+    shares = {ref: (parts.exact(ref), rounded[ref]) for ref in amounts}
+    weights = weight_parts(amounts, terms.allocation)
+    fees_on_top = apportion(round_money(on_top, mu), {ref: Fraction(on_top) * w for ref, w in weights.numerators.items()},
+                            mu, weights.denominator)
+    expected: dict[str, Decimal] = {}
+    net = sum(amounts.values()) - deducted
+    paid_out = credited - terms.distribution_fee * count
+    if net > 0 and paid_out > 0:
+        # credited × (amount − deducted × w) / net − the distribution fee, over net × the weights' denominator
+        scale = weights.denominator
+        entitled = {ref: Fraction(credited) * (amount * scale - deducted * weights.numerators[ref])
+                    - Fraction(terms.distribution_fee) * net * scale for ref, amount in amounts.items()}
+        if all(v > 0 for v in entitled.values()):
+            expected = apportion(paid_out, entitled, rmu, net * scale)
+    return cost, shares, fees_on_top, expected
+
+
 def reconcile(members: Sequence[CycleMember], terms: CycleTerms, contributions: Sequence[Contribution] = (),
               wires: Sequence[Wire] = (), payouts: Sequence[Payout] = (),
               planned: Sequence[PlannedTransfer] = ()) -> Reconciliation:
@@ -111,8 +145,7 @@ def reconcile(members: Sequence[CycleMember], terms: CycleTerms, contributions: 
     check_members(members)
     ordered = sorted(members, key=lambda m: m.ref)
     refs = [m.ref for m in ordered]
-    mu, rmu, mid = terms.minor_unit, terms.receive_minor_unit, terms.reference_rate
-    w = weights([Member(m.ref, m.amount) for m in ordered], terms.allocation)
+    mid = terms.reference_rate
     amounts = sum((m.amount for m in ordered), ZERO)
     given = _sums(contributions, refs)
     paid = _sums([p for p in payouts if p.status == "paid"], refs)
@@ -137,18 +170,8 @@ def reconcile(members: Sequence[CycleMember], terms: CycleTerms, contributions: 
     if wire_results:
         cost_exact = taken - (credited - distribution_fees) / mid
         fx = cost_exact - on_top - deducted - distribution
-        exact = split_exact({m.ref: m.amount for m in ordered}, on_top + deducted, fx, distribution / len(ordered),
-                            terms.allocation)
-        cost = round_money(cost_exact, mu)
-        rounded = apportion(cost, exact, mu)
-        shares = {ref: (exact[ref], rounded[ref]) for ref in refs}
-        fees_on_top = apportion(round_money(on_top, mu), {m.ref: on_top * w[m.ref] for m in ordered}, mu)
+        cost, shares, fees_on_top, expected = _shared(ordered, terms, wires, taken, credited, on_top)
         expected_paid_out = credited - distribution_fees
-        net = amounts - deducted
-        entitled = {m.ref: credited * (m.amount - deducted * w[m.ref]) / net - terms.distribution_fee
-                    for m in ordered} if net > 0 else {}
-        if entitled and expected_paid_out > 0 and all(v > 0 for v in entitled.values()):
-            expected = apportion(expected_paid_out, entitled, rmu)
         left = sum(given.values(), ZERO) - taken
 
     results = []

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from ... import codes
 from ...domain import ledger as rules
 from ...domain.messages import msg
-from ...domain.money import round_money
+from ...domain.money import convert
 from ...extensions import db
 from ...models import BundleGroup, LedgerCycle, LedgerMember
 from ..audit import record as audit
@@ -66,8 +66,10 @@ def create_cycle(group: BundleGroup, result: BundleResult, on: dt.date, *, actor
         receive_country=group.receive_country, currency=group.currency, receive_currency=result.receive_currency,
         bulk_product=bulk.product_id, bulk_label=f"{bulk.provider_name} · {bulk.product_name}",
         allocation=request.allocation,
-        coordinator_fee=round_money(result.fees["coordinator_fee"].amount, codes.minor_unit(group.currency)),
-        distribution_fee=round_money(result.fees["distribution_fee"].amount * plan.applied_rate, rmu),
+        # The plan's fees are in the send currency's minor unit (bundles.fee_amounts); the fee per family
+        # is paid out of the collective account, in the receive currency, at the transfers' rate.
+        coordinator_fee=result.fees["coordinator_fee"].amount,
+        distribution_fee=convert(result.fees["distribution_fee"].amount, plan.applied_rate, rmu),
         reference_rate=plan.reference_rate, reference_rate_as_of=bulk.reference_rate_as_of,
         reference_rate_source=source_json(bulk.reference_rate_source or ""), planned=json.dumps(planned),
         language=language, created_by=actor)
