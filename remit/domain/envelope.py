@@ -47,6 +47,11 @@ class Piece:
     minor_unit: int = 2
     rounded: bool = False
 
+    @property
+    def slack(self) -> Decimal:
+        """How far under its line a rounded piece's cost may be: half a minor unit."""
+        return unit(self.minor_unit) / 2
+
     def holds(self, amount: Decimal) -> bool:
         above = amount > self.low if self.low_open else amount >= self.low
         return above and amount <= self.high
@@ -194,26 +199,27 @@ class Envelope:
                 self._at_end[amount] = min(holding, key=_by_cost_and_key) if holding else None
             return self._at_end[amount]
         interval = self._intervals[position]
-        best = self._on_hull(interval, amount) if interval.hull else None
+        best = None
+        if interval.hull:
+            index = bisect_right(interval.turns, amount)
+            # The crossings are computed by division; the neighbours settle an amount that lands on one
+            # (or near enough to one for the division's rounding to matter). Elsewhere (exact costs,
+            # turns within 1e-27 of the crossings) the line between the two turns is cheaper than both.
+            if ((index == 0 or amount > interval.above[index - 1])
+                    and (index == len(interval.turns) or amount < interval.below[index])):
+                line = interval.hull[index]
+                best = line.fixed + amount * line.rate, line.key, line
+            else:
+                best = min(((line.fixed + amount * line.rate, line.key, line)
+                            for line in interval.hull[max(0, index - 1):index + 2]), key=_by_cost_and_key)
+        # The pieces that are not straight lines (a band's percentage fee, charged rounded): each is at
+        # most half a unit under its line, and priced only if that could beat the best so far.
         for piece in interval.others:
-            found = (piece.cost(amount), piece.key, piece)
-            if best is None or _by_cost_and_key(found) < _by_cost_and_key(best):
-                best = found
+            if best is None or piece.fixed + amount * piece.rate - piece.slack <= best[0]:
+                found = (piece.cost(amount), piece.key, piece)
+                if best is None or _by_cost_and_key(found) < _by_cost_and_key(best):
+                    best = found
         return best
-
-    @staticmethod
-    def _on_hull(interval: _Interval, amount: Decimal) -> tuple[Decimal, str, Piece]:
-        """The cheapest of the interval's straight lines at `amount`."""
-        index = bisect_right(interval.turns, amount)
-        # The crossings are computed by division; the neighbours settle an amount that lands on one
-        # (or near enough to one for the division's rounding to matter). Elsewhere (exact costs, turns
-        # within 1e-27 of the crossings) the line between the two turns is cheaper than both.
-        if ((index == 0 or amount > interval.above[index - 1])
-                and (index == len(interval.turns) or amount < interval.below[index])):
-            line = interval.hull[index]
-            return line.fixed + amount * line.rate, line.key, line
-        candidates = interval.hull[max(0, index - 1):index + 2]
-        return min(((line.fixed + amount * line.rate, line.key, line) for line in candidates), key=_by_cost_and_key)
 
     def priced(self, amount: Decimal, key: str | None = None) -> Priced | None:
         """The cheapest service for `amount` (or service `key`, when it is one of the envelope's), with
@@ -249,7 +255,7 @@ class Envelope:
                 else:
                     append(None)
                     continue
-                cost = piece.cost(amount)
+                cost = piece.cost(amount) if piece.rounded else piece.fixed + amount * piece.rate
             applied, places, negative = payout_of[id(piece)]
             point = piece.point
             append((cost, key, None if applied is None else (amount * applied).quantize(places, ROUND_FLOOR),

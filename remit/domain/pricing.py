@@ -245,7 +245,8 @@ class PreparedService:
                     key=lambda i: (abs(self.points[i].send_amount - amount), self.points[i].send_amount))
         point = self.points[index]
         estimated = point.converted or point.send_amount != amount
-        return _price(service, amount, point.fee, point.fx_margin_pct, self.point_applied[index], estimated,
+        fee = round_money(point.fee, service.send_minor_unit)  # as charged (survey_point's already is)
+        return _price(service, amount, fee, point.fx_margin_pct, self.point_applied[index], estimated,
                       point.amount_usd)
 
     def smallest_send_for(self, target: Decimal) -> Quote | None:

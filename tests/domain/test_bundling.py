@@ -298,8 +298,8 @@ def test_properties_of_any_plan(values, fixed, distribution, deduction, rule, wi
 def test_pro_rata_newcomer_at_or_above_the_average_never_raises_a_share(values, distribution, fixed, data):
     """Without an extra transfer, a new member sending at least the group's average lowers or keeps
     every other member's exact share (the fixed costs are spread over more money), but for the
-    bank's percentage fee being charged in cents: rounded half up, it moves a share by less than half
-    a cent."""
+    bank's percentage fee being charged in cents: rounded half up, by at most half a cent before and
+    after, it moves a share by a cent at most."""
     group = [Member(f"w{i:02d}", D(a)) for i, a in enumerate(values)]
     average = sum(m.amount for m in group) / len(group)
     newcomer_amount = data.draw(st.decimals(min_value=average.quantize(D("0.01"), rounding="ROUND_CEILING"),
@@ -312,7 +312,7 @@ def test_pro_rata_newcomer_at_or_above_the_average_never_raises_a_share(values, 
     before_shares = {m.ref: m.exact_share for m in before.members}
     for m in after.members:
         if m.ref != "zz-new":
-            assert m.exact_share <= before_shares[m.ref] + D("0.005")
+            assert m.exact_share <= before_shares[m.ref] + D("0.01")
 
 
 TIERED = Service(key="ft-tiered", basis=Basis.FEE_TABLE, send_currency="CAD", receive_currency="GTQ",

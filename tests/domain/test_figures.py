@@ -2,7 +2,8 @@
 (rounded once, half up, as charged); the total is the fee shown plus the FX cost shown; the percentage
 is worked from the total shown; the amount received is worked from the rate as stated (six decimals);
 conversions round half up to the currency's minor unit, which is none for JPY and three decimals for
-KWD; half up means half away from zero; a plan's shares add up to exactly what the bank charges.
+KWD; half up means towards the larger number, negative amounts too; a plan's shares add up to exactly
+what the bank charges.
 
 The first examples are the issue's, found by an independent check of the seeded corridors."""
 from __future__ import annotations
@@ -39,15 +40,18 @@ def test_a_fee_is_charged_in_cents_and_the_total_is_the_fee_plus_the_fx_cost():
     assert shown(quote(app, D("1.00"))) == ("2.00", "0.02", "2.02", "202.00")
 
 
-def test_half_up_takes_a_negative_half_away_from_zero():
+def test_half_up_takes_a_negative_half_towards_the_larger_number():
     """US→MX USD 6.25 with a fee of USD 1.26 and a margin of −0.24% (the rate beat the mid-market
-    rate): the FX cost is 6.25 × −0.24% = −0.015, shown as −0.02 (half away from zero, as 0.015 is
-    0.02); the total is 1.26 − 0.02 = 1.24 (it was shown as 1.25, the exact 1.245), 19.84%."""
+    rate): the FX cost is 6.25 × −0.24% = −0.015, shown as −0.01 (half up: towards the larger number,
+    as 0.015 is 0.02); the total is 1.26 − 0.01 = 1.25, which is also the exact 1.245 rounded (it was
+    shown as 1.25 beside an FX cost of −0.02, rounded away from zero: 1.26 − 0.02 is 1.24), 20.00%."""
     survey = Service(key="rpw-531", basis=Basis.SURVEY, send_currency="USD", receive_currency="MXN", send_minor_unit=2,
                      receive_minor_unit=2, reference_rate=D("18.907715"),
                      price_points=(PricePoint(D(200), D(200), D("1.26"), D("-0.24")),))
-    assert shown(quote(survey, D("6.25"))) == ("1.26", "-0.02", "1.24", "19.84")
-    assert round_money(D("-0.015"), 2) == D("-0.02") and round_money(D("0.015"), 2) == D("0.02")
+    assert shown(quote(survey, D("6.25"))) == ("1.26", "-0.01", "1.25", "20.00")
+    assert (round_money(D("-0.015"), 2), round_money(D("0.015"), 2)) == (D("-0.01"), D("0.02"))
+    assert str(round_money(D("-0.004"), 2)) == "0.00"  # not −0.00
+    assert str(round_pct(D("-2.445"))) == "-2.44"
 
 
 def test_the_percentage_is_worked_from_the_total_shown():
@@ -152,7 +156,7 @@ def test_apportion_compares_remainders_exactly():
     assert apportion(D("1.00"), {"c": D(1), "a": D(1), "b": D(1)}, 2, D(3)) == {
         "c": D("0.33"), "a": D("0.34"), "b": D("0.33")}
     # Negative parts are rounded down too (−0.005 → −0.01 each, −0.02 in all): the cent given back to
-    # reach −0.01 goes to the first key.
+    # reach −0.01 goes to the first key (the remainders are equal).
     assert apportion(D("-0.01"), {"a": D("-0.005"), "b": D("-0.005")}, 2) == {"a": D("0.00"), "b": D("-0.01")}
 
 

@@ -4,13 +4,12 @@ alone."""
 from __future__ import annotations
 
 from decimal import Decimal, localcontext
-from fractions import Fraction
 
 from ..messages import Amount, Message, msg
 from ..money import HUNDRED, round_money, unit
 from ..pricing import Service
 from .model import Member, MemberResult, Terms
-from .sharing import EXACT, Costed, Parts, _fixed_and_fx, cost_group, round_exact, split_parts
+from .sharing import EXACT, Costed, _fixed_and_fx, apportion, cost_group, round_all, split_numerators
 from .transfers import cheapest_groups
 
 
@@ -48,18 +47,20 @@ def coalition(members: list[Member], services: list[Service], terms: Terms, alon
     return [], None, reasons
 
 
-def _group_parts(joining: list[tuple], services: list[Service], terms: Terms) -> Parts | None:
-    """split_parts for the members of `joining` (its bundle's fees as cost_group adds them up); None
-    when no product carries it."""
-    sent = sum((row[1] for row in joining), Decimal(0))
-    groups = cheapest_groups(sent, services, terms)
+def _group_parts(joining: list[tuple], services: list[Service], terms: Terms
+                 ) -> tuple[list[Decimal], Decimal, Decimal] | None:
+    """split_numerators for the members of `joining`, in its order (its bundle's fees as cost_group
+    adds them up): the shares' numerators, their denominator and the bundle's cost; None when no
+    product carries it."""
+    amounts = [row[1] for row in joining]
+    groups = cheapest_groups(sum(amounts, Decimal(0)), services, terms)
     if groups is None:
         return None
-    return split_parts({row[0].ref: row[1] for row in joining}, *_fixed_and_fx(groups), terms.distribution_fee,
-                       terms.allocation)
+    return split_numerators(amounts, *_fixed_and_fx(groups), terms.distribution_fee, terms.allocation)
 
 
-def _losers(joining: list[tuple], parts: Parts, terms: Terms) -> list[tuple[Member, Decimal, Decimal]]:
+def _losers(joining: list[tuple], parts: tuple[list[Decimal], Decimal, Decimal], terms: Terms
+            ) -> list[tuple[Member, Decimal, Decimal]]:
     """The members whose share, rounded to the minor unit, is more than their cheapest way alone, with
     that share and that cost. Each exact share is cost_group's (the same parts). Rounding (largest
     remainder) takes a share to the unit below it or the one above, so a share is decided by its exact
@@ -67,22 +68,23 @@ def _losers(joining: list[tuple], parts: Parts, terms: Terms) -> list[tuple[Memb
     rounded up, and only then are all shares rounded to decide, to the bundle's cost, as cost_group
     rounds them. The shares are compared with the costs alone exactly (numerator against cost ×
     denominator)."""
-    numerators, denominator = parts.numerators, parts.denominator
+    numerators, denominator, total = parts
     losers = []
     undecided = False
     with localcontext(EXACT):
-        for row in joining:
+        for row, numerator in zip(joining, numerators):
             alone = row[2]
-            if alone is not None and numerators[row[0].ref] > alone * denominator:
-                losers.append((row[0], numerators[row[0].ref], alone))
-                undecided = undecided or numerators[row[0].ref] < row[3] * denominator
+            if alone is not None and numerator > alone * denominator:
+                losers.append((row[0], numerator, alone))
+                undecided = undecided or numerator < row[3] * denominator
     minor = terms.minor_unit
     if undecided:  # the shares rounded as cost_group rounds them (the same exact shares, the same cost)
-        rounded = parts.rounded(round_money(parts.total, minor), minor)
+        rounded = apportion(round_money(total, minor), {row[0].ref: n for row, n in zip(joining, numerators)}, minor,
+                            denominator)
         return [(row[0], rounded[row[0].ref], row[2]) for row in joining
                 if row[2] is not None and rounded[row[0].ref] > row[2]]
-    return [(m, round_exact(Fraction(numerator) / Fraction(denominator), minor), alone)
-            for m, numerator, alone in losers]
+    shares = round_all([numerator for _, numerator, _ in losers], minor, denominator)
+    return [(m, share, alone) for (m, _, alone), share in zip(losers, shares)]
 
 
 def _pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:

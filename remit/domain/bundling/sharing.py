@@ -52,21 +52,78 @@ class Parts:
         return apportion(total, self.numerators, minor_unit, self.denominator)
 
 
-def round_exact(value: Number, minor_unit: int) -> Decimal:
-    """round_money for a Decimal or a Fraction: half up (away from zero) to the minor unit, exactly."""
-    if isinstance(value, Decimal):
-        return round_money(value, minor_unit)
-    numerator, denominator = value.as_integer_ratio()
-    units, _ = divmod(abs(numerator) * 10 ** minor_unit * 2 + denominator, 2 * denominator)
-    return Decimal(-units if numerator < 0 else units).scaleb(-minor_unit)
+def round_exact(value: Number, minor_unit: int, denominator: Number = 1) -> Decimal:
+    """value / denominator (Decimals, Fractions or whole numbers; the denominator positive) rounded half
+    up to the minor unit (money.half_up), exactly: in whole numbers, never from a rounded quotient. The
+    units are ⌊(2 × value in units + 1) / 2⌋, that is ⌊(2 × value × 10^minor + denominator) / (2 ×
+    denominator)⌋."""
+    if isinstance(value, Decimal) and not isinstance(denominator, Fraction):
+        if denominator == 1:
+            return round_money(value, minor_unit)
+        with localcontext(EXACT):
+            units, remainder = divmod(value.scaleb(minor_unit) * 2 + denominator, 2 * denominator)
+            if remainder < 0:  # divmod rounds towards zero: down, for a negative value
+                units -= 1
+            return units.scaleb(-minor_unit) + 0
+    top, bottom = value.as_integer_ratio()
+    over, under = denominator.as_integer_ratio()
+    units = (2 * top * under * 10 ** minor_unit + bottom * over) // (2 * bottom * over)
+    return Decimal(units).scaleb(-minor_unit)
+
+
+def round_all(numerators: list[Decimal], minor_unit: int, denominator: Decimal) -> list[Decimal]:
+    """round_exact(n, minor_unit, denominator) for each Decimal numerator, in one exact context."""
+    with localcontext(EXACT):
+        double, found = 2 * denominator, []
+        for value in numerators:
+            units, remainder = divmod(value.scaleb(minor_unit) * 2 + denominator, double)
+            if remainder < 0:
+                units -= 1
+            found.append(units.scaleb(-minor_unit) + 0)
+    return found
 
 
 def apportion(total: Decimal, parts: Mapping[str, Number], minor_unit: int, denominator: Number = 1
               ) -> dict[str, Decimal]:
-    """Round each exact part (parts[key] / denominator) to the minor unit so that the parts add up to
-    `total` (already rounded): each is rounded down, and the units left over go to the largest
-    remainders (or are taken from the smallest), ties by key, so the order of the members never
-    matters. The remainders are compared exactly, in whole numbers."""
+    """Round each exact part (parts[key] / denominator, the denominator positive) to the minor unit so
+    that the parts add up to `total` (already rounded): each is rounded down, and the units left over
+    go to the largest remainders (or are taken from the smallest), ties by key, so the order of the
+    members never matters. Each part is divided as a whole number of units and a remainder, exactly
+    (Decimals with enough digits, or whole numbers for Fractions), and the remainders are compared."""
+    if isinstance(denominator, Fraction) or isinstance(next(iter(parts.values()), None), Fraction):
+        units, remainders = _units_of_fractions(parts, minor_unit, denominator)
+    else:
+        units, remainders = _units_of_decimals(parts, minor_unit, denominator)
+    left = int(total.scaleb(minor_unit)) - int(sum(units.values()))
+    remainders.sort()  # the largest remainder first; ties by key
+    if left >= 0:
+        for _, key in remainders[:left]:
+            units[key] += 1
+    else:
+        for _, key in remainders[::-1][:-left]:
+            units[key] -= 1
+    return {key: count.scaleb(-minor_unit) for key, count in units.items()}
+
+
+def _units_of_decimals(parts: Mapping[str, Decimal], minor_unit: int, denominator: Decimal | int
+                       ) -> tuple[dict, list]:
+    """Each part in whole units rounded down, and its remainder negated (so that the largest sorts first)."""
+    units, remainders = {}, []
+    with localcontext(EXACT):
+        whole = Decimal(denominator)
+        if whole <= 0:
+            raise ValueError("the parts' denominator must be positive")
+        for key, value in parts.items():
+            count, remainder = divmod(value.scaleb(minor_unit), whole)  # toward zero
+            if remainder < 0:  # rounded down, not toward zero
+                count, remainder = count - 1, remainder + whole
+            units[key] = count
+            remainders.append((-remainder, key))
+    return units, remainders
+
+
+def _units_of_fractions(parts: Mapping[str, Number], minor_unit: int, denominator: Number) -> tuple[dict, list]:
+    """_units_of_decimals for Fractions, in whole numbers over a common denominator."""
     scale = 10 ** minor_unit
     over, under = denominator.as_integer_ratio()  # the parts are multiplied by under / over
     if over <= 0:
@@ -77,17 +134,9 @@ def apportion(total: Decimal, parts: Mapping[str, Number], minor_unit: int, deno
     units, remainders = {}, []
     for key, (numerator, below) in ratios.items():
         count, remainder = divmod(numerator * (common // below) * under * scale, whole)
-        units[key] = count
-        remainders.append((-remainder, key))  # the largest remainder sorts first; ties by key
-    left = int(total * scale) - sum(units.values())
-    remainders.sort()
-    if left >= 0:
-        for _, key in remainders[:left]:
-            units[key] += 1
-    else:
-        for _, key in remainders[::-1][:-left]:
-            units[key] -= 1
-    return {key: Decimal(count).scaleb(-minor_unit) for key, count in units.items()}
+        units[key] = Decimal(count)
+        remainders.append((-remainder, key))
+    return units, remainders
 
 
 def _check_rule(rule: str) -> None:
@@ -108,19 +157,26 @@ def split_parts(amounts: Mapping[str, Number], fixed: Number, fx: Number, each: 
     """The split rule, for a plan and for a cycle as it really happened (ledger.reconcile): each
     member's exact part of a bundle's cost. The fixed fees (`fixed`: on top and deducted on the way)
     by the rule, by amount (`pro_rata`) or in equal parts; the exchange-rate cost (`fx`) by amount,
-    since the margin falls on each member's own money; and `each` (a distribution fee) per member.
-    With A the amounts' sum and n the members: pro_rata, ((fixed + fx) × amount + each × A) / A;
-    equal, (fixed × A + fx × amount × n + each × n × A) / (n × A)."""
+    since the margin falls on each member's own money; and `each` (a distribution fee) per member."""
+    numerators, denominator, total = split_numerators(list(amounts.values()), fixed, fx, each, rule)
+    return Parts(dict(zip(amounts, numerators)), denominator, total)
+
+
+def split_numerators(amounts: list[Number], fixed: Number, fx: Number, each: Number, rule: str
+                     ) -> tuple[list[Number], Number, Number]:
+    """split_parts for a list of amounts: the parts' numerators in their order, their denominator and
+    the whole. With A the amounts' sum and n the members: pro_rata, ((fixed + fx) × amount + each × A)
+    / A; equal, (fixed × A + fx × amount × n + each × n × A) / (n × A)."""
     _check_rule(rule)
     with localcontext(EXACT):
-        sent = sum(amounts.values())
+        sent = sum(amounts)
         count = len(amounts)
         total = fixed + fx + each * count
         if rule == "pro_rata":
             shared, own = fixed + fx, each * sent
-            return Parts({ref: shared * amount + own for ref, amount in amounts.items()}, sent, total)
+            return [shared * amount + own for amount in amounts], sent, total
         fixed_part, fx_part = fixed * sent + each * count * sent, fx * count
-        return Parts({ref: fixed_part + fx_part * amount for ref, amount in amounts.items()}, count * sent, total)
+        return [fixed_part + fx_part * amount for amount in amounts], count * sent, total
 
 
 def split_exact(amounts: Mapping[str, Number], fixed: Number, fx: Number, each: Number, rule: str
