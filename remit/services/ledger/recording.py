@@ -96,8 +96,8 @@ def add_wire(cycle_id: int, entry: WireInput, *, actor: str) -> CycleRecord:
 
 def add_wires(cycle_id: int, entries: Sequence[WireInput], *, actor: str) -> CycleRecord:
     """Wires added to an open cycle, checked together against one reading of it: the members' money
-    must fund all of them (fees included). One reading and one reconciliation however many wires
-    (one at a time, each re-read the cycle and its wires: 1,000 in one request took 32 s)."""
+    must fund all of them (fees included). One reading and one reconciliation however many wires,
+    rather than one for each wire (a request may record a thousand)."""
     record = _open(cycle_id)
     values = [wire_values(record, entry) for entry in entries]
     wires = record.current("wire")
