@@ -93,43 +93,57 @@ def _pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
 
 def member_results(members: list[Member], costed: Costed | None, joining: set[str], reasons: dict[str, Message],
                    terms: Terms, alone_costs: dict[str, Decimal] | None = None) -> list[MemberResult]:
-    results = []
+    """Each member's result: a member who joins, with their share and what it saves; one who sends
+    alone the cheapest way, with the reason."""
     alone_costs = costs_alone(members, terms) if alone_costs is None else alone_costs
     combined: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = {}  # a few pairs, recurring
-    nobody: Message | None = None
+    nobody: list[Message] = []  # the one reason of a group for whom bundling pays nobody, made once
     minor = terms.minor_unit
-    shares = costed.shares if costed is not None else {}
-    fees_on_top = costed.fees_on_top if costed is not None else {}
-    payouts = costed.payouts if costed is not None else None
-    zero = Decimal(0)
+    results = []
     for m in members:
         cheapest, today = m.cheapest, m.today
-        alone = alone_costs.get(m.ref)
-        current = round_money(today.cost, minor) if today is not None else None
         pair = (today.warnings if today is not None else (), cheapest.warnings if cheapest is not None else ())
         warnings = combined.get(pair)
         if warnings is None:
             warnings = combined[pair] = tuple(dict.fromkeys(pair[0] + pair[1]))
-        option = cheapest.label if cheapest is not None else None
-        current_option = today.label if today is not None else None
+        current = round_money(today.cost, minor) if today is not None else None
         if m.ref in joining and costed is not None:
-            exact, share = shares[m.ref]
-            saving = alone - share if alone is not None else None
-            versus_today = current - share if current is not None else None
-            results.append(MemberResult(
-                m.ref, m.amount, True, share, exact, fees_on_top[m.ref], payouts[m.ref] if payouts else None, alone,
-                option, saving, _pct(saving, alone), current_option, current, versus_today,
-                _pct(versus_today, current), None, warnings))
+            results.append(_joining(m, costed, alone_costs.get(m.ref), current, warnings))
         else:
-            # Sending alone the cheapest way: no saving against it; against today, what switching saves.
-            versus_today = current - alone if current is not None and alone is not None else None
             reason = reasons.get(m.ref)
             if reason is None:
-                if nobody is None:
-                    nobody = msg("bundle_pays_nobody_member", "bundling does not pay for this group")
-                reason = nobody
-            results.append(MemberResult(
-                m.ref, m.amount, False, None, None, None, cheapest.receive_amount if cheapest is not None else None,
-                alone, option, zero if alone is not None else None, zero if alone is not None else None,
-                current_option, current, versus_today, _pct(versus_today, current), reason, warnings))
+                if not nobody:
+                    nobody.append(msg("bundle_pays_nobody_member", "bundling does not pay for this group"))
+                reason = nobody[0]
+            results.append(_sending_alone(m, alone_costs.get(m.ref), current, reason, warnings))
     return results
+
+
+def _joining(m: Member, costed: Costed, alone: Decimal | None, current: Decimal | None, warnings: tuple[str, ...]
+             ) -> MemberResult:
+    """A member who joins: their share, fees on top and payout, and what joining saves them."""
+    exact, share = costed.shares[m.ref]
+    saving = alone - share if alone is not None else None
+    versus_today = current - share if current is not None else None
+    payout = costed.payouts[m.ref] if costed.payouts else None
+    return MemberResult(
+        m.ref, m.amount, True, share, exact, costed.fees_on_top[m.ref], payout, alone,
+        m.cheapest.label if m.cheapest is not None else None, saving, _pct(saving, alone),
+        m.today.label if m.today is not None else None, current, versus_today, _pct(versus_today, current), None,
+        warnings)
+
+
+_ZERO = Decimal(0)
+
+
+def _sending_alone(m: Member, alone: Decimal | None, current: Decimal | None, reason: Message,
+                   warnings: tuple[str, ...]) -> MemberResult:
+    """A member who sends alone the cheapest way: no saving against it; against today, what switching
+    saves."""
+    cheapest = m.cheapest
+    versus_today = current - alone if current is not None and alone is not None else None
+    return MemberResult(
+        m.ref, m.amount, False, None, None, None, cheapest.receive_amount if cheapest is not None else None,
+        alone, cheapest.label if cheapest is not None else None, _ZERO if alone is not None else None,
+        _ZERO if alone is not None else None, m.today.label if m.today is not None else None, current, versus_today,
+        _pct(versus_today, current), reason, warnings)

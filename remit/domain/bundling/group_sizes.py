@@ -154,36 +154,74 @@ def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return joined
 
 
-def _product_paying_sizes(amount: Decimal, service: Service, terms: Terms, most: Decimal, step: Decimal,
-                          upto: int) -> list[tuple[int, int]]:
-    """paying_sizes for one product: the sizes at which its cost for the group pays (see there)."""
-    one, several = _least_sizes(amount, service, terms, most, step)
-    if one is None and several is None:
-        return []
-    cap = cap_for(service, terms)
-    bands = sorted(service.bands, key=attrgetter("min_amount"))
-    edges = [(b.min_amount, b.max_amount) for b in bands]
-    extra = terms.coordinator_fee + terms.incoming_fee + terms.intermediary_fee
-    deducted = terms.incoming_fee + terms.intermediary_fee
-    each, minor = terms.distribution_fee, terms.minor_unit
-    units = int(amount / step)  # each member's amount in minor units
+class _Splits:
+    """One product's bands, for members each sending `amount`: where the two amounts of a group's split
+    into k transfers fall, and which of a stretch of sizes pay (see paying_sizes)."""
 
-    def position(value: Decimal) -> int:
+    def __init__(self, amount: Decimal, service: Service, terms: Terms, most: Decimal, step: Decimal):
+        self.amount, self.service, self.terms, self.most, self.step = amount, service, terms, most, step
+        self.bands = sorted(service.bands, key=attrgetter("min_amount"))
+        self.edges = [(b.min_amount, b.max_amount) for b in self.bands]
+        self.extra = terms.coordinator_fee + terms.incoming_fee + terms.intermediary_fee
+        self.deducted = terms.incoming_fee + terms.intermediary_fee
+        self.units = int(amount / step)  # each member's amount in minor units
+
+    def position(self, value: Decimal) -> int:
         """Where an amount falls, in order: 2i + 1 in band i, 2i in the gap below it."""
-        for i, (low, high) in enumerate(edges):
+        for i, (low, high) in enumerate(self.edges):
             if value < low:
                 return 2 * i
             if value <= high:
                 return 2 * i + 1
-        return 2 * len(edges)
+        return 2 * len(self.edges)
 
-    def signature(n: int, k: int) -> tuple[int, int, bool]:
+    def signature(self, n: int, k: int) -> tuple[int, int, bool]:
         """The bands of the split's smaller and larger amounts, and whether the fees on the way leave
         the smaller one something: each of the three only grows with n (k fixed)."""
-        base, left = divmod(n * units, k)
-        smaller = base * step
-        return position(smaller), position(smaller + step) if left else position(smaller), smaller > deducted
+        base, left = divmod(n * self.units, k)
+        smaller = base * self.step
+        position = self.position(smaller)
+        return position, self.position(smaller + self.step) if left else position, smaller > self.deducted
 
+    def last_alike(self, n: int, high: int, k: int, first: tuple[int, int, bool]) -> int:
+        """The last size from n to high whose signature is `first` (each part only grows: a search)."""
+        if self.signature(high, k) == first:
+            return high
+        below, above = n, high
+        while above - below > 1:
+            middle = (below + above) // 2
+            if self.signature(middle, k) == first:
+                below = middle
+            else:
+                above = middle
+        return below
+
+    def paying(self, n: int, end: int, k: int, signature: tuple[int, int, bool]) -> list[tuple[int, int]]:
+        """The sizes from n to end, all of one signature, that pay: by the line of their band where
+        both amounts fall in one band whose fee is flat, else each size costed (straddling a band's
+        edge, or a fee charged rounded); none where an amount falls outside every band."""
+        small, large, carried = signature
+        terms, minor, each = self.terms, self.terms.minor_unit, self.terms.distribution_fee
+        if carried and small == large and small % 2 and self.bands[small // 2].flat_fee(minor):
+            band = self.bands[small // 2]
+            return _linear_paying(n, end, k * (band.fee_fixed + self.extra), self.amount * band.rate + each,
+                                  self.most, minor)
+        if carried and small % 2 and large % 2:
+            return [(size, size) for size in range(n, end + 1) for cost in (
+                transfers_cost(self.amount * size, self.service, terms),)
+                if cost is not None and round_money(cost + each * size, minor) <= self.most * size]
+        return []
+
+
+def _product_paying_sizes(amount: Decimal, service: Service, terms: Terms, most: Decimal, step: Decimal,
+                          upto: int) -> list[tuple[int, int]]:
+    """paying_sizes for one product: the sizes at which its cost for the group pays (see there), walked
+    by the transfers k they need and, within k, by stretches of one signature (_Splits)."""
+    one, several = _least_sizes(amount, service, terms, most, step)
+    if one is None and several is None:
+        return []
+    cap = cap_for(service, terms)
+    splits = _Splits(amount, service, terms, most, step)
     found: list[tuple[int, int]] = []
     start = min(n for n in (one, several) if n is not None)
     k = max(1, transfers_needed(amount * start, cap))
@@ -197,27 +235,9 @@ def _product_paying_sizes(amount: Decimal, service: Service, terms: Terms, most:
             break
         n = low
         while n <= high:
-            first = signature(n, k)
-            end = high
-            if signature(high, k) != first:  # the last size with this signature (each part only grows)
-                below, above = n, high
-                while above - below > 1:
-                    middle = (below + above) // 2
-                    if signature(middle, k) == first:
-                        below = middle
-                    else:
-                        above = middle
-                end = below
-            small, large, carried = first
-            if carried and small == large and small % 2 and bands[small // 2].flat_fee(minor):
-                band = bands[small // 2]
-                found += _linear_paying(n, end, k * (band.fee_fixed + extra), amount * band.rate + each, most, minor)
-            elif carried and small % 2 and large % 2:
-                # Straddling a band's edge, or in a band whose fee is charged rounded (not a straight
-                # line): each size costed.
-                found += [(size, size) for size in range(n, end + 1) for cost in (
-                    transfers_cost(amount * size, service, terms),)
-                    if cost is not None and round_money(cost + each * size, minor) <= most * size]
+            first = splits.signature(n, k)
+            end = splits.last_alike(n, high, k, first)
+            found += splits.paying(n, end, k, first)
             n = end + 1
         k += 1
     return found

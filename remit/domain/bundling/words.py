@@ -76,62 +76,72 @@ def verdict(results: list[MemberResult], plan_saving: Decimal, plan_saving_pct: 
             ranges: list[tuple[int, int]], mean: Decimal, terms: Terms, cause: Message | None = None,
             upto: int | None = None) -> list[Message]:
     """One coherent account, in sentences: who in this group gains, at what group sizes members sending
-    the group's average gain, and what that means for this group and why."""
-    size = len(results)
+    the group's average gain, what that means for this group and why, and what members save against
+    what they pay today."""
     upto = terms.max_group if upto is None else upto
-    joining = [r for r in results if r.joins]
-    ccy, minor = terms.currency, terms.minor_unit
-    amount = Amount(round_money(mean, minor))
-    said: list[Message] = []
-    if joining and len(joining) == size:
-        said.append(msgn("verdict_all",
-                         "The member gains by bundling: %(currency)s %(saving)s less than sending alone the cheapest "
-                         "way (%(pct)s%%).",
-                         "All %(count)s members gain by bundling: together they pay %(currency)s %(saving)s less "
-                         "than each sending alone the cheapest way (%(pct)s%%).", size, currency=ccy,
-                         saving=Amount(round_money(plan_saving, minor)),
-                         pct=round_money(plan_saving_pct or Decimal(0), 2)))
-    elif joining:
-        said.append(msg("verdict_some",
-                        "%(joining)s of %(size)s members gain by bundling: together they pay %(currency)s %(saving)s "
-                        "less than sending alone the cheapest way. %(alone)s should send alone: their share of the "
-                        "costs would be more than their cheapest way alone, as each line below says.",
-                        joining=len(joining), size=size, currency=ccy, saving=Amount(round_money(plan_saving, minor)),
-                        alone=size - len(joining)))
-    else:
-        said.append(msg("verdict_none", "No member of this group gains by bundling: each should send alone the "
-                                        "cheapest way, as each line below says."))
-    said.append(sizes_sentence(ranges, mean, terms, upto))
-    paying_here = any(first <= size <= last for first, last in ranges)
-    if ranges and size < ranges[0][0]:
-        if not joining:  # (members whose amounts differ from the average may gain all the same)
-            said.append(msgn("verdict_too_small",
-                             "This group has %(count)s member: too few for the pooled transfer's fees.",
-                             "This group has %(count)s members: too few to share the pooled transfer's fees.", size))
-    elif cause is not None:
-        if len(joining) < size:
-            said.append(cause)
-    elif paying_here and len(joining) < size:
-        if len({r.amount for r in results}) > 1:
-            said.append(msg("verdict_not_these",
-                            "A group of %(size)s members each sending the group's average of %(currency)s %(amount)s "
-                            "would gain; in this group, those who send least would pay more than alone%(rest)s.",
-                            size=size, currency=ccy, amount=amount,
-                            rest="" if joining else msg("verdict_not_these_rest",
-                                                        ", and without them the fees weigh too much on the others")))
-        else:
-            said.append(msg("verdict_own_options",
-                            "A group of %(size)s members each sending %(currency)s %(amount)s would gain against the "
-                            "cheapest way alone by any payout; in this group, some compare with their own payout's, "
-                            "which costs less than their share would, as each line below says.",
-                            size=size, currency=ccy, amount=amount))
+    said = [_who_gains(results, plan_saving, plan_saving_pct, terms), sizes_sentence(ranges, mean, terms, upto)]
+    this_size = _this_size(results, ranges, mean, terms, cause)
+    if this_size is not None:
+        said.append(this_size)
     if saving_vs_current is not None:
         said.append(msg("verdict_today",
                         "Against what they pay today, the members who said how they send save %(currency)s "
-                        "%(saving)s (%(pct)s%%), joining or switching to their cheapest way alone.", currency=ccy,
-                        saving=Amount(round_money(saving_vs_current, minor)),
+                        "%(saving)s (%(pct)s%%), joining or switching to their cheapest way alone.",
+                        currency=terms.currency, saving=Amount(round_money(saving_vs_current, terms.minor_unit)),
                         pct=round_money(saving_vs_current_pct or Decimal(0), 2)))
     return said
+
+
+def _who_gains(results: list[MemberResult], plan_saving: Decimal, plan_saving_pct: Decimal | None, terms: Terms
+               ) -> Message:
+    """All members gain, some of them, or none, and what the plan saves them."""
+    size, joining = len(results), sum(1 for r in results if r.joins)
+    ccy, saving = terms.currency, Amount(round_money(plan_saving, terms.minor_unit))
+    if joining and joining == size:
+        return msgn("verdict_all",
+                    "The member gains by bundling: %(currency)s %(saving)s less than sending alone the cheapest "
+                    "way (%(pct)s%%).",
+                    "All %(count)s members gain by bundling: together they pay %(currency)s %(saving)s less "
+                    "than each sending alone the cheapest way (%(pct)s%%).", size, currency=ccy, saving=saving,
+                    pct=round_money(plan_saving_pct or Decimal(0), 2))
+    if joining:
+        return msg("verdict_some",
+                   "%(joining)s of %(size)s members gain by bundling: together they pay %(currency)s %(saving)s "
+                   "less than sending alone the cheapest way. %(alone)s should send alone: their share of the "
+                   "costs would be more than their cheapest way alone, as each line below says.",
+                   joining=joining, size=size, currency=ccy, saving=saving, alone=size - joining)
+    return msg("verdict_none", "No member of this group gains by bundling: each should send alone the "
+                               "cheapest way, as each line below says.")
+
+
+def _this_size(results: list[MemberResult], ranges: list[tuple[int, int]], mean: Decimal, terms: Terms,
+               cause: Message | None) -> Message | None:
+    """What the paying sizes mean for this group, where members do not all gain: too few for the fees;
+    the size's own cause (size_cause); or, at a size that pays, why some do not (their amounts differ
+    from the average, or they compare with their own payout's cheapest way)."""
+    size, joining = len(results), sum(1 for r in results if r.joins)
+    ccy, amount = terms.currency, Amount(round_money(mean, terms.minor_unit))
+    if ranges and size < ranges[0][0]:
+        if joining:  # (members whose amounts differ from the average may gain all the same)
+            return None
+        return msgn("verdict_too_small", "This group has %(count)s member: too few for the pooled transfer's fees.",
+                    "This group has %(count)s members: too few to share the pooled transfer's fees.", size)
+    if cause is not None:
+        return cause if joining < size else None
+    if joining == size or not any(first <= size <= last for first, last in ranges):
+        return None
+    if len({r.amount for r in results}) > 1:
+        return msg("verdict_not_these",
+                   "A group of %(size)s members each sending the group's average of %(currency)s %(amount)s "
+                   "would gain; in this group, those who send least would pay more than alone%(rest)s.",
+                   size=size, currency=ccy, amount=amount,
+                   rest="" if joining else msg("verdict_not_these_rest",
+                                               ", and without them the fees weigh too much on the others"))
+    return msg("verdict_own_options",
+               "A group of %(size)s members each sending %(currency)s %(amount)s would gain against the "
+               "cheapest way alone by any payout; in this group, some compare with their own payout's, "
+               "which costs less than their share would, as each line below says.",
+               size=size, currency=ccy, amount=amount)
 
 
 def reporting_notes(transfers: list[Transfer], days: list[TransferDay], terms: Terms, cap: Decimal | None

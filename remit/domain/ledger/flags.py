@@ -26,16 +26,17 @@ class Flag:
 
 def flags(result: Reconciliation, terms: CycleTerms, contributed: set[str], with_payout: set[str],
           amounts: Decimal, planned_wires: int) -> list[Flag]:
-    """Everything that does not add up yet: members, then wires, then the cycle. Amounts are rounded
-    to their currency's minor unit for the sentence."""
-    cy, rcy = terms.currency, terms.receive_currency
+    """Everything that does not add up yet: members' contributions, then (once a wire is recorded)
+    their families' payouts, then the wires and the cycle. Amounts are rounded to their currency's
+    minor unit for the sentence."""
+    found = _contribution_flags(result, terms, contributed)
+    if result.wires:
+        found += _payout_flags(result, terms, with_payout)
+        found += _cycle_flags(result, terms, amounts, planned_wires)
+    return found
 
-    def money(value: Decimal) -> Decimal:
-        return round_money(value, terms.minor_unit)
 
-    def received(value: Decimal) -> Decimal:
-        return round_money(value, terms.receive_minor_unit)
-
+def _contribution_flags(result: Reconciliation, terms: CycleTerms, contributed: set[str]) -> list[Flag]:
     found: list[Flag] = []
     missing = [m.ref for m in result.members if m.ref not in contributed]
     if missing:
@@ -46,10 +47,14 @@ def flags(result: Reconciliation, terms: CycleTerms, contributed: set[str], with
         if m.ref in contributed and m.contributed != m.planned_contribution:
             found.append(Flag("contribution_differs", msg(
                 "ledger_flag_contribution_differs", "%(ref)s handed over %(currency)s %(given)s; the plan asks "
-                "%(planned)s.", ref=m.ref, currency=cy, given=money(m.contributed),
-                planned=money(m.planned_contribution)), m.ref))
-    if not result.wires:
-        return found
+                "%(planned)s.", ref=m.ref, currency=terms.currency, given=round_money(m.contributed, terms.minor_unit),
+                planned=round_money(m.planned_contribution, terms.minor_unit)), m.ref))
+    return found
+
+
+def _payout_flags(result: Reconciliation, terms: CycleTerms, with_payout: set[str]) -> list[Flag]:
+    rcy, rmu = terms.receive_currency, terms.receive_minor_unit
+    found: list[Flag] = []
     missing = [m.ref for m in result.members if m.ref not in with_payout]
     if missing:
         found.append(Flag("payout_missing", msgn(
@@ -62,18 +67,31 @@ def flags(result: Reconciliation, terms: CycleTerms, contributed: set[str], with
         if m.returned and not m.paid and not m.pending:
             found.append(Flag("payout_returned", msg(
                 "ledger_flag_payout_returned", "%(ref)s: the payout of %(currency)s %(amount)s came back and has "
-                "not been paid again.", ref=m.ref, currency=rcy, amount=received(m.returned)), m.ref))
+                "not been paid again.", ref=m.ref, currency=rcy, amount=round_money(m.returned, rmu)), m.ref))
         elif m.expected_payout is not None and m.paid + m.pending != m.expected_payout:
             found.append(Flag("payout_differs", msg(
                 "ledger_flag_payout_differs", "%(ref)s: the family is paid %(currency)s %(paid)s; %(expected)s is "
-                "due.", ref=m.ref, currency=rcy, paid=received(m.paid + m.pending),
-                expected=received(m.expected_payout)), m.ref))
+                "due.", ref=m.ref, currency=rcy, paid=round_money(m.paid + m.pending, rmu),
+                expected=round_money(m.expected_payout, rmu)), m.ref))
     pending = [m.ref for m in result.members if m.pending]
     if pending:
         found.append(Flag("payout_pending", msgn(
             "ledger_flag_payout_pending", "The payout to the family of %(refs)s is not confirmed yet.",
             "The payouts to the families of %(count)s members are not confirmed yet: %(refs)s.", len(pending),
             refs=_few(pending))))
+    return found
+
+
+def _cycle_flags(result: Reconciliation, terms: CycleTerms, amounts: Decimal, planned_wires: int) -> list[Flag]:
+    cy, rcy = terms.currency, terms.receive_currency
+
+    def money(value: Decimal) -> Decimal:
+        return round_money(value, terms.minor_unit)
+
+    def received(value: Decimal) -> Decimal:
+        return round_money(value, terms.receive_minor_unit)
+
+    found: list[Flag] = []
     if planned_wires and len(result.wires) != planned_wires:
         found.append(Flag("wire_count", msg(
             "ledger_flag_wire_count", "%(count)s wires are recorded; the plan has %(planned)s.",

@@ -121,8 +121,8 @@ def _shared(ordered: Sequence[CycleMember], terms: CycleTerms, wires: Sequence[W
     rounded = parts.rounded(cost, mu)
     shares = {ref: (parts.exact(ref), rounded[ref]) for ref in amounts}
     weights = weight_parts(amounts, terms.allocation)
-    fees_on_top = apportion(round_money(on_top, mu), {ref: Fraction(on_top) * w for ref, w in weights.numerators.items()},
-                            mu, weights.denominator)
+    on_top_parts = {ref: Fraction(on_top) * w for ref, w in weights.numerators.items()}
+    fees_on_top = apportion(round_money(on_top, mu), on_top_parts, mu, weights.denominator)
     expected: dict[str, Decimal] = {}
     net = sum(amounts.values()) - deducted
     paid_out = credited - terms.distribution_fee * count
@@ -136,68 +136,119 @@ def _shared(ordered: Sequence[CycleMember], terms: CycleTerms, wires: Sequence[W
     return cost, shares, fees_on_top, expected
 
 
+@dataclass(frozen=True)
+class _Entries:
+    """What the members handed over and what their families were paid, pending and returned, by ref."""
+
+    given: dict[str, Decimal]
+    paid: dict[str, Decimal]
+    pending: dict[str, Decimal]
+    returned: dict[str, Decimal]
+
+
+def _entries(refs: list[str], contributions: Sequence[Contribution], payouts: Sequence[Payout]) -> _Entries:
+    return _Entries(_sums(contributions, refs), *(_sums([p for p in payouts if p.status == status], refs)
+                                                  for status in ("paid", "pending", "returned")))
+
+
+@dataclass(frozen=True)
+class _Wires:
+    """The wires' figures added up: fees on top (the bank's and the coordinator's), deductions (in the
+    send currency), credited, principal, debited, and what the wires and the coordinator took."""
+
+    on_top: Decimal
+    deducted: Decimal
+    credited: Decimal
+    principal: Decimal
+    debited: Decimal
+    taken: Decimal
+
+
+def _wire_totals(results: list[WireResult], terms: CycleTerms) -> _Wires:
+    coordinator = terms.coordinator_fee * len(results)
+    debited = sum((x.wire.debited for x in results), ZERO)
+    return _Wires(on_top=sum((x.wire.fee for x in results), ZERO) + coordinator,
+                  deducted=sum((x.deducted for x in results), ZERO),
+                  credited=sum((x.wire.credited for x in results), ZERO),
+                  principal=sum((x.principal for x in results), ZERO), debited=debited, taken=debited + coordinator)
+
+
+@dataclass(frozen=True)
+class _Shares:
+    """The cycle's cost as it really was (exact and rounded), its exchange-rate cost, each member's
+    share (exact, rounded), fees on top and expected payout, and what is left to settle: all empty
+    until a wire is recorded."""
+
+    cost_exact: Decimal = ZERO
+    fx: Decimal = ZERO
+    cost: Decimal | None = None
+    shares: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    fees_on_top: dict[str, Decimal] = field(default_factory=dict)
+    expected: dict[str, Decimal] = field(default_factory=dict)
+    expected_paid_out: Decimal | None = None
+    left: Decimal | None = None
+
+
+def _cycle_shares(ordered: list[CycleMember], terms: CycleTerms, wires: Sequence[Wire], totals: _Wires,
+                  given: dict[str, Decimal]) -> _Shares:
+    """What the cycle cost (what left the members' hands less what the families get, at the mid-market
+    rate), its parts and how it is shared; nothing before a wire is recorded."""
+    if not wires:
+        return _Shares()
+    mid, distribution_fees = terms.reference_rate, terms.distribution_fee * len(ordered)
+    cost_exact = totals.taken - (totals.credited - distribution_fees) / mid
+    fx = cost_exact - totals.on_top - totals.deducted - distribution_fees / mid
+    cost, shares, fees_on_top, expected = _shared(ordered, terms, wires, totals.taken, totals.credited, totals.on_top)
+    return _Shares(cost_exact, fx, cost, shares, fees_on_top, expected, totals.credited - distribution_fees,
+                   sum(given.values(), ZERO) - totals.taken)
+
+
+def _member_result(m: CycleMember, entries: _Entries, shared: _Shares) -> MemberResult:
+    exact_share, share = shared.shares.get(m.ref, (None, None))
+    on_top = shared.fees_on_top.get(m.ref)
+    given = entries.given[m.ref]
+
+    def less_share(value: Decimal | None) -> Decimal | None:
+        return value - share if share is not None and value is not None else None
+
+    return MemberResult(
+        ref=m.ref, amount=m.amount, contributed=given, planned_contribution=m.planned_contribution,
+        fees_on_top=on_top, balance=given - m.amount - on_top if on_top is not None else None,
+        exact_share=exact_share, share=share, planned_share=m.planned_share,
+        share_difference=share - m.planned_share if share is not None and m.planned_share is not None else None,
+        expected_payout=shared.expected.get(m.ref), planned_receive=m.planned_receive, paid=entries.paid[m.ref],
+        pending=entries.pending[m.ref], returned=entries.returned[m.ref], today_cost=m.today_cost,
+        cheapest_cost=m.cheapest_cost, saving_vs_today=less_share(m.today_cost),
+        saving_vs_cheapest=less_share(m.cheapest_cost))
+
+
 def reconcile(members: Sequence[CycleMember], terms: CycleTerms, contributions: Sequence[Contribution] = (),
               wires: Sequence[Wire] = (), payouts: Sequence[Payout] = (),
               planned: Sequence[PlannedTransfer] = ()) -> Reconciliation:
     """What the cycle really cost, each member's share and each family's expected payout, the
-    differences from the plan, and every flag."""
+    differences from the plan, and every flag: the entries added up, the wires measured, the cost
+    shared, each member's result, then the flags."""
     check_terms(terms)
     check_members(members)
     ordered = sorted(members, key=lambda m: m.ref)
-    refs = [m.ref for m in ordered]
-    mid = terms.reference_rate
-    amounts = sum((m.amount for m in ordered), ZERO)
-    given = _sums(contributions, refs)
-    paid = _sums([p for p in payouts if p.status == "paid"], refs)
-    pending = _sums([p for p in payouts if p.status == "pending"], refs)
-    returned = _sums([p for p in payouts if p.status == "returned"], refs)
+    entries = _entries([m.ref for m in ordered], contributions, payouts)
     wire_results = [wire_result(i, wire, terms, planned[i - 1] if i <= len(planned) else None)
                     for i, wire in enumerate(wires, start=1)]
-
-    on_top = sum((x.wire.fee for x in wire_results), ZERO) + terms.coordinator_fee * len(wire_results)
-    deducted = sum((x.deducted for x in wire_results), ZERO)
-    credited = sum((x.wire.credited for x in wire_results), ZERO)
-    principal = sum((x.principal for x in wire_results), ZERO)
-    debited = sum((x.wire.debited for x in wire_results), ZERO)
+    totals = _wire_totals(wire_results, terms)
+    shared = _cycle_shares(ordered, terms, wires, totals, entries.given)
+    by_ref = {m.ref: _member_result(m, entries, shared) for m in ordered}
     distribution_fees = terms.distribution_fee * len(ordered)
-    distribution = distribution_fees / mid
-    cost_exact = fx = ZERO
-    cost = expected_paid_out = left = None
-    shares: dict[str, tuple[Decimal, Decimal]] = {}
-    fees_on_top: dict[str, Decimal] = {}
-    expected: dict[str, Decimal] = {}
-    taken = debited + terms.coordinator_fee * len(wire_results)
-    if wire_results:
-        cost_exact = taken - (credited - distribution_fees) / mid
-        fx = cost_exact - on_top - deducted - distribution
-        cost, shares, fees_on_top, expected = _shared(ordered, terms, wires, taken, credited, on_top)
-        expected_paid_out = credited - distribution_fees
-        left = sum(given.values(), ZERO) - taken
-
-    results = []
-    for m in ordered:
-        exact_share, share = shares.get(m.ref, (None, None))
-        on_top_m = fees_on_top.get(m.ref)
-        results.append(MemberResult(
-            ref=m.ref, amount=m.amount, contributed=given[m.ref], planned_contribution=m.planned_contribution,
-            fees_on_top=on_top_m, balance=given[m.ref] - m.amount - on_top_m if on_top_m is not None else None,
-            exact_share=exact_share, share=share, planned_share=m.planned_share,
-            share_difference=share - m.planned_share if share is not None and m.planned_share is not None else None,
-            expected_payout=expected.get(m.ref), planned_receive=m.planned_receive, paid=paid[m.ref],
-            pending=pending[m.ref], returned=returned[m.ref], today_cost=m.today_cost, cheapest_cost=m.cheapest_cost,
-            saving_vs_today=m.today_cost - share if share is not None and m.today_cost is not None else None,
-            saving_vs_cheapest=m.cheapest_cost - share if share is not None and m.cheapest_cost is not None else None))
-    by_ref = {r.ref: r for r in results}
     planned_cost = (sum((m.planned_share for m in ordered), ZERO)
                     if all(m.planned_share is not None for m in ordered) else None)
     result = Reconciliation(
-        members=[by_ref[m.ref] for m in members], wires=wire_results, contributed=sum(given.values(), ZERO),
-        planned_contributions=sum((m.planned_contribution for m in ordered), ZERO), principal=principal,
-        debited=debited, fees_on_top=on_top, deducted=deducted, distribution=distribution if wire_results else ZERO,
-        fx_cost=fx, cost_exact=cost_exact, cost=cost, planned_cost=planned_cost, credited=credited,
-        distribution_fees=distribution_fees, expected_paid_out=expected_paid_out,
-        paid_out=sum(paid.values(), ZERO), pending=sum(pending.values(), ZERO), returned=sum(returned.values(), ZERO),
-        left_to_settle=left, taken=taken)
-    result.flags = flags(result, terms, {c.ref for c in contributions}, {p.ref for p in payouts}, amounts,
-                         len(planned))
+        members=[by_ref[m.ref] for m in members], wires=wire_results, contributed=sum(entries.given.values(), ZERO),
+        planned_contributions=sum((m.planned_contribution for m in ordered), ZERO), principal=totals.principal,
+        debited=totals.debited, fees_on_top=totals.on_top, deducted=totals.deducted,
+        distribution=distribution_fees / terms.reference_rate if wire_results else ZERO, fx_cost=shared.fx,
+        cost_exact=shared.cost_exact, cost=shared.cost, planned_cost=planned_cost, credited=totals.credited,
+        distribution_fees=distribution_fees, expected_paid_out=shared.expected_paid_out,
+        paid_out=sum(entries.paid.values(), ZERO), pending=sum(entries.pending.values(), ZERO),
+        returned=sum(entries.returned.values(), ZERO), left_to_settle=shared.left, taken=totals.taken)
+    result.flags = flags(result, terms, {c.ref for c in contributions}, {p.ref for p in payouts},
+                         sum((m.amount for m in ordered), ZERO), len(planned))
     return result
