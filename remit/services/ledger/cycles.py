@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from ... import codes
 from ...domain import ledger as rules
 from ...domain.messages import msg
+from ...domain.bundling import MemberResult
+from ...domain.members import MemberInput
 from ...domain.money import convert
 from ...extensions import db
 from ...models import BundleGroup, LedgerCycle, LedgerMember
@@ -28,6 +30,37 @@ def create_cycle(group: BundleGroup, result: BundleResult, on: dt.date, *, actor
     """A new open cycle of `group` from `result`, the group's plan priced on `on`: its joining
     members, what each was expected to hand over, pay and receive, and what sending alone would have
     cost each of them that day."""
+    joining = _check_plan(group, result, on)
+    request, plan, bulk = result.request, result.plan, result.bulk
+    db.session.execute(select(BundleGroup.id).where(BundleGroup.id == group.id).with_for_update())
+    number = (db.session.scalar(select(func.max(LedgerCycle.number)).where(LedgerCycle.group_id == group.id)) or 0) + 1
+    cycle = LedgerCycle(
+        group_id=group.id, number=number, cycle_date=on, send_country=group.send_country,
+        receive_country=group.receive_country, currency=group.currency, receive_currency=result.receive_currency,
+        bulk_product=bulk.product_id, bulk_label=f"{bulk.provider_name} · {bulk.product_name}",
+        allocation=request.allocation,
+        # The plan's fees are in the send currency's minor unit (bundles.fee_amounts); the fee per family
+        # is paid out of the collective account, in the receive currency, at the transfers' rate.
+        coordinator_fee=result.fees["coordinator_fee"].amount,
+        distribution_fee=convert(result.fees["distribution_fee"].amount, plan.applied_rate,
+                                 codes.minor_unit(result.receive_currency)),
+        reference_rate=plan.reference_rate, reference_rate_as_of=bulk.reference_rate_as_of,
+        reference_rate_source=source_json(bulk.reference_rate_source or ""),
+        planned=json.dumps(_planned(result, joining)), language=language, created_by=actor)
+    db.session.add(cycle)
+    db.session.flush()
+    _add_members(cycle, joining, {m.ref: m for m in request.members}, keep_personal)
+    db.session.flush()
+    audit("ledger cycle created", audit_target(cycle), {
+        "group": group.id, "number": number, "date": on.isoformat(), "members": len(joining),
+        "sent": str(sum((m.amount for m in joining), Decimal(0))), "planned_cost": str(plan.bundle_cost),
+        "personal_columns": bool(keep_personal)}, actor=actor)
+    return cycle
+
+
+def _check_plan(group: BundleGroup, result: BundleResult, on: dt.date) -> list[MemberResult]:
+    """The plan's joining members; a plan for another corridor, with nobody who joins, or without the
+    mid-market rate of its day is refused."""
     request, plan = result.request, result.plan
     if (request.send, request.receive, request.currency) != (group.send_country, group.receive_country, group.currency):
         raise rules.LedgerError(msg("ledger_other_corridor", "the plan is for %(plan)s; the group sends %(group)s",
@@ -43,39 +76,34 @@ def create_cycle(group: BundleGroup, result: BundleResult, on: dt.date, *, actor
         raise rules.LedgerError(msg("ledger_no_rate", "the pooled transfer's product has no exchange rate on "
                                     "%(date)s: a cycle needs the mid-market rate of its day", date=on),
                                 field="bulk_product")
-    rmu = codes.minor_unit(result.receive_currency)
-    db.session.execute(select(BundleGroup.id).where(BundleGroup.id == group.id).with_for_update())
-    number = (db.session.scalar(select(func.max(LedgerCycle.number)).where(LedgerCycle.group_id == group.id)) or 0) + 1
-    planned = {
+    return joining
+
+
+def _text(value) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _planned(result: BundleResult, joining: list[MemberResult]) -> dict:
+    """What the plan expected, kept with the cycle: its transfers, cost, credit and payouts, and the
+    fees as it counts them, in the send currency (a fee may be given in another)."""
+    plan, fees = result.plan, result.fees
+    return {
         "transfers": [{"amount": str(t.amount), "fee": str(t.fee), "deducted": str(t.deducted),
-                       "credited": str(t.credited) if t.credited is not None else None,
-                       "rate": str(t.applied_rate) if t.applied_rate is not None else None} for t in plan.transfers],
-        "cost": str(plan.bundle_cost), "credited": str(plan.credited) if plan.credited is not None else None,
-        "paid_out": str(plan.paid_out) if plan.paid_out is not None else None,
-        # The fees as the plan counts them: in the send currency (a fee may be given in another).
-        "incoming_fee": str(result.fees["incoming_fee"].amount),
-        "intermediary_fee": str(result.fees["intermediary_fee"].amount),
-        "distribution_fee": str(result.fees["distribution_fee"].amount), "applied_rate": str(plan.applied_rate),
+                       "credited": _text(t.credited), "rate": _text(t.applied_rate)} for t in plan.transfers],
+        "cost": str(plan.bundle_cost), "credited": _text(plan.credited), "paid_out": _text(plan.paid_out),
+        "incoming_fee": str(fees["incoming_fee"].amount), "intermediary_fee": str(fees["intermediary_fee"].amount),
+        "distribution_fee": str(fees["distribution_fee"].amount), "applied_rate": str(plan.applied_rate),
         # What should stop a person from taking each member's compared prices (today's service, the
         # cheapest way alone) at face value on the cycle's day, by position (a reference is personal).
         "member_warnings": {str(position): list(m.warnings) for position, m in enumerate(joining, start=1)
                             if m.warnings},
     }
-    cycle = LedgerCycle(
-        group_id=group.id, number=number, cycle_date=on, send_country=group.send_country,
-        receive_country=group.receive_country, currency=group.currency, receive_currency=result.receive_currency,
-        bulk_product=bulk.product_id, bulk_label=f"{bulk.provider_name} · {bulk.product_name}",
-        allocation=request.allocation,
-        # The plan's fees are in the send currency's minor unit (bundles.fee_amounts); the fee per family
-        # is paid out of the collective account, in the receive currency, at the transfers' rate.
-        coordinator_fee=result.fees["coordinator_fee"].amount,
-        distribution_fee=convert(result.fees["distribution_fee"].amount, plan.applied_rate, rmu),
-        reference_rate=plan.reference_rate, reference_rate_as_of=bulk.reference_rate_as_of,
-        reference_rate_source=source_json(bulk.reference_rate_source or ""), planned=json.dumps(planned),
-        language=language, created_by=actor)
-    db.session.add(cycle)
-    db.session.flush()
-    entered = {m.ref: m for m in request.members}
+
+
+def _add_members(cycle: LedgerCycle, joining: list[MemberResult], entered: dict[str, MemberInput],
+                 keep_personal: bool) -> None:
+    """The cycle's members, by their position in the plan: what each was expected to hand over, pay and
+    receive, and their cheapest way alone and today's service as the plan priced them."""
     for position, m in enumerate(joining, start=1):
         extra = entered[m.ref].extra if keep_personal else ()
         db.session.add(LedgerMember(
@@ -85,12 +113,6 @@ def create_cycle(group: BundleGroup, result: BundleResult, on: dt.date, *, actor
             cheapest_option=str(m.individual_option)[:300] if m.individual_option else None,
             cheapest_cost=m.individual_cost, language=entered[m.ref].language,
             personal=json.dumps(dict(extra), ensure_ascii=False) if extra else None))
-    db.session.flush()
-    audit("ledger cycle created", audit_target(cycle), {
-        "group": group.id, "number": number, "date": on.isoformat(), "members": len(joining),
-        "sent": str(sum((m.amount for m in joining), Decimal(0))), "planned_cost": str(plan.bundle_cost),
-        "personal_columns": bool(keep_personal)}, actor=actor)
-    return cycle
 
 
 @dataclass(frozen=True)

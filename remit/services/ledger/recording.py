@@ -38,7 +38,8 @@ def _upsert(record: CycleRecord, kind: str, entries: Sequence, clear: Iterable[s
         row = current.get(values["member_id"])
         if row is None:
             db.session.add(model(cycle_id=record.cycle.id, entered_by=actor, **values))
-            audit(f"ledger {kind} recorded", audit_target(record.cycle), audit_values(kind, values, record), actor=actor)
+            audit(f"ledger {kind} recorded", audit_target(record.cycle), audit_values(kind, values, record),
+                  actor=actor)
             changed += 1
             continue
         difference = changed_fields(kind, row, values)
