@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Response
 
+from .. import codes
 from ..domain.money import half_up, round_money, round_pct, shown_rate, unit
 from ..domain.pricing import Quote, Service
 from ..services.comparison import Comparison, ServiceInfo
@@ -153,7 +154,7 @@ def quotes_text(comparison: Comparison, first: int = 0, count: int | None = None
 
 
 def _money_text(value: Decimal, minor_unit: int) -> str:
-    return '"%s"' % value.quantize(unit(minor_unit), ROUND_HALF_UP)
+    return '"%s"' % round_money(value, minor_unit)
 
 
 def _default(value):
@@ -173,10 +174,8 @@ def json_response(text: str | bytes, headers: dict[str, str]) -> Response:
 def _plan_json(result) -> dict:
     """The plan in BundlePlanSchema's shape but its members (an empty list where they go): bundle_text
     writes them."""
-    from ..codes import minor_unit
-
     plan, request, info = result.plan, result.request, result.info
-    minor, receive_minor = minor_unit(request.currency), minor_unit(result.receive_currency)
+    minor, receive_minor = codes.minor_unit(request.currency), codes.minor_unit(result.receive_currency)
 
     def m(value):  # money() without its call: a thousand members have twelve figures each
         return None if value is None else str(round_money(value, minor))
@@ -224,7 +223,7 @@ def _plan_json(result) -> dict:
                  for d in plan.days],
         "reporting_threshold": m(plan.reporting_threshold),
         "fees": {name: {
-            "amount": str(round_money(fee.given, minor_unit(fee.currency))), "currency": fee.currency,
+            "amount": str(round_money(fee.given, codes.minor_unit(fee.currency))), "currency": fee.currency,
             "in_send_currency": m(fee.amount), "rate": rate(fee.rate.rate) if fee.rate else None,
             "rate_as_of": fee.rate.as_of if fee.rate else None,
             "rate_source": fee.rate.source if fee.rate else None,
@@ -241,10 +240,8 @@ def _member_texts(result) -> list[str]:
     members). Each member is one f-string with its figures rounded in place, rather than a function per
     figure and `%` with seventeen values: money half up (money.half_up: a figure under zero by the
     function, the others by quantize), the amount received as the domain rounded it down."""
-    from ..codes import minor_unit
-
-    places, pct_places = unit(minor_unit(result.request.currency)), _PCT_PLACES
-    receive_places = Decimal(1).scaleb(-minor_unit(result.receive_currency))
+    places, pct_places = unit(codes.minor_unit(result.request.currency)), _PCT_PLACES
+    receive_places = Decimal(1).scaleb(-codes.minor_unit(result.receive_currency))
     up = ROUND_HALF_UP
     texts: dict = {None: "null"}  # option names and warnings recur: each written once
     items = []

@@ -24,8 +24,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
-from .money import HUNDRED, round_money, unit
-from .pricing import Basis, Service, applied_rate
+from .money import HUNDRED, unit
+from .pricing import Basis, FeeBand, Service, applied_rate
 
 INFINITY = Decimal("Infinity")
 
@@ -42,8 +42,8 @@ class Piece:
     point: Decimal | None = None  # a survey price point's amount; any other amount is an estimate
     converted: bool = False  # the survey price was converted from USD: always an estimate
     # A band whose fee has a percentage (or a fixed part finer than the minor unit): its fee is charged
-    # rounded to the minor unit, so its cost is a straight line only to within half a unit.
-    fee_percent: Decimal = Decimal(0)
+    # rounded to the minor unit, so its cost (FeeBand.cost) is a straight line only to within half a unit.
+    band: FeeBand | None = None
     minor_unit: int = 2
     rounded: bool = False
 
@@ -61,10 +61,9 @@ class Piece:
         return self.low <= start and end <= self.high
 
     def cost(self, amount: Decimal) -> Decimal:
-        """The fee charged plus the FX cost (FeeBand.cost, for a band)."""
+        """The fee charged plus the FX cost: its line, or its band's cost where that is not a line."""
         if self.rounded:
-            return (round_money(self.fixed + amount * self.fee_percent / HUNDRED, self.minor_unit)
-                    + amount * self.margin / HUNDRED)
+            return self.band.cost(amount, self.minor_unit)
         return self.fixed + amount * self.rate
 
 
@@ -78,8 +77,7 @@ def pieces(service: Service, levels: list[Decimal] = ()) -> list[Piece]:
     if service.basis is Basis.FEE_TABLE:
         minor = service.send_minor_unit
         return [Piece(b.min_amount, False, b.max_amount, b.fee_fixed, b.rate, service.key, b.fx_margin_pct,
-                      fee_percent=b.fee_percent, minor_unit=minor, rounded=not b.flat_fee(minor))
-                for b in service.bands]
+                      band=b, minor_unit=minor, rounded=not b.flat_fee(minor)) for b in service.bands]
     if len(service.price_points) == 1 and len(levels) > 1:
         point = service.price_points[0]
         if point.fx_margin_pct is None:
