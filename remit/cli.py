@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -408,9 +409,9 @@ def bundle(file: Path, send: str, receive: str, currency: str | None, bulk_produ
         for field_, messages in _flatten(getattr(exc, "errors", None) or {}):
             click.echo(f"  {field_}: {messages}", err=True)
         sys.exit(1)
-    from .api.present import bundle_json
+    from .api.present import bundle_text
 
-    click.echo(_bundle_table(bundle_json(result)))
+    click.echo(_bundle_table(json.loads(bundle_text(result))))
 
 
 def _flatten(errors, prefix=""):

@@ -13,7 +13,7 @@ from .codes import minor_unit
 from .domain import caveats
 from .domain.messages import Amount, Message
 from .inputs import amount_examples
-from .domain.money import round_money, round_pct, round_rate
+from .domain.money import rate_places, round_money, round_pct, round_rate, shown_rate
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from flask_babel import get_locale
@@ -60,9 +60,8 @@ def percent(value: Decimal | str | None) -> str:
 def rate(value: Decimal | str | None) -> str:
     if value is None or value == "":
         return "—"
-    value = Decimal(value)
-    places = 6 if abs(value) >= Decimal("0.01") else 10
-    return format_decimal(round_rate(value, places), format="#,##0." + "#" * places, locale=get_locale())
+    value = shown_rate(Decimal(value))
+    return format_decimal(value, format="#,##0." + "#" * rate_places(value), locale=get_locale())
 
 
 def day(value) -> str:

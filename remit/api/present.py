@@ -1,4 +1,5 @@
-"""Turn domain results into the API's JSON shapes: the one place where numbers are rounded for output."""
+"""Turn domain results into the API's JSON shapes. The domain rounds a quote's figures as they are
+shown; a plan's and the statistics' figures are rounded here, at output."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,10 +11,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Response
 
-from ..domain.money import round_money, round_pct, round_rate, unit
+from .. import codes
+from ..domain.money import half_up, round_money, round_pct, shown_rate, unit
 from ..domain.pricing import Quote, Service
 from ..services.comparison import Comparison, ServiceInfo
 from .openapi import UNKNOWN
+from .schemas import QuoteSchema
 
 
 def pct(value: Decimal | None) -> str | None:
@@ -25,46 +28,51 @@ def money(value: Decimal | None, minor_unit: int) -> str | None:
 
 
 def rate(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    # Six decimals for ordinary rates; more for tiny ones (TZS→USD is 0.000651).
-    places = 6 if abs(value) >= Decimal("0.01") else 10
-    return format(round_rate(value, places), "f")
+    """A rate as stated: six decimals, ten for a tiny one (remit.domain.money.shown_rate)."""
+    return None if value is None else format(shown_rate(value), "f")
 
 
-# The fields of a quote, in the order they are written. Those that depend on the amount are worked
-# out for each quote (`_amount_fields`); the others once per service and data version (`_service_fields`).
-QUOTE_FIELDS = ("rank", "provider", "product", "send_amount", "send_currency", "fee", "exchange_rate", "reference_rate",
-                "reference_rate_as_of", "reference_rate_source", "fx_margin_pct", "fx_cost", "total_cost",
-                "total_cost_pct", "receive_amount", "receive_currency", "transparent", "estimated", "basis",
-                "illustrative", "data_as_of", "data_period", "collected_at", "source", "regions", "accepted_ids", "warnings")
+# --- Quotes --------------------------------------------------------------------------------------
+# A quote's JSON has one description, QuoteSchema (remit/api/schemas.py): its fields, their order and
+# types, from which the OpenAPI document is generated; and one writer, below. QuoteSchema never dumps a
+# quote: a question's fifty nested quotes are written from a template per service (the fields that do
+# not depend on the amount, written once per service and data version) with each quote's amount fields
+# put in. The figures are the domain's, already rounded as shown (remit.domain.pricing): the writer
+# rounds only the percentage, and writes the amount sent in the currency's minor unit.
+
+QUOTE_FIELDS = tuple(QuoteSchema._declared_fields)
 AMOUNT_FIELDS = ("rank", "send_amount", "fee", "exchange_rate", "fx_margin_pct", "fx_cost", "total_cost",
                  "total_cost_pct", "receive_amount", "transparent", "estimated", "warnings")
 
 
-def _service_fields(service: Service, info: ServiceInfo) -> dict:
-    return {
-        "provider": {"slug": info.provider_slug, "name": info.provider_name, "type": info.provider_type},
-        "product": {"id": info.product_id, "name": info.product_name, "funding_method": info.funding_method,
-                    "payout_method": info.payout_method or UNKNOWN, "speed": info.speed or UNKNOWN},
-        "send_currency": service.send_currency,
-        "reference_rate": rate(service.reference_rate),
-        "reference_rate_as_of": info.reference_rate_as_of,
-        "reference_rate_source": info.reference_rate_source,
-        "receive_currency": service.receive_currency,
-        "basis": service.basis.value,
-        "illustrative": info.illustrative,
-        "data_as_of": info.data_as_of,
-        "data_period": info.data_period,
-        "collected_at": info.collected_at,
-        "source": info.source,
-        "regions": list(info.regions),
-        "accepted_ids": list(info.accepted_ids),
-    }
+# The fields that do not depend on the amount, each from the service and what is known of it.
+SERVICE_VALUES = {
+    "provider": lambda s, i: {"slug": i.provider_slug, "name": i.provider_name, "type": i.provider_type},
+    "product": lambda s, i: {"id": i.product_id, "name": i.product_name, "funding_method": i.funding_method,
+                             "payout_method": i.payout_method or UNKNOWN, "speed": i.speed or UNKNOWN},
+    "send_currency": lambda s, i: s.send_currency,
+    "reference_rate": lambda s, i: rate(s.reference_rate),
+    "reference_rate_as_of": lambda s, i: i.reference_rate_as_of,
+    "reference_rate_source": lambda s, i: i.reference_rate_source,
+    "receive_currency": lambda s, i: s.receive_currency,
+    "basis": lambda s, i: s.basis.value,
+    "illustrative": lambda s, i: i.illustrative,
+    "data_as_of": lambda s, i: i.data_as_of,
+    "data_period": lambda s, i: i.data_period,
+    "collected_at": lambda s, i: i.collected_at,
+    "source": lambda s, i: i.source,
+    "regions": lambda s, i: list(i.regions),
+    "accepted_ids": lambda s, i: list(i.accepted_ids),
+}
+# A field described and not written, or written and not described, is an error when the app starts.
+_unmatched = set(QUOTE_FIELDS) ^ {*SERVICE_VALUES, *AMOUNT_FIELDS}
+if _unmatched or len(QUOTE_FIELDS) != len(SERVICE_VALUES) + len(AMOUNT_FIELDS):
+    raise RuntimeError(f"QuoteSchema's fields and its writer's differ: {sorted(_unmatched)}")
 
 
-def _money_text(value: Decimal | None, places: Decimal) -> str:
-    return "null" if value is None else '"%s"' % value.quantize(places, rounding=ROUND_HALF_UP)
+def _text(value) -> str:
+    """A figure already rounded by the domain, as a JSON string (or null)."""
+    return "null" if value is None else '"%s"' % value
 
 
 @lru_cache(maxsize=4096)
@@ -83,29 +91,22 @@ def _rate_text(value: Decimal | None) -> str:
 _warnings_text: dict[tuple[str, ...], str] = {}
 
 
-def _amount_fields(q: Quote, warnings: tuple[str, ...], position: int, send_text: str | None = None) -> tuple:
-    """AMOUNT_FIELDS of one quote as JSON texts, in that order: the same figures as money(), pct()
-    and rate() give (a decimal string has no character JSON escapes). `send_text` is the send amount's
-    text when the caller knows it (one amount for every quote of a question)."""
-    service = q.service
-    places = unit(service.send_minor_unit)
+def _amount_fields(q: Quote, warnings: tuple[str, ...], position: int, send_text: str) -> tuple:
+    """AMOUNT_FIELDS of one quote as JSON texts, in that order (a decimal string has no character JSON
+    escapes). `send_text` is the amount sent, written once for every quote of a question."""
     warned = _warnings_text.get(warnings)
     if warned is None:
         warned = _warnings_text.setdefault(warnings, json_text(list(warnings)))
-    return (str(position), send_text or _money_text(q.send_amount, places), _money_text(q.fee, places),
-            _rate_text(q.exchange_rate), _pct_text(q.fx_margin_pct), _money_text(q.fx_cost, places),
-            _money_text(q.total_cost, places), '"%s"' % round_pct(q.total_cost_pct),
-            "null" if q.receive_amount is None else
-            '"%s"' % q.receive_amount.quantize(unit(service.receive_minor_unit)),
+    return (str(position), send_text, _text(q.fee), _rate_text(q.exchange_rate), _pct_text(q.fx_margin_pct),
+            _text(q.fx_cost), _text(q.total_cost), '"%s"' % round_pct(q.total_cost_pct), _text(q.receive_amount),
             "true" if q.transparent else "false", "true" if q.estimated else "false", warned)
 
 
 def _template(service: Service, info: ServiceInfo) -> str:
     """A quote of this service as JSON, with %s where each amount field goes."""
-    fixed = _service_fields(service, info)
     parts = []
     for name in QUOTE_FIELDS:
-        value = "%s" if name in AMOUNT_FIELDS else json_text(fixed[name]).replace("%", "%%")
+        value = "%s" if name in AMOUNT_FIELDS else json_text(SERVICE_VALUES[name](service, info)).replace("%", "%%")
         parts.append(f'"{name}":{value}')
     return "{" + ",".join(parts) + "}"
 
@@ -136,21 +137,24 @@ templates = _Templates()
 
 
 def quotes_text(comparison: Comparison, first: int = 0, count: int | None = None) -> str:
-    """The quotes ranked `first + 1` to `first + count` (every one when count is None) as a JSON array,
-    in QuoteSchema's shape (tests/api/test_quotes.py holds them equal). Each is written once, from its
-    service's template and its amount fields: dumping 50 nested quotes through marshmallow took half
-    of the request's time."""
+    """The quotes ranked `first + 1` to `first + count` (every one when count is None) as a JSON array
+    in QuoteSchema's shape: the API's only writer of quotes. The amount sent is the question's (or,
+    asked for an amount to receive, each quote's own), in the send currency's minor unit."""
     end = None if count is None else first + count
     info, warnings = comparison.info, comparison.warnings
     items = []
     # Asked for an amount to send, every quote sends it: written once.
     send_text = None if comparison.amount is None or not comparison.quotes else _money_text(
-        comparison.amount, unit(comparison.quotes[0].service.send_minor_unit))
+        comparison.amount, comparison.quotes[0].service.send_minor_unit)
     for position, q in enumerate(comparison.quotes[first:end], start=first + 1):
         key = q.service.key
-        items.append(templates.get(q.service, info[key])
-                     % _amount_fields(q, warnings.get(key, ()), position, send_text))
+        items.append(templates.get(q.service, info[key]) % _amount_fields(
+            q, warnings.get(key, ()), position, send_text or _money_text(q.send_amount, q.service.send_minor_unit)))
     return "[" + ",".join(items) + "]"
+
+
+def _money_text(value: Decimal, minor_unit: int) -> str:
+    return '"%s"' % round_money(value, minor_unit)
 
 
 def _default(value):
@@ -167,12 +171,11 @@ def json_response(text: str | bytes, headers: dict[str, str]) -> Response:
     return Response(text, status=200, mimetype="application/json", headers=headers)
 
 
-def bundle_json(result, members: bool = True) -> dict:
-    """The plan in BundlePlanSchema's shape (`members=False`: their list left empty, for bundle_text)."""
-    from ..codes import minor_unit
-
+def _plan_json(result) -> dict:
+    """The plan in BundlePlanSchema's shape but its members (an empty list where they go): bundle_text
+    writes them."""
     plan, request, info = result.plan, result.request, result.info
-    minor, receive_minor = minor_unit(request.currency), minor_unit(result.receive_currency)
+    minor, receive_minor = codes.minor_unit(request.currency), codes.minor_unit(result.receive_currency)
 
     def m(value):  # money() without its call: a thousand members have twelve figures each
         return None if value is None else str(round_money(value, minor))
@@ -199,16 +202,7 @@ def bundle_json(result, members: bool = True) -> dict:
             "exchange_rate": rate(t.applied_rate), "receive_amount": r(t.credited), "reportable": t.reportable,
             "day": t.day,
         } for t in plan.transfers],
-        "members": [{
-            "ref": x.ref, "amount": m(x.amount), "joins": x.joins, "share": m(x.share),
-            "fees_on_top": m(x.fees_on_top), "contribution": m(x.contribution),
-            "receive_amount": r(x.receive_amount),
-            "individual_cost": m(x.individual_cost), "individual_option": x.individual_option,
-            "saving": m(x.saving), "saving_pct": pct(x.saving_pct),
-            "current_option": x.current_option, "current_cost": m(x.current_cost),
-            "saving_vs_current": m(x.saving_vs_current), "saving_vs_current_pct": pct(x.saving_vs_current_pct),
-            "warnings": list(x.warnings), "reason": x.reason,
-        } for x in (plan.members if members else ())],
+        "members": [],
         "totals": {"individual": m(plan.individual_total), "bundled": m(plan.bundled_total),
                    "saving": m(plan.saving), "saving_pct": pct(plan.saving_pct),
                    "current": m(plan.current_total), "saving_vs_current": m(plan.saving_vs_current),
@@ -229,7 +223,7 @@ def bundle_json(result, members: bool = True) -> dict:
                  for d in plan.days],
         "reporting_threshold": m(plan.reporting_threshold),
         "fees": {name: {
-            "amount": str(round_money(fee.given, minor_unit(fee.currency))), "currency": fee.currency,
+            "amount": str(round_money(fee.given, codes.minor_unit(fee.currency))), "currency": fee.currency,
             "in_send_currency": m(fee.amount), "rate": rate(fee.rate.rate) if fee.rate else None,
             "rate_as_of": fee.rate.as_of if fee.rate else None,
             "rate_source": fee.rate.source if fee.rate else None,
@@ -241,16 +235,14 @@ _PCT_PLACES = Decimal("0.01")  # round_pct's
 
 
 def _member_texts(result) -> list[str]:
-    """bundle_json(result)["members"], each as json_text writes it, written directly: a thousand members
-    took a dictionary each and then the encoder's walk through them, a fifth of the request's time.
-    The figures are those of bundle_json, rounded alike (a test holds bundle_text equal to
-    json_text(bundle_json)). Each member is one f-string with its figures rounded in place: a function
-    per figure and `%` with seventeen values took twice the time of the rounding itself."""
-    from ..codes import minor_unit
-
-    places, pct_places = unit(minor_unit(result.request.currency)), _PCT_PLACES
-    receive_places = Decimal(1).scaleb(-minor_unit(result.receive_currency))
-    half_up = ROUND_HALF_UP
+    """The plan's members in BundlePlanSchema's shape, each as json_text would write it, written directly
+    rather than as a dictionary each walked by the encoder (bench/bundle_bench.py measures a thousand
+    members). Each member is one f-string with its figures rounded in place, rather than a function per
+    figure and `%` with seventeen values: money half up (money.half_up: a figure under zero by the
+    function, the others by quantize), the amount received as the domain rounded it down."""
+    places, pct_places = unit(codes.minor_unit(result.request.currency)), _PCT_PLACES
+    receive_places = Decimal(1).scaleb(-codes.minor_unit(result.receive_currency))
+    up = ROUND_HALF_UP
     texts: dict = {None: "null"}  # option names and warnings recur: each written once
     items = []
     for x in result.plan.members:
@@ -261,24 +253,31 @@ def _member_texts(result) -> list[str]:
             current = texts[x.current_option] = encode_basestring(x.current_option)
         if warnings is None:
             warnings = texts[x.warnings] = json_text(list(x.warnings))
-        # Figures that may be null, each as JSON: bundle_json's m(), r() and pct().
-        share, fees = x.share, x.fees_on_top
-        contribution = None if fees is None else x.contribution  # (None without fees on top)
-        share = "null" if share is None else f'"{str(share.quantize(places, half_up))}"'
-        fees = "null" if fees is None else f'"{str(fees.quantize(places, half_up))}"'
-        contribution = "null" if contribution is None else f'"{str(contribution.quantize(places, half_up))}"'
-        received, cost, saving, saving_pct = x.receive_amount, x.individual_cost, x.saving, x.saving_pct
-        received = "null" if received is None else f'"{str(received.quantize(receive_places))}"'
-        cost = "null" if cost is None else f'"{str(cost.quantize(places, half_up))}"'
-        saving = "null" if saving is None else f'"{str(saving.quantize(places, half_up))}"'
-        saving_pct = "null" if saving_pct is None else f'"{str(saving_pct.quantize(pct_places, half_up))}"'
-        current_cost, saving_now, saving_now_pct = x.current_cost, x.saving_vs_current, x.saving_vs_current_pct
-        current_cost = "null" if current_cost is None else f'"{str(current_cost.quantize(places, half_up))}"'
-        saving_now = "null" if saving_now is None else f'"{str(saving_now.quantize(places, half_up))}"'
-        saving_now_pct = ("null" if saving_now_pct is None
-                          else f'"{str(saving_now_pct.quantize(pct_places, half_up))}"')
+        # Figures that may be null, each as JSON; money half up: quantize, or, under zero, half_up.
+        fees = x.fees_on_top
+        v = x.share
+        share = "null" if v is None else f'"{v.quantize(places, up) if v >= 0 else half_up(v, places)}"'
+        v = x.contribution if fees is not None else None  # (None without fees on top)
+        contribution = "null" if v is None else f'"{v.quantize(places, up) if v >= 0 else half_up(v, places)}"'
+        v = fees
+        fees = "null" if v is None else f'"{v.quantize(places, up) if v >= 0 else half_up(v, places)}"'
+        v = x.receive_amount
+        received = "null" if v is None else f'"{v.quantize(receive_places)}"'
+        v = x.individual_cost
+        cost = "null" if v is None else f'"{v.quantize(places, up) if v >= 0 else half_up(v, places)}"'
+        v = x.saving
+        saving = "null" if v is None else f'"{v.quantize(places, up) if v >= 0 else half_up(v, places)}"'
+        v = x.saving_pct
+        saving_pct = "null" if v is None else f'"{v.quantize(pct_places, up) if v >= 0 else half_up(v, pct_places)}"'
+        v = x.current_cost
+        current_cost = "null" if v is None else f'"{v.quantize(places, up) if v >= 0 else half_up(v, places)}"'
+        v = x.saving_vs_current
+        saving_now = "null" if v is None else f'"{v.quantize(places, up) if v >= 0 else half_up(v, places)}"'
+        v = x.saving_vs_current_pct
+        saving_now_pct = ("null" if v is None
+                          else f'"{v.quantize(pct_places, up) if v >= 0 else half_up(v, pct_places)}"')
         items.append(
-            f'{{"ref":{encode_basestring(x.ref)},"amount":"{str(x.amount.quantize(places, half_up))}",'
+            f'{{"ref":{encode_basestring(x.ref)},"amount":"{x.amount.quantize(places, up)}",'
             f'"joins":{"true" if x.joins else "false"},"share":{share},"fees_on_top":{fees},'
             f'"contribution":{contribution},"receive_amount":{received},"individual_cost":{cost},'
             f'"individual_option":{option},"saving":{saving},"saving_pct":{saving_pct},"current_option":{current},'
@@ -289,9 +288,10 @@ def _member_texts(result) -> list[str]:
 
 
 def bundle_text(result) -> str:
-    """json_text(bundle_json(result)), with the members written by _member_texts (half a megabyte for
-    a thousand members: the parts are joined once, not added one to the next)."""
-    body = bundle_json(result, members=False)
+    """The plan as JSON, the API's only writer of it: _plan_json's fields, with the members written by
+    _member_texts (half a megabyte for a thousand members: the parts are joined once, not added one to
+    the next)."""
+    body = _plan_json(result)
     names = list(body)
     at = names.index("members")
     head = json_text({name: body[name] for name in names[:at]})

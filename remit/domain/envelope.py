@@ -1,17 +1,21 @@
 """The cheapest way to send any amount alone, found in O(log services): the lower envelope of costs.
 
-A service's total cost (fee + FX cost, RPW) is linear in the amount on each of its pieces:
-- a fee-table band: fee_fixed + amount × (fee_percent + fx_margin_pct) / 100, for min ≤ amount ≤ max;
+A service's cost (the fee charged + the FX cost, RPW; remit.domain.pricing) is linear in the amount on
+each of its pieces:
+- a fee-table band: fee_fixed + amount × (fee_percent + fx_margin_pct) / 100, for min ≤ amount ≤ max,
+  when its fee is flat (no percentage, the fixed fee in the minor unit); a band whose fee has a
+  percentage charges it rounded to the minor unit, a line only to within half a unit;
 - a survey service: the fee of the price point nearest the amount + amount × its margin / 100, over
   the stretch of amounts nearer to that point than to the others (a tie goes to the lower point).
 
 The pieces' ends cut the amount axis into intervals on which the same pieces hold; on each open
-interval the cheapest service is the lower envelope of straight lines (built once, kept sorted), and
-an amount is priced by two binary searches. Amounts that fall exactly on an end are priced directly
-over the few pieces that hold there. Only services that disclose their rate take part: a quote whose
-real cost is unknown is never anybody's cheapest way.
+interval the cheapest of the straight lines is their lower envelope (built once, kept sorted), found
+by two binary searches; the pieces that are not straight lines (a percentage fee, rounded) are priced
+directly, one by one, against it. Amounts that fall exactly on an end are priced directly over the few
+pieces that hold there. Only services that disclose their rate take part: a quote whose real cost is
+unknown is never anybody's cheapest way.
 
-The answer is the same as pricing every service and taking the cheapest by (total cost, key), which
+The answer is the same as pricing every service and taking the cheapest by (cost, key), which
 tests/domain/test_envelope.py checks against random services.
 """
 from __future__ import annotations
@@ -21,7 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from .money import HUNDRED, unit
-from .pricing import Basis, Service
+from .pricing import Basis, FeeBand, Service, applied_rate
 
 INFINITY = Decimal("Infinity")
 
@@ -37,6 +41,16 @@ class Piece:
     margin: Decimal = Decimal(0)  # the FX margin, in percent (for the amount received and its caveat)
     point: Decimal | None = None  # a survey price point's amount; any other amount is an estimate
     converted: bool = False  # the survey price was converted from USD: always an estimate
+    # A band whose fee has a percentage (or a fixed part finer than the minor unit): its fee is charged
+    # rounded to the minor unit, so its cost (FeeBand.cost) is a straight line only to within half a unit.
+    band: FeeBand | None = None
+    minor_unit: int = 2
+    rounded: bool = False
+
+    @property
+    def slack(self) -> Decimal:
+        """How far under its line a rounded piece's cost may be: half a minor unit."""
+        return unit(self.minor_unit) / 2
 
     def holds(self, amount: Decimal) -> bool:
         above = amount > self.low if self.low_open else amount >= self.low
@@ -47,6 +61,9 @@ class Piece:
         return self.low <= start and end <= self.high
 
     def cost(self, amount: Decimal) -> Decimal:
+        """The fee charged plus the FX cost: its line, or its band's cost where that is not a line."""
+        if self.rounded:
+            return self.band.cost(amount, self.minor_unit)
         return self.fixed + amount * self.rate
 
 
@@ -58,8 +75,9 @@ def pieces(service: Service, levels: list[Decimal] = ()) -> list[Piece]:
     if not service.transparent:
         return []
     if service.basis is Basis.FEE_TABLE:
-        return [Piece(b.min_amount, False, b.max_amount, b.fee_fixed, (b.fee_percent + b.fx_margin_pct) / HUNDRED,
-                      service.key, b.fx_margin_pct) for b in service.bands]
+        minor = service.send_minor_unit
+        return [Piece(b.min_amount, False, b.max_amount, b.fee_fixed, b.rate, service.key, b.fx_margin_pct,
+                      band=b, minor_unit=minor, rounded=not b.flat_fee(minor)) for b in service.bands]
     if len(service.price_points) == 1 and len(levels) > 1:
         point = service.price_points[0]
         if point.fx_margin_pct is None:
@@ -106,6 +124,7 @@ def _crossing(first: Piece, second: Piece) -> Decimal:
 @dataclass
 class _Interval:
     hull: list[Piece]
+    others: list[Piece]  # the pieces that are not straight lines (Piece.rounded), priced one by one
     turns: list[Decimal]  # where the cheapest line changes, ascending
     # Around each turn, amounts near enough to it for the division's rounding to matter, where the
     # neighbouring lines are compared: below[i] < turns[i] < above[i] (turns[i] ± a billionth of it).
@@ -113,10 +132,12 @@ class _Interval:
     above: list[Decimal]
 
     @classmethod
-    def of(cls, hull: list[Piece]) -> _Interval:
+    def of(cls, pieces: list[Piece]) -> _Interval:
+        hull = _hull([p for p in pieces if not p.rounded])
         turns = [_crossing(a, b) for a, b in zip(hull, hull[1:])]
         near = [abs(t) * NEAR + NEAR for t in turns]
-        return cls(hull, turns, [t - n for t, n in zip(turns, near)], [t + n for t, n in zip(turns, near)])
+        return cls(hull, [p for p in pieces if p.rounded], turns, [t - n for t, n in zip(turns, near)],
+                   [t + n for t, n in zip(turns, near)])
 
 
 NEAR = Decimal("1e-9")
@@ -148,11 +169,11 @@ class Envelope:
             self._by_key.setdefault(piece.key, []).append(piece)
         # Services none of whose pieces overlap: the piece that prices an amount is the one that holds it.
         self._single = {key: _disjoint(found) for key, found in self._by_key.items()}
-        # By piece (its id: the envelope keeps them): what pricing an amount by it needs besides its line,
-        # the service's reference rate, the receive currency's minor unit (a payout is rounded down to it),
-        # the share of the money the margin leaves (1 − margin / 100), whether the margin is negative.
-        self._payout_of = {id(p): (self.services[p.key].reference_rate, unit(self.services[p.key].receive_minor_unit),
-                                   1 - p.margin / HUNDRED, p.margin < 0) for p in self._pieces}
+        # By piece (its id: the envelope keeps them): what pricing an amount by it needs besides its cost,
+        # the applied rate as stated (None without a reference rate), the receive currency's minor unit
+        # (a payout is rounded down to it), whether the margin is negative.
+        self._payout_of = {id(p): (applied_rate(self.services[p.key], p.margin),
+                                   unit(self.services[p.key].receive_minor_unit), p.margin < 0) for p in self._pieces}
         ends = sorted({p.low for p in self._pieces} | {p.high for p in self._pieces if p.high != INFINITY})
         self._ends = ends
         self._at_end: dict[Decimal, tuple[Decimal, str] | None] = {}
@@ -160,8 +181,7 @@ class Envelope:
         # Interval i lies strictly between ends[i - 1] and ends[i] (−∞ before the first, +∞ after the last).
         bounds = [Decimal("-Infinity"), *ends, INFINITY]
         for start, end in zip(bounds, bounds[1:]):
-            lines = [p for p in self._pieces if p.covers(start, end)]
-            self._intervals.append(_Interval.of(_hull(lines)))
+            self._intervals.append(_Interval.of([p for p in self._pieces if p.covers(start, end)]))
 
     def cheapest(self, amount: Decimal) -> tuple[Decimal, str] | None:
         """(exact total cost, service key) of the cheapest service for `amount`, or None."""
@@ -177,18 +197,27 @@ class Envelope:
                 self._at_end[amount] = min(holding, key=_by_cost_and_key) if holding else None
             return self._at_end[amount]
         interval = self._intervals[position]
-        if not interval.hull:
-            return None
-        index = bisect_right(interval.turns, amount)
-        # The crossings are computed by division; the neighbours settle an amount that lands on one
-        # (or near enough to one for the division's rounding to matter). Elsewhere (exact costs, turns
-        # within 1e-27 of the crossings) the line between the two turns is cheaper than both.
-        if ((index == 0 or amount > interval.above[index - 1])
-                and (index == len(interval.turns) or amount < interval.below[index])):
-            line = interval.hull[index]
-            return line.fixed + amount * line.rate, line.key, line
-        candidates = interval.hull[max(0, index - 1):index + 2]
-        return min(((line.fixed + amount * line.rate, line.key, line) for line in candidates), key=_by_cost_and_key)
+        best = None
+        if interval.hull:
+            index = bisect_right(interval.turns, amount)
+            # The crossings are computed by division; the neighbours settle an amount that lands on one
+            # (or near enough to one for the division's rounding to matter). Elsewhere (exact costs,
+            # turns within 1e-27 of the crossings) the line between the two turns is cheaper than both.
+            if ((index == 0 or amount > interval.above[index - 1])
+                    and (index == len(interval.turns) or amount < interval.below[index])):
+                line = interval.hull[index]
+                best = line.fixed + amount * line.rate, line.key, line
+            else:
+                best = min(((line.fixed + amount * line.rate, line.key, line)
+                            for line in interval.hull[max(0, index - 1):index + 2]), key=_by_cost_and_key)
+        # The pieces that are not straight lines (a band's percentage fee, charged rounded): each is at
+        # most half a unit under its line, and priced only if that could beat the best so far.
+        for piece in interval.others:
+            if best is None or piece.fixed + amount * piece.rate - piece.slack <= best[0]:
+                found = (piece.cost(amount), piece.key, piece)
+                if best is None or _by_cost_and_key(found) < _by_cost_and_key(best):
+                    best = found
+        return best
 
     def priced(self, amount: Decimal, key: str | None = None) -> Priced | None:
         """The cheapest service for `amount` (or service `key`, when it is one of the envelope's), with
@@ -224,10 +253,10 @@ class Envelope:
                 else:
                     append(None)
                     continue
-                cost = piece.fixed + amount * piece.rate
-            rate, places, kept, negative = payout_of[id(piece)]
+                cost = piece.cost(amount) if piece.rounded else piece.fixed + amount * piece.rate
+            applied, places, negative = payout_of[id(piece)]
             point = piece.point
-            append((cost, key, None if rate is None else (amount * rate * kept).quantize(places, ROUND_FLOOR),
+            append((cost, key, None if applied is None else (amount * applied).quantize(places, ROUND_FLOOR),
                     negative, piece.converted or (point is not None and point != amount)))
         return results
 

@@ -11,10 +11,12 @@ def rank_key(q: Quote) -> tuple:
     """Three tiers, then total cost: services that disclose their rate and price at or under the
     mid-market rate; then those whose rate beat the mid-market rate when priced (negative margin: a
     promotion or data out of step, which a person should not be told is the cheapest way); then those
-    that do not disclose their rate (their cost shown is the fee alone). Ties go to the faster, then by
-    name and key, so that the order is total and the same on every run."""
+    that do not disclose their rate (their cost shown is the fee alone). Within a tier, by cost (the fee
+    charged and the FX cost before it is rounded for showing: the totals shown are in the same order,
+    and two that show alike are told apart). Ties go to the faster, then by name and key, so that the
+    order is total and the same on every run."""
     tier = 2 if not q.transparent else (1 if q.negative_margin else 0)
-    return (tier, q.total_cost, speed_rank(q.service.speed), q.service.sort_name, q.service.key)
+    return (tier, q.cost, speed_rank(q.service.speed), q.service.sort_name, q.service.key)
 
 
 def rank(quotes) -> list[Quote]:

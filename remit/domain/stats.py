@@ -81,25 +81,43 @@ def _count(costs: list[ServiceCost]) -> int:
     return max(with_200, with_500)
 
 
-def corridor_stats(costs: list[ServiceCost]) -> CorridorStats:
-    transparent = [c for c in costs if c.transparent]
-    at_200 = [c.total_cost_pct_200 for c in transparent if c.total_cost_pct_200 is not None]
-    at_500 = [c.total_cost_pct_500 for c in transparent if c.total_cost_pct_500 is not None]
+@dataclass(frozen=True)
+class _Smart:
+    """SmaRT: the mean of the three cheapest qualifying services at USD 200 (None with fewer than
+    three), how many of them beat the mid-market rate, and whether one has no recorded speed."""
+
+    pct: Decimal | None
+    negative_margins: int = 0
+    speed_unknown: bool = False
+
+
+def _smart(costs: list[ServiceCost]) -> _Smart:
     qualifying = sorted((c for c in costs if qualifies_for_smart(c)), key=lambda c: (c.total_cost_pct_200, c.key))
-    smart = mean([c.total_cost_pct_200 for c in qualifying[:3]]) if len(qualifying) >= 3 else None
+    if len(qualifying) < 3:
+        return _Smart(None)
+    three = qualifying[:3]
+    return _Smart(mean([c.total_cost_pct_200 for c in three]), sum(1 for c in three if c.negative_margin),
+                  any(c.speed is None for c in three))
+
+
+def corridor_stats(costs: list[ServiceCost]) -> CorridorStats:
+    """The corridor's averages at USD 200 and 500 (transparent services), SmaRT, the cheapest service
+    (and the cheapest whose rate did not beat the mid-market rate) and where it stands against the
+    UN target."""
+    transparent = [c for c in costs if c.transparent]
+    average = mean([c.total_cost_pct_200 for c in transparent if c.total_cost_pct_200 is not None])
+    smart = _smart(costs)
     priced = sorted((c for c in transparent if c.total_cost_pct_200 is not None),
                     key=lambda c: (c.total_cost_pct_200, speed_rank(c.speed), c.key))
-    average = mean(at_200)
-    regular = [c for c in priced if not c.negative_margin]
+    regular = next((c for c in priced if not c.negative_margin), None)
     met, above = sdg_flags(average)
     return CorridorStats(
-        services=_count(costs), transparent_services=_count(transparent),
-        average_total_cost_pct_200=average, average_total_cost_pct_500=mean(at_500), smart_pct=smart,
-        cheapest=priced[0] if priced else None, sdg_target_met=met, above_5pct=above,
-        smart_negative_margins=sum(1 for c in qualifying[:3] if c.negative_margin) if smart is not None else 0,
-        smart_speed_unknown=smart is not None and any(c.speed is None for c in qualifying[:3]),
-        regular_cheapest=regular[0] if regular else None,
-        cheapest_pct_200=priced[0].total_cost_pct_200 if priced else None,
+        services=_count(costs), transparent_services=_count(transparent), average_total_cost_pct_200=average,
+        average_total_cost_pct_500=mean([c.total_cost_pct_500 for c in transparent
+                                         if c.total_cost_pct_500 is not None]),
+        smart_pct=smart.pct, cheapest=priced[0] if priced else None, sdg_target_met=met, above_5pct=above,
+        smart_negative_margins=smart.negative_margins, smart_speed_unknown=smart.speed_unknown,
+        regular_cheapest=regular, cheapest_pct_200=priced[0].total_cost_pct_200 if priced else None,
     )
 
 
@@ -116,6 +134,7 @@ def saving(amount: Decimal, average_pct: Decimal, cheapest_pct: Decimal) -> Deci
     return amount * (average_pct - cheapest_pct) / HUNDRED
 
 
-def yearly_saving(amount: Decimal, average_pct: Decimal, cheapest_pct: Decimal, transfers_per_year: int = 12) -> Decimal:
+def yearly_saving(amount: Decimal, average_pct: Decimal, cheapest_pct: Decimal, transfers_per_year: int = 12
+                  ) -> Decimal:
     """What sending `amount` that often saves in a year with the cheapest service instead of an average one."""
     return saving(amount, average_pct, cheapest_pct) * transfers_per_year

@@ -18,6 +18,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..domain.members import MemberInput
 from ..domain.messages import msg
 from ..domain.vocabulary import PAYOUT_METHODS
 from ..inputs import MAX_MEMBERS, MAX_REF_LENGTH, InputError, parse_amount, quoted
@@ -113,8 +114,6 @@ def _cell(cells: list[str], positions: dict[str, int], name: str) -> str:
 
 def read_table_members(table: Table, currency: str, locale: str, *, header_in_rows: bool = True):
     """Members from rows of cells: (MemberInput list, problems, the carried columns' names)."""
-    from ..services.bundles import MemberInput
-
     rows = list(table.rows) if header_in_rows else [(1, table.header)] + list(table.rows)
     rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
     if not rows:
@@ -148,8 +147,6 @@ def read_table_members(table: Table, currency: str, locale: str, *, header_in_ro
 
 def _member(row: int, cells: list[str], layout: Layout, currency: str, locale: str, seen: dict):
     """One row as a member, or its problems."""
-    from ..services.bundles import MemberInput
-
     positions = layout.positions
     ref, amount_text = _cell(cells, positions, "ref"), _cell(cells, positions, "amount")
     at = positions.get("amount")

@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from .. import codes
 from ..domain.bundling import MemberResult
+from ..domain.members import MemberInput
 from ..domain.messages import msg
-from .bundles import BundleResult, MemberInput
+from .bundles import BundleResult
 from .spreadsheets import Label, amount
 
 # The columns' names for people: a list saved from either file is read again as a member list

@@ -18,12 +18,13 @@ from ..domain import caveats
 from ..domain.bundling import BundlePlan, Member, Option, Terms, plan as plan_bundle
 from ..domain.envelope import Envelope
 from ..domain.errors import NotFound, RemitError
+from ..domain.members import MemberInput
 from ..domain.messages import Message, msg
-from ..domain.money import round_money
+from ..domain.money import convert
 from ..domain.pricing import Basis, Service, quote
 from ..extensions import db
 from ..inputs import MAX_TRANSFERS, quoted, record_id
-from ..models import Product
+from ..models import Corridor, Product
 from .comparison import ServiceInfo, freshness, priced_services
 from .rates import KnownRate, RateBook
 from .reference import find_corridor
@@ -49,20 +50,6 @@ class BundleInputError(RemitError):
     def __init__(self, errors: dict, message: str, status: int = 422):
         super().__init__(message, errors=errors or None)
         self.status = status
-
-
-@dataclass(slots=True)
-class MemberInput:
-    """One member as the request gives them. Never changed once made; not declared frozen, which is
-    slower to make (a request may hold a thousand), as domain.bundling.Member."""
-
-    ref: str
-    amount: Decimal
-    payout_method: str | None = None
-    product: str | None = None  # the service used today: a product id, or its name as the results page gives it
-    language: str | None = None  # for the member's slip
-    extra: tuple[tuple[str, str], ...] = ()  # further columns carried through to the payout list
-    row: int | None = None  # where the coordinator's list has it, for messages
 
 
 @dataclass(frozen=True)
@@ -93,7 +80,8 @@ class BundleRequest:
 @dataclass(frozen=True)
 class FeeAmount:
     """A fee of the plan as given (`given` in `currency`) and as the plan counts it: `amount`, in the send
-    currency, exact, converted at the plan's reference `rate` (None when it is in the send currency)."""
+    currency, converted at the plan's reference `rate` (None when it is in the send currency) and
+    rounded half up to the send currency's minor unit."""
 
     name: str
     given: Decimal
@@ -239,14 +227,17 @@ def reporting_threshold(send_country: str, currency: str, rates: RateBook) -> De
     if currency == rule_currency:
         return amount
     rate = rates.get(rule_currency, currency)
-    return None if rate is None else round_money(amount * rate.rate, codes.minor_unit(currency))
+    return None if rate is None else convert(amount, rate.rate, codes.minor_unit(currency))
 
 
 def fee_amounts(request: BundleRequest, rates: RateBook, on: dt.date, limits: caveats.Freshness
                 ) -> dict[str, FeeAmount]:
-    """Each fee of the request in the send currency, converted at the plan's reference rates (exact:
-    the plan rounds once, at output). A currency remit has no rate for is refused, naming the fee."""
+    """Each fee of the request in the send currency: a fee given in another currency is converted at the
+    plan's reference rate, half up to the send currency's minor unit, as it is then charged (so that a
+    fee per member times the members is the total shown). A currency remit has no rate for is refused,
+    naming the fee."""
     fees, errors = {}, {}
+    minor = codes.minor_unit(request.currency)
     for name in FEES:
         given, currency = getattr(request, name), request.fee_currency(name)
         if currency == request.currency:
@@ -259,7 +250,7 @@ def fee_amounts(request: BundleRequest, rates: RateBook, on: dt.date, limits: ca
                 "give it in %(send)s, or import a rate for %(currency)s", currency=currency, send=request.currency,
                 fee=FEE_NAMES[name])]
             continue
-        fees[name] = FeeAmount(name, given, currency, given * rate.rate, rate,
+        fees[name] = FeeAmount(name, given, currency, convert(given, rate.rate, minor), rate,
                                caveats.rate_is_stale(rate.as_of, on, limits))
     if errors:
         raise BundleInputError(errors, msg("bundle_invalid", "The bundle request has invalid fields."))
@@ -324,7 +315,22 @@ def plan(request: BundleRequest, on: dt.date | None = None) -> BundleResult:
     return _plan(request, on or dt.date.today())
 
 
-def _plan(request: BundleRequest, on: dt.date) -> BundleResult:
+@dataclass
+class _Priced:
+    """The corridor's services in the request's currency as the plan reads them, on the plan's day."""
+
+    corridor: Corridor
+    version: str
+    period: str | None
+    services: list[tuple[Service, ServiceInfo]]
+    rates: RateBook
+    info: dict[str, ServiceInfo]
+    names: ServiceNames
+
+
+def _priced(request: BundleRequest, on: dt.date) -> _Priced:
+    """The corridor's services in the request's currency; an unknown corridor, or one not priced in that
+    currency, is refused."""
     corridor = find_corridor(request.send, request.receive)
     if corridor is None:
         raise NotFound(msg("corridor_unknown", "remit has no data for the corridor %(corridor)s.",
@@ -340,28 +346,40 @@ def _plan(request: BundleRequest, on: dt.date) -> BundleResult:
             "currency_not_priced", "%(corridor)s is priced in %(currencies)s, not in %(currency)s.",
             corridor=corridor.code, currencies=currencies, currency=request.currency)]},
             msg("bundle_invalid", "The bundle request has invalid fields."))
-    info = {i.product_id: i for _, i in services}
-    names = ServiceNames(services)
-    limits = freshness()
-    errors: dict = {}
-    bulk_services = _bulk_services(request, corridor, services, names, errors)
-    transparent = [s for s, _ in services if s.transparent]
-    named: dict[int, Product] | None = None  # the fee-table products members name by id, read when one is unknown
+    return _Priced(corridor, version, period, services, rates, {i.product_id: i for _, i in services},
+                   ServiceNames(services))
+
+
+def _problem_finder(request: BundleRequest, priced: _Priced) -> Callable[[str], Message]:
+    """Why a name is no service of the corridor: the fee-table products members name by id are read at
+    the first such name (one query for the whole list)."""
+    named: dict[int, Product] = {}
+    read = False
 
     def problem(text: str) -> Message:
-        nonlocal named
+        nonlocal read
         if not re.fullmatch(r"(ft|rpw)-\S*", text):
-            return names.unknown(text)
-        if named is None:
-            named = _products_named(m.product for m in request.members if m.product and m.product not in names.by_key)
-        return _product_problem(text, corridor.code, named)
+            return priced.names.unknown(text)
+        if not read:
+            named.update(_products_named(m.product for m in request.members
+                                         if m.product and m.product not in priced.names.by_key))
+            read = True
+        return _product_problem(text, priced.corridor.code, named)
 
-    members, today_keys = [], {}
-    options = Options(names, info, on, period, limits)
-    whole = cheapest_alone(corridor, request.currency, None, on, version, transparent)
+    return problem
+
+
+def _members(request: BundleRequest, priced: _Priced, on: dt.date, limits: caveats.Freshness, whole: Envelope,
+             errors: dict) -> tuple[list[Member], dict[str, str]]:
+    """Each member with their cheapest way alone and the service they use today (by ref), priced from
+    the envelopes of the corridor's transparent services; a service named that is not the corridor's,
+    or does not take the member's amount, is an error of that member (in `errors`)."""
+    corridor, transparent = priced.corridor, [s for s, _ in priced.services if s.transparent]
+    options = Options(priced.names, priced.info, on, priced.period, limits)
     cheapest = _cheapest_options(request.members, options, whole, lambda method: cheapest_alone(
-        corridor, request.currency, method, on, version, transparent))
-    named_as, today = _today_options(request.members, options, whole, problem)
+        corridor, request.currency, method, on, priced.version, transparent))
+    named_as, today = _today_options(request.members, options, whole, _problem_finder(request, priced))
+    members, today_keys = [], {}
     for index, (m, service, alone, current) in enumerate(zip(request.members, named_as, cheapest, today)):
         if service is not None:
             if isinstance(service, Message):
@@ -371,37 +389,54 @@ def _plan(request: BundleRequest, on: dt.date) -> BundleResult:
             if current is None:
                 errors.setdefault("members", {})[str(index)] = {"product": [msg(
                     "member_product_amount", "member '%(ref)s': %(service)s does not take %(amount)s",
-                    ref=m.ref, service=label(info[service.key]), amount=m.amount)]}
+                    ref=m.ref, service=label(priced.info[service.key]), amount=m.amount)]}
                 continue
             today_keys[m.ref] = service.key
         members.append(Member(m.ref, m.amount, alone, current))
-    if errors:
-        raise BundleInputError(errors, msg("bundle_invalid", "The bundle request has invalid fields."))
-    fees = fee_amounts(request, rates, on, limits)
-    terms = Terms(
+    return members, today_keys
+
+
+def _terms(request: BundleRequest, corridor: Corridor, rates: RateBook, fees: dict[str, FeeAmount]) -> Terms:
+    return Terms(
         minor_unit=codes.minor_unit(request.currency), receive_minor_unit=codes.minor_unit(corridor.receive_currency),
         currency=request.currency, max_transfer=request.max_transfer,
         reporting_threshold=reporting_threshold(corridor.send_country, request.currency, rates),
         allocation=request.allocation, transfers_per_year=request.transfers_per_year, max_transfers=MAX_TRANSFERS,
         transfer_days=request.transfer_days, **{name: fee.amount for name, fee in fees.items()})
 
-    def cheapest_at(amount: Decimal) -> Decimal | None:
-        found = whole.cheapest(amount)
-        return found[0] if found else None
 
-    result = plan_bundle(members, bulk_services, terms, cheapest_at=cheapest_at)
-    bulk_warnings: tuple[str, ...] = ()
+def _bulk_warnings(result: BundlePlan, bulk_services: list[Service], info: dict[str, ServiceInfo],
+                   fees: dict[str, FeeAmount], on: dt.date, limits: caveats.Freshness) -> tuple[str, ...]:
+    """The warnings of the pooled transfer's quote, and `stale` when a fee's rate is old."""
+    found: tuple[str, ...] = ()
     if result.transfers:
         first = result.transfers[0]
         bulk = next(s for s in bulk_services if s.key == first.service_key)
-        bulk_quote = quote(bulk, first.amount)
-        bulk_warnings = caveats.warnings(bulk_quote, rate_as_of=info[bulk.key].reference_rate_as_of,
-                                         survey_period=None, today=on, limits=limits)
-    if any(fee.stale for fee in fees.values()) and caveats.STALE not in bulk_warnings:
-        bulk_warnings = tuple(w for w in caveats.WARNINGS if w in bulk_warnings or w == caveats.STALE)
-    return BundleResult(request, result, info, corridor.code, corridor.receive_currency,
-                        {m.ref: m for m in request.members}, today_keys, bulk_warnings, fees,
-                        _old_data(result, members, names, info, fees, period, on, limits))
+        found = caveats.warnings(quote(bulk, first.amount), rate_as_of=info[bulk.key].reference_rate_as_of,
+                                 survey_period=None, today=on, limits=limits)
+    if any(fee.stale for fee in fees.values()) and caveats.STALE not in found:
+        found = tuple(w for w in caveats.WARNINGS if w in found or w == caveats.STALE)
+    return found
+
+
+def _plan(request: BundleRequest, on: dt.date) -> BundleResult:
+    """The corridor's services read, the bulk product and each member's ways to send checked (every
+    error at once), the fees converted, then the domain's plan and what it rests on."""
+    priced = _priced(request, on)
+    limits = freshness()
+    errors: dict = {}
+    bulk_services = _bulk_services(request, priced.corridor, priced.services, priced.names, errors)
+    transparent = [s for s, _ in priced.services if s.transparent]
+    whole = cheapest_alone(priced.corridor, request.currency, None, on, priced.version, transparent)
+    members, today_keys = _members(request, priced, on, limits, whole, errors)
+    if errors:
+        raise BundleInputError(errors, msg("bundle_invalid", "The bundle request has invalid fields."))
+    fees = fee_amounts(request, priced.rates, on, limits)
+    result = plan_bundle(members, bulk_services, _terms(request, priced.corridor, priced.rates, fees), alone=whole)
+    return BundleResult(request, result, priced.info, priced.corridor.code, priced.corridor.receive_currency,
+                        {m.ref: m for m in request.members}, today_keys,
+                        _bulk_warnings(result, bulk_services, priced.info, fees, on, limits), fees,
+                        _old_data(result, members, priced.names, priced.info, fees, priced.period, on, limits))
 
 
 def _old_data(result: BundlePlan, members: list[Member], names: ServiceNames, info: dict[str, ServiceInfo],

@@ -6,10 +6,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
+from ..codes import minor_unit
 from ..domain import caveats
 from ..domain.caveats import quarter_bounds
+from ..domain.vocabulary import rpw_funding, rpw_payout, rpw_speed
 from ..models import Corridor, FeeTier, Product, Provider, PublishedAverage, SurveyObservation, SurveyPricePoint
+from .comparison import freshness, in_force, rpw_service_name, rpw_terms
+from .exports import plain
 from .rates import RateBook
 from .snapshot import consistent, reads
 from .versions import VersionedCache, data_version
@@ -97,8 +102,6 @@ def corridor_summaries(on: dt.date | None = None, limits: caveats.Freshness | No
     """Every corridor with data, with what is held for it and how old it is by `limits` (the
     configured freshness by default). Built once per data version, date and limits, and shared:
     callers do not change the list."""
-    from .comparison import freshness
-
     on = on or dt.date.today()
     limits = limits or freshness()
     return _summaries.get((on, data_version(on), limits), lambda: _corridor_summaries(on, limits))
@@ -143,13 +146,8 @@ def provider_details(slug: str | None = None) -> list[dict]:
 
 
 def _provider_details(slug: str | None = None) -> list[dict]:
-    from sqlalchemy.orm import selectinload
-
-    from ..codes import minor_unit
-    from ..domain.vocabulary import rpw_funding, rpw_payout, rpw_speed
-    from .comparison import in_force, rpw_service_name, rpw_terms
-    from .exports import plain
-
+    """Providers (one, by slug, or every active one), each with its products: the fee-table products
+    in force today and the services of the latest survey quarter of each corridor."""
     today = dt.date.today()
     query = select(Provider).options(
         selectinload(Provider.products).selectinload(Product.tiers),
@@ -159,61 +157,70 @@ def _provider_details(slug: str | None = None) -> list[dict]:
     providers = reads().execute(query).scalars().all()
     if not providers:
         return []
-    latest = {}
-    for corridor_id, period in reads().execute(
-            select(SurveyObservation.corridor_id, func.max(SurveyObservation.period))
-            .where(SurveyObservation.retired_by_import_id.is_(None)).group_by(SurveyObservation.corridor_id)):
-        latest[corridor_id] = period
+    observations = _latest_observations([p.id for p in providers])
+    return [_provider_detail(provider, today, observations.get(provider.id, [])) for provider in providers]
+
+
+def _latest_observations(provider_ids: list[int]) -> dict[int, list[SurveyObservation]]:
+    """The providers' survey observations in force of each corridor's latest quarter, by provider."""
+    latest = dict(reads().execute(
+        select(SurveyObservation.corridor_id, func.max(SurveyObservation.period))
+        .where(SurveyObservation.retired_by_import_id.is_(None)).group_by(SurveyObservation.corridor_id)).all())
     observations: dict[int, list[SurveyObservation]] = {}
     for obs in reads().execute(
             select(SurveyObservation).where(
-                SurveyObservation.provider_id.in_([p.id for p in providers]),
-                SurveyObservation.retired_by_import_id.is_(None))
+                SurveyObservation.provider_id.in_(provider_ids), SurveyObservation.retired_by_import_id.is_(None))
             .options(selectinload(SurveyObservation.corridor)).order_by(SurveyObservation.id)).scalars():
         if latest.get(obs.corridor_id) == obs.period:
             observations.setdefault(obs.provider_id, []).append(obs)
-    result = []
-    for provider in providers:
-        products, coverage = [], {}
-        for product in provider.products:
-            tiers = sorted((t for t in product.tiers if in_force(t, today)), key=lambda t: t.min_amount)
-            if not tiers:
-                continue
-            regions = sorted({r for t in tiers for r in t.regions.split(";") if r})
-            code = product.corridor.code
-            coverage.setdefault(code, set()).update(regions)
-            products.append({
-                "id": f"ft-{product.id}", "name": product.name, "corridor": code,
-                "send_currency": product.send_currency, "receive_currency": product.receive_currency,
-                "funding_method": product.funding_method, "payout_method": product.payout_method,
-                "speed": tiers[0].speed,
-                "min_amount": plain(min(t.min_amount for t in tiers), minor_unit(product.send_currency)),
-                "max_amount": plain(max(t.max_amount for t in tiers), minor_unit(product.send_currency)),
-                "regions": regions,
-                "accepted_ids": sorted({i for t in tiers for i in t.accepted_ids.split(";") if i}),
-                "basis": "fee_table", "data_as_of": max(t.effective_from for t in tiers).isoformat(),
-                "illustrative": any(t.illustrative for t in tiers), "terms": (),
-            })
-        for obs in observations.get(provider.id, []):
-            code = obs.corridor.code
-            coverage.setdefault(code, set())
-            products.append({
-                "id": f"rpw-{obs.id}",
-                "name": rpw_service_name(obs.instrument, obs.access_point),
-                "corridor": code, "send_currency": obs.corridor.send_currency,
-                "receive_currency": obs.corridor.receive_currency,
-                "funding_method": rpw_funding(obs.instrument),
-                "payout_method": rpw_payout(obs.pickup_method, obs.instrument),
-                "speed": rpw_speed(obs.speed), "min_amount": None, "max_amount": None,
-                "regions": [], "accepted_ids": [], "basis": "survey", "data_as_of": obs.period,
-                "illustrative": False, "terms": rpw_terms(obs.instrument, obs.access_point),
-            })
-        result.append({
-            "slug": provider.slug, "name": provider.name, "type": provider.type, "website": provider.website,
-            "licence_note": provider.licence_note, "corridors": sorted(coverage),
-            "coverage": {code: sorted(regions) for code, regions in sorted(coverage.items())},
-            "products": products,
-            # Some of its services come from fee tables flagged illustrative (for pages; the API has it per product).
-            "illustrative": any(p["illustrative"] for p in products),
-        })
-    return result
+    return observations
+
+
+def _provider_detail(provider: Provider, today: dt.date, observations: list[SurveyObservation]) -> dict:
+    products, coverage = [], {}
+    for product in provider.products:
+        tiers = sorted((t for t in product.tiers if in_force(t, today)), key=lambda t: t.min_amount)
+        if tiers:
+            found = _fee_table_product(product, tiers)
+            coverage.setdefault(found["corridor"], set()).update(found["regions"])
+            products.append(found)
+    for obs in observations:
+        coverage.setdefault(obs.corridor.code, set())
+        products.append(_surveyed_product(obs))
+    return {
+        "slug": provider.slug, "name": provider.name, "type": provider.type, "website": provider.website,
+        "licence_note": provider.licence_note, "corridors": sorted(coverage),
+        "coverage": {code: sorted(regions) for code, regions in sorted(coverage.items())},
+        "products": products,
+        # Some of its services come from fee tables flagged illustrative (for pages; the API has it per product).
+        "illustrative": any(p["illustrative"] for p in products),
+    }
+
+
+def _fee_table_product(product: Product, tiers: list[FeeTier]) -> dict:
+    """A fee-table product by its tiers in force."""
+    places = minor_unit(product.send_currency)
+    return {
+        "id": f"ft-{product.id}", "name": product.name, "corridor": product.corridor.code,
+        "send_currency": product.send_currency, "receive_currency": product.receive_currency,
+        "funding_method": product.funding_method, "payout_method": product.payout_method,
+        "speed": tiers[0].speed,
+        "min_amount": plain(min(t.min_amount for t in tiers), places),
+        "max_amount": plain(max(t.max_amount for t in tiers), places),
+        "regions": sorted({r for t in tiers for r in t.regions.split(";") if r}),
+        "accepted_ids": sorted({i for t in tiers for i in t.accepted_ids.split(";") if i}),
+        "basis": "fee_table", "data_as_of": max(t.effective_from for t in tiers).isoformat(),
+        "illustrative": any(t.illustrative for t in tiers), "terms": (),
+    }
+
+
+def _surveyed_product(obs: SurveyObservation) -> dict:
+    """A surveyed service, named by the survey's words."""
+    return {
+        "id": f"rpw-{obs.id}", "name": rpw_service_name(obs.instrument, obs.access_point),
+        "corridor": obs.corridor.code, "send_currency": obs.corridor.send_currency,
+        "receive_currency": obs.corridor.receive_currency, "funding_method": rpw_funding(obs.instrument),
+        "payout_method": rpw_payout(obs.pickup_method, obs.instrument), "speed": rpw_speed(obs.speed),
+        "min_amount": None, "max_amount": None, "regions": [], "accepted_ids": [], "basis": "survey",
+        "data_as_of": obs.period, "illustrative": False, "terms": rpw_terms(obs.instrument, obs.access_point),
+    }

@@ -14,7 +14,7 @@ from ..domain import caveats, vocabulary
 from ..domain.errors import RemitError
 from ..domain.messages import Message, msg
 from ..domain.vocabulary import speed_rank
-from ..domain.pricing import Basis, FeeBand, PreparedService, PricePoint, Quote, Service, prepare
+from ..domain.pricing import Basis, FeeBand, PreparedService, Quote, Service, prepare, survey_point
 from ..domain.ranking import Filters, rank
 from ..models import Corridor, FeeTier, Product, SurveyObservation
 from .rates import RateBook
@@ -198,27 +198,18 @@ def survey_services(corridor: Corridor, rates: RateBook, period: str | None) -> 
     rate = rates.get(send_ccy, receive_ccy)
     usd_rate = rates.get("USD", send_ccy)
     result = []
+    minor = codes.minor_unit(send_ccy)
     for obs in survey_observations(corridor, period):
         points = []
         for p in obs.price_points:
-            if p.amount_lcu is not None and p.lcu_code == send_ccy:
-                send_amount, converted = p.amount_lcu, False
-            elif send_ccy == "USD":
-                send_amount, converted = p.amount_usd, False
-            elif usd_rate is not None:
-                send_amount, converted = p.amount_usd * usd_rate.rate, True
-            else:
-                continue
-            if p.fee_lcu is not None and p.lcu_code == send_ccy:
-                fee = p.fee_lcu
-            elif p.fee_pct is not None:
-                fee = send_amount * p.fee_pct / 100
-            elif p.total_cost_pct is not None and p.fx_margin_pct is not None:
-                fee = send_amount * (p.total_cost_pct - p.fx_margin_pct) / 100
-            else:
-                continue
-            margin = p.fx_margin_pct if obs.transparent else None
-            points.append(PricePoint(p.amount_usd, send_amount, fee, margin, converted))
+            in_send = p.lcu_code == send_ccy
+            point = survey_point(
+                p.amount_usd, minor, amount_lcu=p.amount_lcu if in_send else None, send_is_usd=send_ccy == "USD",
+                usd_rate=usd_rate.rate if usd_rate is not None else None, fee_lcu=p.fee_lcu if in_send else None,
+                fee_pct=p.fee_pct, total_cost_pct=p.total_cost_pct, fx_margin_pct=p.fx_margin_pct,
+                disclosed=obs.transparent)
+            if point is not None:
+                points.append(point)
         if not points:
             continue
         speed = vocabulary.rpw_speed(obs.speed)
@@ -316,17 +307,38 @@ def compare(corridor: Corridor, currency: str, *, amount: Decimal | None = None,
     filters = filters or Filters()
     limits = limits or freshness()
     prices = corridor_prices(corridor, on, version)
-    period, built = prices.period, prices.services
+    in_currency = _one_price_point_per_service(_in_currency(corridor, prices.services, currency), amount,
+                                               receive_amount)
+    filtering = bool(filters.active)
+    services = [(s, i) for s, i in in_currency if filters.matches(s)] if filtering else in_currency
+    quotes, not_available = _priced_quotes(services, prices, amount, receive_amount)
+    info = {i.product_id: i for _, i in services}
+    receive_currency = services[0][0].receive_currency if services else corridor.receive_currency
+    return Comparison(corridor=corridor, send_currency=currency, receive_currency=receive_currency,
+                      amount=amount, receive_amount=receive_amount, quotes=rank(quotes), info=info,
+                      not_available=not_available, survey_period=prices.period, filters=filters,
+                      excluded=len(in_currency) - len(services), services_total=len(in_currency),
+                      warnings=_warnings(quotes, info, prices.period, on, limits),
+                      unrecorded=_unrecorded(services, filters) if filtering else {},
+                      data_dates=_data_dates(quotes, info, prices.period, on, limits))
+
+
+def _in_currency(corridor: Corridor, built: list[tuple[Service, ServiceInfo]], currency: str
+                 ) -> list[tuple[Service, ServiceInfo]]:
+    """The corridor's services that send `currency`; a currency it is not priced in is refused."""
     currencies = sorted({s.send_currency for s, _ in built} or {corridor.send_currency})
     if currency not in currencies:
         raise CurrencyNotPriced(msg(
             "currency_not_priced", "%(corridor)s is priced in %(currencies)s, not in %(currency)s.",
             corridor=corridor.code, currencies=currencies, currency=currency), field="currency",
             extra={"currencies": currencies})
-    in_currency = _one_price_point_per_service([(s, i) for s, i in built if s.send_currency == currency],
-                                               amount, receive_amount)
-    filtering = bool(filters.active)
-    services = [(s, i) for s, i in in_currency if filters.matches(s)] if filtering else in_currency
+    return [(s, i) for s, i in built if s.send_currency == currency]
+
+
+def _priced_quotes(services: list[tuple[Service, ServiceInfo]], prices: CorridorPrices, amount: Decimal | None,
+                   receive_amount: Decimal | None) -> tuple[list[Quote], list[tuple[ServiceInfo, Message]]]:
+    """Each service's quote for the amount to send (or the smallest that delivers the amount to
+    receive), and why each service that has none has none."""
     quotes, not_available = [], []
     for service, info in services:
         if amount is not None:
@@ -342,8 +354,13 @@ def compare(corridor: Corridor, currency: str, *, amount: Decimal | None = None,
                 "payout_unknown", "cannot say what it pays out (no reference rate or exchange rate not disclosed)")
                 if service.reference_rate is None or not service.transparent
                 else msg("cannot_deliver", "cannot deliver this amount")))
-    info = {i.product_id: i for _, i in services}
-    # How old the data is, worked out once per survey quarter and rate date rather than per quote.
+    return quotes, not_available
+
+
+def _warnings(quotes: list[Quote], info: dict[str, ServiceInfo], period: str | None, on: dt.date,
+              limits: caveats.Freshness) -> dict[str, tuple[str, ...]]:
+    """Each quote's warnings, how old the data is worked out once per survey quarter and rate date
+    rather than per quote."""
     survey_stale = caveats.survey_is_stale(period, on, limits)
     rate_stale: dict[dt.date | None, bool] = {}
     warnings = {}
@@ -353,14 +370,7 @@ def compare(corridor: Corridor, currency: str, *, amount: Decimal | None = None,
             rate_stale[as_of] = caveats.rate_is_stale(as_of, on, limits)
         warnings[q.service.key] = caveats.warnings_given(
             q, stale=rate_stale[as_of] or (q.service.basis is Basis.SURVEY and survey_stale))
-    receive_currency = services[0][0].receive_currency if services else corridor.receive_currency
-    return Comparison(corridor=corridor, send_currency=currency, receive_currency=receive_currency,
-                      amount=amount, receive_amount=receive_amount, quotes=rank(quotes), info=info,
-                      not_available=not_available, survey_period=period, filters=filters,
-                      excluded=len(in_currency) - len(services), services_total=len(in_currency),
-                      warnings=warnings,
-                      unrecorded=_unrecorded(services, filters) if filtering else {},
-                      data_dates=_data_dates(quotes, info, period, on, limits))
+    return warnings
 
 
 def _unrecorded(services, filters: Filters) -> dict[str, tuple[str, ...]]:

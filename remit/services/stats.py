@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from .. import codes
+from ..domain.money import convert
 from ..domain.pricing import quote
 from ..domain.stats import CorridorStats, ServiceCost, corridor_stats, published_stats, yearly_saving
 from ..models import Corridor, PublishedAverage, SurveyObservation
@@ -94,7 +96,7 @@ def _fee_table_costs(corridor: Corridor, rates: RateBook, on: dt.date) -> list[S
     for service, info in fee_table_services(corridor, rates, on):
         if service.send_currency != corridor.send_currency:
             continue
-        results = [quote(service, (usd_amount * usd.rate).quantize(Decimal(1).scaleb(-service.send_minor_unit)))
+        results = [quote(service, convert(usd_amount, usd.rate, service.send_minor_unit))
                    for usd_amount in PRICE_POINTS_USD]
         pcts = [r.total_cost_pct if r is not None else None for r in results]
         if any(p is not None for p in pcts):
@@ -115,8 +117,9 @@ def _saving(stats: CorridorStats, monthly_amount: Decimal | None) -> Decimal | N
 
 
 def _monthly_amount(corridor: Corridor, rates: RateBook) -> Decimal | None:
+    """USD 200 in the send currency, half up to its minor unit."""
     usd = rates.get("USD", corridor.send_currency)
-    return (Decimal(200) * usd.rate).quantize(Decimal("0.01")) if usd else None
+    return convert(PRICE_POINTS_USD[0], usd.rate, codes.minor_unit(corridor.send_currency)) if usd else None
 
 
 def _rpw_stats(corridor: Corridor, period: str, basis: str, published: dict[str, PublishedAverage],

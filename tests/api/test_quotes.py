@@ -161,7 +161,8 @@ def test_non_transparent_service_is_listed_last_and_flagged(seeded, client):
 
 
 def test_answers_have_exactly_the_documented_shape(seeded, client):
-    """Quotes are encoded without marshmallow for speed: the OpenAPI schema must still describe them."""
+    """Quotes are written by present.py, their one writer; QuoteSchema, which the OpenAPI document is
+    generated from, describes them: it reads them back as they are."""
     from remit.api.schemas import QuoteSchema
 
     quotes = get(client, send="CA", receive="GT", amount="300", currency="CAD").json

@@ -24,24 +24,24 @@ def band(low, high, fixed, percent="0", margin="0") -> FeeBand:
 def test_the_guide_example_cad_300():
     """Fee CAD 9.99 on CAD 300 at a 2.5% margin: FX cost 300 × 2.5% = 7.50, total 17.49 = 5.83% of 300.
 
-    At a reference rate of 5.55333 GTQ per CAD the applied rate is 5.55333 × 0.975 = 5.41449675 and
-    300 × 5.41449675 = 1624.349025 GTQ, paid out as 1624.34 (rounded down, not up to 1624.35).
+    At a reference rate of 5.55333 GTQ per CAD the applied rate is 5.55333 × 0.975 = 5.41449675, stated
+    and applied as 5.414497 (six decimals, half up), and 300 × 5.414497 = 1624.3491 GTQ, paid out as
+    1624.34 (rounded down).
     """
     q = quote(fee_table(band("1", "1000", "9.99", margin="2.5")), D("300"))
-    assert q.fee == D("9.99")
-    assert q.fx_cost == D("7.500")
-    assert q.total_cost == D("17.490")
+    assert (str(q.fee), str(q.fx_cost), str(q.total_cost)) == ("9.99", "7.50", "17.49")
     assert round_pct(q.total_cost_pct) == D("5.83")
-    assert q.exchange_rate == D("5.41449675")
+    assert str(q.exchange_rate) == "5.414497"
     assert q.receive_amount == D("1624.34")
     assert q.estimated is False and q.transparent is True
 
 
 def test_tier_bounds_are_inclusive_and_amounts_outside_every_band_get_no_quote():
-    """Bands 1.00–500.00 (CAD 5) and 500.01–1000.00 (CAD 8 + 1%)."""
+    """Bands 1.00–500.00 (CAD 5) and 500.01–1000.00 (CAD 8 + 1%): the fee on 500.01 is 8 + 5.0001,
+    charged as 13.00."""
     service = fee_table(band("1.00", "500.00", "5"), band("500.01", "1000.00", "8", percent="1"))
     assert quote(service, D("500.00")).fee == D("5")
-    assert quote(service, D("500.01")).fee == D("8") + D("5.0001")  # 8 + 1% of 500.01
+    assert str(quote(service, D("500.01")).fee) == "13.00"  # 8 + 1% of 500.01 = 13.0001, charged in cents
     assert quote(service, D("1000.00")).fee == D("18.00")
     assert quote(service, D("0.99")) is None
     assert quote(service, D("1000.01")) is None
@@ -145,9 +145,14 @@ rates = st.decimals(min_value=D("0.0001"), max_value=D("20000"), places=4)
 
 @settings(max_examples=300)
 @given(amount=money, margin=margins, rate=rates, fixed=st.decimals(min_value=0, max_value=50, places=2))
-def test_received_never_exceeds_the_amount_at_the_reference_rate_less_the_margin(amount, margin, rate, fixed):
+def test_received_is_worked_from_the_rate_as_stated(amount, margin, rate, fixed):
+    """The applied rate is stated with six decimals (ten when under 0.01), half up, and the amount
+    received is the send amount at that rate, rounded down: anyone can check it with a calculator."""
     q = quote(fee_table(band("0.01", "100000", fixed, margin=margin), rate=rate), amount)
-    assert q.receive_amount <= amount * rate * (1 - margin / 100)
+    exact = rate * (1 - margin / 100)
+    places = 6 if exact >= D("0.01") else 10
+    assert q.exchange_rate == exact.quantize(D(1).scaleb(-places), rounding="ROUND_HALF_UP")
+    assert q.receive_amount == (amount * q.exchange_rate).quantize(D("0.01"), rounding="ROUND_FLOOR")
     if margin >= 0:
         assert q.receive_amount <= amount * rate
 
@@ -196,14 +201,33 @@ def test_amount_must_be_positive():
         quote(fee_table(band("1", "10", "1")), D("0"))
 
 
-# A prepared service (bands sorted, applied rates worked out once) prices exactly as the plain rule.
+# A prepared service (bands sorted and found by bisection, applied rates worked out once) prices exactly
+# as the plain rule: the first band that holds the amount, walked in the order given, or the nearest
+# price point (a tie to the lower), priced by the one _price.
+def plain_quote(service: Service, amount: D):
+    from remit.domain.pricing import _price, applied_rate, band_for
+
+    if service.basis is Basis.FEE_TABLE:
+        found = band_for(service, amount)
+        if found is None:
+            return None
+        return _price(service, amount, found.fee(amount, service.send_minor_unit), found.fx_margin_pct,
+                      applied_rate(service, found.fx_margin_pct), False)
+    if not service.price_points:
+        return None
+    point = min(service.price_points, key=lambda p: (abs(p.send_amount - amount), p.send_amount))
+    return _price(service, amount, round_money(point.fee, service.send_minor_unit), point.fx_margin_pct,
+                  applied_rate(service, point.fx_margin_pct), point.converted or point.send_amount != amount,
+                  point.amount_usd)
+
+
 bands_strategy = st.lists(
     st.tuples(st.integers(1, 5000), st.integers(0, 4000), st.decimals(min_value=0, max_value=30, places=2),
               st.decimals(min_value=0, max_value=5, places=3), margins),
     min_size=1, max_size=5)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(specs=bands_strategy, amounts=st.lists(money, min_size=1, max_size=8), rate=rates, shuffle=st.randoms())
 def test_a_prepared_fee_table_prices_every_amount_as_the_plain_rule(specs, amounts, rate, shuffle):
     from remit.domain.pricing import prepare
@@ -214,10 +238,10 @@ def test_a_prepared_fee_table_prices_every_amount_as_the_plain_rule(specs, amoun
     service = fee_table(*bands, rate=str(rate))
     prepared = prepare(service)
     for amount in amounts + [b.min_amount for b in bands] + [b.max_amount for b in bands]:
-        assert prepared.quote(amount) == quote(service, amount), amount
+        assert prepared.quote(amount) == plain_quote(service, amount), amount
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(points=st.lists(st.tuples(st.sampled_from([D(200), D(500), D(1000)]), st.decimals(min_value=0, max_value=40, places=2),
                                  st.one_of(st.none(), margins), st.booleans()), min_size=0, max_size=3),
        amounts=st.lists(money, min_size=1, max_size=8), rate=st.one_of(st.none(), rates))
@@ -230,7 +254,7 @@ def test_a_prepared_survey_service_prices_every_amount_as_the_plain_rule(points,
                                          for usd, fee, margin, converted in points))
     prepared = prepare(service)
     for amount in amounts + [D(200), D(350), D(500)]:
-        assert prepared.quote(amount) == quote(service, amount), amount
+        assert prepared.quote(amount) == plain_quote(service, amount), amount
 
 
 def test_a_prepared_service_sorts_its_bands_and_refuses_what_none_holds():
@@ -260,7 +284,7 @@ def tiered_fee_tables(draw):
     return bands
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(bands=tiered_fee_tables(), amounts=st.lists(money, max_size=6), rate=rates, shuffle=st.randoms())
 def test_a_prepared_tiered_fee_table_prices_every_bound_and_its_neighbours_as_the_plain_rule(bands, amounts, rate,
                                                                                               shuffle):
@@ -274,10 +298,10 @@ def test_a_prepared_tiered_fee_table_prices_every_bound_and_its_neighbours_as_th
     edges = [edge + step for b in bands for edge in (b.min_amount, b.max_amount)
              for step in (-cent, -mill, 0, mill, cent)]
     for amount in amounts + [a for a in edges if a > 0]:
-        assert prepared.quote(amount) == quote(service, amount), amount
+        assert prepared.quote(amount) == plain_quote(service, amount), amount
     # Below the lowest tier and above the highest, nothing, as the plain rule says.
     lowest, highest = min(b.min_amount for b in bands), max(b.max_amount for b in bands)
-    assert prepared.quote(highest + cent) is None and quote(service, highest + cent) is None
+    assert prepared.quote(highest + cent) is None and plain_quote(service, highest + cent) is None
     if lowest > cent:
         assert prepared.quote(lowest - cent) is None
 
