@@ -18,7 +18,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from ...i18n import translate
 from ...importers.members import COLUMN_NAMES, read_known_rows, read_members, read_pasted
-from ...importers.readers import NumberCell
+from ...importers.rows import NumberCell
 from ...inputs import MAX_MEMBERS
 from ...services import bundles
 from .forms import BundleForm
