@@ -238,8 +238,7 @@ def _member_texts(result) -> list[str]:
     """The plan's members in BundlePlanSchema's shape, each as json_text would write it, written directly
     rather than as a dictionary each walked by the encoder (bench/bundle_bench.py measures a thousand
     members). Each member is one f-string with its figures rounded in place, rather than a function per
-    figure and `%` with seventeen values: money half up (money.half_up: a figure under zero by the
-    function, the others by quantize), the amount received as the domain rounded it down."""
+    figure and `%` with seventeen values."""
     places, pct_places = unit(codes.minor_unit(result.request.currency)), _PCT_PLACES
     receive_places = Decimal(1).scaleb(-codes.minor_unit(result.receive_currency))
     up = ROUND_HALF_UP
@@ -253,26 +252,27 @@ def _member_texts(result) -> list[str]:
             current = texts[x.current_option] = encode_basestring(x.current_option)
         if warnings is None:
             warnings = texts[x.warnings] = json_text(list(x.warnings))
-        # Figures that may be null, each as JSON; money half up: quantize, or, under zero, half_up.
+        # Figures that may be null, each as JSON. The money is the domain's, already in the minor unit
+        # (quantize only writes its places); a percentage is rounded here, half up (money.half_up
+        # under zero: saving against today may be negative).
         fees = x.fees_on_top
         v = x.share
-        share = "null" if v is None else f'"{v.quantize(places, up) if v >= 0 else half_up(v, places)}"'
+        share = "null" if v is None else f'"{v.quantize(places, up)}"'
         v = x.contribution if fees is not None else None  # (None without fees on top)
-        contribution = "null" if v is None else f'"{v.quantize(places, up) if v >= 0 else half_up(v, places)}"'
-        v = fees
-        fees = "null" if v is None else f'"{v.quantize(places, up) if v >= 0 else half_up(v, places)}"'
+        contribution = "null" if v is None else f'"{v.quantize(places, up)}"'
+        fees = "null" if fees is None else f'"{fees.quantize(places, up)}"'
         v = x.receive_amount
         received = "null" if v is None else f'"{v.quantize(receive_places)}"'
         v = x.individual_cost
-        cost = "null" if v is None else f'"{v.quantize(places, up) if v >= 0 else half_up(v, places)}"'
+        cost = "null" if v is None else f'"{v.quantize(places, up)}"'
         v = x.saving
-        saving = "null" if v is None else f'"{v.quantize(places, up) if v >= 0 else half_up(v, places)}"'
+        saving = "null" if v is None else f'"{v.quantize(places, up)}"'
         v = x.saving_pct
         saving_pct = "null" if v is None else f'"{v.quantize(pct_places, up) if v >= 0 else half_up(v, pct_places)}"'
         v = x.current_cost
-        current_cost = "null" if v is None else f'"{v.quantize(places, up) if v >= 0 else half_up(v, places)}"'
+        current_cost = "null" if v is None else f'"{v.quantize(places, up)}"'
         v = x.saving_vs_current
-        saving_now = "null" if v is None else f'"{v.quantize(places, up) if v >= 0 else half_up(v, places)}"'
+        saving_now = "null" if v is None else f'"{v.quantize(places, up)}"'
         v = x.saving_vs_current_pct
         saving_now_pct = ("null" if v is None
                           else f'"{v.quantize(pct_places, up) if v >= 0 else half_up(v, pct_places)}"')

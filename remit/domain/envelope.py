@@ -46,11 +46,7 @@ class Piece:
     band: FeeBand | None = None
     minor_unit: int = 2
     rounded: bool = False
-
-    @property
-    def slack(self) -> Decimal:
-        """How far under its line a rounded piece's cost may be: half a minor unit."""
-        return unit(self.minor_unit) / 2
+    slack: Decimal = Decimal(0)  # how far under its line a rounded piece's cost may be: half a minor unit
 
     def holds(self, amount: Decimal) -> bool:
         above = amount > self.low if self.low_open else amount >= self.low
@@ -77,7 +73,8 @@ def pieces(service: Service, levels: list[Decimal] = ()) -> list[Piece]:
     if service.basis is Basis.FEE_TABLE:
         minor = service.send_minor_unit
         return [Piece(b.min_amount, False, b.max_amount, b.fee_fixed, b.rate, service.key, b.fx_margin_pct,
-                      band=b, minor_unit=minor, rounded=not b.flat_fee(minor)) for b in service.bands]
+                      band=b, minor_unit=minor, rounded=not b.flat_fee(minor), slack=unit(minor) / 2)
+                for b in service.bands]
     if len(service.price_points) == 1 and len(levels) > 1:
         point = service.price_points[0]
         if point.fx_margin_pct is None:

@@ -44,8 +44,10 @@ def half_up(value: Decimal, exponent: Decimal) -> Decimal:
 
 
 def round_money(amount: Decimal, minor_unit: int) -> Decimal:
-    """Half up to the minor unit (half_up)."""
-    return half_up(amount, unit(minor_unit))
+    """Half up to the minor unit (half_up, written out: a plan rounds thousands of figures)."""
+    if amount >= 0:
+        return amount.quantize(unit(minor_unit), ROUND_HALF_UP)
+    return amount.quantize(unit(minor_unit), ROUND_HALF_DOWN) + _ZERO
 
 
 def round_down(amount: Decimal, minor_unit: int) -> Decimal:

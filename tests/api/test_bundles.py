@@ -481,6 +481,8 @@ def test_each_figure_of_a_member_is_written_as_the_contract_states_it(worked_exa
     under zero), null or not, in currencies of 0, 2 and 3 decimals."""
     import dataclasses
 
+    from remit.domain.money import half_up
+
     from remit.api import present
     from remit.domain.bundling import MemberResult
     from remit.services import bundles
@@ -492,16 +494,27 @@ def test_each_figure_of_a_member_is_written_as_the_contract_states_it(worked_exa
     received = st.none() | st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False)
 
     @given(st.lists(st.builds(
-        MemberResult, ref=st.text(max_size=5), amount=st.decimals(min_value=D("0.001"), max_value=10**6, places=3),
+        MemberResult, ref=st.text(max_size=5), amount=st.decimals(min_value=D(1), max_value=10**6, places=3),
         joins=st.booleans(), share=FIGURES, exact_share=st.none(), fees_on_top=FIGURES, receive_amount=received,
         individual_cost=FIGURES, individual_option=options, saving=FIGURES, saving_pct=FIGURES,
         current_option=options, current_cost=FIGURES, saving_vs_current=FIGURES, saving_vs_current_pct=FIGURES,
         reason=st.none() | st.text(max_size=5), warnings=st.sampled_from([(), ("stale",), ("stale", "estimate")])),
         max_size=4), st.sampled_from(["CAD", "JPY", "KWD"]), st.sampled_from(["GTQ", "JPY", "KWD"]))
     def written_alike(members, currency, receive_currency):
-        members = [dataclasses.replace(x, receive_amount=None if x.receive_amount is None else x.receive_amount
-                                       .quantize(D(1).scaleb(-{"JPY": 0, "KWD": 3}.get(receive_currency, 2)),
-                                                 rounding="ROUND_FLOOR")) for x in members]
+        # The domain's figures: money in the currency's unit (rounded half up, the amount received down),
+        # percentages exact.
+        places = D(1).scaleb(-{"JPY": 0, "KWD": 3}.get(currency, 2))
+
+        def unit_of(value):
+            return None if value is None else half_up(value, places)
+
+        members = [dataclasses.replace(
+            x, amount=unit_of(x.amount), share=unit_of(x.share), fees_on_top=unit_of(x.fees_on_top),
+            individual_cost=unit_of(x.individual_cost), saving=unit_of(x.saving), current_cost=unit_of(x.current_cost),
+            saving_vs_current=unit_of(x.saving_vs_current),
+            receive_amount=None if x.receive_amount is None else x.receive_amount.quantize(
+                D(1).scaleb(-{"JPY": 0, "KWD": 3}.get(receive_currency, 2)), rounding="ROUND_FLOOR"))
+            for x in members]
         changed = dataclasses.replace(result, request=dataclasses.replace(request, currency=currency),
                                       plan=dataclasses.replace(result.plan, members=members),
                                       receive_currency=receive_currency)

@@ -161,6 +161,7 @@ class _Splits:
     def __init__(self, amount: Decimal, service: Service, terms: Terms, most: Decimal, step: Decimal):
         self.amount, self.service, self.terms, self.most, self.step = amount, service, terms, most, step
         self.bands = sorted(service.bands, key=attrgetter("min_amount"))
+        self.flat = [b.flat_fee(terms.minor_unit) for b in self.bands]
         self.edges = [(b.min_amount, b.max_amount) for b in self.bands]
         self.extra = terms.coordinator_fee + terms.incoming_fee + terms.intermediary_fee
         self.deducted = terms.incoming_fee + terms.intermediary_fee
@@ -202,7 +203,7 @@ class _Splits:
         edge, or a fee charged rounded); none where an amount falls outside every band."""
         small, large, carried = signature
         terms, minor, each = self.terms, self.terms.minor_unit, self.terms.distribution_fee
-        if carried and small == large and small % 2 and self.bands[small // 2].flat_fee(minor):
+        if carried and small == large and small % 2 and self.flat[small // 2]:
             band = self.bands[small // 2]
             return _linear_paying(n, end, k * (band.fee_fixed + self.extra), self.amount * band.rate + each,
                                   self.most, minor)

@@ -72,14 +72,18 @@ def round_exact(value: Number, minor_unit: int, denominator: Number = 1) -> Deci
 
 
 def round_all(numerators: list[Decimal], minor_unit: int, denominator: Decimal) -> list[Decimal]:
-    """round_exact(n, minor_unit, denominator) for each Decimal numerator, in one exact context."""
+    """round_exact(n, minor_unit, denominator) for each Decimal numerator, in one exact context: the
+    units are ⌊(n × 2 × 10^minor + denominator) / (2 × denominator)⌋."""
+    found = []
     with localcontext(EXACT):
-        double, found = 2 * denominator, []
+        scale, double = Decimal(2).scaleb(minor_unit), 2 * denominator
         for value in numerators:
-            units, remainder = divmod(value.scaleb(minor_unit) * 2 + denominator, double)
-            if remainder < 0:
+            units, remainder = divmod(value * scale + denominator, double)  # towards zero
+            if remainder < 0:  # below zero: down
                 units -= 1
-            found.append(units.scaleb(-minor_unit) + 0)
+                found.append(units.scaleb(-minor_unit) + 0)  # (+ 0: never −0)
+            else:
+                found.append(units.scaleb(-minor_unit))
     return found
 
 
