@@ -35,7 +35,8 @@ Entries of a completed cycle never change: a correction is a new entry that supe
 
 Every function here is pure: Decimal in, Decimal out. The package, by concept: `entries` (what a
 cycle holds), `checks` (entries refused whole), `corrections` (entries in force), `reconciliation`
-(what it cost and who pays what), `flags` (what does not add up) and `statements` (the season).
+(what it cost and who pays what), `results` (what it yields), `flags` (what does not add up) and
+`statements` (the season).
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ from .checks import (check_completion, check_confirmation, check_contribution, c
 from .corrections import Entry, current
 from .entries import (Contribution, CycleLocked, CycleMember, CycleTerms, LedgerError, Payout, PlannedTransfer,
                       Wire)
-from .flags import Flag, flags
-from .reconciliation import MemberResult, Reconciliation, WireResult, reconcile, wire_result
+from .flags import flags
+from .reconciliation import reconcile, wire_result
+from .results import Flag, MemberResult, Reconciliation, WireResult
 from .statements import CycleHeading, Season, Statement, StatementLine, season, statement
 
 __all__ = ["Contribution", "CycleHeading", "CycleLocked", "CycleMember", "CycleTerms", "Entry", "Flag", "LedgerError",

@@ -1,27 +1,12 @@
 """Flags: everything in a cycle that does not add up, or is not recorded yet, each said in a sentence."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from ..messages import Message, msg, msgn
+from ..messages import msg, msgn
 from ..money import round_money
 from .entries import CycleTerms
-
-if TYPE_CHECKING:
-    from .reconciliation import Reconciliation
-
-
-@dataclass(frozen=True)
-class Flag:
-    """Something in the cycle that does not add up, or is not recorded yet, said in a sentence."""
-
-    code: str
-    message: Message
-    ref: str | None = None
-    wire: int | None = None  # 1-based
-
+from .results import Flag, Reconciliation
 
 
 def flags(result: Reconciliation, terms: CycleTerms, contributed: set[str], with_payout: set[str],

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .entries import ZERO
-from .reconciliation import MemberResult, Reconciliation
+from .results import MemberResult, Reconciliation
 
 
 @dataclass(frozen=True)
