@@ -29,6 +29,7 @@ from .domain.bundling import BundleError
 from .domain.errors import RemitError
 from .domain.messages import Message, msg
 from .extensions import db
+from .i18n import translate
 from .inputs import InputError
 
 # What a page says for an HTTP error raised without a text of its own (werkzeug's are English only).
@@ -93,8 +94,6 @@ class FormPage:
 
     def _placed(self, exc: Exception, refusal: Refusal) -> list[str]:
         """The message beside the field the refusal names (or `field`), else as a line of its own."""
-        from .i18n import translate
-
         problem = translate(refusal.message)
         name = getattr(exc, "field", None) or self.field
         target = self.form._fields.get(name) if self.form is not None and name else None
@@ -165,8 +164,6 @@ def _respond(exc: HTTPException):
         if getattr(exc, "response", None) is not None and exc.response.headers.get("Retry-After"):
             response.headers["Retry-After"] = exc.response.headers["Retry-After"]
         return response
-    from .i18n import translate
-
     try:
         return render_template("error.html", code=code, name=exc.name, description=translate(text)), code, \
             _own_headers(exc)

@@ -17,6 +17,7 @@ from flask_smorest import Page
 from .. import codes
 from ..services import bundles, ledger
 from . import keys, present
+from .bundles import bundle_request
 from .blueprint import Blueprint
 from .ledger_schemas import (LedgerCycleRequestSchema, LedgerCycleSchema, LedgerCycleSummarySchema, LedgerGroupSchema,
                              LedgerSeasonSchema)
@@ -205,7 +206,7 @@ class LedgerGroupCycles(MethodView):
         on = body["date"] or dt.date.today()
         key = keys.request_key()
         actor = f"api:{key.name}"[:254]
-        result = bundles.plan(_plan_request(body["plan"]), on=on)
+        result = bundles.plan(bundle_request(body["plan"]), on=on)  # read as POST /api/v1/bundles reads a plan
         entries = ledger.CycleEntries(
             contributions=[ledger.ContributionInput(c["ref"], c["amount"], c["method"], c["receipt"], c["received_on"])
                            for c in body["contributions"]],
@@ -221,12 +222,6 @@ class LedgerGroupCycles(MethodView):
         record = ledger.load(cycle_id)
         return _answer(cycle_json(record), 201, {
             "Location": url_for("ledger.LedgerCycle", cycle_id=record.cycle.id)})
-
-
-def _plan_request(plan: dict) -> bundles.BundleRequest:
-    from .bundles import bundle_request  # as POST /api/v1/bundles reads a plan (fee currencies, days)
-
-    return bundle_request(plan)
 
 
 @ledger_bp.route("/cycles/<int:cycle_id>", parameters=[{

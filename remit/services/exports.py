@@ -11,6 +11,7 @@ from ..extensions import db
 from ..formats import FEE_TABLE_COLUMNS
 from ..models import FeeTier, Product
 from . import spreadsheets
+from .comparison import in_force
 
 
 def plain(number: Decimal, at_least: int = 0) -> str:
@@ -23,8 +24,6 @@ def plain(number: Decimal, at_least: int = 0) -> str:
 def tiers_as_of(day) -> list[FeeTier]:
     """The fee tables in force on `day`, as remit knows them now: per product, the tiers of the latest
     import among those in force that day (so a reverted import gives way to what it replaced)."""
-    from .comparison import in_force
-
     tiers = db.session.execute(
         select(FeeTier).options(joinedload(FeeTier.product).joinedload(Product.provider),
                                 joinedload(FeeTier.product).joinedload(Product.corridor))

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from ... import codes
 from ...domain.money import round_money
+from ...i18n import label, money
 from ...services import ledger
 from ..forms import choices
 from .forms import (ConfirmationForm, ContributionsForm, CorrectionForm, DistributionFeeForm, PayoutsForm,
@@ -87,20 +88,12 @@ def wire_form(record: ledger.CycleRecord, formdata=None) -> WireForm:
 def _entry_label(record: ledger.CycleRecord, kind: str, row) -> str:
     if kind == "wire":
         return _("Wire %(reference)s of %(amount)s", reference=row.bank_reference or f"#{row.id}",
-                 amount=_money(row.debited, record.cycle.currency))
+                 amount=money(row.debited, record.cycle.currency))
     member = record.member(row.member_id)
     if kind == "payout":
-        from ...i18n import label
-
         return _("%(member)s: %(amount)s, %(status)s", member=member.ref,
-                 amount=_money(row.amount, record.cycle.receive_currency), status=label(row.status))
-    return _("%(member)s: %(amount)s", member=member.ref, amount=_money(row.amount, record.cycle.currency))
-
-
-def _money(value, currency):
-    from ...i18n import money
-
-    return money(value, currency)
+                 amount=money(row.amount, record.cycle.receive_currency), status=label(row.status))
+    return _("%(member)s: %(amount)s", member=member.ref, amount=money(row.amount, record.cycle.currency))
 
 
 def correction_form(record: ledger.CycleRecord, kind: str, formdata=None) -> CorrectionForm:
