@@ -305,13 +305,7 @@ class RowLoader:
         self.width = (max(present) if present else 0) + 2
         blank = self.width - 1
         self.index = {name: positions.get(name, blank) for name in schema.load_fields}
-        self.fields = {}  # name → (deserialize, memo, absent)
-        for name, field_obj in schema.load_fields.items():
-            try:
-                absent = (False, field_obj.deserialize(missing))
-            except ValidationError as exc:
-                absent = (True, exc.messages)
-            self.fields[name] = (field_obj.deserialize, {}, absent)
+        self.fields = _field_readers(schema)  # name → (deserialize, memo, absent)
         grouped = {name for group in groups for name in group}
         if not grouped <= set(self.fields):
             raise ValueError("groups must name fields of the schema")
@@ -322,21 +316,26 @@ class RowLoader:
         if isinstance(schema, RuledSchema):
             hooks.remove("check_row_rules")
             self.rules = schema.rules()
-        # A rule that reads the fields of one group only is run once per distinct texts of that group,
-        # with it; the others are remembered for the texts of the fields they read.
-        within = {index: [] for index in range(len(groups))}
-        self.crossing = []
-        for rule, names in self.rules:
-            home = next((index for index, group in enumerate(groups) if set(names) <= set(group)), None)
-            if home is None:
-                self.crossing.append((rule, names, _cells_of(self.index[name] for name in names), {}))
-            else:
-                within[home].append((rule, names, _cells_of(groups[home].index(name) for name in names), {}))
+        within, self.crossing = self._rules_by_group(groups)
         # Each group also keeps the texts of the row before and what they gave: the rows of a product
         # usually follow each other, and comparing texts is cheaper than looking them up.
         self.groups = [(_cells_of(self.index[name] for name in group), group, within[index], {}, [None, None])
                        for index, group in enumerate(groups)]
         self.checks = [getattr(schema, attr) for attr in hooks]
+
+    def _rules_by_group(self, groups: list[tuple[str, ...]]) -> tuple[dict[int, list], list]:
+        """A rule that reads the fields of one group only is run once per distinct texts of that group,
+        with it (by the group's index); the others, crossing groups, are remembered for the texts of the
+        fields they read. Each as (rule, names, the getter of its texts, its memo)."""
+        within: dict[int, list] = {index: [] for index in range(len(groups))}
+        crossing = []
+        for rule, names in self.rules:
+            home = next((index for index, group in enumerate(groups) if set(names) <= set(group)), None)
+            if home is None:
+                crossing.append((rule, names, _cells_of(self.index[name] for name in names), {}))
+            else:
+                within[home].append((rule, names, _cells_of(groups[home].index(name) for name in names), {}))
+        return within, crossing
 
     def _read(self, name: str, text: str) -> tuple[bool, object]:
         """(False, value) or (True, messages): what the field makes of a cell."""
@@ -409,9 +408,25 @@ class RowLoader:
         return values, None
 
     def load(self, row: int, cells: list[str]) -> tuple[dict | None, list[Problem] | None]:
+        """(the row's values, None) or (None, its problems, as `schema.load` would raise them): the
+        groups' cells, the single columns', then the rules across groups and the schema's checks."""
         if len(cells) < self.width:
             cells = cells + [""] * (self.width - len(cells))
         data = {}
+        failed, rules_pass = self._groups_into(data, cells)
+        if self._singles_into(data, cells) or failed:
+            return None, self._field_problems(row, cells)
+        if self.crossing and not self._crossing_pass(data, cells):
+            rules_pass = False
+        errors = None if rules_pass else self._rule_errors(data)
+        if self.checks:
+            errors = self._check_errors(data, errors)
+        if errors is not None:
+            return None, _problems(row, errors)
+        return data, None
+
+    def _groups_into(self, data: dict, cells: list[str]) -> tuple[bool, bool]:
+        """Each group's values into `data`: (whether a field failed, whether the groups' own rules pass)."""
         failed = False
         rules_pass = True
         for getter, group, rules, memo, last in self.groups:
@@ -429,6 +444,12 @@ class RowLoader:
             else:
                 data.update(result[1])
                 rules_pass = rules_pass and result[2]
+        return failed, rules_pass
+
+    def _singles_into(self, data: dict, cells: list[str]) -> bool:
+        """The values of the columns in no group into `data` (as `_read`, written out: it runs for every
+        cell of a file): whether a field failed."""
+        failed = False
         for name, index, deserialize, memo, absent in self.singles:
             text = cells[index]
             if not text:
@@ -446,14 +467,20 @@ class RowLoader:
                 failed = True
             elif result[1] is not missing:
                 data[name] = result[1]
-        if failed:
-            # As marshmallow gives them: each failing field's messages, in the schema's order of fields.
-            errors = {}
-            for name, index in self.index.items():
-                result = self._read(name, cells[index])
-                if result[0]:
-                    errors[name] = result[1]
-            return None, _problems(row, errors)
+        return failed
+
+    def _field_problems(self, row: int, cells: list[str]) -> list[Problem]:
+        """As marshmallow gives them: each failing field's messages, in the schema's order of fields."""
+        errors = {}
+        for name, index in self.index.items():
+            result = self._read(name, cells[index])
+            if result[0]:
+                errors[name] = result[1]
+        return _problems(row, errors)
+
+    def _crossing_pass(self, data: dict, cells: list[str]) -> bool:
+        """Whether the rules that read fields of more than one group pass, each remembered for its texts."""
+        rules_pass = True
         for rule, names, getter, memo in self.crossing:
             texts = getter(cells)
             passes = memo.get(texts)
@@ -461,13 +488,19 @@ class RowLoader:
                 passes = not rule(_only(data, names))
                 _remember(memo, texts, passes)
             rules_pass = rules_pass and passes
+        return rules_pass
+
+    def _rule_errors(self, data: dict) -> dict | None:
+        """As the schema gives them: every rule's messages, in the order of the rules."""
         errors = None
-        if not rules_pass:
-            # As the schema gives them: every rule's messages, in the order of the rules.
-            for rule, names in self.rules:
-                found = rule(_only(data, names))
-                if found:
-                    errors = _merge(errors, found)
+        for rule, names in self.rules:
+            found = rule(_only(data, names))
+            if found:
+                errors = _merge(errors, found)
+        return errors
+
+    def _check_errors(self, data: dict, errors: dict | None) -> dict | None:
+        """The schema's own @validates_schema checks' messages added to `errors`."""
         for check in self.checks:
             try:
                 check(data, partial=None, many=False, unknown=self.schema.unknown)
@@ -476,9 +509,7 @@ class RowLoader:
                 messages = exc.messages if isinstance(exc.messages, dict) else {exc.field_name: exc.messages}
                 for key, texts in messages.items():
                     errors.setdefault(key, []).extend(texts if isinstance(texts, list) else [texts])
-        if errors is not None:
-            return None, _problems(row, errors)
-        return data, None
+        return errors
 
 
 def _only(data: dict, names: tuple[str, ...]) -> dict:
@@ -503,3 +534,16 @@ def _one(index: int):
 def _cells_of(indexes) -> itemgetter:
     indexes = tuple(indexes)
     return itemgetter(*indexes) if len(indexes) > 1 else _one(indexes[0])
+
+
+def _field_readers(schema: Schema) -> dict[str, tuple]:
+    """Each field's reader: (its deserialize, a memo of what its texts gave, what an empty cell gives:
+    (False, value) or (True, messages))."""
+    fields = {}
+    for name, field_obj in schema.load_fields.items():
+        try:
+            absent = (False, field_obj.deserialize(missing))
+        except ValidationError as exc:
+            absent = (True, exc.messages)
+        fields[name] = (field_obj.deserialize, {}, absent)
+    return fields

@@ -119,53 +119,70 @@ def read_confirmation(data: bytes, filename: str, refs: Iterable[str], currency:
     seen: dict[str, int] = {}
     rows: list[ConfirmedRow] = []
     for number, cells in table.rows:
-        if not any(c.strip() for c in cells):
-            continue
-
-        def cell(name: str) -> str:
-            index = positions.get(name)
-            return cells[index].strip() if index is not None and index < len(cells) else ""
-
-        row = ConfirmedRow(number, cell("ref"))
-        if not row.ref:
-            row.problems.append(msg("member_ref_missing", "give the member's reference"))
-        elif row.ref not in members:
-            row.problems.append(msg("confirmation_not_a_member", "“%(ref)s” is not a member of this cycle",
-                                    ref=quoted(row.ref)))
-        elif row.ref in seen:
-            row.problems.append(msg("member_ref_twice", "“%(ref)s” is already on row %(row)s", ref=row.ref,
-                                    row=seen[row.ref]))
-        else:
-            seen[row.ref] = number
-        index = positions["amount"]
-        number_cell = index < len(cells) and isinstance(cells[index], NumberCell)
-        try:
-            row.amount = parse_amount(cell("amount"), locale, currency, number=number_cell)
-        except InputError as exc:
-            row.problems.append(exc.message)
-        status = cell("status")
-        row.status = status_code(status) if status else "paid"
-        if row.status is None:
-            row.problems.append(msg("confirmation_status_unknown", "“%(typed)s” is not a status remit knows: "
-                                    "write paid, returned or pending", typed=quoted(status)))
-        sent_in = cell("currency")
-        if sent_in and sent_in.upper() != currency:
-            row.problems.append(msg("confirmation_currency", "paid in %(typed)s; this cycle's families are paid "
-                                    "in %(currency)s", typed=quoted(sent_in), currency=currency))
-        day = cell("date")
-        if day:
-            try:
-                row.paid_on = _date(day, locale)
-            except ValueError:
-                row.problems.append(msg("confirmation_date", "“%(typed)s” is not a date: write it as 2026-03-05",
-                                        typed=quoted(day)))
-            else:
-                if row.paid_on > today + dt.timedelta(days=1):
-                    row.problems.append(msg("ledger_date_future", "%(date)s has not come yet", date=row.paid_on))
-        rows.append(row)
+        if any(c.strip() for c in cells):
+            rows.append(_confirmed_row(number, cells, positions, members, seen, currency, locale, today))
     if not rows:
         return [], [Problem(None, None, msg("confirmation_empty", "the file lists no payout"))]
     return rows, []
+
+
+
+def _confirmed_row(number: int, cells: list[str], positions: dict[str, int], members: set[str],
+                   seen: dict[str, int], currency: str, locale: str, today: dt.date) -> ConfirmedRow:
+    """One row of the file, read with the reasons it is refused: its reference (`seen`: the row where
+    each reference was first met), amount, status, currency and date."""
+
+    def cell(name: str) -> str:
+        index = positions.get(name)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    row = ConfirmedRow(number, cell("ref"))
+    _check_ref(row, members, seen)
+    index = positions["amount"]
+    number_cell = index < len(cells) and isinstance(cells[index], NumberCell)
+    try:
+        row.amount = parse_amount(cell("amount"), locale, currency, number=number_cell)
+    except InputError as exc:
+        row.problems.append(exc.message)
+    status = cell("status")
+    row.status = status_code(status) if status else "paid"
+    if row.status is None:
+        row.problems.append(msg("confirmation_status_unknown", "“%(typed)s” is not a status remit knows: "
+                                "write paid, returned or pending", typed=quoted(status)))
+    sent_in = cell("currency")
+    if sent_in and sent_in.upper() != currency:
+        row.problems.append(msg("confirmation_currency", "paid in %(typed)s; this cycle's families are paid "
+                                "in %(currency)s", typed=quoted(sent_in), currency=currency))
+    _read_date(row, cell("date"), locale, today)
+    return row
+
+
+def _check_ref(row: ConfirmedRow, members: set[str], seen: dict[str, int]) -> None:
+    """A reference given, of a member of the cycle, on one row only (the first is remembered in `seen`)."""
+    if not row.ref:
+        row.problems.append(msg("member_ref_missing", "give the member's reference"))
+    elif row.ref not in members:
+        row.problems.append(msg("confirmation_not_a_member", "“%(ref)s” is not a member of this cycle",
+                                ref=quoted(row.ref)))
+    elif row.ref in seen:
+        row.problems.append(msg("member_ref_twice", "“%(ref)s” is already on row %(row)s", ref=row.ref,
+                                row=seen[row.ref]))
+    else:
+        seen[row.ref] = row.row
+
+
+def _read_date(row: ConfirmedRow, day: str, locale: str, today: dt.date) -> None:
+    """The day the family was paid, when given: a date, not after tomorrow."""
+    if not day:
+        return
+    try:
+        row.paid_on = _date(day, locale)
+    except ValueError:
+        row.problems.append(msg("confirmation_date", "“%(typed)s” is not a date: write it as 2026-03-05",
+                                typed=quoted(day)))
+    else:
+        if row.paid_on > today + dt.timedelta(days=1):
+            row.problems.append(msg("ledger_date_future", "%(date)s has not come yet", date=row.paid_on))
 
 
 __all__ = ["ConfirmedRow", "HEADER_NAMES", "STATUS_WORDS", "read_confirmation", "status_code"]

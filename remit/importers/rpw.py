@@ -412,13 +412,22 @@ def _firm_type(text: str | None) -> str | None:
 
 
 def apply(survey_plan, run: ImportRun) -> None:
-    """Write the plan with bulk statements, in the caller's transaction."""
+    """Write the plan with bulk statements, in the caller's transaction: the providers and corridors
+    the added observations need, the retired observations, the added ones, the digests."""
     if isinstance(survey_plan, published.AveragesPlan):
         published.apply(survey_plan, run)
         return
     quarters = [q for q in survey_plan.quarters if q.add or q.retire]
     provider_ids = _write_providers(quarters)
-    corridor_ids = dict(survey_plan.corridors)
+    corridor_ids = _ensure_corridors(quarters, dict(survey_plan.corridors))
+    _retire(quarters, run)
+    _add(quarters, run, corridor_ids, provider_ids)
+    _write_digests(survey_plan.quarters, corridor_ids)
+
+
+def _ensure_corridors(quarters: list[QuarterPlan], corridor_ids: dict) -> dict:
+    """The corridors (and currencies) the added observations name, created as needed: `corridor_ids`
+    completed."""
     for quarter in quarters:
         if quarter.add and corridor_ids.get(quarter.corridor) is None:
             send, receive = quarter.corridor
@@ -428,12 +437,21 @@ def apply(survey_plan, run: ImportRun) -> None:
                 codes.local_currency(receive) or "USD").id
     for code in sorted({p[2] for q in quarters for o in q.add for p in o[POINTS] if p[2]}):
         reference.ensure_currency(code)
+    return corridor_ids
+
+
+def _retire(quarters: list[QuarterPlan], run: ImportRun) -> None:
     connection = db.session.connection()
     table = SurveyObservation.__table__
     retired = ({"observation_id": observation_id} for q in quarters for observation_id in q.retire)
     for batch in chunks(retired, WRITE_BATCH):
         connection.execute(update(table).where(table.c.id == bindparam("observation_id"))
                            .values(retired_by_import_id=run.id), batch)
+
+
+def _add(quarters: list[QuarterPlan], run: ImportRun, corridor_ids: dict, provider_ids: dict[str, int]) -> None:
+    """The added observations, then their price points, a batch at a time."""
+    connection = db.session.connection()
     added = ((q, o) for q in quarters for o in q.add)
     for batch in chunks(added, WRITE_BATCH):
         ids = db.session.execute(insert(SurveyObservation).returning(SurveyObservation.id, sort_by_parameter_order=True), [
@@ -443,7 +461,6 @@ def apply(survey_plan, run: ImportRun) -> None:
         points = [{"observation_id": observation_id, **dict(zip(POINT_FIELDS, point))}
                   for observation_id, (_, o) in zip(ids, batch, strict=True) for point in o[POINTS]]
         connection.execute(SurveyPricePoint.__table__.insert(), points)
-    _write_digests(survey_plan.quarters, corridor_ids)
 
 
 def _write_providers(quarters: list[QuarterPlan]) -> dict[str, int]:
