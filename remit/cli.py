@@ -424,15 +424,25 @@ def _flatten(errors, prefix=""):
 
 
 def _bundle_table(plan: dict) -> str:
-    ccy, rcy = plan["currency"], plan["receive_currency"]
-    lines = [f"Bundle plan {plan['corridor']} in {ccy}, {plan['allocation']} allocation"]
+    """The plan as the command prints it: the bulk product, the verdict, the transfers, the members,
+    the totals and what the plan rests on."""
+    lines = [f"Bundle plan {plan['corridor']} in {plan['currency']}, {plan['allocation']} allocation"]
     if plan["bulk_product"]:
         lines.append(f"Bulk product: {plan['bulk_product']['provider']} · {plan['bulk_product']['name']}, "
                      f"rate {plan['exchange_rate'] or '-'} (reference {plan['reference_rate'] or '-'} of "
                      f"{plan['reference_rate_as_of'] or '-'})")
-    lines += ["", *plan["verdict"], "", "Transfers:",
-              f"  {'#':>3}  {'amount':>12}  {'fee':>9}  {'FX cost':>9}  {'deducted':>9}  {'cost':>9}  "
-              f"{'credited (' + rcy + ')':>16}"]
+    lines += ["", *plan["verdict"], ""]
+    lines += _transfer_lines(plan)
+    lines += [""]
+    lines += _member_lines(plan["members"])
+    lines += [""]
+    lines += _total_lines(plan)
+    return "\n".join(lines)
+
+
+def _transfer_lines(plan: dict) -> list[str]:
+    lines = ["Transfers:", f"  {'#':>3}  {'amount':>12}  {'fee':>9}  {'FX cost':>9}  {'deducted':>9}  {'cost':>9}  "
+                           f"{'credited (' + plan['receive_currency'] + ')':>16}"]
     for i, t in enumerate(plan["transfers"], start=1):
         deducted = t["deducted"]
         flag = "  reported by the bank (FINTRAC)" if t["reportable"] else ""
@@ -441,9 +451,13 @@ def _bundle_table(plan: dict) -> str:
                      f"{t['receive_amount'] or '-':>16}{flag}")
     if not plan["transfers"]:
         lines.append("  none: bundling does not pay for this group")
-    lines += ["", "Members:", f"  {'ref':16}  {'amount':>10}  {'share':>9}  {'alone':>9}  {'saving':>9}  "
-              f"{'saving %':>8}  {'today':>9}  {'vs today':>9}  {'family gets':>12}  best individual option"]
-    for m in plan["members"]:
+    return lines
+
+
+def _member_lines(members: list[dict]) -> list[str]:
+    lines = ["Members:", f"  {'ref':16}  {'amount':>10}  {'share':>9}  {'alone':>9}  {'saving':>9}  "
+                         f"{'saving %':>8}  {'today':>9}  {'vs today':>9}  {'family gets':>12}  best individual option"]
+    for m in members:
         share = m["share"] if m["joins"] else "sends alone"
         lines.append(f"  {m['ref'][:16]:16}  {m['amount']:>10}  {share:>9}  {m['individual_cost'] or '-':>9}  "
                      f"{m['saving'] or '-':>9}  {m['saving_pct'] or '-':>8}  {m['current_cost'] or '-':>9}  "
@@ -451,9 +465,15 @@ def _bundle_table(plan: dict) -> str:
                      f"{m['individual_option'] or '-'}")
         if m["reason"]:
             lines.append(f"  {'':16}  {m['reason']}")
-    t = plan["totals"]
-    lines += ["", f"Totals ({ccy}): alone {t['individual']}, bundled {t['bundled']}, saving {t['saving']} "
-                  f"({t['saving_pct'] or '-'}%)"]
+    return lines
+
+
+def _total_lines(plan: dict) -> list[str]:
+    """The totals, the break-even size and the sizes that pay, then the days, the fees converted and the
+    notes."""
+    ccy, rcy, t = plan["currency"], plan["receive_currency"], plan["totals"]
+    lines = [f"Totals ({ccy}): alone {t['individual']}, bundled {t['bundled']}, saving {t['saving']} "
+             f"({t['saving_pct'] or '-'}%)"]
     if t["current"] is not None:
         lines.append(f"Against today ({ccy}): {t['current']}, saving {t['saving_vs_current']} "
                      f"({t['saving_vs_current_pct'] or '-'}%)")
@@ -471,7 +491,7 @@ def _bundle_table(plan: dict) -> str:
     if plan["yearly_saving"] is not None:
         lines.append(f"Yearly saving for the group: {ccy} {plan['yearly_saving']}")
     lines += [f"Note: {note}" for note in plan["notes"]]
-    return "\n".join(lines)
+    return lines
 
 
 @remit_cli.group("ledger")
