@@ -172,3 +172,49 @@ def test_a_plan_of_members_alike_shares_the_bank_fee_exactly():
     result = plan([Member(f"w{i:02d}", D(350)) for i in range(12)], [fee_table("30", "0.1", "2", "5.55")],
                   Terms(minor_unit=2, currency="CAD"))
     assert result.bundle_cost == D("118.20") and result.transfer_fees == D("34.20")
+
+
+def test_the_statistics_price_a_fee_table_at_usd_200_and_500_in_the_currency_as_charged(monkeypatch):
+    """A corridor's fee-table statistics price each service at USD 200 and USD 500 in the send
+    currency, half up to its minor unit, each fee as charged.
+
+    JPY at 151.5525 yen a dollar, JPY 1,490 + 0.5% and a 1.25% margin: USD 200 is 30,310.5, JPY 30,311
+    (half-even gave 30,310); the fee 1,490 + 151.555 = 1,641.555 is charged 1,642, the FX cost 378.8875
+    shows as 379, total 2,021 = 6.6675% of 30,311 (from 30,310 it would be 2,021 = 6.6677%). USD 500 is
+    75,776.25, JPY 75,776: 1,490 + 378.88 = 1,868.88 → 1,869, FX 947.2 → 947, total 2,816 = 3.7162%.
+
+    KWD at 0.3071825 dinars a dollar, KWD 1.500 + 0.35% and a 0.5% margin: USD 200 is 61.4365, KWD
+    61.437 (half-even gave 61.436); the fee 1.500 + 0.2150295 = 1.7150295 is charged 1.715, the FX cost
+    0.307185 shows as 0.307, total 2.022 = 3.29118% of 61.437 (of 61.436: 3.29123%). USD 500 is
+    153.59125, KWD 153.591: 1.500 + 0.5375685 → 2.038, FX 0.767955 → 0.768, total 2.806 = 1.82693%."""
+    import datetime as dt
+
+    from remit.services import stats
+
+    def costs(service, rate):
+        info = SimpleNamespace(provider_name="Bank", product_name="Wire", illustrative=False)
+        monkeypatch.setattr(stats, "fee_table_services", lambda corridor, rates, on: [(service, info)])
+        rates = SimpleNamespace(get=lambda base, quote_currency: SimpleNamespace(rate=D(rate)))
+        corridor = SimpleNamespace(send_currency=service.send_currency)
+        [cost] = stats._fee_table_costs(corridor, rates, dt.date(2026, 1, 5))
+        return cost.total_cost_pct_200, cost.total_cost_pct_500
+
+    jpy = fee_table("1490", "0.5", "1.25", "0.3811", send="JPY", receive="PHP", minor=0, high="1000000")
+    at_200, at_500 = costs(jpy, "151.5525")
+    assert (at_200, at_500) == (D(2021) / D(30311) * 100, D(2816) / D(75776) * 100)
+    assert (str(at_200.quantize(D("0.0001"))), str(at_500.quantize(D("0.0001")))) == ("6.6675", "3.7162")
+    kwd = fee_table("1.500", "0.35", "0.5", "270.15", send="KWD", receive="INR", minor=3)
+    at_200, at_500 = costs(kwd, "0.3071825")
+    assert (at_200, at_500) == (D("2.022") / D("61.437") * 100, D("2.806") / D("153.591") * 100)
+    assert (str(at_200.quantize(D("0.00001"))), str(at_500.quantize(D("0.00001")))) == ("3.29118", "1.82693")
+
+
+def test_the_ledger_pays_each_familys_distribution_fee_in_the_receive_currencys_unit():
+    """A plan's distribution fee of CAD 2.50 a family, paid out of the collective account at the
+    transfers' rate: at 109 yen a dollar, 272.5 is JPY 273 half up (half-even gave 272; to the cent,
+    272.50); at 0.2266 dinars a dollar, 0.5665 is KWD 0.567 (half-even gave 0.566; to the cent, 0.57)."""
+    from remit.services.ledger.cycles import fee_per_family
+
+    assert str(fee_per_family(D("2.50"), D("109"), "JPY")) == "273"
+    assert str(fee_per_family(D("2.50"), D("0.2266"), "KWD")) == "0.567"
+    assert str(fee_per_family(D("1.50"), D("5.5"), "GTQ")) == "8.25"

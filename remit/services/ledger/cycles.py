@@ -39,11 +39,9 @@ def create_cycle(group: BundleGroup, result: BundleResult, on: dt.date, *, actor
         receive_country=group.receive_country, currency=group.currency, receive_currency=result.receive_currency,
         bulk_product=bulk.product_id, bulk_label=f"{bulk.provider_name} · {bulk.product_name}",
         allocation=request.allocation,
-        # The plan's fees are in the send currency's minor unit (bundles.fee_amounts); the fee per family
-        # is paid out of the collective account, in the receive currency, at the transfers' rate.
         coordinator_fee=result.fees["coordinator_fee"].amount,
-        distribution_fee=convert(result.fees["distribution_fee"].amount, plan.applied_rate,
-                                 codes.minor_unit(result.receive_currency)),
+        distribution_fee=fee_per_family(result.fees["distribution_fee"].amount, plan.applied_rate,
+                                        result.receive_currency),
         reference_rate=plan.reference_rate, reference_rate_as_of=bulk.reference_rate_as_of,
         reference_rate_source=source_json(bulk.reference_rate_source or ""),
         planned=json.dumps(_planned(result, joining)), language=language, created_by=actor)
@@ -56,6 +54,13 @@ def create_cycle(group: BundleGroup, result: BundleResult, on: dt.date, *, actor
         "sent": str(sum((m.amount for m in joining), Decimal(0))), "planned_cost": str(plan.bundle_cost),
         "personal_columns": bool(keep_personal)}, actor=actor)
     return cycle
+
+
+def fee_per_family(fee: Decimal, applied_rate: Decimal, receive_currency: str) -> Decimal:
+    """The plan's distribution fee (in the send currency's minor unit, bundles.fee_amounts) as each
+    family's is paid: out of the collective account, in the receive currency at the transfers' rate,
+    half up to that currency's minor unit."""
+    return convert(fee, applied_rate, codes.minor_unit(receive_currency))
 
 
 def _check_plan(group: BundleGroup, result: BundleResult, on: dt.date) -> list[MemberResult]:
