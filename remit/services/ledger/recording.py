@@ -71,11 +71,7 @@ def _each_member_once(refs: list[str]) -> None:
 
 def record_contributions(cycle_id: int, entries: Sequence[ContributionInput], *, actor: str,
                          clear: Iterable[str] = ()) -> CycleRecord:
-    record = _open(cycle_id)
-    _each_member_once([e.ref for e in entries] + list(clear))
-    _upsert(record, "contribution", entries, clear, actor)
-    db.session.flush()
-    record = load(cycle_id)
+    record = _member_rows(cycle_id, "contribution", entries, clear, actor)
     # The wires already recorded must still be covered by what the members handed over.
     rules.check_wires_funded([domain_wire(w) for w in record.current("wire")],
                              [rules.Contribution("", c.amount) for c in record.current("contribution")], record.terms)
@@ -84,9 +80,15 @@ def record_contributions(cycle_id: int, entries: Sequence[ContributionInput], *,
 
 def record_payouts(cycle_id: int, entries: Sequence[PayoutInput], *, actor: str,
                    clear: Iterable[str] = ()) -> CycleRecord:
+    return _member_rows(cycle_id, "payout", entries, clear, actor)
+
+
+def _member_rows(cycle_id: int, kind: str, entries: Sequence, clear: Iterable[str], actor: str) -> CycleRecord:
+    """A row per member of `kind` (contribution or payout) recorded, each member once (`clear`: those
+    whose row is removed); the cycle as it now stands."""
     record = _open(cycle_id)
     _each_member_once([e.ref for e in entries] + list(clear))
-    _upsert(record, "payout", entries, clear, actor)
+    _upsert(record, kind, entries, clear, actor)
     db.session.flush()
     return load(cycle_id)
 

@@ -46,28 +46,29 @@ def _saved(cycle_id: int, anchor: str, message: str):
 
 
 def contributions(cycle_id: int):
-    record = ledger.load(cycle_id)
-    form = contributions_form(record, request.form)
-    reading.rows_match(form, record)
-    read = reading.contributions(form, record, as_planned=request.form.get("action") == "as_planned")
-    if read.problems:
-        return cycle_page(record, 422, read.problems, contributions=form)
-    _refusal_shows(cycle_id, "contributions", form)
-    ledger.record_contributions(cycle_id, read.entries, clear=read.clear, actor=actor())
-    return _saved(cycle_id, "contributions", _("What the members handed over is saved."))
+    """What each member handed over (remit/web/ledger/reading.py says how the rows are read)."""
+    return _member_rows(cycle_id, "contributions", contributions_form, reading.contributions,
+                        ledger.record_contributions, _("What the members handed over is saved."))
 
 
 def payouts(cycle_id: int):
     """Each family's payout (remit/web/ledger/reading.py says how the rows are read)."""
-    record = ledger.load(cycle_id)
-    form = payouts_form(record, request.form)
-    reading.rows_match(form, record)
-    read = reading.payouts(form, record, as_planned=request.form.get("action") == "as_planned")
+    return _member_rows(cycle_id, "payouts", payouts_form, reading.payouts, ledger.record_payouts,
+                        _("The payouts are saved."))
+
+
+def _member_rows(cycle_id: int, name: str, make_form, read_rows, record, saved: str):
+    """A form of a row per member (`name`: contributions or payouts): read, or shown again with what to
+    correct; recorded by the service function `record` ("as planned" fills in the rows left empty)."""
+    found = ledger.load(cycle_id)
+    form = make_form(found, request.form)
+    reading.rows_match(form, found)
+    read = read_rows(form, found, as_planned=request.form.get("action") == "as_planned")
     if read.problems:
-        return cycle_page(record, 422, read.problems, payouts=form)
-    _refusal_shows(cycle_id, "payouts", form)
-    ledger.record_payouts(cycle_id, read.entries, clear=read.clear, actor=actor())
-    return _saved(cycle_id, "payouts", _("The payouts are saved."))
+        return cycle_page(found, 422, read.problems, **{name: form})
+    _refusal_shows(cycle_id, name, form)
+    record(cycle_id, read.entries, clear=read.clear, actor=actor())
+    return _saved(cycle_id, name, saved)
 
 
 def _confirmation_file(form) -> tuple[bytes, str] | None:
