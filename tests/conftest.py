@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import delete, func, select
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
@@ -20,6 +21,11 @@ from remit.extensions import db  # noqa: E402
 
 from . import pg  # noqa: E402
 from .api_document import ValidatingClient  # noqa: E402
+
+# No timed assertions in the suite: Hypothesis's 200 ms deadline per example is one, and on a busy
+# machine a ledger property test failed on it. Speed is measured in bench/.
+settings.register_profile("remit", deadline=None)
+settings.load_profile("remit")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
