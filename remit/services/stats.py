@@ -3,6 +3,7 @@ quotes are not held; from fee tables where a corridor is not surveyed."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -222,6 +223,20 @@ def with_gaps(history: list[PeriodStats]) -> list[tuple[str, PeriodStats | None]
     return [(period, held.get(period)) for period in quarter_range(history[0].period, history[-1].period)]
 
 
+def _folded(text: str) -> str:
+    """Letters without accents or case: how a search compares names ("peru" finds Perú)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def _names_match(summary: catalog.CorridorSummary, search: str, name) -> bool:
+    wanted = _folded(search)
+    for country in (summary.send_country, summary.receive_country):
+        record = codes.country_record(country)
+        if wanted in _folded(name(country)) or wanted.upper() in (country, record.alpha_3 if record else None):
+            return True
+    return False
+
+
 # Where a corridor stands against the UN target of 3% (SDG 10.c), by its latest average at USD 200.
 STATUSES = ("met", "between", "above", "unknown")
 SORTS = ("country", "cost", "cost_desc", "date")
@@ -261,18 +276,24 @@ def corridor_lines(on: dt.date | None = None) -> list[CorridorLine]:
 
 
 def corridor_list(*, send: str | None = None, receive: str | None = None, status: str | None = None,
-                  sort: str = "country", name=str, on: dt.date | None = None) -> tuple[list[CorridorLine], int]:
+                  sort: str = "country", name=str, order=None, search: str | None = None,
+                  on: dt.date | None = None) -> tuple[list[CorridorLine], int]:
     """The corridors that match, in the order asked for, and how many corridors are held in all.
 
-    Sorts: country (receiving, then sending, by `name`), cost (lowest average first), cost_desc, date
-    (newest data first). A corridor without the figure sorted on comes last."""
+    `search`: a part of the sending or the receiving country's name (`name`, the reader's), letters
+    compared without case or accents, or its ISO code. Sorts: country (receiving, then sending, by
+    `order` of their names), cost (lowest average first), cost_desc, date (newest data first). A
+    corridor without the figure sorted on comes last."""
     lines = corridor_lines(on)
+    order = order or (lambda text: text)
     found = [line for line in lines if (send is None or line.summary.send_country == send)
              and (receive is None or line.summary.receive_country == receive)
              and (status is None or line.status == status)]
+    if search:
+        found = [line for line in found if _names_match(line.summary, search, name)]
 
     def by_country(line: CorridorLine):
-        return name(line.summary.receive_country), name(line.summary.send_country)
+        return order(name(line.summary.receive_country)), order(name(line.summary.send_country))
 
     found.sort(key=by_country)
     if sort in ("cost", "cost_desc"):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import abort, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -18,24 +18,42 @@ from ...services.comparison import freshness
 from ...services.reference import find_corridor
 from ...services.snapshot import snapshot
 from .. import charts
-from ..format import country_name, product_text, region_name
-from ..forms import choices, corridor_choices, country_choices, read_amount
+from ..format import country_name, name_order, product_text, region_name
+from ..forms import choices, country_choices, read_amount
 from .forms import CompareForm, CorridorListForm
 
 
-def _region_choices(form, corridors) -> None:
-    form.region.choices = list(_regions(str(get_locale()), tuple(sorted({c.receive_country for c in corridors}))))
+def _compare_choices(form, *, start: bool = False) -> list:
+    """The compare form's choices, sending country first: every sending country remit holds corridors
+    from; the receiving countries held from the chosen one (every receiving country until one is
+    chosen), in the page's language and sorted by it; the currencies of those corridors; the regions of
+    the chosen receiving country only. `start`: a blank form, which starts from the centre's own
+    sending country (REMIT_DEFAULT_SEND_COUNTRY) when remit holds corridors from it. The corridors."""
+    corridors = catalog.corridor_summaries()
+    senders = {c.send_country for c in corridors}
+    default = current_app.config.get("REMIT_DEFAULT_SEND_COUNTRY")
+    if start and default in senders:
+        form.send.data = default
+    send = form.send.data if form.send.data in senders else None
+    held = [c for c in corridors if c.send_country == send] if send else corridors
+    form.send.choices = choices([("", _("Choose…"))] + country_choices(senders))
+    form.receive.choices = choices([("", _("Choose…"))] + country_choices({c.receive_country for c in held}))
+    currencies = sorted({c.send_currency for c in held} | {c.receive_currency for c in held})
+    form.currency.choices = choices([("", _("The sending country's"))] + [(c, c) for c in currencies])
+    receivers = {c.receive_country for c in held}
+    receive = form.receive.data if form.receive.data in receivers else None
+    form.region.choices = list(_regions(str(get_locale()), receive))
+    return corridors
 
 
-@lru_cache(maxsize=16)
-def _regions(_locale: str, countries: tuple[str, ...]) -> tuple[SelectChoice, ...]:
-    """Regions grouped by country, in the page's language (the locale is part of the cache key); their
-    names are ISO's (translated where ISO has a translation). Hundreds of options: made once."""
+@lru_cache(maxsize=256)
+def _regions(_locale: str, country: str | None) -> tuple[SelectChoice, ...]:
+    """The regions of the receiving country, in the page's language (the locale is part of the cache
+    key); their names are ISO's (translated where ISO has a translation). None: no region to choose."""
     regions = [SelectChoice("", _("Anywhere"))]
-    for country in countries:
-        group = country_name(country)
+    if country is not None:
         for code, (name, _kind) in sorted(codes.subdivisions(country).items(), key=lambda item: item[1][0]):
-            regions.append(SelectChoice(code, region_name(name), None, group))
+            regions.append(SelectChoice(code, region_name(name)))
     return tuple(regions)
 
 
@@ -47,20 +65,34 @@ def _trend_chart(_locale: str, labels: tuple, series: tuple, targets: tuple) -> 
 
 
 def index():
-    # "Change this comparison" comes back with the query: the form shows what was asked.
-    form = CompareForm(formdata=request.args or None)
-    corridors = corridor_choices(form)
-    _region_choices(form, corridors)
-    return render_template("compare/index.html", form=form, corridors=corridors)
+    # "Change this comparison" comes back with the query, and so does a "Choose" button (the form sent
+    # here rather than to the results): the form shows what was asked, with the receiving countries of
+    # the sending country chosen and the regions of the receiving one.
+    asked = bool(set(request.args) - {"lang"})  # the page's language alone asks nothing
+    form = CompareForm(formdata=request.args if asked else None)
+    corridors = _compare_choices(form, start=not asked)
+    return render_template("compare/index.html", form=form, corridors=corridors,
+                           chosen=request.args.get("choose"))
+
+
+def _region_problem(form) -> None:
+    """A region of another country than the one chosen (the receiving country changed since the region
+    was picked) is refused, and the form offers the regions of the one chosen."""
+    if form.region.data and form.region.data not in {c.value for c in form.region.choices}:
+        form.region.errors.append(_("This region is not in %(country)s: choose one of its regions, or Anywhere.",
+                                    country=country_name(form.receive.data)))
 
 
 def compare():
     form = CompareForm(formdata=request.args)
-    corridors = corridor_choices(form)
-    _region_choices(form, corridors)
+    corridors = _compare_choices(form)
     corridor = amount = None
     if form.validate():
-        corridor = find_corridor(form.send.data, form.receive.data)
+        try:
+            corridor = find_corridor(codes.country(form.send.data), codes.country(form.receive.data))
+        except codes.CodeError:
+            corridor = None
+        _region_problem(form)
         if corridor is None:
             form.receive.errors.append(_("remit has no data yet for this corridor: %(send)s → %(receive)s.",
                                          send=country_name(form.send.data), receive=country_name(form.receive.data)))
@@ -86,7 +118,8 @@ def compare():
                            stats=found.stats, best=found.comparison.recommended, chart=chart,
                            chart_illustrative=chart_illustrative,
                            new_comparison=url_for("compare.index", **request.args.to_dict()),
-                           region_label=next((f"{c.label} ({c.optgroup})" for c in form.region.choices
+                           region_label=next((f"{c.label} ({country_name(corridor.receive_country)})"
+                                              for c in form.region.choices
                                               if c.value == filters.region), filters.region))
 
 
@@ -127,7 +160,7 @@ def corridors():
         return render_template("compare/corridors.html", form=form, lines=[], total=total, page=1, pages=1), 422
     found, total = stats.corridor_list(send=form.send.data or None, receive=form.receive.data or None,
                                        status=form.status.data or None, sort=form.sort.data or "country",
-                                       name=country_name)
+                                       name=country_name, order=name_order, search=form.q.data or None)
     pages = max(1, -(-len(found) // CORRIDORS_PER_PAGE))
     page = page_number(request.args.get("page"), pages)
     if page is None:
