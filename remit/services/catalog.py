@@ -39,6 +39,9 @@ class CorridorSummary:
     # quarter (REMIT_SURVEY_MAX_AGE_DAYS) or, for a corridor RPW does not survey, the reference rate its
     # fee-table quotes use (REMIT_RATE_MAX_AGE_DAYS).
     stale: bool = False
+    # remit holds no reference rate from US dollars to the send currency: the survey's prices (set in
+    # USD) are shown in US dollars, and what the family receives is not available.
+    usd_only: bool = False
 
 
 def corridor_is_stale(period: str | None, rate_as_of: dt.date | None, on: dt.date, limits: caveats.Freshness) -> bool:
@@ -131,7 +134,8 @@ def _corridor_summaries(on: dt.date, limits: caveats.Freshness) -> list[Corridor
             latest_period=period, latest_basis=basis, data_as_of=last_day,
             data_age_days=max(0, (on - last_day).days) if last_day else None,
             illustrative_products=illustrative.get(c.id, 0), reference_rate_as_of=rate_as_of,
-            stale=corridor_is_stale(period, rate_as_of, on, limits)))
+            stale=corridor_is_stale(period, rate_as_of, on, limits),
+            usd_only=c.send_currency != "USD" and rates.get("USD", c.send_currency) is None))
     return found
 
 
