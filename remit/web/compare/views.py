@@ -201,7 +201,7 @@ def corridor(code: str):
     found = _corridor_of(code)
     with snapshot():
         history = stats.trend(found)
-        providers = [p for p in catalog.provider_details() if found.code in p["corridors"]]
+        providers = catalog.corridor_providers(found.id)
     current = history[-1]
     quarters = stats.with_gaps(history)
     by_type: dict[str, list] = {}
