@@ -4,7 +4,9 @@ RPW surveyed in 2025 Q3 (348), their published figures of 2024 Q3 to 2025 Q3 and
 from __future__ import annotations
 
 import csv
+import gzip
 import io
+import re
 from collections import Counter, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -168,3 +170,95 @@ def test_seed_again_changes_nothing(context):
     for send, receive in db.session.execute(select(Corridor.send_country, Corridor.receive_country)):
         by_corridor[send].add(receive)
     assert len(by_corridor) >= 46 and sum(map(len, by_corridor.values())) >= 348
+
+
+def text_of(response) -> str:
+    html = re.sub(r"<svg.*?</svg>", "", response.get_data(as_text=True), flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u202f", " ").replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("language, words", [
+    ("es", {"GB-NG": ["Envío de dinero: Reino Unido → Nigeria", "Monto enviado: 200,00 GBP",
+                      "remit no tiene ningún tipo de cambio de referencia para NGN", "Costo promedio con USD 200: 1,96%",
+                      "no disponible"],
+            "ES-CO": ["Envío de dinero: España → Colombia", "Monto enviado: 300,00 €",
+                      "Costo promedio con USD 200: 5,48%", "Money Exchange"]}),
+    ("fr", {"GB-NG": ["Envoi d’argent : Royaume-Uni → Nigeria", "Montant envoyé : 200,00 £GB",
+                      "Coût moyen pour 200 USD : 1,96 %", "non disponible"],
+            "ES-CO": ["Envoi d’argent : Espagne → Colombie", "Montant envoyé : 300,00 €",
+                      "Coût moyen pour 200 USD : 5,48 %", "Money Exchange"]}),
+])
+def test_compare_united_kingdom_to_nigeria_and_spain_to_colombia_in_spanish_and_french(context, language, words):
+    """The issue's two corridors, each from the home page's form as a person fills it: the sending country
+    chosen first, then the receiving country among those held from it."""
+    client = context.test_client()
+    for code, amount in (("GB-NG", "200"), ("ES-CO", "300")):
+        send, receive = code.split("-")
+        form = client.get(f"/?send={send}&choose=send&lang={language}").get_data(as_text=True)
+        assert f'<option value="{receive}">' in form
+        response = client.get(f"/compare?send={send}&receive={receive}&mode=send&amount={amount}&lang={language}")
+        assert response.status_code == 200, code
+        text = text_of(response)
+        for word in words[code]:
+            assert word in text, (code, word)
+        assert '<tr class="cheapest">' in response.get_data(as_text=True)
+
+
+def test_a_send_currency_without_a_rate_shows_the_surveys_usd_figures_and_says_why(context):
+    client = context.test_client()
+    text = text_of(client.get("/compare?send=SA&receive=IN&mode=send&amount=500&lang=en"))
+    assert "Figures in US dollars." in text and "remit holds no reference rate for SAR" in text
+    assert re.search(r"1 STC Pay Mobile money · Mobile phone \$6\.28 3\.14% not available", text)
+    listing = text_of(client.get("/corridors?q=arabie&lang=fr"))
+    assert "Pas de taux de référence pour SAR" in listing
+    assert "No reference rate" not in text_of(client.get("/corridors?send=GB&lang=en"))
+
+
+PAGES = ["/", "/?send=GB&choose=send", "/?send=US&receive=MX&choose=receive",
+         "/compare?send=GB&receive=NG&mode=send&amount=200", "/compare?send=ES&receive=CO&mode=send&amount=300",
+         "/compare?send=US&receive=MX&mode=send&amount=200", "/compare?send=SA&receive=IN&mode=send&amount=200",
+         "/corridors", "/corridors?page=2", "/corridors?sort=cost&send=US", "/corridors/US-MX", "/corridors/GB-NG",
+         "/corridors/DE-XK", "/providers", "/providers?page=3", "/providers/western-union", "/bundle"]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_page_with_its_stylesheet_weighs_under_15_kb_compressed_with_every_corridor(context, language):
+    client = context.test_client()
+    heavy, sizes = {}, {}
+    for path in PAGES:
+        url = path + ("&" if "?" in path else "?") + f"lang={language}"
+        page = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert page.status_code == 200 and page.headers["Content-Encoding"] == "gzip", url
+        stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', gzip.decompress(page.data).decode()).group(1)
+        css = client.get(stylesheet, headers={"Accept-Encoding": "gzip"})
+        css.close()
+        sizes[url] = len(page.data) + len(css.data)
+        if sizes[url] >= 15_000:
+            heavy[url] = sizes[url]
+    print(sizes)
+    assert heavy == {}
+
+
+def test_the_form_offers_the_receiving_countries_held_from_the_sending_one_and_one_countrys_regions(context):
+    client = context.test_client()
+    page = client.get("/?send=GB&choose=send&lang=en").get_data(as_text=True)
+    select = re.search(r'<select [^>]*id="receive".*?</select>', page, re.S).group(0)
+    held = {receive for send, receive in corridors() if send == "GB"}
+    assert set(re.findall(r'<option value="([A-Z]{2})">', select)) == held
+    assert 'id="region"' not in page
+    mexico = client.get("/?send=US&receive=MX&choose=receive&lang=en").get_data(as_text=True)
+    assert "Jalisco" in mexico and "Huehuetenango" not in mexico
+
+
+def test_providers_and_a_providers_services_come_a_page_at_a_time(context):
+    client = context.test_client()
+    listing = text_of(client.get("/providers?lang=en"))
+    assert re.search(r"Providers 1 to 100 of \d{3}, by name\.", listing) and "Next page" in listing
+    union = client.get("/providers/western-union?lang=en")
+    text = text_of(union)
+    services = int(re.search(r"Services 1 to 50 of (\d+)\.", text).group(1))
+    assert services > 1_000 and union.get_data(as_text=True).count("<tr>") <= 51
+    last = -(-services // 50)
+    assert client.get(f"/providers/western-union?page={last}").status_code == 200
+    assert client.get(f"/providers/western-union?page={last + 1}").status_code == 404
+    assert re.search(r'href="/providers/western-union\?[^"]*page=2', union.get_data(as_text=True))

@@ -212,12 +212,31 @@ def corridor(code: str):
                            chart=_corridor_trend(current, quarters), by_type=sorted(by_type.items()))
 
 
+PROVIDERS_PER_PAGE = 100
+SERVICES_PER_PAGE = 50
+
+
+def _page_of(items: list, per_page: int) -> tuple[list, int, int]:
+    """The items of the page the query asks for (`page`, the first by default), the page and the number
+    of pages; a page beyond the last is not found."""
+    pages = max(1, -(-len(items) // per_page))
+    page = page_number(request.args.get("page"), pages)
+    if page is None:
+        abort(404)
+    return items[(page - 1) * per_page: page * per_page], page, pages
+
+
 def providers():
-    return render_template("compare/providers.html", providers=catalog.provider_details())
+    """Every active provider, 100 a page (RPW's survey names some 400)."""
+    every = catalog.provider_details()
+    shown, page, pages = _page_of(every, PROVIDERS_PER_PAGE)
+    return render_template("compare/providers.html", providers=shown, every=every, page=page, pages=pages)
 
 
 def provider(slug: str):
+    """A provider and its services, 50 a page (the survey holds some 2,000 of the largest one's)."""
     found = catalog.provider_details(slug)
     if not found:
         abort(404)
-    return render_template("compare/provider.html", provider=found[0])
+    products, page, pages = _page_of(found[0]["products"], SERVICES_PER_PAGE)
+    return render_template("compare/provider.html", provider=found[0], products=products, page=page, pages=pages)
