@@ -1,9 +1,10 @@
 """Staff pages: compare, corridor statistics, providers (the group transfer is in web/group)."""
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -17,6 +18,7 @@ from ...services import catalog, results, stats
 from ...services.comparison import freshness
 from ...services.reference import find_corridor
 from ...services.snapshot import snapshot
+from ...services.versions import VersionedCache, data_version
 from .. import charts
 from ..format import country_name, name_order, product_text, region_name
 from ..forms import choices, country_choices, read_amount
@@ -147,9 +149,21 @@ def _cost_chart(comparison) -> tuple[str | None, str]:
 CORRIDORS_PER_PAGE = 50
 
 
+# The list's pages as drawn, per question, language, reader (the header differs for staff) and data
+# version: 50 rows of figures and caveats take longer to draw than everything else the page does.
+_corridor_pages = VersionedCache(size=256, budget=16 * 2**20, weigh=lambda page: len(page[0]))
+
+
 def corridors():
     """Every corridor held, with its latest average, SmaRT, UN target and data date; filtered and
-    sorted by a GET form (no script), 50 a page."""
+    sorted by a GET form (no script), 50 a page. Each page drawn once per data version."""
+    today = dt.date.today()
+    key = (str(get_locale()), session.get("_user_id"), tuple(request.args.items(multi=True)),
+           data_version(today), freshness())
+    return _corridor_pages.get(key, _corridors_page)
+
+
+def _corridors_page() -> tuple[str, int]:
     form = CorridorListForm(formdata=request.args or None)
     lines = stats.corridor_lines()
     total = len(lines)
@@ -158,6 +172,10 @@ def corridors():
                                    + country_choices({l.summary.receive_country for l in lines}))
     if request.args and not form.validate():
         return render_template("compare/corridors.html", form=form, lines=[], total=total, page=1, pages=1), 422
+    return _corridors_found(form, total), 200
+
+
+def _corridors_found(form, total: int) -> str:
     found, total = stats.corridor_list(send=form.send.data or None, receive=form.receive.data or None,
                                        status=form.status.data or None, sort=form.sort.data or "country",
                                        name=country_name, order=name_order, search=form.q.data or None)
