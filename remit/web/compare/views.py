@@ -48,7 +48,7 @@ def _compare_choices(form, *, start: bool = False) -> list:
     return corridors
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=512)  # some 100 receiving countries in three languages
 def _regions(_locale: str, country: str | None) -> tuple[SelectChoice, ...]:
     """The regions of the receiving country, in the page's language (the locale is part of the cache
     key); their names are ISO's (translated where ISO has a translation). None: no region to choose."""
