@@ -262,3 +262,23 @@ def test_providers_and_a_providers_services_come_a_page_at_a_time(context):
     assert client.get(f"/providers/western-union?page={last}").status_code == 200
     assert client.get(f"/providers/western-union?page={last + 1}").status_code == 404
     assert re.search(r'href="/providers/western-union\?[^"]*page=2', union.get_data(as_text=True))
+
+
+def test_fifteen_years_on_one_chart_labelled_by_year_with_the_gaps_as_gaps(context):
+    """United States → Mexico: DataBank's averages of 2011 Q1 to 2020 Q3 (half-yearly until 2013), RPW's
+    published ones of 2024 Q3 to 2025 Q1 and 2025 Q3 computed from the quotes; 2020 Q4 to 2024 Q2 and
+    2025 Q2 are in no source: rows that say so, breaks in the lines. 59 quarters, labelled by year."""
+    from .web.test_corridor_pages import trend_table
+
+    page = context.test_client().get("/corridors/US-MX?lang=en").get_data(as_text=True)
+    table = trend_table(page)
+    assert len(table) == 59 and table[0]["quarter"] == "Q1 2011" and table[-1]["quarter"] == "Q3 2025"
+    gaps = [row["quarter"] for row in table if row["gap"]]
+    assert gaps == ["Q2 2011", "Q4 2011", "Q2 2012", "Q4 2012"] + [
+        f"Q{q} {y}" for y in range(2020, 2025) for q in range(1, 5) if "2020Q4" <= f"{y}Q{q}" <= "2024Q2"] + ["Q2 2025"]
+    assert table[0]["Average at USD 200"] == "5.01%" and table[-1]["Average at USD 200"] == "4.54%"
+    figures = [row["Figures"] for row in table if not row["gap"]]
+    assert figures.count("published by the World Bank") == 38 and figures[-1] != "published by the World Bank"
+    svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
+    assert re.findall(r'<text x="[\d.]+" y="[\d.]+"[^>]*>((?:19|20)\d\d)</text>', svg) == [
+        "2011", "2014", "2017", "2020", "2023"]

@@ -60,10 +60,11 @@ def _regions(_locale: str, country: str | None) -> tuple[SelectChoice, ...]:
 
 
 @lru_cache(maxsize=128)
-def _trend_chart(_locale: str, labels: tuple, series: tuple, targets: tuple) -> str:
+def _trend_chart(_locale: str, labels: tuple, series: tuple, targets: tuple, years: tuple) -> str:
     """A corridor's trend chart, drawn once for the same figures, words and language (the axis writes
     numbers as the language does; pygal takes some 15 ms)."""
-    return charts.trend(list(labels), [(name, list(values)) for name, values in series], list(targets))
+    return charts.trend(list(labels), [(name, list(values)) for name, values in series], list(targets),
+                        list(years))
 
 
 def index():
@@ -212,7 +213,8 @@ def _corridor_trend(current, quarters) -> str | None:
     return _trend_chart(str(get_locale()), tuple(quarter(period) for period, _ in quarters),
                         tuple((name, tuple(values)) for name, values in series if any(v is not None for v in values)),
                         ((_("UN target: 3%"), stats_rules.SDG_TARGET, "target-3"),
-                         (_("5%: far from the target"), stats_rules.SDG_CEILING, "target-5")))
+                         (_("5%: far from the target"), stats_rules.SDG_CEILING, "target-5")),
+                        tuple(period[:4] for period, _ in quarters))
 
 
 def corridor(code: str):
