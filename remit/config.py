@@ -7,7 +7,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from . import inputs
+from . import codes, inputs
 
 
 def _secret_key(instance_path: str) -> str:
@@ -80,6 +80,18 @@ def trusted_proxies(text: str | None) -> int:
     return int(text)
 
 
+def default_send_country(text: str | None) -> str | None:
+    """REMIT_DEFAULT_SEND_COUNTRY: an ISO 3166-1 code (alpha-2 or alpha-3, any case), stored as alpha-2;
+    empty for none."""
+    if not (text or "").strip():
+        return None
+    try:
+        return codes.country(text)
+    except codes.CodeError:
+        raise ValueError(f"REMIT_DEFAULT_SEND_COUNTRY: {text!r} is not an ISO 3166-1 country code such as CA "
+                         "or CAN") from None
+
+
 def from_environment(instance_path: str) -> dict:
     database_url = os.environ.get("DATABASE_URL") or "sqlite:///" + str(Path(instance_path) / "remit.db")
     return {
@@ -102,6 +114,8 @@ def from_environment(instance_path: str) -> dict:
         # Data older than this is flagged `stale` beside every figure it gives (see the README).
         "REMIT_RATE_MAX_AGE_DAYS": _days("REMIT_RATE_MAX_AGE_DAYS", 14),
         "REMIT_SURVEY_MAX_AGE_DAYS": _days("REMIT_SURVEY_MAX_AGE_DAYS", 365),
+        # The sending country the compare form starts from: the centre's own (ISO 3166-1, e.g. CA).
+        "REMIT_DEFAULT_SEND_COUNTRY": default_send_country(os.environ.get("REMIT_DEFAULT_SEND_COUNTRY")),
         # The season ledger keeps personal columns this long after a cycle's date, then erases them
         # (`remit ledger erase-expired`); totals are kept.
         "REMIT_LEDGER_RETENTION_YEARS": _years("REMIT_LEDGER_RETENTION_YEARS", inputs.LEDGER_RETENTION_YEARS),

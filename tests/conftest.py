@@ -145,11 +145,12 @@ def table_counts() -> dict[str, int]:
 
 @pytest.fixture
 def seeded(app):
-    from remit.cli import SEED_ORDER, SEEDS_DIR
+    """The suite's seed data (tests/seeds.py): the seeds' rates and fee table, and 20 of the RPW corridors."""
     from remit.importers import run_import
 
-    for kind in SEED_ORDER:
-        for path in sorted((SEEDS_DIR / kind).glob("*.csv")):
-            report = run_import(kind, path.read_bytes(), path.name, actor="test")
-            assert report.ok, report.problems
+    from .seeds import suite_files
+
+    for kind, name, data in suite_files():
+        report = run_import(kind, data, name, actor="test")
+        assert report.ok, report.problems
     return app

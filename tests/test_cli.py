@@ -25,11 +25,15 @@ def test_seed_loads_every_seed_file_once(runner):
     assert "reference_rates_2025-12.csv: rates import #" in result.output
     assert "CA-GT_illustrative_fee_table.csv: fees import #" in result.output
     assert "rpw_raw_excerpt_EastAfrica_2011Q1.csv: rpw import #" in result.output
-    assert "rpw_2025Q3_trend_CAN_15_corridors.csv: rpw import #" in result.output
-    # Canada's 15 corridors (528 quotes), the USA's two (152; Canada→Philippines is in both files,
-    # once), Tanzania's three of 2011 (36); RPW's 60 published corridor-quarters.
-    assert db.session.scalar(select(func.count()).select_from(SurveyObservation)) == 528 + 152 + 36
-    assert db.session.scalar(select(func.count()).select_from(PublishedAverage)) == 60
+    assert "rpw_2025Q3_quotes_all_corridors.csv: rpw import #" in result.output
+    assert "rpw_2024Q3-2025Q3_trend_all_corridors.csv: rpw import #" in result.output
+    assert "wb_databank_rpw_corridors_ATCR_CORR_2011Q1_2020Q3.csv: rpw import #" in result.output
+    assert "note: not imported: the figures of NLD→ANT" in result.output
+    # 348 corridors' 2025 Q3 quotes (12,940), Tanzania's three of 2011 (36); RPW's published figures of
+    # 2024 Q3 to 2025 Q3 (1,392 corridor-quarters) and DataBank's of 2011 Q1 to 2020 Q3 (10,417 but the
+    # Netherlands Antilles' 15).
+    assert db.session.scalar(select(func.count()).select_from(SurveyObservation)) == 12_940 + 36
+    assert db.session.scalar(select(func.count()).select_from(PublishedAverage)) == 1_392 + 10_402
     seeds = len(list(SEEDS.glob("*/*.csv")))
     again = runner.invoke(args=["remit", "seed"])
     assert again.exit_code == 0

@@ -112,6 +112,18 @@ def survey_point(amount_usd: Decimal, minor_unit: int, *, amount_lcu: Decimal | 
                       converted)
 
 
+def survey_cost_usd(amount_usd: Decimal, total_cost_pct: Decimal | None,
+                    cost_usd: Decimal | None = None) -> Decimal | None:
+    """A survey quote's total cost in US dollars, for a send currency remit holds no rate for: the
+    survey's own figure (`cost_usd`) where it gives one, else its total cost's percentage of the USD
+    amount; unrounded (rounded once, at output). None when the survey gives neither."""
+    if cost_usd is not None:
+        return cost_usd
+    if total_cost_pct is None:
+        return None
+    return amount_usd * total_cost_pct / HUNDRED
+
+
 @dataclass(frozen=True)
 class Service:
     key: str

@@ -39,6 +39,10 @@ class CorridorSummary:
     # quarter (REMIT_SURVEY_MAX_AGE_DAYS) or, for a corridor RPW does not survey, the reference rate its
     # fee-table quotes use (REMIT_RATE_MAX_AGE_DAYS).
     stale: bool = False
+    # remit holds no reference rate from US dollars to the send currency, and neither fee tables nor
+    # survey quotes give prices in it: the compare page shows the survey's prices in US dollars, and
+    # what the family receives is not available.
+    usd_only: bool = False
 
 
 def corridor_is_stale(period: str | None, rate_as_of: dt.date | None, on: dt.date, limits: caveats.Freshness) -> bool:
@@ -60,21 +64,29 @@ def _current_products_by_corridor(illustrative: bool = False) -> dict[int, int]:
 
 
 def _latest_survey_by_corridor() -> dict[int, tuple[str, int]]:
+    """corridor id → its latest survey quarter and the services surveyed in it, as RPW counts them: those
+    quoted at the USD 200 price point. Two grouped queries for every corridor together."""
     current = SurveyObservation.retired_by_import_id.is_(None)
     latest = dict(reads().execute(
         select(SurveyObservation.corridor_id, func.max(SurveyObservation.period))
-        .where(current).group_by(SurveyObservation.corridor_id)
-    ).all())
-    counts = {}
-    for corridor_id, period in latest.items():
-        # Services as RPW counts them: those quoted at the USD 200 price point.
-        counts[corridor_id] = (period, reads().scalar(
-            select(func.count(func.distinct(SurveyObservation.id)))
-            .join(SurveyPricePoint, SurveyPricePoint.observation_id == SurveyObservation.id)
-            .where(current, SurveyObservation.corridor_id == corridor_id, SurveyObservation.period == period,
-                   SurveyPricePoint.amount_usd == Decimal(200))
-        ))
-    return counts
+        .where(current).group_by(SurveyObservation.corridor_id)).all())
+    counts = {(corridor_id, period): count for corridor_id, period, count in reads().execute(
+        select(SurveyObservation.corridor_id, SurveyObservation.period, func.count(func.distinct(SurveyObservation.id)))
+        .join(SurveyPricePoint, SurveyPricePoint.observation_id == SurveyObservation.id)
+        .where(current, SurveyPricePoint.amount_usd == Decimal(200))
+        .group_by(SurveyObservation.corridor_id, SurveyObservation.period)).all()}
+    return {corridor_id: (period, counts.get((corridor_id, period), 0)) for corridor_id, period in latest.items()}
+
+
+def _local_amounts_by_corridor() -> set[tuple[int, str]]:
+    """(corridor id, quarter) whose survey quotes give the amount sent in the corridor's own send currency
+    (the raw workbooks do): they are priced without any rate."""
+    return set(reads().execute(
+        select(SurveyObservation.corridor_id, SurveyObservation.period).distinct()
+        .join(SurveyPricePoint, SurveyPricePoint.observation_id == SurveyObservation.id)
+        .join(Corridor, Corridor.id == SurveyObservation.corridor_id)
+        .where(SurveyObservation.retired_by_import_id.is_(None), SurveyPricePoint.amount_lcu.is_not(None),
+               SurveyPricePoint.lcu_code == Corridor.send_currency)).all())
 
 
 def _latest_published_by_corridor() -> dict[int, str]:
@@ -113,6 +125,7 @@ def _corridor_summaries(on: dt.date, limits: caveats.Freshness) -> list[Corridor
     illustrative = _current_products_by_corridor(illustrative=True)
     surveys = _latest_survey_by_corridor()
     published = _latest_published_by_corridor()
+    local = _local_amounts_by_corridor()
     corridors = reads().execute(
         select(Corridor).order_by(Corridor.send_country, Corridor.receive_country)
     ).scalars()
@@ -131,7 +144,9 @@ def _corridor_summaries(on: dt.date, limits: caveats.Freshness) -> list[Corridor
             latest_period=period, latest_basis=basis, data_as_of=last_day,
             data_age_days=max(0, (on - last_day).days) if last_day else None,
             illustrative_products=illustrative.get(c.id, 0), reference_rate_as_of=rate_as_of,
-            stale=corridor_is_stale(period, rate_as_of, on, limits)))
+            stale=corridor_is_stale(period, rate_as_of, on, limits),
+            usd_only=(c.send_currency != "USD" and rates.get("USD", c.send_currency) is None
+                      and not products.get(c.id) and (c.id, period) not in local)))
     return found
 
 
@@ -143,6 +158,33 @@ def provider_details(slug: str | None = None) -> list[dict]:
         today = dt.date.today()
         return _providers.get((today, data_version(today)), _provider_details)
     return _provider_details(slug)
+
+
+_corridor_providers = VersionedCache(size=512)
+
+
+@consistent
+def corridor_providers(corridor_id: int, on: dt.date | None = None) -> list[dict]:
+    """The active providers that serve a corridor (slug, name, type), by name: those with a fee-table
+    product in force today in it or a service in its latest survey quarter, as provider_details counts
+    them, read for this corridor alone (every provider's details read some 6,500 survey rows). Built
+    once per corridor and data version."""
+    on = on or dt.date.today()
+    return _corridor_providers.get((corridor_id, on, data_version(on)), lambda: _providers_of(corridor_id, on))
+
+
+def _providers_of(corridor_id: int, on: dt.date) -> list[dict]:
+    current = SurveyObservation.retired_by_import_id.is_(None)
+    latest = reads().scalar(select(func.max(SurveyObservation.period))
+                            .where(current, SurveyObservation.corridor_id == corridor_id))
+    ids = set(reads().execute(select(SurveyObservation.provider_id).where(
+        current, SurveyObservation.corridor_id == corridor_id, SurveyObservation.period == latest)).scalars())
+    products = reads().execute(select(Product).where(Product.corridor_id == corridor_id)
+                               .options(selectinload(Product.tiers))).scalars().all()
+    ids |= {p.provider_id for p in products if any(in_force(t, on) for t in p.tiers)}
+    providers = reads().execute(select(Provider).where(Provider.id.in_(ids), Provider.active.is_(True))
+                                .order_by(func.lower(Provider.name), Provider.slug)).scalars()
+    return [{"slug": p.slug, "name": p.name, "type": p.type} for p in providers]
 
 
 def _provider_details(slug: str | None = None) -> list[dict]:

@@ -14,7 +14,7 @@ from ..domain import caveats, vocabulary
 from ..domain.errors import RemitError
 from ..domain.messages import Message, msg
 from ..domain.vocabulary import speed_rank
-from ..domain.pricing import Basis, FeeBand, PreparedService, Quote, Service, prepare, survey_point
+from ..domain.pricing import Basis, FeeBand, PreparedService, Quote, Service, prepare, survey_cost_usd, survey_point
 from ..domain.ranking import Filters, rank
 from ..models import Corridor, FeeTier, Product, SurveyObservation
 from .rates import RateBook
@@ -394,3 +394,86 @@ def _data_dates(quotes: list[Quote], info: dict[str, ServiceInfo], period: str |
     for day in rate_days:
         dates.append(DataDate("rate", day, day, None, caveats.age(day, on), caveats.rate_is_stale(day, on, limits)))
     return dates
+
+
+# A send currency remit holds no reference rate for: the survey's own figures in US dollars.
+
+@dataclass(frozen=True)
+class UsdFigure:
+    """A surveyed service's cost at one of the survey's price points, in US dollars as surveyed."""
+
+    amount_usd: Decimal
+    cost_usd: Decimal | None
+    total_cost_pct: Decimal | None
+    negative_margin: bool
+
+
+@dataclass(frozen=True)
+class UsdService:
+    """A surveyed service at one price point, its cost in US dollars as surveyed."""
+
+    info: ServiceInfo
+    transparent: bool
+    figure: UsdFigure
+
+
+@dataclass(frozen=True)
+class UsdSurvey:
+    """Why the corridor is shown in US dollars, and its services of the latest survey quarter at each
+    price point (USD 200, USD 500), cheapest first: RPW surveys each point as its own quote."""
+
+    currency: str  # the send currency remit holds no rate for
+    period: str | None
+    points: list[tuple[Decimal, list[UsdService]]]
+
+    @property
+    def services(self) -> int:
+        return sum(len(services) for _, services in self.points)
+
+
+def needs_usd(corridor: Corridor, on: dt.date) -> bool:
+    """Whether remit holds no reference rate from US dollars to the corridor's send currency: the
+    survey's prices (set in USD) cannot then be turned into it, and no rate is guessed."""
+    return corridor.send_currency != "USD" and RateBook.load(on).get("USD", corridor.send_currency) is None
+
+
+_usd_cache = VersionedCache(size=256)
+
+
+def survey_in_usd(corridor: Corridor, on: dt.date | None = None) -> UsdSurvey:
+    """The corridor's services of its latest survey quarter with the survey's figures in US dollars (cost
+    at USD 200 and USD 500, percentages as surveyed), cheapest first; built once per data version."""
+    on = on or dt.date.today()
+
+    def build() -> UsdSurvey:
+        period = latest_survey_period(corridor)
+        by_point: dict[Decimal, list[UsdService]] = {}
+        for obs in survey_observations(corridor, period) if period else []:
+            info = _usd_info(obs, period)
+            for p in obs.price_points:
+                figure = UsdFigure(p.amount_usd, survey_cost_usd(p.amount_usd, p.total_cost_pct, p.cost_usd),
+                                   p.total_cost_pct, p.fx_margin_pct is not None and p.fx_margin_pct < 0)
+                by_point.setdefault(p.amount_usd, []).append(UsdService(info, obs.transparent, figure))
+        return UsdSurvey(corridor.send_currency, period,
+                         [(amount, sorted(found, key=_usd_order)) for amount, found in sorted(by_point.items())])
+
+    with snapshot():
+        return _usd_cache.get((corridor.id, on, data_version(on)), build)
+
+
+def _usd_order(service: UsdService):
+    """Cheapest first; a quote without a cost last; then by provider."""
+    pct = service.figure.total_cost_pct
+    return pct is None, pct if pct is not None else 0, service.info.provider_name.lower()
+
+
+def _usd_info(obs: SurveyObservation, period: str) -> ServiceInfo:
+    name = rpw_service_name(obs.instrument, obs.access_point)
+    return ServiceInfo(
+        product_id=f"rpw-{obs.id}", provider_slug=obs.provider.slug, provider_name=obs.provider.name,
+        provider_type=obs.provider.type or vocabulary.rpw_firm_type(obs.firm_type), product_name=name,
+        funding_method=vocabulary.rpw_funding(obs.instrument),
+        payout_method=vocabulary.rpw_payout(obs.pickup_method, obs.instrument), speed=vocabulary.rpw_speed(obs.speed),
+        regions=(), accepted_ids=(), data_as_of=period, data_period=period, collected_at=None,
+        source=survey_source(period), reference_rate_as_of=None, reference_rate_source=None,
+        product_terms=rpw_terms(obs.instrument, obs.access_point))

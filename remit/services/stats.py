@@ -3,6 +3,7 @@ quotes are not held; from fee tables where a corridor is not surveyed."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from .. import codes
 from ..domain.money import convert
 from ..domain.pricing import quote
 from ..domain.stats import CorridorStats, ServiceCost, corridor_stats, published_stats, yearly_saving
-from ..models import Corridor, PublishedAverage, SurveyObservation
+from ..models import Corridor, PublishedAverage, SurveyObservation, SurveyPricePoint
 from ..domain.vocabulary import rpw_speed
 from ..domain.caveats import age, quarter_bounds, quarter_of, rate_is_stale, survey_is_stale
 from ..domain.errors import NotFound
@@ -73,18 +74,49 @@ def held_periods(corridor: Corridor) -> dict[str, str]:
 
 
 def _survey_costs(corridor: Corridor, period: str) -> list[ServiceCost]:
-    costs = []
-    for obs in survey_observations(corridor, period):
-        by_point = {p.amount_usd: p for p in obs.price_points}
-        at_200, at_500 = by_point.get(Decimal(200)), by_point.get(Decimal(500))
-        costs.append(ServiceCost(
-            key=f"rpw-{obs.id}", name=" · ".join(x for x in (obs.firm, obs.instrument) if x),
-            transparent=obs.transparent, speed=rpw_speed(obs.speed),
-            total_cost_pct_200=at_200.total_cost_pct if at_200 else None,
-            total_cost_pct_500=at_500.total_cost_pct if at_500 else None,
-            negative_margin=bool(at_200 and at_200.fx_margin_pct is not None and at_200.fx_margin_pct < 0),
-            provider=obs.firm, terms=(obs.instrument,) if obs.instrument else (),
-        ))
+    return [_service_cost(obs.id, obs.firm, obs.instrument, obs.transparent, obs.speed,
+                          {p.amount_usd: (p.total_cost_pct, p.fx_margin_pct) for p in obs.price_points})
+            for obs in survey_observations(corridor, period)]
+
+
+def _service_cost(obs_id: int, firm: str, instrument: str | None, transparent: bool, speed: str | None,
+                  points: dict[Decimal, tuple[Decimal | None, Decimal | None]]) -> ServiceCost:
+    """A surveyed service as the statistics count it; `points`: amount in USD → (total cost %, margin %)."""
+    at_200, at_500 = points.get(Decimal(200)), points.get(Decimal(500))
+    return ServiceCost(
+        key=f"rpw-{obs_id}", name=" · ".join(x for x in (firm, instrument) if x),
+        transparent=transparent, speed=rpw_speed(speed),
+        total_cost_pct_200=at_200[0] if at_200 else None,
+        total_cost_pct_500=at_500[0] if at_500 else None,
+        negative_margin=bool(at_200 and at_200[1] is not None and at_200[1] < 0),
+        provider=firm, terms=(instrument,) if instrument else (),
+    )
+
+
+def _latest_survey_costs(latest: dict[int, str]) -> dict[int, list[ServiceCost]]:
+    """corridor id → the services of its quarter in `latest`, for every corridor in one query (the list of
+    corridors needs them all; a corridor's own page reads its own through stats_for)."""
+    rows = reads().execute(
+        select(SurveyObservation.id, SurveyObservation.corridor_id, SurveyObservation.period, SurveyObservation.firm,
+               SurveyObservation.instrument, SurveyObservation.transparent, SurveyObservation.speed,
+               SurveyPricePoint.amount_usd, SurveyPricePoint.total_cost_pct, SurveyPricePoint.fx_margin_pct)
+        .outerjoin(SurveyPricePoint, SurveyPricePoint.observation_id == SurveyObservation.id)
+        .where(SurveyObservation.retired_by_import_id.is_(None))
+        .order_by(SurveyObservation.id, SurveyPricePoint.id)).all()
+    services: dict[int, tuple] = {}
+    points: dict[int, dict] = {}
+    for obs_id, corridor_id, period, firm, instrument, transparent, speed, amount, total, margin in rows:
+        if latest.get(corridor_id) != period:
+            continue
+        if obs_id not in services:
+            services[obs_id] = (corridor_id, firm, instrument, transparent, speed)
+            points[obs_id] = {}
+        if amount is not None:
+            points[obs_id][amount] = (total, margin)
+    costs: dict[int, list[ServiceCost]] = {}
+    for obs_id, (corridor_id, firm, instrument, transparent, speed) in services.items():
+        costs.setdefault(corridor_id, []).append(_service_cost(obs_id, firm, instrument, transparent, speed,
+                                                               points[obs_id]))
     return costs
 
 
@@ -123,9 +155,10 @@ def _monthly_amount(corridor: Corridor, rates: RateBook) -> Decimal | None:
 
 
 def _rpw_stats(corridor: Corridor, period: str, basis: str, published: dict[str, PublishedAverage],
-               monthly: Decimal | None, on: dt.date) -> PeriodStats:
+               monthly: Decimal | None, on: dt.date, costs: list[ServiceCost] | None = None) -> PeriodStats:
+    """The quarter's statistics; `costs`: its services when the caller has read them already."""
     if basis == SURVEY:
-        stats = corridor_stats(_survey_costs(corridor, period))
+        stats = corridor_stats(costs if costs is not None else _survey_costs(corridor, period))
     else:
         figures = published[period]
         stats = published_stats(figures.avg_cost_pct, figures.cheapest_cost_pct)
@@ -222,6 +255,31 @@ def with_gaps(history: list[PeriodStats]) -> list[tuple[str, PeriodStats | None]
     return [(period, held.get(period)) for period in quarter_range(history[0].period, history[-1].period)]
 
 
+def _folded(text: str) -> str:
+    """Letters without accents or case: how a search compares names ("peru" finds Perú)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def _names_match(summary: catalog.CorridorSummary, search: str, name) -> bool:
+    wanted = _folded(search)
+    for country in (summary.send_country, summary.receive_country):
+        record = codes.country_record(country)
+        if wanted in _folded(name(country)) or wanted.upper() in (country, record.alpha_3 if record else None):
+            return True
+    return False
+
+
+def _latest_published(latest: dict[int, str]) -> dict[int, dict[str, PublishedAverage]]:
+    """corridor id → {its quarter in `latest`: RPW's published figures in force}, in one query."""
+    found: dict[int, dict[str, PublishedAverage]] = {corridor_id: {} for corridor_id in latest}
+    if latest:
+        for row in reads().execute(select(PublishedAverage).where(
+                PublishedAverage.corridor_id.in_(list(latest)), PublishedAverage.retired_by_import_id.is_(None))).scalars():
+            if latest[row.corridor_id] == row.period:
+                found[row.corridor_id][row.period] = row
+    return found
+
+
 # Where a corridor stands against the UN target of 3% (SDG 10.c), by its latest average at USD 200.
 STATUSES = ("met", "between", "above", "unknown")
 SORTS = ("country", "cost", "cost_desc", "date")
@@ -253,26 +311,48 @@ def corridor_lines(on: dt.date | None = None) -> list[CorridorLine]:
     def build() -> list[CorridorLine]:
         rates = RateBook.load(on)
         corridors = {c.code: c for c in reads().execute(select(Corridor)).scalars()}
-        return [CorridorLine(summary, stats_for(corridors[summary.code], on=on, rates=rates))
-                for summary in catalog.corridor_summaries(on)]
+        summaries = catalog.corridor_summaries(on)
+        surveyed = {corridors[s.code].id: s.latest_period for s in summaries if s.latest_basis == SURVEY}
+        costs = _latest_survey_costs(surveyed)
+        published = _latest_published({corridors[s.code].id: s.latest_period for s in summaries
+                                       if s.latest_basis == PUBLISHED})
+        lines = []
+        for summary in summaries:
+            corridor = corridors[summary.code]
+            if summary.latest_basis == SURVEY:
+                latest = _rpw_stats(corridor, summary.latest_period, SURVEY, {}, _monthly_amount(corridor, rates), on,
+                                    costs.get(corridor.id, []))
+            elif summary.latest_basis == PUBLISHED:
+                latest = _rpw_stats(corridor, summary.latest_period, PUBLISHED, published[corridor.id],
+                                    _monthly_amount(corridor, rates), on)
+            else:
+                latest = stats_for(corridor, on=on, rates=rates)
+            lines.append(CorridorLine(summary, latest))
+        return lines
 
     with snapshot():
         return _lines.get((on, data_version(on), limits), build)
 
 
 def corridor_list(*, send: str | None = None, receive: str | None = None, status: str | None = None,
-                  sort: str = "country", name=str, on: dt.date | None = None) -> tuple[list[CorridorLine], int]:
+                  sort: str = "country", name=str, order=None, search: str | None = None,
+                  on: dt.date | None = None) -> tuple[list[CorridorLine], int]:
     """The corridors that match, in the order asked for, and how many corridors are held in all.
 
-    Sorts: country (receiving, then sending, by `name`), cost (lowest average first), cost_desc, date
-    (newest data first). A corridor without the figure sorted on comes last."""
+    `search`: a part of the sending or the receiving country's name (`name`, the reader's), letters
+    compared without case or accents, or its ISO code. Sorts: country (receiving, then sending, by
+    `order` of their names), cost (lowest average first), cost_desc, date (newest data first). A
+    corridor without the figure sorted on comes last."""
     lines = corridor_lines(on)
+    order = order or (lambda text: text)
     found = [line for line in lines if (send is None or line.summary.send_country == send)
              and (receive is None or line.summary.receive_country == receive)
              and (status is None or line.status == status)]
+    if search:
+        found = [line for line in found if _names_match(line.summary, search, name)]
 
     def by_country(line: CorridorLine):
-        return name(line.summary.receive_country), name(line.summary.send_country)
+        return order(name(line.summary.receive_country)), order(name(line.summary.send_country))
 
     found.sort(key=by_country)
     if sort in ("cost", "cost_desc"):

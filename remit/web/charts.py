@@ -160,13 +160,30 @@ def cost_bars(title: str, rows: list[tuple[str, str, Decimal]], number=None) -> 
     return svg[:at] + '<g class="bar-labels">' + "".join(reversed(labels)) + "</g>" + svg[at:]
 
 
+LONG_TREND = 24  # quarters: beyond six years, the time axis is labelled by year
+
+
+def _time_labels(labels: list[str], years: list[str] | None) -> tuple[list[int], dict[int, str]]:
+    """The quarters labelled on the time axis (1-based) and their labels: at most six. Up to six years, a
+    quarter every so many, by its name; a longer trend (`years`: each quarter's year) by year, at the
+    first quarter of every so many years."""
+    count = len(labels)
+    if years is None or count <= LONG_TREND:
+        shown = list(range(1, count + 1, max(1, math.ceil(count / 6))))
+        return shown, {i: labels[i - 1] for i in shown}
+    firsts = [i for i in range(1, count + 1) if i == 1 or years[i - 1] != years[i - 2]]
+    shown = firsts[::max(1, math.ceil(len(firsts) / 6))]
+    return shown, {i: years[i - 1] for i in shown}
+
+
 def trend(labels: list[str], series: list[tuple[str, list[Decimal | None]]],
-          targets: list[tuple[str, Decimal, str]]) -> str:
+          targets: list[tuple[str, Decimal, str]], years: list[str] | None = None) -> str:
     """Figures per quarter: `labels` names every quarter in order (gaps included), each series gives one
     value per quarter (None where there is no figure: its line breaks there), and each target
     (name, value, class) is a dashed line across the whole plot. The axes are set so that every point
-    and every target lies inside the plot, with a unit to spare; at most six quarters are labelled, and at
-    most eight values."""
+    and every target lies inside the plot, with a unit to spare; at most six quarters are labelled (by
+    year, for a trend longer than six years when `years` gives each quarter's year: fifteen years of 60
+    quarters stay legible at 375 px), and at most eight values."""
     count = len(labels)
     values = [float(v) for _, vs in series for v in vs if v is not None] + [float(t) for _, t, _ in targets]
     low = math.floor(min(values)) - 1 if values and min(values) < 0 else 0
@@ -176,13 +193,13 @@ def trend(labels: list[str], series: list[tuple[str, list[Decimal | None]]],
     every = next((s for s in (1, 2, 5, 10, 20, 25, 50, 100) if high - low <= MAX_VALUE_LABELS * s),
                  math.ceil((high - low) / MAX_VALUE_LABELS))
     low, high = every * math.floor(low / every), every * math.ceil(high / every)
-    step = max(1, math.ceil(count / 6))
+    shown, texts = _time_labels(labels, years)
     # Quarters at x = 1 … count, so the y axis (x = 0) is not drawn through the first one.
     chart = pygal.XY(**_options(
         height=320, show_legend=True, legend_at_bottom=True, legend_at_bottom_columns=1, title=None,
         xrange=(0.5, count + 0.5), range=(low, high), y_labels=list(range(low, high + 1, every)),
-        x_labels=list(range(1, count + 1, step)),
-        x_value_formatter=lambda x: labels[int(x) - 1] if float(x).is_integer() and 1 <= x <= count else "",
+        x_labels=shown,
+        x_value_formatter=lambda x: texts.get(int(x), "") if float(x).is_integer() else "",
         allow_interruptions=True, show_x_guides=False, x_label_rotation=0))
     for name, points in series:
         chart.add(name, [(i, float(v) if v is not None else None) for i, v in enumerate(points, start=1)])

@@ -8,6 +8,7 @@ names: pycountry's ISO translations."""
 from __future__ import annotations
 
 import gettext
+import unicodedata
 from functools import lru_cache
 
 import pycountry
@@ -45,6 +46,14 @@ def country_name(alpha_2: str) -> str:
     if record is None:
         return alpha_2
     return _iso_translation("iso3166-1", language).gettext(record.name)
+
+
+def name_order(name: str) -> tuple[str, str]:
+    """A sort key for names in English, Spanish and French as their readers order them: letters without
+    their accents first ("Bélgica" before "Brasil", "Côte d’Ivoire" after "Costa Rica"), case and
+    accents only to break ties."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return plain.casefold(), name
 
 
 def region_name(name: str) -> str:

@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..inputs import MAX_AMOUNT, InputError, parse_amount
 from ..services import catalog
-from .format import country_name
+from .format import country_name, name_order
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -36,7 +36,7 @@ def read_amount(field, currency: str | None, *, allow_zero: bool = False,
 
 def country_choices(codes_: set[str]):
     """Countries as (code, name) choices, by their names in the page's language."""
-    return sorted(((c, country_name(c)) for c in codes_), key=lambda item: item[1])
+    return sorted(((c, country_name(c)) for c in codes_), key=lambda item: name_order(item[1]))
 
 
 def corridor_choices(form) -> list:

@@ -1,22 +1,17 @@
 """Corridor listing and statistics: the seeded 2025 Q3 survey figures equal the source file's means."""
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal as D
 
 import pytest
 
-from ..conftest import SEEDS
-
-QUOTES = SEEDS / "rpw" / "rpw_2025Q3_quotes_USA-MEX_USA-GTM_CAN-PHL.csv"
-CANADA = SEEDS / "rpw" / "rpw_2025Q3_quotes_CAN_15_corridors.csv"
-TREND = SEEDS / "rpw" / "rpw_2025Q3_trend_CAN_15_corridors.csv"
+from .. import seeds
 
 
 def source_rows():
-    with open(QUOTES, newline="") as fh:
-        return list(csv.DictReader(fh))
+    """The 2025 Q3 quotes of USA→Mexico, USA→Guatemala and Canada→Philippines, as the seed file has them."""
+    return seeds.rows(seeds.quotes(*seeds.USA, ("CAN", "PHL")))
 
 
 def pct(value: D) -> str:
@@ -161,8 +156,7 @@ def test_corridor_list_flags_old_data_by_the_quotes_rules_and_counts_illustrativ
 
 
 def published_rows():
-    with open(TREND, newline="") as fh:
-        return list(csv.DictReader(fh))
+    return seeds.rows(seeds.canada_trend())
 
 
 def test_every_published_corridor_quarter_is_answered_to_the_hundredth(seeded, client):
@@ -196,11 +190,10 @@ def test_2025_q3_averages_computed_from_the_quotes_equal_the_published_ones(seed
     from remit import codes
 
     costs = defaultdict(list)
-    with open(CANADA, newline="") as fh:
-        for row in csv.DictReader(fh):
-            if row["amount_usd"] == "200" and row["transparent"] == "True":
-                costs[row["destination_code"]].append(D(row["total_cost_pct"]))
-    published = {r["destination_code"]: r for r in published_rows() if r["quarter"] == "2025_3Q"}
+    for row in seeds.rows(seeds.quotes(sender="CAN")):
+        if row["amount_usd"] == "200" and row["transparent"] == "True":
+            costs[row["destination_code"]].append(D(row["total_cost_pct"]))
+    published = {r["destination_code"]: r for r in published_rows() if r["quarter"] == "2025Q3"}
     assert sorted(costs) == sorted(published) and len(costs) == 15
     for destination, values in costs.items():
         mean = sum(values) / len(values)

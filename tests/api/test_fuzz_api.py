@@ -39,11 +39,12 @@ from schemathesis.checks import CHECKS, load_all_checks
 from sqlalchemy import select
 
 from remit import codes, create_app
-from remit.cli import SEED_ORDER, SEEDS_DIR
 from remit.extensions import db
 from remit.importers import run_import
 from remit.models import Corridor, FeeTier, ImportRun, Product, Provider
 from remit.services.keys import create_key
+
+from ..seeds import suite_files
 
 EXAMPLES = int(os.environ.get("REMIT_FUZZ_EXAMPLES", "25"))
 ANSWERS: collections.Counter = collections.Counter()  # (mode, status class) of every request sent
@@ -57,9 +58,8 @@ def _seeded_app():
         from flask_migrate import upgrade
 
         upgrade()
-        for kind in SEED_ORDER:
-            for path in sorted((SEEDS_DIR / kind).glob("*.csv")):
-                run_import(kind, path.read_bytes(), path.name, actor="fuzz")
+        for kind, name, data in suite_files():
+            run_import(kind, data, name, actor="fuzz")
         _, key = create_key("fuzz", "import")
         _, ledger_key = create_key("fuzz ledger", "ledger")
         _, read_key = create_key("fuzz reads", "read")
@@ -98,7 +98,7 @@ def _ledger_group() -> tuple[int, int]:
 
 
 APP, DATA = _seeded_app()
-SEED_FILES = {kind: sorted((SEEDS_DIR / kind).glob("*.csv")) for kind in SEED_ORDER}
+SEED_FILES = {kind: [data for of_kind, _, data in suite_files() if of_kind == kind] for kind in ("rates", "fees", "rpw")}
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
 load_all_checks()
 
@@ -160,8 +160,7 @@ def _steer(case) -> None:
     elif operation == "POST /api/v1/bundles" and isinstance(case.body, dict):
         _steer_bundle(draw, case.body)
     elif operation == "POST /api/v1/imports" and isinstance(case.body, dict) and case.body.get("kind") in SEED_FILES:
-        path = draw(SEED_FILES[case.body["kind"]])
-        case.body["file"] = path.read_bytes()
+        case.body["file"] = draw(SEED_FILES[case.body["kind"]])
 
 
 def _steer_bundle(draw, body: dict) -> None:

@@ -18,9 +18,9 @@ def main(folder: Path, fee_file: Path, changed_file: Path) -> dict:
 
     from remit import create_app
     from remit.services.keys import create_key
-    from remit.cli import SEED_ORDER, SEEDS_DIR
     from remit.extensions import db
     from remit.importers import run_import
+    from tests.seeds import suite_files
 
     database = folder / "remit.db"
     # The API imports these files while the request waits (larger ones go to a background job).
@@ -29,9 +29,8 @@ def main(folder: Path, fee_file: Path, changed_file: Path) -> dict:
                       "RATELIMIT_ENABLED": False})
     with app.app_context():
         upgrade()
-        for kind in SEED_ORDER:
-            for path in sorted((SEEDS_DIR / kind).glob("*.csv")):
-                assert run_import(kind, path.read_bytes(), path.name, actor="fs-test").ok
+        for kind, name, data in suite_files():
+            assert run_import(kind, data, name, actor="fs-test").ok
         _, key = create_key("importer", "import")
         db.session.commit()
         db.session.remove()

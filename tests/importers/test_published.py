@@ -2,8 +2,6 @@
 problems by row and column, a re-import changes nothing), answered as statistics with `basis` published."""
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -14,9 +12,10 @@ from remit.importers import run_import
 from remit.models import Corridor, PublishedAverage
 from remit.services import history
 
-from ..conftest import SEEDS, table_counts
+from .. import seeds
+from ..conftest import table_counts
 
-TREND = SEEDS / "rpw" / "rpw_2025Q3_trend_CAN_15_corridors.csv"
+TREND = seeds.canada_trend()  # RPW's published figures of Canada's 15 corridors, 2024 Q3 to 2025 Q3
 HEADER = "source_code,destination_code,quarter,avg_cost_pct,cheapest_cost_pct\n"
 
 
@@ -34,10 +33,10 @@ def in_force():
 
 
 def test_the_60_published_figures_are_stored_as_published(app):
-    report = import_rpw(TREND.read_bytes(), TREND.name)
+    report = import_rpw(TREND, "trend.csv")
     assert report.ok, report.problems
     assert (report.rows, report.added) == (60, 60)
-    source = list(csv.DictReader(io.StringIO(TREND.read_text())))
+    source = seeds.rows(TREND)
     stored = {(code, period): (average, cheapest) for code, period, average, cheapest in in_force()}
     assert len(stored) == len(source) == 60
     for row in source:
@@ -52,11 +51,11 @@ def test_the_60_published_figures_are_stored_as_published(app):
 
 
 def test_reimport_changes_nothing_and_a_corrected_figure_keeps_the_old_one(app):
-    assert import_rpw(TREND.read_bytes(), TREND.name).ok
+    assert import_rpw(TREND, "trend.csv").ok
     before = table_counts()
     # The same figures written otherwise (another file, rows reordered, 6.00 for 6.0): nothing changes.
-    lines = TREND.read_text().splitlines()
-    rewritten = "\n".join([lines[0]] + list(reversed(lines[1:]))).replace("CAN,KEN,2025_3Q,6.0,", "CAN,KEN,2025Q3,6.00,")
+    lines = TREND.decode().splitlines()
+    rewritten = "\n".join([lines[0]] + list(reversed(lines[1:]))).replace("CAN,KEN,2025Q3,6.0,", "CAN,KEN,2025_3Q,6.00,")
     again = import_rpw(rewritten.encode(), "same-figures.csv")
     assert again.ok and again.import_id is None and (again.unchanged, again.added, again.changed) == (60, 0, 0)
     assert table_counts() == before

@@ -12,11 +12,13 @@ from remit.extensions import db
 from remit.importers import run_import
 from remit.models import Corridor, Provider, SurveyObservation, SurveyPricePoint
 
+from .. import seeds
 from ..conftest import SEEDS, table_counts
 from .helpers import xlsx_bytes
 
 RAW = SEEDS / "rpw" / "rpw_raw_excerpt_EastAfrica_2011Q1.csv"
-QUOTES = SEEDS / "rpw" / "rpw_2025Q3_quotes_USA-MEX_USA-GTM_CAN-PHL.csv"
+# The 2025 Q3 quotes of USA→Mexico, USA→Guatemala and Canada→Philippines (226 rows of the seed file).
+QUOTES = seeds.quotes(*seeds.USA, ("CAN", "PHL"))
 
 
 def import_rpw(data: bytes, name="rpw.csv", **kwargs):
@@ -77,7 +79,7 @@ def test_raw_excerpt_imported_twice_is_stored_once(app):
 
 
 def test_2025_quotes_file_is_stored_per_corridor(app):
-    report = import_rpw(QUOTES.read_bytes(), QUOTES.name)
+    report = import_rpw(QUOTES, "quotes.csv")
     assert report.ok and report.added == 226
     counts = dict(db.session.execute(
         select(Corridor.send_country + "-" + Corridor.receive_country, func.count())
@@ -87,10 +89,11 @@ def test_2025_quotes_file_is_stored_per_corridor(app):
     corridor = db.session.execute(select(Corridor).where(Corridor.receive_country == "PH")).scalar_one()
     assert (corridor.send_currency, corridor.receive_currency) == ("CAD", "PHP")
     walmart = db.session.execute(
-        select(SurveyPricePoint).join(SurveyObservation).where(
-            SurveyObservation.firm == "Walmart2World", SurveyPricePoint.amount_usd == 200,
-            SurveyObservation.instrument == "Debit card").order_by(SurveyObservation.id)
-    ).scalars().first()  # the file's first such row: without an order PostgreSQL may return another
+        select(SurveyPricePoint).join(SurveyObservation).join(Corridor).where(
+            Corridor.receive_country == "MX", SurveyObservation.firm == "Walmart2World",
+            SurveyPricePoint.amount_usd == 200, SurveyObservation.instrument == "Debit card")
+        .order_by(SurveyObservation.id)
+    ).scalars().first()  # the file's first such row to Mexico: without an order PostgreSQL may return another
     assert (walmart.fee_pct, walmart.fx_margin_pct, walmart.total_cost_pct, walmart.cost_usd) == (
         Decimal("0.0"), Decimal("-2.44"), Decimal("-2.44"), Decimal("-4.88"))
     assert walmart.observation.provider.type is None  # this file does not say what kind of firm it is
@@ -98,7 +101,7 @@ def test_2025_quotes_file_is_stored_per_corridor(app):
 
 def test_reimport_replaces_only_the_corridor_quarters_in_the_file(app):
     import_rpw(RAW.read_bytes())
-    import_rpw(QUOTES.read_bytes())
+    import_rpw(QUOTES)
     lines = RAW.read_text().splitlines(keepends=True)
     kenya_only = [lines[0]] + [line for line in lines[1:] if "TZAKEN" in line]
     dropped = kenya_only.pop(3)  # one Kenya observation is no longer in the file

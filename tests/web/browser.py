@@ -34,9 +34,10 @@ def serve(tmp_path_factory, live_db: dict[str, str]):
     from werkzeug.serving import make_server
 
     from remit import create_app
-    from remit.cli import SEED_ORDER, SEEDS_DIR
     from remit.extensions import db
     from remit.importers import run_import
+
+    from ..seeds import suite_files
 
     url = "sqlite:///" + str(tmp_path_factory.mktemp("browser") / "remit.db")
     live_db["url"] = url
@@ -45,9 +46,8 @@ def serve(tmp_path_factory, live_db: dict[str, str]):
         from flask_migrate import upgrade
 
         upgrade()
-        for kind in SEED_ORDER:
-            for path in sorted((SEEDS_DIR / kind).glob("*.csv")):
-                assert run_import(kind, path.read_bytes(), path.name, actor="test").ok
+        for kind, name, data in suite_files():
+            assert run_import(kind, data, name, actor="test").ok
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -53,6 +53,22 @@ def test_the_list_filters_and_sorts_without_script(seeded, client):
     assert client.get("/corridors?page=99999999999").status_code == 404
 
 
+def test_the_list_is_searched_by_a_countrys_name_in_the_pages_language(seeded, client):
+    """A part of either country's name, in the reader's language, without case or accents; or its code."""
+    assert rows(client.get("/corridors?q=kenya&lang=en")) == ["CA-KE", "TZ-KE"]
+    assert rows(client.get("/corridors?q=KENIA&lang=es")) == ["CA-KE", "TZ-KE"]
+    assert rows(client.get("/corridors?q=haiti&lang=fr")) == ["CA-HT"]  # Haïti
+    assert rows(client.get("/corridors?q=%C3%89tats&lang=fr")) == ["US-GT", "US-MX"]  # États-Unis
+    assert rows(client.get("/corridors?q=tza&lang=en")) == ["TZ-KE", "TZ-RW", "TZ-UG"]
+    assert rows(client.get("/corridors?q=tanz&receive=KE&lang=en")) == ["TZ-KE"]  # with the other filters
+    text = text_of(client.get("/corridors?q=Atlantis&lang=en"))
+    assert "0 corridors of 21 match these choices." in text and "No corridor matches these choices." in text
+    page = client.get("/corridors?q=kenya&lang=en").get_data(as_text=True)
+    assert re.search(r'<input [^>]*name="q"[^>]*type="search"[^>]*value="kenya"', page)
+    too_long = client.get("/corridors?lang=en&q=" + "x" * 61)
+    assert too_long.status_code == 422 and "Country name:" in text_of(too_long)
+
+
 def test_a_corridor_page_shows_every_quarter_published_and_computed(seeded, client):
     response = client.get("/corridors/CA-IN?lang=en")
     page, text = response.get_data(as_text=True), text_of(response)

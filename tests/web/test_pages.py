@@ -16,14 +16,77 @@ def text_of(response) -> str:
 
 
 def test_compare_form_has_labelled_fields(seeded, client):
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/?send=CA&receive=GT&choose=receive").get_data(as_text=True)
     for field, label in (("send", "Sending from"), ("receive", "Sending to"), ("amount", "Amount"),
                          ("currency", "Currency"), ("payout_method", "How the family gets the money"),
                          ("region", "Where the family lives"), ("id_type", "ID the sender has"),
                          ("max_speed", "How fast it must arrive")):
         assert f'<label for="{field}">{label}</label>' in page
-    assert '<optgroup label="Guatemala">' in page and '<option value="GT-13">Huehuetenango</option>' in page
+    assert '<option value="GT-13">Huehuetenango</option>' in page
     assert re.search(r'<select [^>]*id="region"[^>]*translate="no"', page)  # ISO's names: not for a translator
+
+
+def options(page: str, field: str) -> list[tuple[str, str]]:
+    select = re.search(rf'<select [^>]*id="{field}".*?</select>', page, re.S).group(0)
+    return re.findall(r'<option (?:selected )?value="([^"]*)">([^<]*)</option>', select)
+
+
+def test_the_compare_form_asks_for_the_sending_country_first_then_offers_what_is_held_from_it(seeded, client):
+    """No script: "Choose" sends the form to itself, which comes back with the receiving countries held
+    from the sending country chosen, in the page's language and sorted by it, and then the regions of
+    the receiving country chosen only."""
+    blank = client.get("/?lang=en").get_data(as_text=True)
+    assert [code for code, _ in options(blank, "send")] == ["", "CA", "TZ", "US"]
+    assert 'id="region"' not in blank and "Huehuetenango" not in blank  # no region before a country
+    assert 'formaction="/"' in blank and 'name="choose" value="send"' in blank
+    # Enter in a field presses the form's first button: the comparison's, hidden, not a "Choose".
+    assert re.search(r'<form [^>]*action="/compare".*?<button type="submit" class="visually-hidden" tabindex="-1" '
+                     r'aria-hidden="true">Compare</button>\s*<fieldset>', blank, re.S)
+    us = client.get("/?send=US&choose=send&lang=es").get_data(as_text=True)
+    assert options(us, "receive") == [("", "Elija…"), ("GT", "Guatemala"), ("MX", "México")]
+    assert re.search(r'<select [^>]*autofocus[^>]*id="receive"|<select [^>]*id="receive"[^>]*autofocus', us)
+    canada = client.get("/?send=CA&choose=send&lang=fr").get_data(as_text=True)
+    names = [name for code, name in options(canada, "receive") if code]
+    assert len(names) == 16 and names[:4] == ["Chine", "Ghana", "Guatemala", "Guyana"]
+    assert "Haïti" in names and names.index("Haïti") < names.index("Inde")  # accents do not send a name last
+    guatemala = client.get("/?send=US&receive=GT&choose=receive&lang=en").get_data(as_text=True)
+    regions = options(guatemala, "region")
+    assert len(regions) == 23 and all(code.startswith("GT-") for code, _ in regions[1:])
+    assert 'id="receive"' in guatemala and '<option selected value="GT">' in guatemala
+
+
+def test_the_centres_own_sending_country_starts_the_form(seeded, app, client):
+    app.config["REMIT_DEFAULT_SEND_COUNTRY"] = "US"
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert '<option selected value="US">United States</option>' in page
+    assert [code for code, _ in options(page, "receive")] == ["", "GT", "MX"]
+    # What was asked wins over the default; a default remit holds no corridor from is ignored.
+    assert '<option selected value="CA">' in client.get("/?send=CA&choose=send").get_data(as_text=True)
+    app.config["REMIT_DEFAULT_SEND_COUNTRY"] = "FR"
+    assert len(options(client.get("/?lang=en").get_data(as_text=True), "receive")) > 3
+
+
+def test_default_send_country_is_read_as_an_iso_code():
+    from remit.config import default_send_country
+
+    assert default_send_country("gbr") == "GB" and default_send_country(" ES ") == "ES"
+    assert default_send_country("") is None and default_send_country(None) is None
+    with pytest.raises(ValueError, match="REMIT_DEFAULT_SEND_COUNTRY"):
+        default_send_country("Spain")
+
+
+def test_a_region_of_another_country_is_refused_by_name(seeded, client):
+    response = client.get("/compare?send=US&receive=MX&mode=send&amount=200&region=GT-13&lang=en")
+    assert response.status_code == 422
+    text = text_of(response)
+    assert "This region is not in Mexico: choose one of its regions, or Anywhere." in text
+    assert "Jalisco" in text and "Huehuetenango" not in text
+
+
+def test_a_receiving_country_not_held_from_the_sending_one_is_refused_by_name(seeded, client):
+    response = client.get("/compare?send=US&receive=PH&mode=send&amount=200&lang=en")
+    assert response.status_code == 422
+    assert "remit has no data yet for this corridor: United States → Philippines." in text_of(response)
 
 
 def test_results_rank_every_service_with_the_cheapest_highlighted(seeded, client):
@@ -168,7 +231,7 @@ def test_bundle_without_csrf_token_is_refused(seeded, client):
     ("fr", "T3 2025", ("2025Q3", "juillet–septembre", "Q3 2025"))])
 def test_one_way_to_write_a_quarter_in_each_language(seeded, client, language, quarter, others):
     """The survey's source, the data's date, its age and the glossary write 2025 Q3 one way."""
-    for url in ("/compare?send=US&receive=GT&mode=send&amount=200", "/corridors/US-GT", "/corridors?receive=GT", "/"):
+    for url in ("/compare?send=US&receive=GT&mode=send&amount=200", "/corridors/US-GT", "/corridors?receive=GT"):
         text = text_of(client.get(f"{url}&lang={language}" if "?" in url else f"{url}?lang={language}"))
         assert quarter in text, url
         for other in others:

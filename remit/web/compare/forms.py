@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from ...domain.vocabulary import ID_TYPES, PAYOUT_METHODS, SPEEDS
 from ..forms import choices
@@ -29,7 +29,9 @@ class CompareForm(FlaskForm):
         csrf = False  # a GET search: nothing changes, and the link must be shareable
 
     send = SelectField(_l("Sending from"), validators=[DataRequired(_l("Choose a country."))])
-    receive = SelectField(_l("Sending to"), validators=[DataRequired(_l("Choose a country."))])
+    # Offered: the receiving countries held from the sending country chosen. Any country is read, so that
+    # one not held from it (the sending country changed since) is refused by name, not as "not a choice".
+    receive = SelectField(_l("Sending to"), validators=[DataRequired(_l("Choose a country."))], validate_choice=False)
     mode = RadioField(_l("I know"), choices=choices([("send", _l("the amount to send")),
                                                      ("receive", _l("the amount the family must receive"))]),
                       default="send")
@@ -38,7 +40,9 @@ class CompareForm(FlaskForm):
     currency = SelectField(_l("Currency"), validators=[Optional()], default="")
     payout_method = SelectField(_l("How the family gets the money"), choices=choices(PAYOUTS), default="")
     # ISO's names of the regions are not for a browser's translator: said once for all the options.
-    region = SelectField(_l("Where the family lives"), default="", render_kw={"translate": "no"})
+    # Offered: the regions of the receiving country chosen; one of another country is refused by the view.
+    region = SelectField(_l("Where the family lives"), default="", render_kw={"translate": "no"},
+                         validate_choice=False)
     id_type = SelectField(_l("ID the sender has"), choices=choices(IDS), default="")
     max_speed = SelectField(_l("How fast it must arrive"), choices=choices(SPEEDS_UP_TO), default="")
 
@@ -55,6 +59,7 @@ class CorridorListForm(FlaskForm):
     class Meta:
         csrf = False
 
+    q = StringField(_l("Country name"), validators=[Optional(), Length(max=60)], filters=[lambda v: (v or "").strip()])
     send = SelectField(_l("Sending from"), default="")
     receive = SelectField(_l("Sending to"), default="")
     status = SelectField(_l("Average cost against the UN target of 3%"), choices=choices(STATUS_CHOICES), default="")

@@ -1,9 +1,10 @@
 """Staff pages: compare, corridor statistics, providers (the group transfer is in web/group)."""
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 
-from flask import abort, render_template, request, url_for
+from flask import abort, current_app, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -17,50 +18,84 @@ from ...services import catalog, results, stats
 from ...services.comparison import freshness
 from ...services.reference import find_corridor
 from ...services.snapshot import snapshot
+from ...services.versions import VersionedCache, data_version
 from .. import charts
-from ..format import country_name, product_text, region_name
-from ..forms import choices, corridor_choices, country_choices, read_amount
+from ..format import country_name, name_order, product_text, region_name
+from ..forms import choices, country_choices, read_amount
 from .forms import CompareForm, CorridorListForm
 
 
-def _region_choices(form, corridors) -> None:
-    form.region.choices = list(_regions(str(get_locale()), tuple(sorted({c.receive_country for c in corridors}))))
+def _compare_choices(form, *, start: bool = False) -> list:
+    """The compare form's choices, sending country first: every sending country remit holds corridors
+    from; the receiving countries held from the chosen one (every receiving country until one is
+    chosen), in the page's language and sorted by it; the currencies of those corridors; the regions of
+    the chosen receiving country only. `start`: a blank form, which starts from the centre's own
+    sending country (REMIT_DEFAULT_SEND_COUNTRY) when remit holds corridors from it. The corridors."""
+    corridors = catalog.corridor_summaries()
+    senders = {c.send_country for c in corridors}
+    default = current_app.config.get("REMIT_DEFAULT_SEND_COUNTRY")
+    if start and default in senders:
+        form.send.data = default
+    send = form.send.data if form.send.data in senders else None
+    held = [c for c in corridors if c.send_country == send] if send else corridors
+    form.send.choices = choices([("", _("Choose…"))] + country_choices(senders))
+    form.receive.choices = choices([("", _("Choose…"))] + country_choices({c.receive_country for c in held}))
+    currencies = sorted({c.send_currency for c in held} | {c.receive_currency for c in held})
+    form.currency.choices = choices([("", _("The sending country's"))] + [(c, c) for c in currencies])
+    receivers = {c.receive_country for c in held}
+    receive = form.receive.data if form.receive.data in receivers else None
+    form.region.choices = list(_regions(str(get_locale()), receive))
+    return corridors
 
 
-@lru_cache(maxsize=16)
-def _regions(_locale: str, countries: tuple[str, ...]) -> tuple[SelectChoice, ...]:
-    """Regions grouped by country, in the page's language (the locale is part of the cache key); their
-    names are ISO's (translated where ISO has a translation). Hundreds of options: made once."""
+@lru_cache(maxsize=512)  # some 100 receiving countries in three languages
+def _regions(_locale: str, country: str | None) -> tuple[SelectChoice, ...]:
+    """The regions of the receiving country, in the page's language (the locale is part of the cache
+    key); their names are ISO's (translated where ISO has a translation). None: no region to choose."""
     regions = [SelectChoice("", _("Anywhere"))]
-    for country in countries:
-        group = country_name(country)
+    if country is not None:
         for code, (name, _kind) in sorted(codes.subdivisions(country).items(), key=lambda item: item[1][0]):
-            regions.append(SelectChoice(code, region_name(name), None, group))
+            regions.append(SelectChoice(code, region_name(name)))
     return tuple(regions)
 
 
 @lru_cache(maxsize=128)
-def _trend_chart(_locale: str, labels: tuple, series: tuple, targets: tuple) -> str:
+def _trend_chart(_locale: str, labels: tuple, series: tuple, targets: tuple, years: tuple) -> str:
     """A corridor's trend chart, drawn once for the same figures, words and language (the axis writes
     numbers as the language does; pygal takes some 15 ms)."""
-    return charts.trend(list(labels), [(name, list(values)) for name, values in series], list(targets))
+    return charts.trend(list(labels), [(name, list(values)) for name, values in series], list(targets),
+                        list(years))
 
 
 def index():
-    # "Change this comparison" comes back with the query: the form shows what was asked.
-    form = CompareForm(formdata=request.args or None)
-    corridors = corridor_choices(form)
-    _region_choices(form, corridors)
-    return render_template("compare/index.html", form=form, corridors=corridors)
+    # "Change this comparison" comes back with the query, and so does a "Choose" button (the form sent
+    # here rather than to the results): the form shows what was asked, with the receiving countries of
+    # the sending country chosen and the regions of the receiving one.
+    asked = bool(set(request.args) - {"lang"})  # the page's language alone asks nothing
+    form = CompareForm(formdata=request.args if asked else None)
+    corridors = _compare_choices(form, start=not asked)
+    return render_template("compare/index.html", form=form, corridors=corridors,
+                           chosen=request.args.get("choose"))
+
+
+def _region_problem(form) -> None:
+    """A region of another country than the one chosen (the receiving country changed since the region
+    was picked) is refused, and the form offers the regions of the one chosen."""
+    if form.region.data and form.region.data not in {c.value for c in form.region.choices}:
+        form.region.errors.append(_("This region is not in %(country)s: choose one of its regions, or Anywhere.",
+                                    country=country_name(form.receive.data)))
 
 
 def compare():
     form = CompareForm(formdata=request.args)
-    corridors = corridor_choices(form)
-    _region_choices(form, corridors)
+    corridors = _compare_choices(form)
     corridor = amount = None
     if form.validate():
-        corridor = find_corridor(form.send.data, form.receive.data)
+        try:
+            corridor = find_corridor(codes.country(form.send.data), codes.country(form.receive.data))
+        except codes.CodeError:
+            corridor = None
+        _region_problem(form)
         if corridor is None:
             form.receive.errors.append(_("remit has no data yet for this corridor: %(send)s → %(receive)s.",
                                          send=country_name(form.send.data), receive=country_name(form.receive.data)))
@@ -86,7 +121,8 @@ def compare():
                            stats=found.stats, best=found.comparison.recommended, chart=chart,
                            chart_illustrative=chart_illustrative,
                            new_comparison=url_for("compare.index", **request.args.to_dict()),
-                           region_label=next((f"{c.label} ({c.optgroup})" for c in form.region.choices
+                           region_label=next((f"{c.label} ({country_name(corridor.receive_country)})"
+                                              for c in form.region.choices
                                               if c.value == filters.region), filters.region))
 
 
@@ -114,9 +150,21 @@ def _cost_chart(comparison) -> tuple[str | None, str]:
 CORRIDORS_PER_PAGE = 50
 
 
+# The list's pages as drawn, per question, language, reader (the header differs for staff) and data
+# version: 50 rows of figures and caveats take longer to draw than everything else the page does.
+_corridor_pages = VersionedCache(size=256, budget=16 * 2**20, weigh=lambda page: len(page[0]))
+
+
 def corridors():
     """Every corridor held, with its latest average, SmaRT, UN target and data date; filtered and
-    sorted by a GET form (no script), 50 a page."""
+    sorted by a GET form (no script), 50 a page. Each page drawn once per data version."""
+    today = dt.date.today()
+    key = (str(get_locale()), session.get("_user_id"), tuple(request.args.items(multi=True)),
+           data_version(today), freshness())
+    return _corridor_pages.get(key, _corridors_page)
+
+
+def _corridors_page() -> tuple[str, int]:
     form = CorridorListForm(formdata=request.args or None)
     lines = stats.corridor_lines()
     total = len(lines)
@@ -125,9 +173,13 @@ def corridors():
                                    + country_choices({l.summary.receive_country for l in lines}))
     if request.args and not form.validate():
         return render_template("compare/corridors.html", form=form, lines=[], total=total, page=1, pages=1), 422
+    return _corridors_found(form, total), 200
+
+
+def _corridors_found(form, total: int) -> str:
     found, total = stats.corridor_list(send=form.send.data or None, receive=form.receive.data or None,
                                        status=form.status.data or None, sort=form.sort.data or "country",
-                                       name=country_name)
+                                       name=country_name, order=name_order, search=form.q.data or None)
     pages = max(1, -(-len(found) // CORRIDORS_PER_PAGE))
     page = page_number(request.args.get("page"), pages)
     if page is None:
@@ -161,14 +213,15 @@ def _corridor_trend(current, quarters) -> str | None:
     return _trend_chart(str(get_locale()), tuple(quarter(period) for period, _ in quarters),
                         tuple((name, tuple(values)) for name, values in series if any(v is not None for v in values)),
                         ((_("UN target: 3%"), stats_rules.SDG_TARGET, "target-3"),
-                         (_("5%: far from the target"), stats_rules.SDG_CEILING, "target-5")))
+                         (_("5%: far from the target"), stats_rules.SDG_CEILING, "target-5")),
+                        tuple(period[:4] for period, _ in quarters))
 
 
 def corridor(code: str):
     found = _corridor_of(code)
     with snapshot():
         history = stats.trend(found)
-        providers = [p for p in catalog.provider_details() if found.code in p["corridors"]]
+        providers = catalog.corridor_providers(found.id)
     current = history[-1]
     quarters = stats.with_gaps(history)
     by_type: dict[str, list] = {}
@@ -179,12 +232,31 @@ def corridor(code: str):
                            chart=_corridor_trend(current, quarters), by_type=sorted(by_type.items()))
 
 
+PROVIDERS_PER_PAGE = 100
+SERVICES_PER_PAGE = 50
+
+
+def _page_of(items: list, per_page: int) -> tuple[list, int, int]:
+    """The items of the page the query asks for (`page`, the first by default), the page and the number
+    of pages; a page beyond the last is not found."""
+    pages = max(1, -(-len(items) // per_page))
+    page = page_number(request.args.get("page"), pages)
+    if page is None:
+        abort(404)
+    return items[(page - 1) * per_page: page * per_page], page, pages
+
+
 def providers():
-    return render_template("compare/providers.html", providers=catalog.provider_details())
+    """Every active provider, 100 a page (RPW's survey names some 400)."""
+    every = catalog.provider_details()
+    shown, page, pages = _page_of(every, PROVIDERS_PER_PAGE)
+    return render_template("compare/providers.html", providers=shown, every=every, page=page, pages=pages)
 
 
 def provider(slug: str):
+    """A provider and its services, 50 a page (the survey holds some 2,000 of the largest one's)."""
     found = catalog.provider_details(slug)
     if not found:
         abort(404)
-    return render_template("compare/provider.html", provider=found[0])
+    products, page, pages = _page_of(found[0]["products"], SERVICES_PER_PAGE)
+    return render_template("compare/provider.html", provider=found[0], products=products, page=page, pages=pages)
