@@ -69,6 +69,12 @@ class Guide:
     def illustrative(self) -> bool:
         return any(a.comparison.info[q.service.key].illustrative for a in self.amounts for q in a.cheapest)
 
+    @property
+    def poolable(self) -> bool:
+        """Whether a service shown charges a fixed fee per transfer (a fee table's band): one transfer
+        for several workers then shares it, and the group transfer page can say from which size it pays."""
+        return any(band.fee_fixed > 0 for a in self.amounts for q in a.cheapest for band in q.service.bands)
+
 
 def round_amount(above: Decimal) -> Decimal:
     """The first round amount (1, 1.5, 2, 2.5, 3, 5 or 7.5 times a power of ten) above `above`:
