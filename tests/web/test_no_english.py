@@ -162,6 +162,8 @@ def pages(seeded, client):
                    "/corridors/US-GT", "/corridors/CA-GT", "/corridors/TZ-KE", "/corridors/CA-IN",
                    "/corridors", "/corridors?send=CA&status=above&sort=cost_desc", "/corridors?receive=MX&status=met",
                    "/corridors?sort=fastest", "/providers",
+                   "/corridors/CA-GT/guide", "/corridors/CA-IN/guide?amount=150&amount=2500",
+                   "/corridors/US-MX/guide", "/corridors/TZ-KE/guide", "/corridors/CA-GT/guide?amount=abc",
                    "/providers/illustrative-money-transfer-a", "/providers/walmart2world", "/bundle",
                    "/no-such-page", "/providers/nobody"],
         "admin": ["/admin/", "/admin/imports", preview.headers.get("Location") or "/admin/imports",
