@@ -158,3 +158,21 @@ def test_the_openapi_document_describes_the_guide(client):
     assert operation["operationId"] == "get_corridor_guide"
     parameters = operation["parameters"] + document["paths"]["/api/v1/corridors/{code}/guide"].get("parameters", [])
     assert {p["name"] for p in parameters} >= {"amount", "code"}
+
+
+def test_the_guides_of_every_canadian_corridor_come_as_one_page(seeded, client):
+    page = client.get("/guides?send=CA").get_data(as_text=True)
+    sheets = re.findall(r'<article class="guide-sheet" id="guide-(ca-[a-z]{2})"', page)
+    assert len(sheets) == 16 and sheets[0] == "ca-cn" and "ca-gt" in sheets and "ca-in" in sheets
+    # Each sheet's figures are its own guide's: Guatemala's cheapest at CAD 300 as worked by hand above.
+    guatemala = page[page.index('id="guide-ca-gt"'):page.index('id="guide-ca-gy"')]
+    assert "CA$9.49" in guatemala and "CA$300.00" in guatemala
+    assert 'href="/guides"' in client.get("/corridors").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url, status", [("/guides?send=ZZ", 422), ("/guides?send=FR", 404), ("/guides", 200)])
+def test_the_batch_asks_for_a_sending_country_it_holds(seeded, client, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    if status != 200:
+        assert "Choose a sending country from the list." in visible_text(response.get_data(as_text=True), [])

@@ -86,3 +86,16 @@ def test_the_qr_code_scans_as_the_live_corridor_pages_address(page, live_server,
     assert found == [f"{live_server}/corridors/{code}"]
     page.goto(found[0])
     assert "Canadá →" in page.locator("h1").inner_text()  # the corridor page, in the reader's language
+
+
+def test_the_guides_of_the_canadian_corridors_print_as_one_pdf_each_on_its_own_sheet(page, live_server):
+    page.goto(f"{live_server}/guides?send=CA&lang=es")
+    page.emulate_media(media="print")
+    sheets = page.locator("article.guide-sheet")
+    assert sheets.count() == 16
+    assert page.evaluate("""() => [...document.querySelectorAll('article.guide-sheet')].slice(1)
+        .every(a => getComputedStyle(a).breakBefore === 'page')""")
+    pdf = page.pdf(format="A4", print_background=True)
+    (ARTIFACTS / "guides-CA-es.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 16 <= pages <= 32, f"16 guides print on {pages} pages"

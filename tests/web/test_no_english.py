@@ -164,6 +164,7 @@ def pages(seeded, client):
                    "/corridors?sort=fastest", "/providers",
                    "/corridors/CA-GT/guide", "/corridors/CA-IN/guide?amount=150&amount=2500",
                    "/corridors/US-MX/guide", "/corridors/TZ-KE/guide", "/corridors/CA-GT/guide?amount=abc",
+                   "/guides", "/guides?send=US", "/guides?send=ZZ",
                    "/providers/illustrative-money-transfer-a", "/providers/walmart2world", "/bundle",
                    "/no-such-page", "/providers/nobody"],
         "admin": ["/admin/", "/admin/imports", preview.headers.get("Location") or "/admin/imports",

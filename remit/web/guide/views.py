@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from ... import codes
 from ...domain.errors import RemitError
 from ...inputs import InputError, parse_amount
+from ...services import catalog
 from ...services import guide as guide_service
 from ...services.reference import find_corridor
 from ..format import country_name
@@ -61,3 +62,36 @@ def guide(code: str):
               receive=country_name(corridor.receive_country))
     return render_template("guide/guide.html", corridor=corridor, guide=found, problems=[], live=live,
                            qr=qr_svg(live, title=title), fields=fields if found.chosen else ["", "", ""])
+
+
+def guides():
+    """The guides of every corridor from one sending country, one after another, each starting a printed
+    page: one PDF from the browser's print window for an orientation session (`send`, and `lang`)."""
+    held = catalog.corridor_summaries()
+    countries = sorted({c.send_country for c in held}, key=country_name)
+    asked = request.args.get("send", "").strip()
+    if not asked:
+        return render_template("guide/guides.html", countries=countries, send=None, guides=[])
+    try:
+        send = codes.country(asked)
+    except codes.CodeError:
+        send = None
+    codes_ = sorted((c.receive_country for c in held if c.send_country == send), key=country_name)
+    if not codes_:
+        problem = _("remit holds no corridor from “%(country)s”. Choose a sending country from the list.",
+                    country=asked[:40])
+        return render_template("guide/guides.html", countries=countries, send=None, guides=[],
+                               problem=problem), 404 if send else 422
+    built = []
+    for receive in codes_:
+        corridor = find_corridor(send, receive)
+        try:
+            found = guide_service.guide(corridor)
+        except RemitError:  # a corridor priced in no currency held: left out, and said so
+            built.append((corridor, None, None, None))
+            continue
+        live = url_for("compare.corridor", code=corridor.code, _external=True)
+        title = _("Sending money: %(send)s → %(receive)s", send=country_name(corridor.send_country),
+                  receive=country_name(corridor.receive_country))
+        built.append((corridor, found, live, qr_svg(live, title=title)))
+    return render_template("guide/guides.html", countries=countries, send=send, guides=built)
