@@ -23,8 +23,8 @@ class GuideArgsSchema(Schema):
 
 class GuideAmountSchema(Answer):
     amount = Money("the amount sent")
-    kind = fields.String(validate=validate.OneOf(["usd_200", "usd_500", "round", "chosen"]), metadata={
-        "description": "usd_200, usd_500: the World Bank's price point in the send currency; round: the round "
+    kind = fields.String(metadata={
+        "description": "one of usd_200, usd_500, round, chosen. usd_200, usd_500: the World Bank's price point in the send currency; round: the round "
                        "amount above the first price point; chosen: asked for in `amount`"})
     services = fields.Integer(validate=validate.Range(0), metadata={
         "description": "services of the corridor that take this amount (the quotes' X-Pagination total)"})
@@ -48,7 +48,7 @@ class GuideExampleSchema(Answer):
 
 
 class GuideDataDateSchema(Answer):
-    kind = fields.String(validate=validate.OneOf(["survey", "rate"]))
+    kind = fields.String(metadata={"description": "survey (a survey quarter) or rate (a reference rate's date)"})
     period = Text("period", allow_none=True, metadata={"description": "the survey quarter (kind survey)"})
     date = fields.Date(metadata={"description": "the quarter's last day, or the reference rate's date"})
     stale = fields.Boolean(metadata={"description": "older than REMIT_SURVEY_MAX_AGE_DAYS or REMIT_RATE_MAX_AGE_DAYS"})
