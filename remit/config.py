@@ -119,6 +119,9 @@ def from_environment(instance_path: str) -> dict:
         # The season ledger keeps personal columns this long after a cycle's date, then erases them
         # (`remit ledger erase-expired`); totals are kept.
         "REMIT_LEDGER_RETENTION_YEARS": _years("REMIT_LEDGER_RETENTION_YEARS", inputs.LEDGER_RETENTION_YEARS),
+        # A directory whose pooling.<language>.toml replace the packaged notes "Before you pool money"
+        # (remit/content): an administrator updates them there without a release.
+        "REMIT_CONTENT_DIR": os.environ.get("REMIT_CONTENT_DIR", "").strip() or None,
         "REMIT_LOGIN_RATE_LIMIT": os.environ.get("REMIT_LOGIN_RATE_LIMIT", "30 per 15 minutes"),
         # API requests allowed per client address without a key, and per partner key.
         "REMIT_ANONYMOUS_RATE_LIMIT": os.environ.get("REMIT_ANONYMOUS_RATE_LIMIT", "60 per minute"),

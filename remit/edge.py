@@ -72,12 +72,18 @@ def _refuse_nul() -> None:
                 abort(400, description=refusal)
 
 
+# The parameters an address takes more than once, by endpoint: a corridor guide's amounts (up to three,
+# its page and its API resource), each read and checked.
+REPEATABLE = {"guide.guide": {"amount"}, "corridors.CorridorGuide": {"amount"}}
+
+
 def _refuse_repeated_parameters() -> None:
     """A query parameter given twice (`amount=300&amount=-1`) is refused (400, naming it): reading the
-    first and passing over the others would answer as if nothing were odd. No address of remit takes
-    one parameter twice."""
+    first and passing over the others would answer as if nothing were odd. Only the addresses in
+    REPEATABLE take a parameter more than once, and read every value."""
+    allowed = REPEATABLE.get(request.endpoint or "", set())
     for name, values in request.args.lists():
-        if len(values) > 1:
+        if len(values) > 1 and name not in allowed:
             refusal = msg("query_parameter_repeated", "The address gives '%(name)s' %(count)s times; give it once.",
                           name=inputs.quoted(name), count=len(values))
             exc = BadRequest(description=refusal)

@@ -252,7 +252,8 @@ def lang_url(code: str) -> str:
     from flask import url_for
     from werkzeug.routing import BuildError
 
-    args = dict(request.args.items()) | {"lang": code}
+    # A repeated argument (a guide's amounts) is kept whole.
+    args = {key: values if len(values) > 1 else values[0] for key, values in request.args.lists()} | {"lang": code}
     if request.method == "GET" and request.endpoint:
         try:
             return url_for(request.endpoint, **(request.view_args or {}), **args)

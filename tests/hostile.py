@@ -145,6 +145,10 @@ CASES = [
          400, "The address gives 'page_size' 2 times"),
     Case("a page's parameter given twice", "GET", "/compare?send=CA&receive=GT&mode=send&amount=300&amount=-1"
          "&currency=CAD", 400, "2 times; give it once."),
+    Case("the guide's amount given four times (it takes three at most)", "GET",
+         "/corridors/CA-GT/guide?amount=1&amount=2&amount=3&amount=4", 422, "A guide shows at most 3 amounts."),
+    Case("the guide's amounts, one of them below zero", "GET", "/api/v1/corridors/CA-GT/guide?amount=300&amount=-1",
+         422, "must be greater than 0"),
     Case("a misspelt query parameter (receive_amount)", "GET",
          "/api/v1/quotes?send=CA&receive=GT&currency=CAD&amount=300&recieve_amount=2000", 422,
          "Unknown parameter: this operation takes amount, currency"),

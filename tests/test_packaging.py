@@ -32,3 +32,7 @@ def test_the_wheel_carries_compiled_catalogues(tmp_path):
             assert path in names
             catalogue = Translations(io.BytesIO(archive.read(path)))
             assert catalogue.gettext("Compare") == expected
+        # The notes before pooling and the guide's templates travel with the code.
+        for language in ("en", "es", "fr"):
+            assert f"remit/content/pooling.{language}.toml" in names
+        assert "remit/web/guide/templates/guide/_guide.html" in names

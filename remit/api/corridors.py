@@ -1,18 +1,22 @@
 """Corridors and their statistics."""
 from __future__ import annotations
 
+import json
 import re
 
+from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Page, abort
 
 from .. import codes
 from ..domain.messages import msg
-from ..services import catalog, stats
+from ..inputs import decimals
+from ..services import catalog, guide, stats
 from ..services.reference import find_corridor
 from ..services.snapshot import snapshot
 from . import caching, present
 from .blueprint import Blueprint
+from .guide_schemas import GuideArgsSchema, GuideSchema
 from .openapi import ETAG
 from .schemas import CorridorArgsSchema, CorridorSchema, CorridorStatsSchema, StatsArgsSchema
 
@@ -130,4 +134,74 @@ class CorridorStats(MethodView):
                 stats.stats_for(corridor, period)
             except stats.UnknownPeriod as exc:
                 abort(404, message=str(exc))
+        return caching.respond(answer, tag)
+
+
+def _guide_json(found, corridor_page: str, guide_page: str) -> dict:
+    """The guide's figures: each amount's first quotes written by the quotes' one writer (present.quotes_text),
+    so that they are GET /api/v1/quotes's to the character."""
+    example = None
+    if found.example is not None:
+        q = found.example.quote
+        send_minor, receive_minor = q.service.send_minor_unit, q.service.receive_minor_unit
+        example = {"product_id": found.example.info.product_id,
+                   "send_amount": present.money(q.send_amount, send_minor), "fee": present.money(q.fee, send_minor),
+                   "reference_rate": present.rate(q.reference_rate),
+                   "mid_market_value": present.money(found.example.mid_market_value, receive_minor),
+                   "exchange_rate": present.rate(q.exchange_rate),
+                   "receive_amount": present.money(q.receive_amount, receive_minor),
+                   "fx_margin_pct": present.pct(q.fx_margin_pct), "fx_cost": present.money(q.fx_cost, send_minor),
+                   "total_cost": present.money(q.total_cost, send_minor), "total_cost_pct": present.pct(q.total_cost_pct)}
+    minor = codes.minor_unit(found.send_currency)
+    return {
+        "corridor": found.corridor.code, "send_currency": found.send_currency,
+        "receive_currency": found.receive_currency,
+        "amounts": [{"amount": present.money(a.amount, minor), "kind": a.kind, "services": len(a.comparison.quotes),
+                     "cheapest": json.loads(present.quotes_text(a.comparison, 0, guide.SERVICES_PER_AMOUNT))}
+                    for a in found.amounts],
+        "example": example, "illustrative": found.illustrative, "poolable": found.poolable,
+        "data_dates": [{"kind": d.kind, "period": d.period, "date": d.last_day, "stale": d.stale}
+                       for d in found.data_dates],
+        "corridor_page": corridor_page, "guide_page": guide_page,
+    }
+
+
+@corridors_bp.route("/<string:code>/guide", parameters=[{
+    "in": "path", "name": "code", "required": True, "description": "the corridor: sending and receiving country "
+    "(ISO 3166-1 alpha-2 or alpha-3, any case) joined by '-'", "schema": {"type": "string", "pattern": CORRIDOR_CODE},
+    "example": "CA-GT"}])
+class CorridorGuide(MethodView):
+    @corridors_bp.arguments(GuideArgsSchema, location="query")
+    @corridors_bp.response(200, GuideSchema)
+    @corridors_bp.alt_response(404, description="remit holds no data for this corridor (or names no such country).")
+    @corridors_bp.doc(operationId="get_corridor_guide", **ETAG)
+    def get(self, args, code):
+        """The figures of the corridor's printable guide, for a partner's own leaflet
+
+        The cheapest services (three) at each amount: the World Bank's price points (USD 200 and 500) in
+        the send currency and a round amount above the first, or up to three `amount`s. Each quote is
+        the one GET /api/v1/quotes gives for the same corridor, currency and amount, with no filter.
+        With a worked example (how to work out a price), the data's dates and the live corridor page.
+        """
+        corridor = corridor_or_404(code)
+        amounts = args["amount"] or []
+        places = codes.minor_unit(corridor.send_currency)
+        for amount in amounts:
+            if decimals(amount) > places:
+                problem = msg("guide_amount_places", "%(amount)s has more decimals than %(currency)s has (%(places)s)",
+                              amount=str(amount), currency=corridor.send_currency, places=places)
+                abort(422, message=problem, errors={"query": {"amount": [problem]}})
+        tag = caching.etag()
+        cached = caching.not_modified(tag)
+        if cached is not None:
+            return cached
+
+        def build() -> caching.Answer:
+            found = guide.guide(corridor, amounts or None, version=caching.request_version())
+            pages = {"code": corridor.code}  # relative, like every address the API gives: never the client's Host
+            guide_page = url_for("guide.guide", **pages, amount=[str(a) for a in amounts] or None)
+            return caching.Answer.of(present.json_text(_guide_json(found, url_for("compare.corridor", **pages),
+                                                                   guide_page)))
+
+        answer = caching.answers.get((tag,), build)
         return caching.respond(answer, tag)

@@ -10,9 +10,10 @@ from .compare.blueprint import bp as compare_bp
 from .errorpages import explanation, title
 from .format import register_filters
 from .group.blueprint import bp as group_bp
+from .guide.blueprint import bp as guide_bp
 from .ledger.blueprint import bp as ledger_bp
 
-BLUEPRINTS = (compare_bp, group_bp, ledger_bp)
+BLUEPRINTS = (compare_bp, group_bp, ledger_bp, guide_bp)
 
 
 def init_web(app: Flask) -> None:

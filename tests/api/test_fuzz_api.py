@@ -141,6 +141,9 @@ def _steer(case) -> None:
     elif operation == "GET /api/v1/corridors/{code}/stats":
         send, receive, _ = draw(DATA["corridors"])
         case.path_parameters["code"] = f"{send}-{receive}"
+    elif operation == "GET /api/v1/corridors/{code}/guide":
+        send, receive, _ = draw(DATA["corridors"])
+        case.path_parameters["code"] = f"{send}-{receive}"
     elif operation == "GET /api/v1/providers/{slug}":
         case.path_parameters["slug"] = draw([*DATA["slugs"], "no-such-provider"])
     elif operation == "GET /api/v1/imports/{import_id}":

@@ -33,6 +33,10 @@ PUBLIC = {
     "corridors filtered": "/corridors?send=CA&status=above&sort=cost_desc",
     "corridor CA-IN": "/corridors/CA-IN",
     "corridor CA-GH": "/corridors/CA-GH",
+    "guide CA-GT": "/corridors/CA-GT/guide",
+    "guide CA-IN": "/corridors/CA-IN/guide?amount=150&amount=2500",
+    "guide refused": "/corridors/CA-GT/guide?amount=abc",
+    "guides from Canada": "/guides?send=CA",
     "providers": "/providers",
     "provider": "/providers/illustrative-money-transfer-a",
     "provider from the survey": "/providers/walmart2world",
@@ -186,9 +190,11 @@ def test_every_page_fits_and_passes_axe(browser, live_server, axe, language, wid
     context.close()
     (ARTIFACTS / f"fit-and-access-{language}-{width}.json").write_text(json.dumps(figures, indent=2))
     assert figures["not found"]["status"] == 404 and figures["compare refused"]["status"] == 422
+    assert figures["guide refused"]["status"] == 422
     assert figures["import job failed"]["status"] == 500  # the import failed: the page says so, and why
     assert {name: f["status"] for name, f in figures.items()
-            if name not in ("not found", "compare refused", "import job failed") and f["status"] != 200} == {}
+            if name not in ("not found", "compare refused", "guide refused", "import job failed")
+            and f["status"] != 200} == {}
     assert check(figures) == []
 
 

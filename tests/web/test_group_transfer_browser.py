@@ -106,10 +106,12 @@ def test_the_payout_list_downloads_and_adds_up(page, group_server, tmp_path):
         "91225.55")
 
 
-def test_the_plan_of_forty_prints_on_one_page(page, group_server):
+def test_the_plan_of_forty_prints_on_one_page_and_the_notes_before_pooling_on_the_next(page, group_server):
     plan(page, group_server)
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", print_background=True)
     (ARTIFACTS / "group-plan.pdf").write_bytes(pdf)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    assert pages == 1, f"the plan of 40 prints on {pages} pages"
+    assert pages == 2, f"the plan of 40 and the notes before pooling print on {pages} pages, not 1 + 1"
+    # The notes start a page of their own: the plan alone is one page.
+    assert page.evaluate("getComputedStyle(document.querySelector('.pooling-notes')).breakBefore") == "page"

@@ -3,11 +3,12 @@ shows the page again."""
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...errors import on_refusal
-from ...services import bundles, saved_groups
+from ...services import bundles, pooling, saved_groups
 from .. import charts
 from .reading import Entered, read_form, refusal_lines
 
@@ -23,7 +24,8 @@ def page(form, entered, result, status=200):
     groups = saved_groups.by_name() if current_user.is_authenticated else []
     return render_template("group/bundle.html", form=form, result=result, plan=result.plan if result else None,
                            problems=entered.problems if entered else [], chart=chart, groups=groups,
-                           carried=entered.carried if entered else []), status
+                           carried=entered.carried if entered else [],
+                           pooling_notes=pooling.notes_for(str(get_locale()))), status
 
 
 def page_again(form, entered: Entered, result=None):

@@ -1,0 +1,1 @@
+"""The corridor guide: one sheet to take home per corridor (see blueprint.py)."""
