@@ -102,6 +102,9 @@ def from_environment(instance_path: str) -> dict:
         # Data older than this is flagged `stale` beside every figure it gives (see the README).
         "REMIT_RATE_MAX_AGE_DAYS": _days("REMIT_RATE_MAX_AGE_DAYS", 14),
         "REMIT_SURVEY_MAX_AGE_DAYS": _days("REMIT_SURVEY_MAX_AGE_DAYS", 365),
+        "REMIT_OBSERVATION_MAX_AGE_DAYS": _days("REMIT_OBSERVATION_MAX_AGE_DAYS", 90),
+        # Observations' evidence files (staff only, never static): instance/evidence by default.
+        "REMIT_EVIDENCE_DIR": os.environ.get("REMIT_EVIDENCE_DIR") or str(Path(instance_path) / "evidence"),
         # The season ledger keeps personal columns this long after a cycle's date, then erases them
         # (`remit ledger erase-expired`); totals are kept.
         "REMIT_LEDGER_RETENTION_YEARS": _years("REMIT_LEDGER_RETENTION_YEARS", inputs.LEDGER_RETENTION_YEARS),

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median
 
-from .messages import Message, msg, msgn
+from .messages import Amount, Message, msg, msgn
 from .money import HUNDRED, round_down, round_money, round_pct, shown_rate
 
 HIGH_MARGIN_PCT = Decimal(10)  # a margin above this is flagged
@@ -65,7 +65,8 @@ def offered_rate(send_amount: Decimal, exchange_rate: Decimal | None, receive_am
         raise ValueError(msg(
             "observation_rate_disagrees", "At %(rate)s the family would receive %(worked)s, not %(noted)s: give the "
             "rate or the amount received, or correct one of them.", rate=rate,
-            worked=round_down(send_amount * rate, receive_minor_unit), noted=receive_amount))
+            worked=Amount(round_down(send_amount * rate, receive_minor_unit)),
+            noted=Amount(round_money(receive_amount, receive_minor_unit))))
     return rate
 
 
