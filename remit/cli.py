@@ -252,7 +252,8 @@ def _write_whole(file: Path, text: str) -> None:
 @click.argument("email")
 @click.option("--role", type=click.Choice(["admin", "staff"]), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user_command(email: str, role: str, password_stdin: bool) -> None:
+@click.option("--collector", is_flag=True, help="May record observed prices (administrators always may).")
+def create_user_command(email: str, role: str, password_stdin: bool, collector: bool) -> None:
     """Create a login; the password is asked for (or read from standard input) and stored as argon2."""
     from .admin import auth
 
@@ -262,7 +263,8 @@ def create_user_command(email: str, role: str, password_stdin: bool) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = auth.create_user(email, password, role)
-        auth.audit("user created", user.email, {"role": role}, actor=_actor())
+        user.collector = collector
+        auth.audit("user created", user.email, {"role": role, "collector": collector}, actor=_actor())
         db.session.commit()
     except RemitError as exc:
         db.session.rollback()

@@ -166,3 +166,13 @@ def test_an_administrator_approves_or_rejects_each_with_a_reason(corridor, clien
     assert first.product is not None and first.product.provider.name == "Remesas Uno"
     actions = db.session.execute(select(AuditEvent.action)).scalars().all()
     assert {"observation approved", "observation rejected"} <= set(actions)
+
+
+def test_a_login_made_a_collector_on_the_command_line_may_record(app, runner):
+    result = runner.invoke(args=["remit", "create-user", "c@example.org", "--role", "staff", "--collector",
+                                 "--password-stdin"], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert auth.find_user("c@example.org").collector
+    result = runner.invoke(args=["remit", "create-user", "s@example.org", "--role", "staff", "--password-stdin"],
+                           input=PASSWORD + "\n")
+    assert not auth.find_user("s@example.org").collector
