@@ -103,6 +103,8 @@ def from_environment(instance_path: str) -> dict:
         "REMIT_RATE_MAX_AGE_DAYS": _days("REMIT_RATE_MAX_AGE_DAYS", 14),
         "REMIT_SURVEY_MAX_AGE_DAYS": _days("REMIT_SURVEY_MAX_AGE_DAYS", 365),
         "REMIT_OBSERVATION_MAX_AGE_DAYS": _days("REMIT_OBSERVATION_MAX_AGE_DAYS", 90),
+        # Who observed the prices the centre collects: named in each observed quote's source.
+        "REMIT_ORGANISATION": os.environ.get("REMIT_ORGANISATION") or "remit",
         # Observations' evidence files (staff only, never static): instance/evidence by default.
         "REMIT_EVIDENCE_DIR": os.environ.get("REMIT_EVIDENCE_DIR") or str(Path(instance_path) / "evidence"),
         # The season ledger keeps personal columns this long after a cycle's date, then erases them

@@ -157,6 +157,21 @@ def _in_play(corridor_id: int, month: str) -> list[PriceObservation]:
     return [r for r in rows if r.id not in superseded]
 
 
+def published(corridor_id: int, on: dt.date) -> list[PriceObservation]:
+    """The corridor's published observations on `on`: of each service, the latest approved one observed on
+    or before that day that no approved observation supersedes. Submitted and rejected ones never are."""
+    rows = db.session.execute(select(PriceObservation).where(
+        PriceObservation.corridor_id == corridor_id, PriceObservation.status == "approved",
+        PriceObservation.product_id.is_not(None), PriceObservation.observed_on <= on)
+        .order_by(PriceObservation.observed_on, PriceObservation.id)).scalars().all()
+    superseded = {r.supersedes_id for r in rows if r.supersedes_id is not None}
+    latest: dict[int, PriceObservation] = {}
+    for row in rows:
+        if row.id not in superseded:
+            latest[row.product_id] = row  # in date order: the last is the latest
+    return sorted(latest.values(), key=lambda r: r.id)
+
+
 def _product(given: ObservationInput) -> Product | None:
     """The existing product the observation names: the provider (by its slug), the product's name (case
     blind), the corridor, the currencies and the funding and payout method."""
