@@ -273,6 +273,17 @@ def rounds() -> list[RoundSummary]:
             for (code, month), c in sorted(counts.items(), key=lambda item: (item[0][1], item[0][0]), reverse=True)]
 
 
+def all_rows(corridor: Corridor | None = None, month: str | None = None,
+             status: str | None = None) -> list[PriceObservation]:
+    """Observations in the order they were recorded: of a round (a corridor and month), in a status."""
+    query = select(PriceObservation).order_by(PriceObservation.id)
+    if corridor is not None:
+        query = query.where(PriceObservation.corridor_id == corridor.id, PriceObservation.month == month)
+    if status is not None:
+        query = query.where(PriceObservation.status == status)
+    return db.session.execute(query).scalars().all()
+
+
 def round_rows(corridor: Corridor, month: str) -> list[PriceObservation]:
     return db.session.execute(select(PriceObservation).where(
         PriceObservation.corridor_id == corridor.id, PriceObservation.month == month)
@@ -283,7 +294,8 @@ def review(row: PriceObservation, decision: str, reason: str, *, actor: str) -> 
     """Approve or reject a submitted observation with the reason (the caller commits). Approving one that
     names a provider or service remit does not hold yet creates them."""
     if row.status != "submitted":
-        raise RemitError(msg("observation_already_reviewed", "This observation is already reviewed."), field="decision")
+        raise RemitError(msg("observation_already_reviewed", "Observation %(id)s is already reviewed.", id=row.id),
+                         field="decision")
     reason = reason.strip()
     if decision == "reject" and not reason:
         raise RemitError(msg("observation_reason_needed", "Say why the observation is rejected."), field="reason")

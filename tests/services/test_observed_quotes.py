@@ -105,3 +105,28 @@ def test_after_approval_the_api_and_the_spanish_compare_page_give_the_hand_worke
     page = text_of(client.get("/compare?send=CA&receive=GT&mode=send&amount=300&lang=es"))
     assert "Centro Migrante, precios observados en la ronda CA-GT:2026-11" in page
     assert "18,10" in page and "6,03" in page and "1.620,00" in page
+
+
+def test_the_command_line_lists_approves_and_rejects_all_or_nothing(corridor, runner):
+    waiting = observe(corridor, status=None)
+    high = observe(corridor, provider="Cara", fee="70", status=None)
+    listed = runner.invoke(args=["remit", "observations", "list", "--round", "CA-GT:2026-11"])
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.splitlines() == [
+        f"{waiting.id}\tCA-GT:2026-11\t2026-11-20\tsubmitted\tRemesas Uno · Cash\tCAD 300 fee 9.99: margin 2.70%, "
+        "total 18.10 CAD (6.03%); no flag",
+        f"{high.id}\tCA-GT:2026-11\t2026-11-20\tsubmitted\tCara · Cash\tCAD 300 fee 70: margin 2.70%, "
+        "total 78.11 CAD (26.04%); high_fee"]
+    refused = runner.invoke(args=["remit", "observations", "reject", str(high.id), str(high.id)], input="")
+    assert refused.exit_code != 0  # --reason is required
+    refused = runner.invoke(args=["remit", "observations", "approve", str(waiting.id), "999999"])
+    assert refused.exit_code == 1 and "There is no observation 999999" in refused.output
+    db.session.expire_all()
+    assert waiting.status == "submitted"
+    done = runner.invoke(args=["remit", "observations", "reject", str(high.id), "--reason", "fee misread"])
+    assert done.exit_code == 0 and "1 observations rejected" in done.output
+    done = runner.invoke(args=["remit", "observations", "approve", "--round", "CA-GT:2026-11"])
+    assert done.exit_code == 0 and f"1 observations approved: {waiting.id}" in done.output
+    db.session.expire_all()
+    assert (waiting.status, high.status, high.review_reason) == ("approved", "rejected", "fee misread")
+    assert runner.invoke(args=["remit", "observations", "list", "--round", "XX-YY:2026-13"]).exit_code == 2
