@@ -12,6 +12,7 @@ from PIL import Image
 
 from .browser import add_user, browser_type_launch_args, require_chromium, shot  # noqa: F401
 from .test_collect import photo_with_gps
+from .test_fit_and_access import serious_violations
 
 require_chromium()
 
@@ -64,14 +65,25 @@ def sideways(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
-def test_a_collector_records_with_a_photo_and_an_administrator_approves(browser, collect_server, tmp_path):
+@pytest.fixture(scope="module")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+def test_a_collector_records_with_a_photo_and_an_administrator_approves(browser, collect_server, tmp_path, axe):
     base = collect_server
     phone = browser.new_context(viewport={"width": 375, "height": 800}, locale="es-ES")
     page = phone.new_page()
     log_in(page, base, COLLECTOR)
     page.goto(base + "/collect?lang=es")
     assert page.locator("h1").inner_text() == "Registrar un precio observado"
-    assert sideways(page) <= 0
+    assert sideways(page) <= 0 and serious_violations(axe, page) == []
+    with page.expect_navigation():
+        page.click("button[value=check]")  # nothing filled in: each field says what it needs
+    assert page.locator(".error-summary").is_visible()
+    assert sideways(page) <= 0 and serious_violations(axe, page) == []
     page.select_option("#corridor", "CA-GT")
     page.fill("#observed_on", "2026-11-20")
     page.fill("#provider", "Remesas Uno")
@@ -90,7 +102,7 @@ def test_a_collector_records_with_a_photo_and_an_administrator_approves(browser,
     for shown in ("Antes de guardar: ronda CA-GT:2026-11", "2,70", "8,11", "18,10", "6,03", "1.620,00",
                   "Nada que revisar"):
         assert shown in figures, shown
-    assert sideways(page) <= 0
+    assert sideways(page) <= 0 and serious_violations(axe, page) == []
     shot(page, "collect-check-es-375")
     with page.expect_navigation():
         page.click("button[value=save]")
@@ -102,7 +114,7 @@ def test_a_collector_records_with_a_photo_and_an_administrator_approves(browser,
     log_in(page, base, ADMIN)
     page.goto(base + "/collect/rounds/CA-GT/2026-11?lang=es")
     assert "Remesas Uno" in page.locator("h2").first.inner_text()
-    assert sideways(page) <= 0
+    assert sideways(page) <= 0 and serious_violations(axe, page) == []
     evidence = page.locator("a", has_text="Prueba (image/jpeg)")
     stored = evidence.get_attribute("href").rsplit("/", 1)[-1]
     with page.expect_navigation():
