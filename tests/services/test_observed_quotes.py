@@ -130,3 +130,28 @@ def test_the_command_line_lists_approves_and_rejects_all_or_nothing(corridor, ru
     db.session.expire_all()
     assert (waiting.status, high.status, high.review_reason) == ("approved", "rejected", "fee misread")
     assert runner.invoke(args=["remit", "observations", "list", "--round", "XX-YY:2026-13"]).exit_code == 2
+
+
+def test_the_compare_page_says_observed_and_links_staff_to_the_evidence(corridor, client, app, tmp_path):
+    from remit.services import evidence
+
+    from ..admin.test_admin_imports import login
+    from ..web.test_pages import text_of
+
+    app.config["REMIT_EVIDENCE_DIR"] = str(tmp_path)
+    row = observe(corridor)
+    with app.test_request_context():
+        row.evidence_file, row.evidence_type = evidence.store(evidence.Evidence(b"%PDF-1.4 x %%EOF", "application/pdf",
+                                                                                  "pdf")), "application/pdf"
+    db.session.commit()
+    url = "/compare?send=CA&receive=GT&mode=send&amount=500&lang=es"
+    page = text_of(client.get(url))
+    assert "Estimado a partir del precio observado para 300,00" in page and "observado" in page
+    assert f"/collect/observations/{row.id}/evidence" not in client.get(url).get_data(as_text=True)
+    assert client.get(f"/collect/observations/{row.id}/evidence").status_code == 302  # to the login
+    login(client, "staff")
+    assert f"/collect/observations/{row.id}/evidence" in client.get(url).get_data(as_text=True)
+    answer = client.get(f"/collect/observations/{row.id}/evidence")
+    assert (answer.status_code, answer.mimetype, answer.headers["Cache-Control"]) == (
+        200, "application/pdf", "private, no-store")
+    answer.close()

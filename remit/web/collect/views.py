@@ -168,6 +168,14 @@ def evidence(name: str):
     return response
 
 
+def observation_evidence(observation_id: int):
+    """An observation's evidence, as a quote of it links to it for staff."""
+    row = observations.get(observation_id)
+    if not row.evidence_file:
+        abort(404)
+    return evidence(row.evidence_file)
+
+
 def _media_type(name: str) -> str:
     extension = name.rsplit(".", 1)[-1]
     return {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "pdf": "application/pdf"}[extension]
