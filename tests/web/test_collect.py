@@ -176,3 +176,22 @@ def test_a_login_made_a_collector_on_the_command_line_may_record(app, runner):
     result = runner.invoke(args=["remit", "create-user", "s@example.org", "--role", "staff", "--password-stdin"],
                            input=PASSWORD + "\n")
     assert not auth.find_user("s@example.org").collector
+
+
+def test_a_published_observation_is_corrected_by_a_new_one_that_supersedes_it(corridor, client):
+    login(client, "admin")
+    assert post(client, observation(client, action="save")).status_code == 302
+    first = db.session.execute(select(PriceObservation)).scalar_one()
+    token = csrf(client)
+    client.post(f"/collect/observations/{first.id}/review", data={f"o{first.id}-csrf_token": token,
+                                                                  "decision": "approve"})
+    page = client.get("/collect/rounds/CA-GT/2026-11").get_data(as_text=True)
+    assert f"/collect?supersedes={first.id}" in page
+    form = client.get(f"/collect?supersedes={first.id}").get_data(as_text=True)
+    assert f'name="supersedes" type="hidden" value="{first.id}"' in form and 'value="9.99"' in form
+    assert client.get("/collect?supersedes=999999").status_code == 404
+    assert post(client, observation(client, action="save", fee="8.99", supersedes=str(first.id))).status_code == 302
+    second = db.session.execute(select(PriceObservation).where(PriceObservation.id != first.id)).scalar_one()
+    db.session.expire_all()
+    assert (first.status, first.fee, second.supersedes_id, second.status) == ("approved", D("9.9900"), first.id,
+                                                                              "submitted")

@@ -73,6 +73,8 @@ def record():
     if request.method == "GET":
         form.observed_on.data = form.observed_on.data or dt.date.today().isoformat()
         form.collector.data = form.collector.data or current_user.email
+        if "supersedes" in request.args:
+            _correcting(form, record_id(request.args["supersedes"]))
         return _page(form)
     if not form.validate_on_submit():
         return _page(form, 422)
@@ -96,6 +98,25 @@ def record():
     flash(_("Observation %(id)s is recorded in round %(round)s. An administrator reviews it before it is "
             "published.", id=row.id, round=assessment.round))
     return redirect(url_for("collect.record"))
+
+
+def _correcting(form, observation_id: int | None) -> None:
+    """The form filled in from a published observation, to record the one that corrects it."""
+    if observation_id is None:
+        abort(404)
+    row = observations.get(observation_id)
+    if row.status != "approved":
+        abort(404)
+    form.corridor.data = row.corridor.code
+    form.observed_on.data = row.observed_on.isoformat()
+    for name in ("provider_type", "funding_method", "payout_method", "speed", "channel", "collector", "notes"):
+        getattr(form, name).data = getattr(row, name) or ""
+    form.provider.data, form.product.data = row.provider_name, row.product_name
+    form.send_amount.data, form.fee.data = f"{row.send_amount.normalize():f}", f"{row.fee.normalize():f}"
+    form.exchange_rate.data = f"{row.exchange_rate.normalize():f}" if row.exchange_rate is not None else ""
+    form.receive_amount.data = f"{row.receive_amount.normalize():f}" if row.receive_amount is not None else ""
+    form.accepted_ids.data, form.regions.data = row.accepted_ids.replace(";", ", "), row.regions.replace(";", ", ")
+    form.supersedes.data = str(row.id)
 
 
 def _read(form) -> observations.ObservationInput | None:
