@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import Corridor, FeeTier, PriceObservation, Product, Provider
 from . import audit
 from .rates import RateBook
-from .reference import slugify
+from .reference import ensure_provider, slugify
 
 
 @dataclass
@@ -312,8 +312,6 @@ def review(row: PriceObservation, decision: str, reason: str, *, actor: str) -> 
 
 
 def _create_service(row: PriceObservation) -> None:
-    from .reference import ensure_provider
-
     provider, _ = ensure_provider(row.provider_name, row.provider_type)
     product = _product(input_of(row))
     if product is None:

@@ -3,7 +3,6 @@ hand-worked observation with a photo carrying EXIF GPS, sees its figures before 
 administrator approves it. The stored photo has no GPS left."""
 from __future__ import annotations
 
-import io
 import re
 import threading
 

@@ -12,6 +12,7 @@ from ...domain.observations import CHANNELS
 from ...domain.vocabulary import FUNDING_METHODS, PAYOUT_METHODS, PROVIDER_TYPES, SPEEDS
 from ...i18n import label
 from ...inputs import MAX_REASON_LENGTH
+from ..format import country_name
 from ..forms import choices
 
 MAX_NAME_LENGTH = 200
@@ -27,12 +28,10 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def fill_choices(form: "ObservationForm", corridors) -> None:
-    from ..format import country_name
-
+def fill_choices(form: ObservationForm, corridors) -> None:
     form.corridor.choices = choices([("", _("Choose…"))] + [
-        (c.code, f"{country_name(c.send_country)} → {country_name(c.receive_country)} ({c.send_currency} → "
-                 f"{c.receive_currency})") for c in corridors])
+        (c.code, f"{country_name(c.send_country)} → {country_name(c.receive_country)} "
+                 f"({c.send_currency} → {c.receive_currency})") for c in corridors])
     form.provider_type.choices = _labelled(PROVIDER_TYPES, ("", _("Not known")))
     form.funding_method.choices = _labelled(FUNDING_METHODS)
     form.payout_method.choices = _labelled(PAYOUT_METHODS)
