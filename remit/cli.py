@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.exc import InternalError, OperationalError
 
-from . import dbfaults
+from . import codes, dbfaults
 from .domain.errors import RemitError
 from .extensions import db
 from .importers import run_import
@@ -252,7 +252,8 @@ def _write_whole(file: Path, text: str) -> None:
 @click.argument("email")
 @click.option("--role", type=click.Choice(["admin", "staff"]), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user_command(email: str, role: str, password_stdin: bool) -> None:
+@click.option("--collector", is_flag=True, help="May record observed prices (administrators always may).")
+def create_user_command(email: str, role: str, password_stdin: bool, collector: bool) -> None:
     """Create a login; the password is asked for (or read from standard input) and stored as argon2."""
     from .admin import auth
 
@@ -262,7 +263,8 @@ def create_user_command(email: str, role: str, password_stdin: bool) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = auth.create_user(email, password, role)
-        auth.audit("user created", user.email, {"role": role}, actor=_actor())
+        user.collector = collector
+        auth.audit("user created", user.email, {"role": role, "collector": collector}, actor=_actor())
         db.session.commit()
     except RemitError as exc:
         db.session.rollback()
@@ -539,3 +541,87 @@ def ledger_export(file: Path) -> None:
     db.session.commit()
     file.write_bytes(data)
     click.echo(f"wrote the ledger ({len(data)} bytes) to {file}", err=True)
+
+
+@remit_cli.group("observations")
+def observations_group() -> None:
+    """Observed prices: list a round's observations, approve or reject them (scripted review)."""
+
+
+def _round_option(text: str | None):
+    """A round written CORRIDOR:YYYY-MM (CA-GT:2026-11): its corridor and month, or a usage error."""
+    import re
+
+    from .services import observations
+
+    if text is None:
+        return None, None
+    corridor_code, _, month = text.partition(":")
+    corridor = observations.corridor_by_code(corridor_code.upper())
+    if corridor is None or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise click.BadParameter(f"{text!r} is not a round held (CORRIDOR:YYYY-MM, e.g. CA-GT:2026-11)")
+    return corridor, month
+
+
+def _observation_line(row, assessment) -> str:
+    from .domain.money import round_money, round_pct
+
+    fig = assessment.figures
+    unit = codes.minor_unit(row.send_currency)
+    cost = ("waiting for a rate" if fig.waiting_for_rate else
+            f"margin {round_pct(fig.fx_margin_pct)}%, total {round_money(fig.total_cost, unit)} {row.send_currency} "
+            f"({fig.total_cost_pct}%)")
+    flags = ", ".join(f.code for f in assessment.flags) or "no flag"
+    return (f"{row.id}\t{assessment.round}\t{row.observed_on:%Y-%m-%d}\t{row.status}\t{row.provider_name} · "
+            f"{row.product_name}\t{row.send_currency} {row.send_amount.normalize():f} fee {row.fee.normalize():f}: "
+            f"{cost}; {flags}")
+
+
+@observations_group.command("list")
+@click.option("--round", "round_", help="CORRIDOR:YYYY-MM, e.g. CA-GT:2026-11 (default: every round).")
+@click.option("--status", type=click.Choice(["submitted", "approved", "rejected"]))
+def observations_list(round_: str | None, status: str | None) -> None:
+    """One line per observation: id, round, date, status, service, amount and fee, margin, total cost, flags."""
+    from .services import observations
+
+    corridor, month = _round_option(round_)
+    max_age = int(current_app.config.get("REMIT_RATE_MAX_AGE_DAYS", 14))
+    for row in observations.all_rows(corridor, month, status):
+        click.echo(_observation_line(row, observations.assess_row(row, max_age)))
+
+
+def _review(ids: tuple[int, ...], round_: str | None, decision: str, reason: str) -> None:
+    from .services import observations
+
+    corridor, month = _round_option(round_)
+    if not ids and corridor is None:
+        raise click.UsageError("name the observations (their ids) or a round (--round CORRIDOR:YYYY-MM)")
+    rows = []
+    try:
+        rows = [observations.get(i) for i in ids] if ids else observations.all_rows(corridor, month, "submitted")
+        for row in rows:
+            observations.review(row, decision, reason, actor=_actor())
+    except RemitError as exc:
+        db.session.rollback()
+        click.echo(f"{exc}; nothing was changed", err=True)
+        sys.exit(1)
+    db.session.commit()
+    done = "approved" if decision == "approve" else "rejected"
+    click.echo(f"{len(rows)} observations {done}: {', '.join(str(r.id) for r in rows) or 'none'}")
+
+
+@observations_group.command("approve")
+@click.argument("ids", nargs=-1, type=click.IntRange(1, 2**31 - 1))
+@click.option("--round", "round_", help="Approve every observation of this round not reviewed yet.")
+@click.option("--reason", default="", help="Why (optional to approve).")
+def observations_approve(ids: tuple[int, ...], round_: str | None, reason: str) -> None:
+    """Publish observations: all or none (an observation already reviewed stops the whole command)."""
+    _review(ids, round_, "approve", reason)
+
+
+@observations_group.command("reject")
+@click.argument("ids", nargs=-1, type=click.IntRange(1, 2**31 - 1))
+@click.option("--reason", required=True, help="Why they are rejected (kept with each and in the audit log).")
+def observations_reject(ids: tuple[int, ...], reason: str) -> None:
+    """Reject observations with the reason: all or none."""
+    _review(ids, None, "reject", reason)

@@ -116,6 +116,11 @@ def from_environment(instance_path: str) -> dict:
         "REMIT_SURVEY_MAX_AGE_DAYS": _days("REMIT_SURVEY_MAX_AGE_DAYS", 365),
         # The sending country the compare form starts from: the centre's own (ISO 3166-1, e.g. CA).
         "REMIT_DEFAULT_SEND_COUNTRY": default_send_country(os.environ.get("REMIT_DEFAULT_SEND_COUNTRY")),
+        "REMIT_OBSERVATION_MAX_AGE_DAYS": _days("REMIT_OBSERVATION_MAX_AGE_DAYS", 90),
+        # Who observed the prices the centre collects: named in each observed quote's source.
+        "REMIT_ORGANISATION": os.environ.get("REMIT_ORGANISATION") or "remit",
+        # Observations' evidence files (staff only, never static): instance/evidence by default.
+        "REMIT_EVIDENCE_DIR": os.environ.get("REMIT_EVIDENCE_DIR") or str(Path(instance_path) / "evidence"),
         # The season ledger keeps personal columns this long after a cycle's date, then erases them
         # (`remit ledger erase-expired`); totals are kept.
         "REMIT_LEDGER_RETENTION_YEARS": _years("REMIT_LEDGER_RETENTION_YEARS", inputs.LEDGER_RETENTION_YEARS),

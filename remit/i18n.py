@@ -112,6 +112,10 @@ LABELS = {
     "ledger payout removed": _l("ledger: payout removed"), "ledger terms changed": _l("ledger: fee per family changed"),
     "ledger correction": _l("ledger: correction"), "ledger exported": _l("ledger: exported for an auditor"),
     "ledger personal data erased": _l("ledger: personal data erased"),
+    # Observed prices: how a price was observed, where an observation's review stands, what is audited.
+    "website": _l("website"), "app": _l("mobile app"), "submitted": _l("not reviewed yet"),
+    "approved": _l("approved"), "observation recorded": _l("observation recorded"),
+    "observation approved": _l("observation approved"), "observation rejected": _l("observation rejected"),
 }
 
 

@@ -37,9 +37,9 @@ VOCABULARIES: dict[str, tuple[tuple[str, ...], str]] = {
         "the mid-market rate when priced: a promotion or data out of step), stale (the reference rate or the "
         "survey is past its freshness limit), not_transparent (exchange rate not disclosed: the cost is the fee "
         "alone), estimate (a survey price point stands in for this amount)")),
-    "Basis": (("fee_table", "survey", "published"), (
-        "where a figure comes from: a provider's fee table, the World Bank's survey of services, or RPW's "
-        "published corridor average")),
+    "Basis": (("fee_table", "survey", "published", "observed"), (
+        "where a figure comes from: a provider's fee table, the World Bank's survey of services, RPW's "
+        "published corridor average, or a price observed by the resource centre and approved")),
     "ImportKind": (("fees", "rates", "rpw"), "fee tables, reference rates, or World Bank RPW rows"),
     "ImportResult": (("applied", "no_change", "dry_run", "rejected"), "what an import did"),
     "ImportState": (("queued", "running", "done", "failed"), "where a background import is"),
@@ -62,7 +62,7 @@ PATTERNS = {
     "currency": r"^[A-Z]{3}$",
     "corridor": r"^[A-Z]{2}-[A-Z]{2}$",
     "region": r"^[A-Z]{2}-[A-Z0-9]{1,3}$",
-    "product_id": r"^(ft|rpw)-[0-9]+$",
+    "product_id": r"^(ft|rpw|obs)-[0-9]+$",
     "sha256": r"^[0-9a-f]{64}$",
     "reason": r"^[a-z0-9_]+$",
 }

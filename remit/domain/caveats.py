@@ -39,6 +39,7 @@ class Freshness:
 
     rate_max_age_days: int = 14
     survey_max_age_days: int = 365
+    observation_max_age_days: int = 90  # REMIT_OBSERVATION_MAX_AGE_DAYS
 
 
 def quarter_of(day: dt.date) -> str:
@@ -85,6 +86,11 @@ def age(since: dt.date, today: dt.date) -> Age:
 
 def rate_is_stale(as_of: dt.date | None, today: dt.date, limits: Freshness) -> bool:
     return as_of is not None and (today - as_of).days > limits.rate_max_age_days
+
+
+def observation_is_stale(observed_on: dt.date | None, today: dt.date, limits: Freshness) -> bool:
+    """An observed price is priced at the reference rate of its own day: it is as old as it was observed."""
+    return observed_on is not None and (today - observed_on).days > limits.observation_max_age_days
 
 
 def survey_is_stale(period: str | None, today: dt.date, limits: Freshness) -> bool:

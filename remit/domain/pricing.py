@@ -26,6 +26,7 @@ from .money import HUNDRED, convert, round_down, round_money, round_up, shown_ra
 class Basis(str, Enum):
     FEE_TABLE = "fee_table"  # exact, from an imported fee table
     SURVEY = "survey"  # an RPW observation at the USD 200 or USD 500 price point
+    OBSERVED = "observed"  # a resource centre's own observation, approved (remit.domain.observations)
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,9 @@ class Service:
     regions: frozenset[str] = field(default_factory=frozenset)
     accepted_ids: frozenset[str] = field(default_factory=frozenset)
     sort_name: str = ""
+    # An illustrative fee table (an example, not prices anyone observed): ranked after the services
+    # priced from data of the same tier, whatever it costs (ranking.rank_key).
+    illustrative: bool = False
 
 
 @dataclass(slots=True)

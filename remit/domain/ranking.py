@@ -14,9 +14,12 @@ def rank_key(q: Quote) -> tuple:
     that do not disclose their rate (their cost shown is the fee alone). Within a tier, by cost (the fee
     charged and the FX cost before it is rounded for showing: the totals shown are in the same order,
     and two that show alike are told apart). Ties go to the faster, then by name and key, so that the
-    order is total and the same on every run."""
+    order is total and the same on every run.
+
+    Within a tier, an illustrative fee table comes after the services priced from data (an observed
+    price, a survey, a provider's own table), whatever it costs: an example never leads a price observed."""
     tier = 2 if not q.transparent else (1 if q.negative_margin else 0)
-    return (tier, q.cost, speed_rank(q.service.speed), q.service.sort_name, q.service.key)
+    return (tier, q.service.illustrative, q.cost, speed_rank(q.service.speed), q.service.sort_name, q.service.key)
 
 
 def rank(quotes) -> list[Quote]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Index, LargeBinary, String, Text, UniqueConstraint, func
+from sqlalchemy import Boolean, Index, LargeBinary, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -20,6 +20,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(200))  # argon2id
     role: Mapped[str] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # May record observed prices (remit.web.collect); administrators always may.
+    collector: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     session_version: Mapped[int] = mapped_column(default=1)  # bumped at logout and password change: old sessions end
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 

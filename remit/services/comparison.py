@@ -14,9 +14,11 @@ from ..domain import caveats, vocabulary
 from ..domain.errors import RemitError
 from ..domain.messages import Message, msg
 from ..domain.vocabulary import speed_rank
-from ..domain.pricing import Basis, FeeBand, PreparedService, Quote, Service, prepare, survey_cost_usd, survey_point
+from ..domain.pricing import (Basis, FeeBand, PreparedService, PricePoint, Quote, Service, prepare, survey_cost_usd,
+                              survey_point)
 from ..domain.ranking import Filters, rank
 from ..models import Corridor, FeeTier, Product, SurveyObservation
+from . import observations
 from .rates import RateBook
 from .snapshot import reads, snapshot
 from .versions import VersionedCache, data_version
@@ -24,6 +26,12 @@ from .versions import VersionedCache, data_version
 def survey_source(period: str) -> Message:
     """The survey's name and quarter only: pages add the translated label ("Source:", "Fuente:")."""
     return msg("source_rpw", "The World Bank, Remittance Prices Worldwide, %(period)s", period=caveats.Quarter(period))
+
+def observed_source(organisation: str, round_: str) -> Message:
+    """Who observed the price and in which round (the round's corridor and month, CA-GT:2026-11)."""
+    return msg("source_observed", "%(organisation)s, prices observed in round %(round)s", organisation=organisation,
+               round=round_)
+
 
 @dataclass(frozen=True)
 class ServiceInfo:
@@ -50,6 +58,8 @@ class ServiceInfo:
     # A surveyed service's name is RPW's words for how it is paid in and where (its instrument and access
     # point, "Bank account transfer", "Internet"): pages show them in the reader's language.
     product_terms: tuple[str, ...] = ()
+    # An observed price: the observation it comes from (staff see its evidence).
+    observation_id: int | None = None
 
 
 def rpw_terms(instrument: str | None, access_point: str | None) -> tuple[str, ...]:
@@ -125,7 +135,8 @@ class CurrencyNotPriced(RemitError):
 def freshness() -> caveats.Freshness:
     config = current_app.config
     return caveats.Freshness(rate_max_age_days=int(config.get("REMIT_RATE_MAX_AGE_DAYS", 14)),
-                             survey_max_age_days=int(config.get("REMIT_SURVEY_MAX_AGE_DAYS", 365)))
+                             survey_max_age_days=int(config.get("REMIT_SURVEY_MAX_AGE_DAYS", 365)),
+                             observation_max_age_days=int(config.get("REMIT_OBSERVATION_MAX_AGE_DAYS", 90)))
 
 
 def in_force(tier: FeeTier, on: dt.date) -> bool:
@@ -160,6 +171,7 @@ def fee_table_services(corridor: Corridor, rates: RateBook, on: dt.date) -> list
             provider_type=product.provider.type, funding_method=product.funding_method,
             payout_method=product.payout_method, regions=frozenset(regions), accepted_ids=frozenset(ids),
             sort_name=f"{product.provider.name} {product.name}".lower(),
+            illustrative=any(t.illustrative for t in tiers),
         )
         info = ServiceInfo(
             product_id=key, provider_slug=product.provider.slug, provider_name=product.provider.name,
@@ -237,8 +249,45 @@ def survey_services(corridor: Corridor, rates: RateBook, period: str | None) -> 
     return result
 
 
+def observed_services(corridor: Corridor, on: dt.date) -> list[tuple[Service, ServiceInfo]]:
+    """The corridor's published observed prices: of each service, its latest approved observation made on
+    or before `on`, priced as it was observed (a price point at the amount observed, its fee and its margin
+    against the reference rate of its day). One still waiting for a reference rate is not published."""
+    max_age = int(current_app.config.get("REMIT_RATE_MAX_AGE_DAYS", 14))
+    organisation = current_app.config.get("REMIT_ORGANISATION", "remit")
+    result = []
+    for row in observations.published(corridor.id, on):
+        given = observations.input_of(row)
+        reference = observations.reference(row.send_currency, row.receive_currency, row.observed_on, max_age)
+        if reference is None:
+            continue
+        fig = observations.assess(given, own_id=row.id, max_age_days=max_age).figures
+        send_mu, receive_mu = codes.minor_unit(row.send_currency), codes.minor_unit(row.receive_currency)
+        key = f"obs-{row.id}"
+        ids = tuple(sorted(i for i in row.accepted_ids.split(";") if i))
+        regions = tuple(sorted(r for r in row.regions.split(";") if r))
+        provider = row.product.provider
+        service = Service(
+            key=key, basis=Basis.OBSERVED, send_currency=row.send_currency, receive_currency=row.receive_currency,
+            send_minor_unit=send_mu, receive_minor_unit=receive_mu, reference_rate=reference.rate,
+            price_points=(PricePoint(None, row.send_amount, row.fee, fig.fx_margin_pct),), speed=row.speed,
+            transparent=True, provider_type=provider.type, funding_method=row.funding_method,
+            payout_method=row.payout_method, regions=frozenset(regions), accepted_ids=frozenset(ids),
+            sort_name=f"{provider.name} {row.product.name}".lower())
+        info = ServiceInfo(
+            product_id=key, provider_slug=provider.slug, provider_name=provider.name, provider_type=provider.type,
+            product_name=row.product.name, funding_method=row.funding_method, payout_method=row.payout_method,
+            speed=row.speed, regions=regions, accepted_ids=ids, data_as_of=row.observed_on.isoformat(),
+            data_period=caveats.quarter_of(row.observed_on), collected_at=row.observed_on,
+            source=observed_source(organisation, row.round), reference_rate_as_of=reference.as_of,
+            reference_rate_source=reference.source, observation_id=row.id)
+        result.append((service, info))
+    return result
+
+
 def corridor_services(corridor: Corridor, rates: RateBook, on: dt.date, period: str | None):
-    return fee_table_services(corridor, rates, on) + survey_services(corridor, rates, period)
+    return (observed_services(corridor, on) + fee_table_services(corridor, rates, on)
+            + survey_services(corridor, rates, period))
 
 
 def _one_price_point_per_service(services, amount: Decimal | None, receive_amount: Decimal | None):
@@ -365,6 +414,10 @@ def _warnings(quotes: list[Quote], info: dict[str, ServiceInfo], period: str | N
     rate_stale: dict[dt.date | None, bool] = {}
     warnings = {}
     for q in quotes:
+        if q.service.basis is Basis.OBSERVED:  # priced at the rate of its own day: its age is the price's
+            warnings[q.service.key] = caveats.warnings_given(q, stale=caveats.observation_is_stale(
+                info[q.service.key].collected_at, on, limits))
+            continue
         as_of = info[q.service.key].reference_rate_as_of if q.reference_rate is not None else None
         if as_of not in rate_stale:
             rate_stale[as_of] = caveats.rate_is_stale(as_of, on, limits)
@@ -390,7 +443,8 @@ def _data_dates(quotes: list[Quote], info: dict[str, ServiceInfo], period: str |
         dates.append(DataDate("survey", first, last, period, caveats.age(last, on),
                               caveats.survey_is_stale(period, on, limits)))
     rate_days = sorted({info[q.service.key].reference_rate_as_of for q in quotes if q.reference_rate is not None
-                        and info[q.service.key].reference_rate_as_of is not None})
+                        and info[q.service.key].reference_rate_as_of is not None
+                        and q.service.basis is not Basis.OBSERVED})
     for day in rate_days:
         dates.append(DataDate("rate", day, day, None, caveats.age(day, on), caveats.rate_is_stale(day, on, limits)))
     return dates

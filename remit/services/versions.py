@@ -15,15 +15,18 @@ from ..models import AuditEvent, ImportRun
 from .snapshot import reads
 
 
+# Changes made in the admin pages that change prices: a provider edited, an observed price published.
+VERSIONED_ACTIONS = ("provider changed", "observation approved")
+
 # One round trip: the import log's last id, count and finish time, and the last provider edit.
 _VERSION_QUERY = select(
     func.max(ImportRun.id), func.count(ImportRun.id), func.max(ImportRun.finished_at),
-    select(func.max(AuditEvent.id)).where(AuditEvent.action == "provider changed").scalar_subquery())
+    select(func.max(AuditEvent.id)).where(AuditEvent.action.in_(VERSIONED_ACTIONS)).scalar_subquery())
 
 
 def data_version(on: dt.date | None = None) -> str:
     """Changes with every import (its id, the count, and when the latest one finished), every edit of a
-    provider in the admin pages, and the date."""
+    provider in the admin pages, every observed price approved, and the date."""
     # On the session's connection: the ORM layer adds nothing to a query of plain columns.
     last, count, finished, edits = reads().connection().execute(_VERSION_QUERY).one()
     return f"{last}:{count}:{finished}:{edits}:{(on or dt.date.today()).isoformat()}"

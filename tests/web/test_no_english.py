@@ -154,6 +154,7 @@ def pages(seeded, client):
     from .ledger_data import make_season
 
     ledger = make_season()
+    observed = _observations()
     return {
         "public": ["/", "/compare?send=CA&receive=GT&mode=send&amount=300",
                    "/compare?send=US&receive=MX&mode=send&amount=200&payout_method=cash_pickup&max_speed=same_day",
@@ -170,9 +171,31 @@ def pages(seeded, client):
         "admin": ["/admin/", "/admin/imports", preview.headers.get("Location") or "/admin/imports",
                   f"/admin/imports/{run_id}", "/admin/fees", "/admin/providers",
                   "/admin/providers/illustrative-money-transfer-a", "/admin/api-keys", "/admin/users",
-                  "/admin/audit", "/admin/password", *ledger.values()],
+                  "/admin/audit", "/admin/password", *ledger.values(), "/collect", "/collect/rounds", observed],
         "ledger": ledger,
     }
+
+
+def _observations() -> str:
+    """A round of observed prices, flagged (a fee over 20%, a rate far from the provider's other one), one of
+    them rejected: the review page shows each figure, flag, status and reason."""
+    import datetime as dt
+    from decimal import Decimal as D
+
+    from remit.services import observations
+
+    corridor = observations.corridor_by_code("CA-GT")
+    day = dt.date.today() - dt.timedelta(days=1)
+    rows = []
+    for fee, rate in ((D("9.99"), D("14.0")), (D("70"), D("10.0"))):
+        given = observations.ObservationInput(
+            corridor=corridor, observed_on=day, collector="MG", provider_name="Remesas Uno", product_name="Cash",
+            funding_method="cash", payout_method="cash_pickup", send_amount=D("300"), fee=fee, channel="phone",
+            exchange_rate=rate)
+        rows.append(observations.record(given, actor="test", max_age_days=3650)[0])
+    observations.review(rows[0], "reject", "illegible", actor="test")
+    db.session.commit()
+    return f"/collect/rounds/CA-GT/{day:%Y-%m}"
 
 
 @pytest.mark.parametrize("language", ["es", "fr"])
@@ -208,6 +231,14 @@ def test_no_english_on_any_page(pages, client, language):
     found = english_in(visible_text(response.get_data(as_text=True), data), fragments, language)
     if found:
         problems["POST a refused wire"] = found[:6]
+    observed = {"csrf_token": csrf, "corridor": "CA-GT", "observed_on": "2026-11-20", "provider": "Remesas Uno",
+                "product": "Cash", "funding_method": "cash", "payout_method": "cash_pickup", "send_amount": "300",
+                "fee": "70", "exchange_rate": "14", "channel": "website", "collector": "MG", "action": "check"}
+    for data_ in (observed, {**observed, "send_amount": "3,0.0", "exchange_rate": ""}):
+        response = client.post("/collect", data=data_)
+        found = english_in(visible_text(response.get_data(as_text=True), data), fragments, language)
+        if found:
+            problems[f"POST /collect {response.status_code}"] = found[:6]
     for method, url, kwargs in (("post", "/", {}), ("post", "/bundle", {"data": {}}),
                                 ("get", "/admin/imports/999999", {}), ("post", "/logout", {})):
         response = getattr(client, method)(url, **kwargs)
