@@ -16,13 +16,16 @@ def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
     assert response.json == {"status": "error", "database": "unreachable"}
 
 
-def test_start_page_lists_seeded_corridors_and_providers(seeded, client):
+def test_start_page_offers_the_seeded_corridors_and_links_to_them(seeded, client):
     page = client.get("/").get_data(as_text=True)
-    assert "Canada (CA)" in page and "Guatemala (GT)" in page
-    assert "United States (US)" in page and "Mexico (MX)" in page
-    assert "Philippines (PH)" in page
-    assert "Q3 2025" in page and "Q1 2011" in page and "2025Q3" not in page  # one way to write a quarter
+    # The form asks for the sending country first; the corridors themselves are on /corridors.
+    assert '<option value="CA">Canada</option>' in page and '<option value="US">United States</option>' in page
+    assert '<option value="GT">Guatemala</option>' in page and '<option value="PH">Philippines</option>' in page
+    assert "remit holds data for 21 corridors" in page and 'href="/corridors"' in page
     assert "The World Bank, Remittance Prices Worldwide" in page
+    corridors = client.get("/corridors").get_data(as_text=True)
+    assert "Canada → Guatemala" in corridors and "United States → Mexico" in corridors
+    assert "Q3 2025" in corridors and "2025Q3" not in corridors  # one way to write a quarter
     providers = client.get("/providers").get_data(as_text=True)
     assert "Illustrative Canadian Bank A" in providers and "MoneyGram" in providers
 

@@ -2,6 +2,10 @@
 reference rate of its day (remit.domain.observations holds the rules), stored `submitted`, approved or
 rejected by an administrator with a reason, every step in the audit log. A published observation is
 never edited: a new one supersedes it.
+
+Reads go through `snapshot.reads()`: quotes price published observations inside a snapshot, and a read
+on the request's own connection there waited on an import's commit that waited on the snapshot
+(SQLite: "database is locked").
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from ..extensions import db
 from ..models import Corridor, FeeTier, PriceObservation, Product, Provider
 from . import audit
 from .rates import RateBook
+from .snapshot import reads
 from .reference import ensure_provider, slugify
 
 
@@ -58,18 +63,18 @@ class Assessment:
 
 
 def corridors() -> list[Corridor]:
-    return db.session.execute(select(Corridor).order_by(Corridor.send_country, Corridor.receive_country)
+    return reads().execute(select(Corridor).order_by(Corridor.send_country, Corridor.receive_country)
                               ).scalars().all()
 
 
 def corridor_by_code(code: str) -> Corridor | None:
     send, _, receive = (code or "").partition("-")
-    return db.session.execute(select(Corridor).where(Corridor.send_country == send,
+    return reads().execute(select(Corridor).where(Corridor.send_country == send,
                                                      Corridor.receive_country == receive)).scalar_one_or_none()
 
 
 def provider_names() -> list[str]:
-    return db.session.execute(select(Provider.name).order_by(func.lower(Provider.name))).scalars().all()
+    return reads().execute(select(Provider.name).order_by(func.lower(Provider.name))).scalars().all()
 
 
 def reference(send_currency: str, receive_currency: str, day: dt.date, max_age_days: int) -> rules.Reference | None:
@@ -150,7 +155,7 @@ def _sighting_of(row: PriceObservation) -> rules.Sighting:
 
 def _in_play(corridor_id: int, month: str) -> list[PriceObservation]:
     """The round's observations that are not rejected nor superseded by another in play."""
-    rows = db.session.execute(select(PriceObservation).where(
+    rows = reads().execute(select(PriceObservation).where(
         PriceObservation.corridor_id == corridor_id, PriceObservation.month == month,
         PriceObservation.status != "rejected").order_by(PriceObservation.id)).scalars().all()
     superseded = {r.supersedes_id for r in rows if r.supersedes_id is not None}
@@ -160,7 +165,7 @@ def _in_play(corridor_id: int, month: str) -> list[PriceObservation]:
 def published(corridor_id: int, on: dt.date) -> list[PriceObservation]:
     """The corridor's published observations on `on`: of each service, the latest approved one observed on
     or before that day that no approved observation supersedes. Submitted and rejected ones never are."""
-    rows = db.session.execute(select(PriceObservation).where(
+    rows = reads().execute(select(PriceObservation).where(
         PriceObservation.corridor_id == corridor_id, PriceObservation.status == "approved",
         PriceObservation.product_id.is_not(None), PriceObservation.observed_on <= on)
         .order_by(PriceObservation.observed_on, PriceObservation.id)).scalars().all()
@@ -175,11 +180,11 @@ def published(corridor_id: int, on: dt.date) -> list[PriceObservation]:
 def _product(given: ObservationInput) -> Product | None:
     """The existing product the observation names: the provider (by its slug), the product's name (case
     blind), the corridor, the currencies and the funding and payout method."""
-    provider = db.session.execute(select(Provider).where(Provider.slug == slugify(given.provider_name))).scalar()
+    provider = reads().execute(select(Provider).where(Provider.slug == slugify(given.provider_name))).scalar()
     if provider is None:
         return None
     corridor = given.corridor
-    for product in db.session.execute(select(Product).where(
+    for product in reads().execute(select(Product).where(
             Product.provider_id == provider.id, Product.corridor_id == corridor.id,
             Product.send_currency == corridor.send_currency, Product.receive_currency == corridor.receive_currency,
             Product.funding_method == given.funding_method, Product.payout_method == given.payout_method)).scalars():
@@ -193,7 +198,7 @@ def _limits(given: ObservationInput) -> rules.Limits | None:
     product = _product(given)
     if product is None:
         return None
-    tiers = db.session.execute(select(FeeTier).where(FeeTier.product_id == product.id,
+    tiers = reads().execute(select(FeeTier).where(FeeTier.product_id == product.id,
                                                      FeeTier.retired_by_import_id.is_(None))).scalars().all()
     if not tiers:
         return None
@@ -264,10 +269,10 @@ class RoundSummary:
 def rounds() -> list[RoundSummary]:
     """Every round held, newest month first, with how many observations each holds in each status."""
     counts: dict[tuple[str, str], dict[str, int]] = {}
-    for corridor_id, month, status, n in db.session.execute(select(
+    for corridor_id, month, status, n in reads().execute(select(
             PriceObservation.corridor_id, PriceObservation.month, PriceObservation.status, func.count())
             .group_by(PriceObservation.corridor_id, PriceObservation.month, PriceObservation.status)):
-        corridor = db.session.get(Corridor, corridor_id)
+        corridor = reads().get(Corridor, corridor_id)
         counts.setdefault((corridor.code, month), {})[status] = n
     return [RoundSummary(code, month, c.get("submitted", 0), c.get("approved", 0), c.get("rejected", 0))
             for (code, month), c in sorted(counts.items(), key=lambda item: (item[0][1], item[0][0]), reverse=True)]
@@ -281,11 +286,11 @@ def all_rows(corridor: Corridor | None = None, month: str | None = None,
         query = query.where(PriceObservation.corridor_id == corridor.id, PriceObservation.month == month)
     if status is not None:
         query = query.where(PriceObservation.status == status)
-    return db.session.execute(query).scalars().all()
+    return reads().execute(query).scalars().all()
 
 
 def round_rows(corridor: Corridor, month: str) -> list[PriceObservation]:
-    return db.session.execute(select(PriceObservation).where(
+    return reads().execute(select(PriceObservation).where(
         PriceObservation.corridor_id == corridor.id, PriceObservation.month == month)
         .order_by(PriceObservation.observed_on, PriceObservation.id)).scalars().all()
 
