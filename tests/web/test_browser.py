@@ -23,13 +23,18 @@ def live_server(tmp_path_factory):
     yield from serve(tmp_path_factory, LIVE_DB)
 
 
+# The compare form's visible Compare button: its first, hidden one is what Enter presses in a field,
+# and the "Choose" buttons (named choose) reload the form.
+COMPARE = "button[type=submit]:not([name]):not([aria-hidden])"
+
+
 def fill_compare(page, base: str, amount: str = "300") -> None:
     page.goto(base + "/?lang=en")
     page.select_option("#send", "CA")
     page.select_option("#receive", "GT")
     page.fill("#amount", amount)
     page.select_option("#currency", "CAD")
-    page.click("button[type=submit]")
+    page.click(COMPARE)
     # The click returns once the new page's navigation has begun; its stylesheet (print rules
     # included) applies by the load event.
     page.wait_for_url(re.compile(r"/compare\?"))
@@ -66,7 +71,7 @@ def test_spanish_results_say_how_old_the_data_is_and_flag_a_promotion(page, live
     page.select_option("#send", "US")
     page.select_option("#receive", "MX")
     page.fill("#amount", "200")
-    page.click("button[type=submit]")
+    page.click(COMPARE)
     page.wait_for_url(re.compile(r"/compare\?"))
     if (dt.date.today() - dt.date(2025, 9, 30)).days > 365:
         banner = page.locator("p.stale").first
@@ -208,9 +213,15 @@ def test_the_compare_form_works_with_the_keyboard_alone_and_shows_where_focus_is
             break
     assert visited[0] == "Skip to content" and visited[-1] == "send"
     page.keyboard.type("Canada")
+    chosen = "document.activeElement.name + '=' + document.activeElement.value"
+    page.keyboard.press("Tab")
+    assert page.evaluate(chosen) == "choose=send"  # "Choose" beside the country reloads the form, no script
+    rings.append(page.evaluate(CONTRAST, page.evaluate_handle("document.activeElement")))
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "receive"
     page.keyboard.type("Guatemala")
+    page.keyboard.press("Tab")
+    assert page.evaluate(chosen) == "choose=receive"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "mode-0"  # the first of the two radio buttons
     rings.append(page.evaluate(CONTRAST, page.evaluate_handle("document.activeElement")))
@@ -231,7 +242,7 @@ def test_the_compare_form_works_with_the_keyboard_alone_and_shows_where_focus_is
 
 def test_a_refused_form_moves_focus_to_the_summary_whose_links_reach_each_field(page, live_server):
     page.goto(live_server + "/?lang=en")
-    page.click("button[type=submit]")
+    page.click(COMPARE)
     page.wait_for_load_state("load")
     assert page.title() == "Error: Compare the cost of sending money · remit"
     assert page.evaluate("document.activeElement.className") == "error-summary"
