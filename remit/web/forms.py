@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask import abort
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
+from .. import codes
 from ..inputs import MAX_AMOUNT, InputError, parse_amount
 from ..services import catalog
+from ..services.reference import find_corridor
 from .format import country_name, name_order
 
 
@@ -49,3 +52,15 @@ def corridor_choices(form) -> list:
     currencies = sorted({c.send_currency for c in corridors} | {c.receive_currency for c in corridors})
     form.currency.choices = choices([("", _("The sending country's"))] + [(c, c) for c in currencies])
     return corridors
+
+
+def corridor_of(code: str):
+    """The corridor a page's address names (CA-GT, any case); a 404 for any other."""
+    send, _sep, receive = code.upper().partition("-")
+    try:
+        found = find_corridor(codes.country(send), codes.country(receive))
+    except codes.CodeError:
+        abort(404)
+    if found is None:
+        abort(404)
+    return found

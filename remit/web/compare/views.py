@@ -21,6 +21,7 @@ from ...services.snapshot import snapshot
 from ...services.versions import VersionedCache, data_version
 from .. import charts
 from ..format import country_name, name_order, product_text, region_name
+from ..forms import corridor_of
 from ..forms import choices, country_choices, read_amount
 from .forms import CompareForm, CorridorListForm
 
@@ -189,18 +190,6 @@ def _corridors_found(form, total: int) -> str:
                            page=page, pages=pages, sort=form.sort.data or "country", freshness=freshness())
 
 
-def _corridor_of(code: str):
-    """The corridor a page's address names (CA-GT, any case); a 404 for any other."""
-    send, _sep, receive = code.upper().partition("-")
-    try:
-        found = find_corridor(codes.country(send), codes.country(receive))
-    except codes.CodeError:
-        abort(404)
-    if found is None:
-        abort(404)
-    return found
-
-
 def _corridor_trend(current, quarters) -> str | None:
     """The chart of the corridor's averages quarter by quarter against the UN targets; None for a corridor
     known only from fee tables, or without any average."""
@@ -218,7 +207,7 @@ def _corridor_trend(current, quarters) -> str | None:
 
 
 def corridor(code: str):
-    found = _corridor_of(code)
+    found = corridor_of(code)
     with snapshot():
         history = stats.trend(found)
         providers = catalog.corridor_providers(found.id)

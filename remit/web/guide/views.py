@@ -2,7 +2,7 @@
 from services.guide, and the QR code to the live corridor page."""
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -13,19 +13,8 @@ from ...services import catalog
 from ...services import guide as guide_service
 from ...services.reference import find_corridor
 from ..format import country_name
+from ..forms import corridor_of
 from .qr import qr_svg
-
-
-def corridor_of(code: str):
-    """The corridor a page's address names (CA-GT, any case); a 404 for any other."""
-    send, _sep, receive = code.upper().partition("-")
-    try:
-        found = find_corridor(codes.country(send), codes.country(receive))
-    except codes.CodeError:
-        abort(404)
-    if found is None:
-        abort(404)
-    return found
 
 
 def read_amounts(texts: list[str], currency: str) -> tuple[list, list]:
