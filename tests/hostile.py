@@ -205,7 +205,7 @@ CASES = [
          form={"csrf_token": CSRF, "send": "CA", "receive": "GT", "currency": "CAD", "rows-0-ref": "a",
                "rows-0-amount": "300", "transfers_per_year": "9" * 5000}),
     Case("a form of 5,000 fields (the page reads its first 200 rows)", "POST", "/bundle", 422,
-         "Row 200: give both a reference and an amount.",
+         "Row 200: Give both a reference and an amount.",
          form={"csrf_token": CSRF, "send": "CA", "receive": "GT", "currency": "CAD",
                **{f"rows-{i}-ref": "a" for i in range(5000)}}),
     Case("a multipart form of 2,000 parts", "POST", "/bundle", 413, "at most 1000 fields",

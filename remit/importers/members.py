@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..domain.members import MemberInput
@@ -221,3 +221,82 @@ def read_members(data: bytes, filename: str, currency: str, locale: str = "en"):
     except FileRejected as rejected:
         return [], rejected.problems, []
     return read_table_members(table, currency, locale, header_in_rows=False)
+
+
+# --- A form's members, from all the places it names them ---------------------------------------------
+
+TYPED, UPLOADED, PASTED = "typed", "uploaded", "pasted"
+
+
+@dataclass(frozen=True)
+class MemberSources:
+    """Where a form's members come from: its typed rows (row number, cells in KNOWN_ORDER; rows left
+    empty are not sent, a row with a reference or an amount alone is refused), a file sent
+    with it (its bytes and name) or the rows the page kept from an earlier one (rows in KNOWN_ORDER and
+    the carried columns' names), and a pasted list."""
+
+    typed: list = field(default_factory=list)
+    upload: tuple[bytes, str] | None = None
+    kept: tuple[list, list[str]] | None = None
+    pasted: str = ""
+
+
+@dataclass
+class MemberList:
+    """Every member a form names, in the order of its sources (typed rows, the file, the pasted list);
+    each problem with the source it comes from (None for the list as a whole); the carried columns; where
+    each member was entered (source, row); and a file read whole this time as rows the page can keep."""
+
+    members: list[MemberInput] = field(default_factory=list)
+    problems: list[tuple[str | None, Problem | str]] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)
+    entered: dict[str, tuple[str, int]] = field(default_factory=dict)
+    upload_rows: dict | None = None
+
+    def add(self, source: str, members, problems, carried=()) -> None:
+        self.problems += [(source, problem) for problem in problems]
+        self.members.extend(members)
+        self.carried += [name for name in carried if name not in self.carried]
+        self.entered.update((member.ref, (source, member.row)) for member in members)
+
+
+def read_sources(sources: MemberSources, currency: str, locale: str) -> MemberList:
+    """The members of every source, each read as a pasted row is, in `locale`; then what concerns them
+    all: a reference on two rows or in two lists, more than MAX_MEMBERS, none at all."""
+    found = MemberList()
+    complete = [(row, cells) for row, cells in sources.typed if cells[0].strip() and cells[1].strip()]
+    members, problems = read_known_rows(complete, currency, locale)
+    problems += [Problem(row, COLUMN_NAMES["amount"], msg("member_incomplete", "Give both a reference and an amount."))
+                 for row, cells in sources.typed if (row, cells) not in complete]
+    found.add(TYPED, members, sorted(problems, key=lambda problem: problem.row))
+    if sources.upload is not None:
+        members, problems, carried = read_members(*sources.upload, currency, locale)
+        if not problems:
+            found.upload_rows = known_rows(members, carried)
+        found.add(UPLOADED, members, problems, carried)
+    elif sources.kept is not None:
+        rows, carried = sources.kept
+        found.add(UPLOADED, *read_known_rows(rows, currency, locale, carried=carried), carried)
+    if sources.pasted.strip():
+        found.add(PASTED, *read_pasted(sources.pasted, currency, locale))
+    refs = [member.ref for member in found.members]
+    for ref in sorted({ref for ref in refs if refs.count(ref) > 1}):
+        found.problems.append((None, msg("members_ref_twice", "The reference %(ref)s is used twice.", ref=ref)))
+    if len(found.members) > MAX_MEMBERS:
+        found.problems.append((None, msg("members_over_limit", "A group has at most %(limit)s members.",
+                                         limit=f"{MAX_MEMBERS:,}")))
+    if not found.members and not found.problems:
+        found.problems.append((None, msg("members_enter", "Enter at least one member.")))
+    return found
+
+
+def known_rows(members: list[MemberInput], carried: list[str]) -> dict:
+    """Members as rows in KNOWN_ORDER with their carried columns and the row each came from, amounts as
+    plain decimals, with the carried columns' names: what `read_known_rows` reads back as the same
+    members."""
+    rows = []
+    for member in members:
+        extra = dict(member.extra)
+        rows.append([member.row, member.ref, format(member.amount, "f"), member.product or "",
+                     member.language or "", member.payout_method or "", *[extra.get(name, "") for name in carried]])
+    return {"carried": list(carried), "rows": rows}

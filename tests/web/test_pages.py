@@ -204,7 +204,7 @@ def test_bundle_rows_and_errors(seeded, client):
     assert response.status_code == 422
     text = text_of(response)
     assert "Row 2: The amount must be more than zero." in text
-    assert "Row 3: give both a reference and an amount." in text
+    assert "Row 3: Give both a reference and an amount." in text
     assert "The reference ana is used twice." in text
     assert 'value="-5"' in response.get_data(as_text=True)  # kept, to be corrected
 

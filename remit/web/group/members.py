@@ -17,9 +17,15 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ...i18n import translate
-from ...importers.members import COLUMN_NAMES, read_known_rows, read_members, read_pasted
+from ...importers.members import (
+    COLUMN_NAMES,
+    PASTED,
+    TYPED,
+    UPLOADED,
+    MemberSources,
+    read_sources,
+)
 from ...importers.rows import NumberCell
-from ...inputs import MAX_MEMBERS
 from ...services import bundles
 from .forms import BundleForm
 
@@ -36,99 +42,67 @@ class MemberList:
     carried: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # member ref → where it was entered
 
-    def add(self, members, carried, where: str) -> None:
-        self.members.extend(members)
-        for name in carried:
-            if name not in self.carried:
-                self.carried.append(name)
-        for member in members:
-            self.sources[member.ref] = where % {"n": member.row}
-
 
 def read(form: BundleForm, currency: str) -> MemberList:
-    """Every member the form names, in `currency`: its rows, then the upload (or the one kept), then the
-    pasted list; then what concerns them all (a reference twice, too many, none)."""
-    found = MemberList()
-    locale = str(get_locale())
-    _typed(form, currency, locale, found)
-    _uploaded(form, currency, locale, found)
-    if (form.pasted.data or "").strip():
-        members, problems, carried = read_pasted(form.pasted.data, currency, locale)
-        found.problems += [_("Pasted list, %(problem)s", problem=translate(p.text())) for p in problems]
-        found.add(members, carried, _("the pasted list, row %(n)s"))
-    _whole_list(found)
+    """Every member the form names, in `currency`, read in one pass by the reader of member lists: its
+    rows, then the upload (or the one kept), then the pasted list; then what concerns them all (a
+    reference twice, too many, none). A file read whole is kept in the form; each problem is shown in
+    the page's language, with where it was found, and a typed amount's beside it too."""
+    typed, upload = _typed(form), _upload(form)
+    kept = None if upload else _kept(form)
+    named = read_sources(MemberSources(typed=typed, upload=upload, kept=kept, pasted=form.pasted.data or ""),
+                         currency, str(get_locale()))
+    if named.upload_rows is not None:
+        form.uploaded.data = _signer().dumps(named.upload_rows)
+    fields = {number: row.form for number, row in enumerate(form.rows.entries, start=1)}
+    where = {TYPED: _("row %(n)s of the form"), UPLOADED: _("the uploaded file, row %(n)s"),
+             PASTED: _("the pasted list, row %(n)s")}
+    said = {TYPED: _("Row %(n)s: %(problem)s"), UPLOADED: _("Uploaded file, %(problem)s"),
+            PASTED: _("Pasted list, %(problem)s")}
+    found = MemberList(members=named.members, carried=named.carried,
+                       sources={ref: where[source] % {"n": row} for ref, (source, row) in named.entered.items()})
+    for source, problem in named.problems:
+        if source is None:
+            found.problems.append(translate(problem))
+        elif source == TYPED:
+            if problem.column == COLUMN_NAMES["amount"]:  # beside the amount typed, as well as in the summary
+                fields[problem.row].amount.errors.append(problem.message)
+            found.problems.append(said[source] % {"n": problem.row, "problem": translate(problem.message)})
+        else:
+            found.problems.append(said[source] % {"problem": translate(problem.text())})
     return found
 
 
-def _typed(form: BundleForm, currency: str, locale: str, found: MemberList) -> None:
-    """The form's rows: a row left empty is skipped, one with a reference or an amount alone is refused;
-    the others are read as pasted rows are (reference, amount, today's service, language)."""
-    rows, incomplete = [], []
+def _typed(form: BundleForm) -> list[tuple[int, list[str]]]:
+    """The form's rows as the reader takes them (reference, amount, today's service, language); a row
+    left empty is not sent."""
+    rows = []
     for number, row in enumerate(form.rows.entries, start=1):
-        ref, amount = (row.form.ref.data or "").strip(), (row.form.amount.data or "").strip()
-        service = (row.form.service.data or "").strip()
-        if not ref and not amount and not service:
-            continue
-        if not ref or not amount:
-            row.form.amount.errors.append(_("Give both a reference and an amount."))
-            incomplete.append((number, _("Row %(n)s: give both a reference and an amount.", n=number)))
-            continue
-        rows.append((number, [ref, amount, service, row.form.language.data or ""]))
-    members, problems = read_known_rows(rows, currency, locale)
-    fields = {number: row.form for number, row in enumerate(form.rows.entries, start=1)}
-    lines = list(incomplete)
-    for problem in problems:
-        if problem.column == COLUMN_NAMES["amount"]:  # beside the amount typed, as well as in the summary
-            fields[problem.row].amount.errors.append(problem.message)
-        lines.append((problem.row, _("Row %(n)s: %(problem)s", n=problem.row, problem=translate(problem.message))))
-    found.problems += [line for _row, line in sorted(lines, key=lambda line: line[0])]
-    for member in members:
-        found.members.append(member)
-        found.sources[member.ref] = _("row %(n)s of the form", n=member.row)
+        cells = [(row.form.ref.data or "").strip(), (row.form.amount.data or "").strip(),
+                 (row.form.service.data or "").strip(), row.form.language.data or ""]
+        if any(cells[:3]):
+            rows.append((number, cells))
+    return rows
 
 
-def _uploaded(form: BundleForm, currency: str, locale: str, found: MemberList) -> None:
-    """The file sent with the form, read and kept in the form; else the members kept from an earlier one."""
+def _upload(form: BundleForm) -> tuple[bytes, str] | None:
+    """The file sent with the form, if one was."""
     upload = form.upload.data
     if upload and getattr(upload, "filename", ""):
-        members, problems, carried = read_members(upload.read(), upload.filename, currency, locale)
-        if not problems:
-            form.uploaded.data = kept(members, carried)
-    elif (form.uploaded.data or "").strip():
-        rows, carried = _kept_rows(form.uploaded.data)
-        members, problems = read_known_rows(rows, currency, locale, carried=carried)
-    else:
-        return
-    found.problems += [_("Uploaded file, %(problem)s", problem=translate(p.text())) for p in problems]
-    found.add(members, carried, _("the uploaded file, row %(n)s"))
+        return upload.read(), upload.filename
+    return None
 
 
-def _whole_list(found: MemberList) -> None:
-    refs = [m.ref for m in found.members]
-    for ref in sorted({r for r in refs if refs.count(r) > 1}):
-        found.problems.append(_("The reference %(ref)s is used twice.", ref=ref))
-    if len(found.members) > MAX_MEMBERS:
-        found.problems.append(_("A group has at most %(limit)s members.", limit=f"{MAX_MEMBERS:,}"))
-    if not found.members and not found.problems:
-        found.problems.append(_("Enter at least one member."))
+def _kept(form: BundleForm) -> tuple[list, list[str]] | None:
+    """The members kept in the form from an earlier upload (when no new file is sent)."""
+    text = (form.uploaded.data or "").strip()
+    return _kept_rows(text) if text else None
 
 
 # --- An upload kept in the form --------------------------------------------------------------------
 
 def _signer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt=KEPT_SALT)
-
-
-def kept(members: list[bundles.MemberInput], carried: list[str]) -> str:
-    """The members read from an upload, as the form keeps them: each row's cells in the known order
-    (reference, amount as a plain decimal, today's service, language, payout method, the carried
-    columns), with the row the file has it on; signed, so that what comes back is what was read."""
-    rows = []
-    for m in members:
-        extra = dict(m.extra)
-        rows.append([m.row, m.ref, format(m.amount, "f"), m.product or "", m.language or "", m.payout_method or "",
-                     *[extra.get(name, "") for name in carried]])
-    return _signer().dumps({"carried": carried, "rows": rows})
 
 
 def _kept_rows(text: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
