@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 
 from .codes import minor_unit
 from .domain import caveats
@@ -16,7 +16,7 @@ from .inputs import amount_examples
 from .domain.money import rate_places, round_money, round_pct, round_rate, shown_rate
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
 LANGUAGES = {"en": "English", "es": "Español", "fr": "Français"}
@@ -183,18 +183,35 @@ def age_words(age: caveats.Age) -> str:
     return ngettext("%(num)s year", "%(num)s years", age.count)
 
 
+def translations():
+    """The catalogue of the language in force: the request's, or the one a `force_locale` sets (a slip in
+    a member's language). Flask-Babel finds it anew at every call, through some twenty context-local and
+    attribute lookups, and a corridor page says some 250 things; it is kept here beside the locale it
+    belongs to, on Flask-Babel's own state for the request, and found again whenever that locale changes."""
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    if locale is not None:
+        held = getattr(state, "remit_translations", None)
+        if held is not None and held[0] is locale:
+            return held[1]
+    found = get_translations()
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    if locale is not None:
+        state.remit_translations = (locale, found)
+    return found
+
+
 def translate(value) -> str:
     """A message in the reader's language: a `Message` by its template, with its parameters
     formatted as the language writes them; any other value as it is."""
     if not isinstance(value, Message):
         return "" if value is None else str(value)
-    from flask_babel import get_translations
-
-    translations = get_translations()
+    catalogue = translations()
     if value.plural is not None:
-        template = translations.ungettext(value.template, value.plural, value.count)
+        template = catalogue.ungettext(value.template, value.plural, value.count)
     else:
-        template = translations.ugettext(value.template)
+        template = catalogue.ugettext(value.template)
     return template % {name: _localised(param) for name, param in value.params.items()}
 
 
@@ -232,6 +249,14 @@ def sentence(text) -> str:
 
 
 def register(app: Flask) -> None:
+    # Templates say their texts through the catalogue kept for the request (Flask-Babel's own callables
+    # look it up anew for each text).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: translations().ugettext(text),
+        ngettext=lambda text, plural, n: translations().ungettext(text, plural, n),
+        pgettext=lambda context, text: translations().upgettext(context, text),
+        npgettext=lambda context, text, plural, n: translations().unpgettext(context, text, plural, n),
+        newstyle=True)
     app.jinja_env.filters.update(money=money, number=number, percent=percent, rate=rate, day=day, label=label,
                                  t=translate, quarter=quarter, age_words=age_words, sentence=sentence)
 

@@ -1,6 +1,7 @@
 """The answer cache keeps what clients ask for within a bound."""
 from __future__ import annotations
 
+from remit.extensions import db
 from remit.services.versions import VersionedCache
 
 
@@ -83,3 +84,45 @@ def test_a_failed_build_is_tried_again_by_those_who_waited(app):
     first.join(5)
     second.join(5)
     assert calls == [1, 2] and got == ["built"]
+
+
+def test_a_newer_version_of_the_day_lets_the_older_ones_values_go(app):
+    """An import every few minutes must not leave every earlier version's values in memory until the
+    LRU pushes them out: the values of the version before go when one of the next is kept."""
+    from remit.services.versions import Version
+
+    cache = VersionedCache(size=100, budget=1000)
+    first, second = Version("1:1:t1:None:2026-12-06", "2026-12-06"), Version("2:2:t2:None:2026-12-06", "2026-12-06")
+    other_day = Version("1:1:t1:None:2026-12-07", "2026-12-07")
+    for corridor in ("CA-GT", "US-MX"):
+        cache.get((corridor, first), lambda corridor=corridor: f"{corridor} v1")
+    cache.get(("CA-GT", other_day), lambda: "tomorrow v1")
+    assert cache.peek(("US-MX", first)) == "US-MX v1" and cache._weight == 8 + 8 + 11
+    cache.get(("CA-GT", second), lambda: "CA-GT v2")
+    assert cache.peek(("CA-GT", first)) is None and cache.peek(("US-MX", first)) is None
+    assert cache.peek(("CA-GT", second)) == "CA-GT v2"
+    assert cache.peek(("CA-GT", other_day)) == "tomorrow v1"  # another day's version is another slot
+    assert cache._weight == 8 + 11 and len(cache._items) == 2
+
+
+def test_the_data_version_is_read_once_a_snapshot(app):
+    from sqlalchemy import event
+
+    from remit.services.snapshot import snapshot
+    from remit.services.versions import data_version
+
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        with snapshot():
+            first = data_version()
+            assert data_version() == first and data_version().day == first.day
+        version_reads = [s for s in statements if "import_runs" in s]
+        expected = 1 if db.engine.pool.__class__.__name__ not in ("StaticPool", "SingletonThreadPool") else 3
+        assert len(version_reads) == expected, statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)

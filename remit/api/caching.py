@@ -81,5 +81,5 @@ def answer_from_cache():
     cached = not_modified(tag)
     if cached is not None:
         return cached
-    answer = answers.peek((tag,))
+    answer = answers.peek((request_version(), tag))
     return None if answer is None else respond(answer, tag)

@@ -128,7 +128,7 @@ class CorridorStats(MethodView):
                 return caching.Answer.of(present.json_text(_stats_json(corridor, chosen, stats.trend(corridor))))
 
         # Statistics change only with an import: kept per question and data version, like quotes.
-        answer = caching.answers.get((tag,), build)
+        answer = caching.answers.get((caching.request_version(), tag), build)
         if answer is None:
             try:
                 stats.stats_for(corridor, period)
@@ -203,5 +203,5 @@ class CorridorGuide(MethodView):
             return caching.Answer.of(present.json_text(_guide_json(found, url_for("compare.corridor", **pages),
                                                                    guide_page)))
 
-        answer = caching.answers.get((tag,), build)
+        answer = caching.answers.get((caching.request_version(), tag), build)
         return caching.respond(answer, tag)

@@ -69,6 +69,6 @@ class Quotes(MethodView):
             return caching.Answer.of(text, (("X-Pagination", json.dumps(metadata)),), total)
 
         # The answer for this query and data version is kept: the same question costs no pricing.
-        answer = caching.answers.get((tag,), build)
+        answer = caching.answers.get((caching.request_version(), tag), build)
         pagination_parameters.item_count = answer.total
         return caching.respond(answer, tag)

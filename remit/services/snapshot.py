@@ -38,6 +38,7 @@ class _Snapshot:
     def __init__(self):
         self._connection = None
         self._session: Session | None = None
+        self.memo: dict = {}  # what is read once per snapshot (the data version)
 
     @property
     def session(self) -> Session:
@@ -96,6 +97,17 @@ def snapshot() -> Iterator[None]:
     finally:
         _current.reset(token)
         current.close()
+
+
+def within(key, read: Callable[[], T]) -> T:
+    """`read()` once per snapshot: inside one, a second call for the same key answers what the first
+    read (one state of the database, one answer); outside any, it reads every time."""
+    current = _current.get()
+    if current is None:
+        return read()
+    if key not in current.memo:
+        current.memo[key] = read()
+    return current.memo[key]
 
 
 def consistent(func: Callable[..., T]) -> Callable[..., T]:
