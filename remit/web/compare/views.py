@@ -206,8 +206,21 @@ def _corridor_trend(current, quarters) -> str | None:
                         tuple(period[:4] for period, _ in quarters))
 
 
+# Corridor pages as drawn, per corridor, language, query, reader (signed in or not: the header differs)
+# and data version: fifteen years of figures and caveats, in three languages, take longer to say than
+# anything else the page does, and change only with the data.
+_corridor_views = VersionedCache(size=1024, budget=16 * 2**20, weigh=len)
+
+
 def corridor(code: str):
     found = corridor_of(code)
+    today = dt.date.today()
+    key = (found.id, str(get_locale()), bool(session.get("_user_id")), tuple(request.args.items(multi=True)),
+           data_version(today), freshness())
+    return _corridor_views.get(key, lambda: _corridor_page(found))
+
+
+def _corridor_page(found) -> str:
     with snapshot():
         history = stats.trend(found)
         providers = catalog.corridor_providers(found.id)
