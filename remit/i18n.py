@@ -17,9 +17,14 @@ from .domain.money import rate_places, round_money, round_pct, round_rate, shown
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from flask_babel import get_locale, get_translations
-from flask_babel import lazy_gettext as _l
 
 LANGUAGES = {"en": "English", "es": "Español", "fr": "Français"}
+
+
+def _l(text: str) -> str:
+    """Marks a text of the tables below for the catalogues (`pybabel extract -k _l`); it is said in the
+    reader's language where it is shown (`label`, `rpw_word`), through the catalogue kept for the request."""
+    return text
 
 
 def select_locale() -> str:
@@ -144,7 +149,7 @@ RPW_WORDS = {
 def rpw_word(text: str) -> str | None:
     """One of the survey's words in the reader's language; None for a word remit does not know."""
     found = RPW_WORDS.get(text.strip().lower())
-    return None if found is None else str(found)
+    return None if found is None else translations().ugettext(found)
 
 
 def label(code: str | None) -> str:
@@ -155,7 +160,8 @@ def label(code: str | None) -> str:
         from flask_babel import gettext
 
         return gettext("reverts import %(run)s", run=code.removeprefix("reverts "))
-    return str(LABELS.get(code, code))
+    found = LABELS.get(code)
+    return code if found is None else translations().ugettext(found)
 
 
 def quarter(period: str | None) -> str:
