@@ -199,6 +199,18 @@ class CorridorSchema(Answer):
                        "survey quarter ended more than REMIT_SURVEY_MAX_AGE_DAYS ago, or, for a corridor known only "
                        "by fee tables, reference_rate_as_of is more than REMIT_RATE_MAX_AGE_DAYS old (the quotes' "
                        "`stale` warning)"})
+    reference_rate = fields.Boolean(metadata={
+        "description": "remit holds a reference rate from send_currency to receive_currency (reference_rate_as_of "
+                       "is its date): quotes say what the family receives. false: the amount received is not "
+                       "available (null in quotes), never worked out with a guessed rate; `no_rate_reason` says why"})
+    no_rate_currencies = fields.List(Iso("Currency"), metadata={
+        "description": "of send_currency and receive_currency, those remit holds no reference rate for (the ECB's "
+                       "file has 29 currencies); empty when reference_rate is true"})
+    survey_in_usd = fields.Boolean(attribute="usd_only", metadata={
+        "description": "remit holds no rate for send_currency and no fee table in the corridor: its comparison gives "
+                       "the survey's own figures in US dollars (cost at USD 200 and 500, percentages as surveyed)"})
+    no_rate_reason = fields.String(allow_none=True, metadata={
+        "description": "why reference_rate is false, in a sentence (English); null when it is true"})
 
 
 class CheapestSchema(Answer):
