@@ -41,14 +41,17 @@ def test_no_rate_for_the_send_currency_shows_the_surveys_usd_figures_and_says_wh
 
 @pytest.mark.parametrize("language, words", [
     ("es", ["Cifras en dólares estadounidenses.", "remit no tiene un tipo de cambio de referencia para SAR",
-            "Envío de 200 USD: todos los servicios encuestados", "no disponible"]),
+            "Envío de 200 USD: todos los servicios encuestados", "no disponible",
+            "STC Pay Dinero móvil · Teléfono móvil"]),
     ("fr", ["Montants en dollars américains.", "remit n’a pas de taux de référence pour SAR",
-            "Envoi de 500 USD : tous les services relevés", "non disponible"]),
+            "Envoi de 500 USD : tous les services relevés", "non disponible",
+            "STC Pay Argent mobile · Téléphone mobile"]),
 ])
 def test_the_usd_figures_in_spanish_and_french(saudi, client, language, words):
     text = text_of(client.get(f"/compare?send=SA&receive=IN&mode=send&amount=1000&lang={language}"))
     for word in words:
         assert word in text.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "Mobile phone" not in text  # the survey's words, every one in the reader's language
 
 
 def test_the_corridor_list_says_which_corridors_have_no_rate(saudi, client):
