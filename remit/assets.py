@@ -8,10 +8,12 @@ Flask's revalidation with the ETag, so a stale link can never pin an old file fo
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+import brotli
 from flask import Flask, Response, current_app, request, send_from_directory, url_for
 
 from .extensions import compress
@@ -99,6 +101,29 @@ def robots():
     return response
 
 
+def _refused_answers(response: Response) -> Response:
+    """A refused answer (4xx, 5xx: a form shown again with its message, a page not found) compressed
+    as a 200 is. Flask-Compress compresses 2xx answers only; a refused compare page is a whole page,
+    as heavy as the one that succeeds. Same rules: a text type it compresses, whole (not streamed), at
+    least COMPRESS_MIN_SIZE bytes, brotli before gzip as the client accepts them; Flask-Compress adds
+    `Vary: Accept-Encoding` to every answer."""
+    config = current_app.config
+    if (response.status_code < 400 or response.is_streamed or "Content-Encoding" in response.headers
+            or response.mimetype not in config["COMPRESS_MIMETYPES"]
+            or (response.content_length or 0) < config["COMPRESS_MIN_SIZE"]):
+        return response
+    coding = request.accept_encodings.best_match(config["COMPRESS_ALGORITHM"])
+    if coding == "br":
+        body = brotli.compress(response.get_data(), quality=config["COMPRESS_BR_LEVEL"])
+    elif coding == "gzip":
+        body = gzip.compress(response.get_data(), compresslevel=config["COMPRESS_LEVEL"])
+    else:
+        return response
+    response.set_data(body)
+    response.headers["Content-Encoding"] = coding
+    return response
+
+
 def init_assets(app: Flask) -> None:
     for key, value in COMPRESSION.items():
         app.config.setdefault(key, value)
@@ -109,3 +134,4 @@ def init_assets(app: Flask) -> None:
     # Registered after Flask-Compress's own after_request, so it runs before it (Flask runs them
     # last-registered first): the file is read and its headers set, then it is compressed.
     app.after_request(_static_files)
+    app.after_request(_refused_answers)

@@ -141,6 +141,9 @@ RPW_WORDS = {
     "agent": _l("Agent"), "bank branch": _l("Bank branch"), "branch": _l("Branch"), "call center": _l("Call Center"),
     "call centre": _l("Call Center"), "internet": _l("Internet"), "mobile app": _l("Mobile app"),
     "post office": _l("Post office"), "atm": _l("ATM"), "kiosk": _l("Kiosk"),
+    # ... as RPW's 2025 survey writes them (its quotes file for every corridor)
+    "mobile phone": _l("Mobile phone"), "post office branch": _l("Post office branch"),
+    "atm network": _l("ATM network"),
     # A surveyed service the survey names by neither
     "service": _l("service"),
 }

@@ -274,11 +274,25 @@ def test_fifteen_years_on_one_chart_labelled_by_year_with_the_gaps_as_gaps(conte
     table = trend_table(page)
     assert len(table) == 59 and table[0]["quarter"] == "Q1 2011" and table[-1]["quarter"] == "Q3 2025"
     gaps = [row["quarter"] for row in table if row["gap"]]
-    assert gaps == ["Q2 2011", "Q4 2011", "Q2 2012", "Q4 2012"] + [
+    assert gaps == [
         f"Q{q} {y}" for y in range(2020, 2025) for q in range(1, 5) if "2020Q4" <= f"{y}Q{q}" <= "2024Q2"] + ["Q2 2025"]
+    # Until 2013 the survey was half-yearly: the quarter after each survey's is covered by its figure.
+    assert [row["quarter"] for row in table if row["covered"]] == ["Q2 2011", "Q4 2011", "Q2 2012", "Q4 2012"]
     assert table[0]["Average at USD 200"] == "5.01%" and table[-1]["Average at USD 200"] == "4.54%"
-    figures = [row["Figures"] for row in table if not row["gap"]]
-    assert figures.count("published by the World Bank") == 38 and figures[-1] != "published by the World Bank"
+    figures = [row["Figures"] for row in table if not row["gap"] and not row["covered"]]
+    half_yearly = ("published by the World Bank; half-yearly: the survey of this quarter and the next (the World "
+                   "Bank surveyed twice a year until 2013)")
+    assert figures[:4] == [half_yearly] * 4 and figures.count("published by the World Bank") == 34
+    assert figures[-1].startswith("computed from")
+    api = context.test_client().get("/api/v1/corridors/US-MX/stats").json
+    quarters = {q["period"]: q for q in api["quarters"]}
+    assert len(api["quarters"]) == 59 and sum(q["gap"] for q in api["quarters"]) == 16
+    assert quarters["2011Q2"] == {"period": "2011Q2", "gap": False, "basis": "published", "frequency": "half_yearly",
+                                  "figures_of": "2011Q1", "average_total_cost_pct_200": None,
+                                  "average_total_cost_pct_500": None, "smart_pct": None,
+                                  "cheapest_total_cost_pct": None}
+    assert quarters["2021Q1"]["gap"] and quarters["2021Q1"]["basis"] is None
+    assert (quarters["2025Q3"]["basis"], quarters["2025Q3"]["frequency"]) == ("survey", "quarterly")
     svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
     assert re.findall(r'<text x="[\d.]+" y="[\d.]+"[^>]*>((?:19|20)\d\d)</text>', svg) == [
         "2011", "2014", "2017", "2020", "2023"]

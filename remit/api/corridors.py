@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Page, abort
 
 from .. import codes
+from ..domain.caveats import frequency
 from ..domain.messages import msg
 from ..inputs import decimals
 from ..services import catalog, guide, stats
@@ -64,6 +65,17 @@ def _cheapest_json(cost) -> dict:
             "negative_margin": cost.negative_margin}
 
 
+def _figures(period_stats) -> dict:
+    """A quarter's figures in the trend; all null for a quarter without figures of its own."""
+    if period_stats is None:
+        return dict.fromkeys(("average_total_cost_pct_200", "average_total_cost_pct_500", "smart_pct",
+                              "cheapest_total_cost_pct"))
+    s = period_stats.stats
+    return {"average_total_cost_pct_200": present.pct(s.average_total_cost_pct_200),
+            "average_total_cost_pct_500": present.pct(s.average_total_cost_pct_500),
+            "smart_pct": present.pct(s.smart_pct), "cheapest_total_cost_pct": present.pct(s.cheapest_pct_200)}
+
+
 def _stats_json(corridor, period_stats, history) -> dict:
     s = period_stats.stats
     return {
@@ -81,11 +93,10 @@ def _stats_json(corridor, period_stats, history) -> dict:
         "send_currency": corridor.send_currency,
         "yearly_saving": present.money(period_stats.yearly_saving, codes.minor_unit(corridor.send_currency)),
         "yearly_saving_against": None if period_stats.yearly_saving is None else _cheapest_json(s.regular_cheapest),
-        "trend": [{"period": p.period, "basis": p.basis,
-                   "average_total_cost_pct_200": present.pct(p.stats.average_total_cost_pct_200),
-                   "average_total_cost_pct_500": present.pct(p.stats.average_total_cost_pct_500),
-                   "smart_pct": present.pct(p.stats.smart_pct),
-                   "cheapest_total_cost_pct": present.pct(p.stats.cheapest_pct_200)} for p in history],
+        "trend": [{"period": p.period, "basis": p.basis, "frequency": frequency(p.period), **_figures(p)}
+                  for p in history],
+        "quarters": [{"period": q.period, "gap": q.gap, "basis": q.basis, "frequency": q.frequency,
+                      "figures_of": q.covered_by, **_figures(q.figure)} for q in stats.with_gaps(history)],
         "source": period_stats.source,
         "illustrative": period_stats.illustrative,
     }

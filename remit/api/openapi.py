@@ -18,7 +18,7 @@ from marshmallow import fields, validate
 from werkzeug.datastructures import FileStorage
 
 from .. import codes
-from ..domain.caveats import WARNINGS
+from ..domain.caveats import HALF_YEARLY, QUARTERLY, WARNINGS
 from ..inputs import MAX_ID
 from ..domain.vocabulary import (ALLOCATIONS, CONFIRMATIONS, CONTRIBUTION_METHODS, FUNDING_METHODS, ID_TYPES,
                                  PAYOUT_METHODS, PAYOUT_STATUSES, PROVIDER_TYPES, SPEEDS)
@@ -40,6 +40,9 @@ VOCABULARIES: dict[str, tuple[tuple[str, ...], str]] = {
     "Basis": (("fee_table", "survey", "published", "observed"), (
         "where a figure comes from: a provider's fee table, the World Bank's survey of services, RPW's "
         "published corridor average, or a price observed by the resource centre and approved")),
+    "Frequency": ((QUARTERLY, HALF_YEARLY), (
+        "how much time an RPW figure covers: quarterly, or half_yearly for the twice-yearly surveys until 2013, "
+        "each named by its first or third quarter and covering that quarter and the next")),
     "ImportKind": (("fees", "rates", "rpw"), "fee tables, reference rates, or World Bank RPW rows"),
     "ImportResult": (("applied", "no_change", "dry_run", "rejected"), "what an import did"),
     "ImportState": (("queued", "running", "done", "failed"), "where a background import is"),

@@ -199,6 +199,18 @@ class CorridorSchema(Answer):
                        "survey quarter ended more than REMIT_SURVEY_MAX_AGE_DAYS ago, or, for a corridor known only "
                        "by fee tables, reference_rate_as_of is more than REMIT_RATE_MAX_AGE_DAYS old (the quotes' "
                        "`stale` warning)"})
+    reference_rate = fields.Boolean(metadata={
+        "description": "remit holds a reference rate from send_currency to receive_currency (reference_rate_as_of "
+                       "is its date): quotes say what the family receives. false: the amount received is not "
+                       "available (null in quotes), never worked out with a guessed rate; `no_rate_reason` says why"})
+    no_rate_currencies = fields.List(Iso("Currency"), metadata={
+        "description": "of send_currency and receive_currency, those remit holds no reference rate for (the ECB's "
+                       "file has 29 currencies); empty when reference_rate is true"})
+    survey_in_usd = fields.Boolean(attribute="usd_only", metadata={
+        "description": "remit holds no rate for send_currency and no fee table in the corridor: its comparison gives "
+                       "the survey's own figures in US dollars (cost at USD 200 and 500, percentages as surveyed)"})
+    no_rate_reason = fields.String(allow_none=True, metadata={
+        "description": "why reference_rate is false, in a sentence (English); null when it is true"})
 
 
 class CheapestSchema(Answer):
@@ -213,6 +225,29 @@ class CheapestSchema(Answer):
 class TrendPointSchema(Answer):
     period = Text("period")
     basis = Term("Basis")
+    frequency = Term("Frequency", metadata={
+        "description": "half_yearly: RPW surveyed twice a year until 2013, in the first and third quarters; such a "
+                       "figure covers its quarter and the next (2011Q1: 2011 Q1 and Q2). quarterly from 2013"})
+    average_total_cost_pct_200 = Pct(allow_none=True)
+    average_total_cost_pct_500 = Pct(allow_none=True)
+    smart_pct = Pct(allow_none=True)
+    cheapest_total_cost_pct = Pct(allow_none=True)
+
+
+class QuarterSchema(Answer):
+    period = Text("period")
+    gap = fields.Boolean(metadata={
+        "description": "true: no figure covers this quarter (RPW published none, or remit has not imported it); "
+                       "basis, frequency, figures_of and the figures are null. Shown as a gap, never filled"})
+    basis = Term("Basis", allow_none=True, metadata={"description": "the basis of the figures that cover the "
+                                                                    "quarter; null for a gap"})
+    frequency = Term("Frequency", allow_none=True, metadata={
+        "description": "quarterly, or half_yearly for a figure of a twice-yearly survey (until 2013), which covers "
+                       "the quarter it is named by and the next; null for a gap"})
+    figures_of = Text("period", allow_none=True, metadata={
+        "description": "the quarter whose figures cover this one: itself; the quarter before for the second quarter "
+                       "of a half-yearly survey (its own figures are then null: not a gap, not a second figure); "
+                       "null for a gap"})
     average_total_cost_pct_200 = Pct(allow_none=True)
     average_total_cost_pct_500 = Pct(allow_none=True)
     smart_pct = Pct(allow_none=True)
@@ -251,7 +286,12 @@ class CorridorStatsSchema(Answer):
     yearly_saving_against = fields.Nested(CheapestSchema, allow_none=True, metadata={
         "description": "the service `yearly_saving` is measured against: the cheapest whose exchange rate did not beat "
                        "the mid-market rate (null when there is none)"})
-    trend = fields.List(fields.Nested(TrendPointSchema))
+    trend = fields.List(fields.Nested(TrendPointSchema), metadata={
+        "description": "every quarter held, oldest first, each with its figures"})
+    quarters = fields.List(fields.Nested(QuarterSchema), metadata={
+        "description": "every quarter from the first held to the last, oldest first: the quarters of `trend` with "
+                       "their figures, the second quarter of each half-yearly survey (covered by the one before, "
+                       "`figures_of`) and the gaps (`gap` true)"})
     source = fields.String()
     illustrative = fields.Boolean(metadata={
         "description": "true when the figures come from fee tables some of which are flagged illustrative (an "

@@ -57,6 +57,28 @@ def quarter_bounds(period: str) -> tuple[dt.date, dt.date]:
     return first, last - dt.timedelta(days=1)
 
 
+# RPW surveyed each corridor twice a year until 2013, in the first and the third quarter, and the World
+# Bank names each survey by that quarter (2011Q1, 2011Q3): its figure covers the half-year, that
+# quarter and the next. From 2013 Q1 the survey is quarterly.
+QUARTERLY_FROM = "2013Q1"
+QUARTERLY, HALF_YEARLY = "quarterly", "half_yearly"
+
+
+def frequency(period: str) -> str:
+    """How much time an RPW figure of `period` covers: half_yearly for a survey of the first or third
+    quarter before 2013 (the quarter and the next), else quarterly. The same for a published figure and
+    one computed from the quotes: it is the survey's cadence."""
+    match = PERIOD.match(period)
+    if match is None:
+        raise ValueError(f"not a quarter: {period!r}")
+    return HALF_YEARLY if period < QUARTERLY_FROM and match.group(2) in "13" else QUARTERLY
+
+
+def next_quarter(period: str) -> str:
+    year, quarter = int(period[:4]), int(period[5])
+    return f"{year + 1}Q1" if quarter == 4 else f"{year}Q{quarter + 1}"
+
+
 @dataclass(frozen=True)
 class Age:
     """How long ago something was, in the unit a person would use."""

@@ -14,7 +14,8 @@ writes its figures to 15 significant digits, past the single-precision numbers i
 out as 5.52199983596802): a figure is kept to the six decimals remit keeps of every percentage,
 rounded half up (5.522000). Until 2013 RPW surveyed twice a year, in the first and the third quarter,
 and DataBank names each of those surveys by its quarter (`2011Q1`, `2011Q3`): a figure is kept as the
-quarter its column names, and the quarters between are gaps, never filled.
+quarter its column names, and nothing is written for the quarters between (the trend shows each as
+covered by the half-year's figure: domain.caveats.frequency).
 
 A row without any figure (DataBank lists every pair of its sending and receiving countries, most of
 them never surveyed, and its footer lines) is passed over. So is a corridor to or from a country that

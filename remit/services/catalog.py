@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..codes import minor_unit
 from ..domain import caveats
 from ..domain.caveats import quarter_bounds
+from ..domain.messages import msg
 from ..domain.vocabulary import rpw_funding, rpw_payout, rpw_speed
 from ..models import Corridor, FeeTier, Product, Provider, PublishedAverage, SurveyObservation, SurveyPricePoint
 from .comparison import freshness, in_force, rpw_service_name, rpw_terms
@@ -43,6 +44,29 @@ class CorridorSummary:
     # survey quotes give prices in it: the compare page shows the survey's prices in US dollars, and
     # what the family receives is not available.
     usd_only: bool = False
+    # Of the send and receive currencies, those remit holds no reference rate for (from US dollars, the
+    # survey's currency, or through the euro): none when reference_rate_as_of is set.
+    no_rate_currencies: tuple[str, ...] = ()
+
+    @property
+    def reference_rate(self) -> bool:
+        """remit holds a reference rate from the send to the receive currency: quotes can say what the
+        family receives."""
+        return self.reference_rate_as_of is not None
+
+    @property
+    def no_rate_reason(self) -> str | None:
+        """Why quotes in the corridor lack what a reference rate gives, in a sentence; None when it has one."""
+        if self.reference_rate:
+            return None
+        missing = ", ".join(self.no_rate_currencies) or f"{self.send_currency}→{self.receive_currency}"
+        if self.usd_only:
+            return msg("corridor_usd_only", "remit holds no reference rate for %(currencies)s: the survey's own figures "
+                       "are given in US dollars (cost at USD 200 and USD 500, percentages as surveyed), and what the "
+                       "family receives is not available; no rate is guessed.", currencies=missing)
+        return msg("corridor_no_rate", "remit holds no reference rate for %(currencies)s: costs are given in "
+                   "%(currency)s, and what the family receives is not available; no rate is guessed.",
+                   currencies=missing, currency=self.send_currency)
 
 
 def corridor_is_stale(period: str | None, rate_as_of: dt.date | None, on: dt.date, limits: caveats.Freshness) -> bool:
@@ -146,7 +170,9 @@ def _corridor_summaries(on: dt.date, limits: caveats.Freshness) -> list[Corridor
             illustrative_products=illustrative.get(c.id, 0), reference_rate_as_of=rate_as_of,
             stale=corridor_is_stale(period, rate_as_of, on, limits),
             usd_only=(c.send_currency != "USD" and rates.get("USD", c.send_currency) is None
-                      and not products.get(c.id) and (c.id, period) not in local)))
+                      and not products.get(c.id) and (c.id, period) not in local),
+            no_rate_currencies=() if rate else tuple(code for code in dict.fromkeys((c.send_currency, c.receive_currency))
+                                                     if rates.get("USD", code) is None)))
     return found
 
 

@@ -15,7 +15,8 @@ from ..domain.pricing import quote
 from ..domain.stats import CorridorStats, ServiceCost, corridor_stats, published_stats, yearly_saving
 from ..models import Corridor, PublishedAverage, SurveyObservation, SurveyPricePoint
 from ..domain.vocabulary import rpw_speed
-from ..domain.caveats import age, quarter_bounds, quarter_of, rate_is_stale, survey_is_stale
+from ..domain.caveats import (HALF_YEARLY, age, frequency, next_quarter, quarter_bounds, quarter_of, rate_is_stale,
+                              survey_is_stale)
 from ..domain.errors import NotFound
 from ..domain.messages import msg
 from . import catalog
@@ -238,21 +239,57 @@ def _trend(corridor: Corridor, on: dt.date, rates: RateBook) -> list[PeriodStats
 
 def quarter_range(first: str, last: str) -> list[str]:
     """Every quarter from `first` to `last`, both included: 2024Q3 … 2025Q3."""
-    year, quarter = int(first[:4]), int(first[5])
     found = []
-    while (period := f"{year}Q{quarter}") <= last:
+    period = first
+    while period <= last:
         found.append(period)
-        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+        period = next_quarter(period)
     return found
 
 
-def with_gaps(history: list[PeriodStats]) -> list[tuple[str, PeriodStats | None]]:
-    """The trend over every quarter from the first held to the last, None where nothing is held (RPW
-    published nothing for it, or remit has not imported it): a gap is shown as one, never filled."""
+@dataclass(frozen=True)
+class QuarterLine:
+    """A quarter of a corridor's trend. `figure`: the statistics of this quarter when RPW has a figure for
+    it; `covered_by`: the quarter whose figures cover this one, itself when it holds a figure, the one
+    before for the second quarter of a half-yearly survey (RPW until 2013), None for a gap (RPW
+    published nothing for it, or remit has not imported it: shown as one, never filled)."""
+
+    period: str
+    figure: PeriodStats | None
+    covered_by: str | None
+    frequency: str | None  # quarterly or half_yearly: the cadence of the figure that covers it; None for a gap
+    basis: str | None  # the covering figure's basis; None for a gap
+
+    @property
+    def gap(self) -> bool:
+        return self.covered_by is None
+
+    @property
+    def half_year_second(self) -> bool:
+        """The quarter after a half-yearly survey's: covered by its figure, with none of its own."""
+        return self.covered_by is not None and self.covered_by != self.period
+
+
+def with_gaps(history: list[PeriodStats]) -> list[QuarterLine]:
+    """The trend over every quarter from the first held to the last: each held quarter with its figure,
+    the quarter after a half-yearly survey's (until 2013) covered by that figure, and every other one a
+    gap (the quarter after the last held is not listed: it is not yet a gap)."""
     if not history or history[0].basis == FEE_TABLE:
-        return [(p.period, p) for p in history]
+        return [QuarterLine(p.period, p, p.period, frequency(p.period), p.basis)
+                for p in history]
     held = {p.period: p for p in history}
-    return [(period, held.get(period)) for period in quarter_range(history[0].period, history[-1].period)]
+    lines = []
+    for period in quarter_range(history[0].period, history[-1].period):
+        figure = held.get(period)
+        if figure is not None:
+            lines.append(QuarterLine(period, figure, period, frequency(period), figure.basis))
+            continue
+        before = lines[-1] if lines else None
+        if before is not None and before.figure is not None and before.frequency == HALF_YEARLY:
+            lines.append(QuarterLine(period, None, before.period, HALF_YEARLY, before.basis))
+        else:
+            lines.append(QuarterLine(period, None, None, None, None))
+    return lines
 
 
 def _folded(text: str) -> str:

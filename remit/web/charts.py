@@ -177,13 +177,15 @@ def _time_labels(labels: list[str], years: list[str] | None) -> tuple[list[int],
 
 
 def trend(labels: list[str], series: list[tuple[str, list[Decimal | None]]],
-          targets: list[tuple[str, Decimal, str]], years: list[str] | None = None) -> str:
+          targets: list[tuple[str, Decimal, str]], years: list[str] | None = None,
+          covered: set[int] = frozenset()) -> str:
     """Figures per quarter: `labels` names every quarter in order (gaps included), each series gives one
     value per quarter (None where there is no figure: its line breaks there), and each target
     (name, value, class) is a dashed line across the whole plot. The axes are set so that every point
     and every target lies inside the plot, with a unit to spare; at most six quarters are labelled (by
     year, for a trend longer than six years when `years` gives each quarter's year: fifteen years of 60
-    quarters stay legible at 375 px), and at most eight values."""
+    quarters stay legible at 375 px), and at most eight values. `covered`: the quarters (1 for the first)
+    that a half-yearly figure before them covers: no point and no break there, the line goes straight on."""
     count = len(labels)
     values = [float(v) for _, vs in series for v in vs if v is not None] + [float(t) for _, t, _ in targets]
     low = math.floor(min(values)) - 1 if values and min(values) < 0 else 0
@@ -202,7 +204,8 @@ def trend(labels: list[str], series: list[tuple[str, list[Decimal | None]]],
         x_value_formatter=lambda x: texts.get(int(x), "") if float(x).is_integer() else "",
         allow_interruptions=True, show_x_guides=False, x_label_rotation=0))
     for name, points in series:
-        chart.add(name, [(i, float(v) if v is not None else None) for i, v in enumerate(points, start=1)])
+        chart.add(name, [(i, float(v) if v is not None else None) for i, v in enumerate(points, start=1)
+                         if i not in covered])
     for name, value, _ in targets:
         chart.add(name, [(0.5, float(value)), (count + 0.5, float(value))], show_dots=False)
     svg = _render(chart)

@@ -1,5 +1,7 @@
 from decimal import Decimal as D
 
+import pytest
+
 from remit.domain.stats import ServiceCost, corridor_stats, yearly_saving
 
 
@@ -68,3 +70,17 @@ def test_smart_says_when_it_could_not_leave_out_slow_services():
     assert corridor_stats(known[:2] + [cost("c", "3")]).smart_speed_unknown is True
     assert corridor_stats(known + [cost("d", "9")]).smart_speed_unknown is False  # not among the three
     assert corridor_stats([cost("a", "1"), cost("b", "2")]).smart_speed_unknown is False  # no SmaRT
+
+
+def test_rpw_surveyed_twice_a_year_until_2013():
+    """RPW's surveys of 2011 and 2012 were in the first and third quarters, each covering a half-year;
+    from 2013 Q1 every quarter has its own survey."""
+    from remit.domain.caveats import frequency, next_quarter
+
+    assert [frequency(p) for p in ("2011Q1", "2011Q3", "2012Q1", "2012Q3")] == ["half_yearly"] * 4
+    assert [frequency(p) for p in ("2013Q1", "2013Q3", "2020Q3", "2025Q3")] == ["quarterly"] * 4
+    # A figure named by a second or fourth quarter before 2013 (not one RPW publishes) covers itself only.
+    assert frequency("2012Q2") == frequency("2012Q4") == "quarterly"
+    assert [next_quarter(p) for p in ("2011Q1", "2012Q4")] == ["2011Q2", "2013Q1"]
+    with pytest.raises(ValueError):
+        frequency("2012H1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
@@ -85,17 +86,75 @@ def test_kosovo_is_xk_in_the_api(app, client):
     assert client.get("/api/v1/corridors/AUT-KSV/stats").json["corridor"] == "AT-XK"
 
 
-def test_half_yearly_surveys_keep_their_quarter_and_the_quarters_between_are_gaps(app, client):
+def test_half_yearly_surveys_keep_their_quarter_and_cover_the_next(app, client):
     assert import_rpw(EXCERPT.read_bytes(), EXCERPT.name).ok
     stats = client.get("/api/v1/corridors/TZ-KE/stats").json
     periods = [t["period"] for t in stats["trend"]]
-    # Until 2013 RPW surveyed in the first and third quarters; 2011Q2, 2011Q4, 2012Q2 and 2012Q4 have no figure.
+    # Until 2013 RPW surveyed in the first and third quarters; 2011Q2, 2011Q4, 2012Q2 and 2012Q4 have no
+    # figure of their own: the half-year's covers them.
     assert periods[:6] == ["2011Q1", "2011Q3", "2012Q1", "2012Q3", "2013Q1", "2013Q2"]
     assert len(periods) == 35 and periods[-1] == "2020Q3"
     assert {t["basis"] for t in stats["trend"]} == {"published"}
+    assert [t["frequency"] for t in stats["trend"]][:6] == ["half_yearly"] * 4 + ["quarterly"] * 2
     assert client.get("/api/v1/corridors/TZ-KE/stats?period=2011Q2").status_code == 404
     first = client.get("/api/v1/corridors/TZ-KE/stats?period=2011Q1").json
     assert (first["average_total_cost_pct_200"], first["cheapest_total_cost_pct"]) == ("23.62", None)
+    # Every quarter from 2011 Q1 to 2020 Q3, 39 of them: the 35 held and the 4 second quarters of a
+    # half-year, none a gap.
+    quarters = stats["quarters"]
+    assert len(quarters) == 39 and (quarters[0]["period"], quarters[-1]["period"]) == ("2011Q1", "2020Q3")
+    assert not any(q["gap"] for q in quarters)
+    assert [(q["period"], q["frequency"], q["figures_of"], q["average_total_cost_pct_200"]) for q in quarters[:10]] == [
+        ("2011Q1", "half_yearly", "2011Q1", "23.62"), ("2011Q2", "half_yearly", "2011Q1", None),
+        ("2011Q3", "half_yearly", "2011Q3", "23.60"), ("2011Q4", "half_yearly", "2011Q3", None),
+        ("2012Q1", "half_yearly", "2012Q1", "21.98"), ("2012Q2", "half_yearly", "2012Q1", None),
+        ("2012Q3", "half_yearly", "2012Q3", "19.63"), ("2012Q4", "half_yearly", "2012Q3", None),
+        ("2013Q1", "quarterly", "2013Q1", "20.03"), ("2013Q2", "quarterly", "2013Q2", "20.30")]
+    assert {q["basis"] for q in quarters} == {"published"}
+
+
+def test_a_half_year_without_a_figure_is_a_gap_of_two_quarters(app, client):
+    """TZA→KEN without its 2011 Q3 survey: 2011 Q2 is still covered by 2011 Q1's figure; 2011 Q3 and Q4
+    are gaps; 2012 Q1's figure covers 2012 Q2. On the API, on the corridor page's table and its chart."""
+    data = EXCERPT.read_bytes().replace(b"23.6175003051758,23.6027278900146,", b"23.6175003051758,..,")
+    assert import_rpw(data, EXCERPT.name).ok
+    quarters = client.get("/api/v1/corridors/TZ-KE/stats").json["quarters"]
+    assert [(q["period"], q["gap"], q["basis"], q["frequency"], q["figures_of"]) for q in quarters[:6]] == [
+        ("2011Q1", False, "published", "half_yearly", "2011Q1"), ("2011Q2", False, "published", "half_yearly", "2011Q1"),
+        ("2011Q3", True, None, None, None), ("2011Q4", True, None, None, None),
+        ("2012Q1", False, "published", "half_yearly", "2012Q1"), ("2012Q2", False, "published", "half_yearly", "2012Q1")]
+    assert all(q["average_total_cost_pct_200"] is None for q in quarters if q["gap"])
+    from ..web.test_corridor_pages import trend_table
+
+    page = client.get("/corridors/TZ-KE?lang=en").get_data(as_text=True)
+    table = trend_table(page)
+    assert [(row["quarter"], row["gap"], row["covered"]) for row in table[:6]] == [
+        ("Q1 2011", False, False), ("Q2 2011", False, True), ("Q3 2011", True, False), ("Q4 2011", True, False),
+        ("Q1 2012", False, False), ("Q2 2012", False, True)]
+    assert table[1]["note"] == ("Half-yearly: the figures of Q1 2011 cover this quarter too (the World Bank "
+                                "surveyed twice a year until 2013).")
+    assert table[0]["Figures"] == ("published by the World Bank; half-yearly: the survey of this quarter and the next "
+                                   "(the World Bank surveyed twice a year until 2013)")
+    assert table[8]["Figures"] == "published by the World Bank"  # 2013 Q1: quarterly
+    for language, covered, figures in (
+            ("es", "Semestral: las cifras del T1 2011 cubren también este trimestre",
+             "publicado por el Banco Mundial; semestral: la encuesta de este trimestre y del siguiente"),
+            ("fr", "Semestriel : les chiffres du T1 2011 couvrent aussi ce trimestre",
+             "publié par la Banque mondiale ; semestriel : l’enquête de ce trimestre et du suivant")):
+        translated = trend_table(client.get(f"/corridors/TZ-KE?lang={language}").get_data(as_text=True))
+        assert translated[1]["note"].startswith(covered) and translated[0][next(
+            k for k in translated[0] if k not in ("quarter", "gap", "covered", "half_yearly")
+            and translated[0][k].startswith(figures[:6]))].startswith(figures), language
+    # The chart (one series: DataBank gives the average alone): a dot for 2011 Q1 alone, the gap of 2011
+    # Q3 and Q4, then one line from 2012 Q1 straight to 2012 Q3 and on (2012 Q2 is covered, not a gap).
+    svg = re.search(r'<figure class="chart".*?(<svg.*?</svg>)', page, re.S).group(1)
+    dots = [Decimal(x) for x in re.findall(r'<circle cx="([\d.]+)"', svg[svg.index('class="plot overlay"'):])]
+    step = min(b - a for a, b in zip(dots, dots[1:]))  # one quarter
+    quarters = [int((x - dots[0]) / step + Decimal("0.5")) + 1 for x in dots]
+    assert quarters[:5] == [1, 5, 7, 9, 10] and len(quarters) == 39 - 4 - 1
+    lines = re.findall(r'<g class="series serie-0 [^"]*"><path d="M([^"]+)" class="line', svg)
+    assert len(lines) == 1  # one unbroken line from 2012 Q1 to 2020 Q3
+    assert [Decimal(x) for x in re.findall(r"([\d.]+) [\d.]+", lines[0])][:3] == dots[1:4]
 
 
 def test_the_2011Q1_column_is_the_survey_of_january_2011(app):

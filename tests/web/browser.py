@@ -29,8 +29,9 @@ def browser_type_launch_args(browser_type_launch_args):
                      "--disable-background-networking", "--disable-component-update", "--disable-sync"]}
 
 
-def serve(tmp_path_factory, live_db: dict[str, str]):
-    """remit with the seed data on a free loopback port, in a thread; yields its base URL."""
+def serve(tmp_path_factory, live_db: dict[str, str], extra: list[tuple[str, str, bytes]] = ()):
+    """remit with the seed data (and `extra` files, imported after it) on a free loopback port, in a
+    thread; yields its base URL."""
     from werkzeug.serving import make_server
 
     from remit import create_app
@@ -46,7 +47,7 @@ def serve(tmp_path_factory, live_db: dict[str, str]):
         from flask_migrate import upgrade
 
         upgrade()
-        for kind, name, data in suite_files():
+        for kind, name, data in [*suite_files(), *extra]:
             assert run_import(kind, data, name, actor="test").ok
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -282,14 +282,20 @@ def chart_points(page: str, quarters: int) -> tuple[list[str], dict[str, dict[in
 
 
 def trend_table(page: str) -> list[dict[str, str]]:
-    """The trend table's rows: the quarter and each cell by its column's name."""
+    """The trend table's rows: the quarter, whether it is a gap, whether it is the second quarter of a
+    half-yearly survey ("covered"; its text in "note") and each cell by its column's name."""
     body = page[page.index('<table class="cards trend">'):]
     body = body[:body.index("</table>")]
     found = []
-    for row in re.findall(r"<tr( class=\"gap\")?><th scope=\"row\" class=\"first\">(.*?)</th>(.*?)</tr>", body, re.S):
+    for row in re.findall(r"<tr(?: class=\"([^\"]*)\")?><th scope=\"row\" class=\"first\">(.*?)</th>(.*?)</tr>",
+                          body, re.S):
+        classes = row[0].split()
         cells = {name: re.sub(r"<[^>]+>", "", value).strip()
                  for name, value in re.findall(r'<td [^>]*data-label="([^"]+)">(.*?)</td>', row[2], re.S)}
-        found.append({"quarter": row[1], "gap": bool(row[0]), **cells})
+        note = re.search(r'<td class="wide"[^>]*>(.*?)</td>', row[2], re.S)
+        found.append({"quarter": row[1], "gap": "gap" in classes, "covered": "covered" in classes,
+                      "half_yearly": "half-yearly" in classes, **cells,
+                      **({"note": note.group(1).strip()} if note else {})})
     return found
 
 

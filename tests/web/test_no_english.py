@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from remit.extensions import db
 from remit.i18n import LABELS
+from remit.web.format import DATA_LANGUAGE
 from remit.models import FeeTier, ImportRun, Product, Provider, ReferenceRate, SurveyObservation
 
 from ..admin.test_admin_imports import PASSWORD, login, token
@@ -83,7 +84,10 @@ def rpw_words(language: str) -> list[str]:
 
 class _PageWords(HTMLParser):
     """The text a reader sees, without scripts, styles, drawings and what is marked as data
-    (translate="no" on an element and everything in it: names and codes, not words of the page)."""
+    (translate="no" on an element and everything in it: names and codes, not words of the page). A
+    text marked as written in English (lang="en" translate="no": a survey word remit cannot translate,
+    a note of the data) is English the reader sees: it is read, and only the data's own texts
+    (data_texts) are taken out of it (a chart's labels are the names its table gives, read there)."""
 
     SKIPPED = {"script", "style", "svg"}
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -96,7 +100,8 @@ class _PageWords(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in self.VOID:
             return
-        skipped = self._skipping() or tag in self.SKIPPED or ("translate", "no") in attrs
+        marked_as_data = ("translate", "no") in attrs and ("lang", DATA_LANGUAGE) not in attrs
+        skipped = self._skipping() or tag in self.SKIPPED or marked_as_data
         self.open.append((tag, skipped))
 
     def handle_endtag(self, tag):

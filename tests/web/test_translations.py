@@ -63,3 +63,34 @@ def test_no_entry_is_written_twice(language):
         catalog = read_po(fh)
     written = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("msgid "))
     assert written == len(catalog) + 1, "an entry is written twice: run scripts/dedupe_catalogues.py"  # +1: header
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_every_survey_word_in_the_seeds_is_translated(app, language):
+    """Every word RPW's files in the seeds name a service by (the 2025 quotes' instrument and access point,
+    the 2011 workbook's payment instrument) is one remit writes in the reader's language, never shown as
+    the survey wrote it: "Mobile phone" is "Teléfono móvil", "Téléphone mobile"."""
+    import csv
+
+    from flask_babel import force_locale
+
+    from remit.i18n import rpw_word
+
+    from ..conftest import SEEDS
+
+    words = set()
+    with open(SEEDS / "rpw" / "rpw_2025Q3_quotes_all_corridors.csv", encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            words.update((row["instrument"], row["access_point"]))
+    with open(SEEDS / "rpw" / "rpw_raw_excerpt_EastAfrica_2011Q1.csv", encoding="utf-8-sig", newline="") as fh:
+        words.update(row["PAYMENT INSTRUMENT"] for row in csv.DictReader(fh))
+    words -= {"", "N/A"}  # RPW's "not applicable": left out of a service's name
+    assert {"Mobile phone", "Post Office branch", "ATM Network", "Mobile money"} <= words
+    with app.test_request_context(), force_locale(language):
+        missing = sorted(word for word in words if rpw_word(word) is None)
+        assert not missing
+        shown = {word: rpw_word(word) for word in ("Mobile phone", "Post Office branch", "ATM Network")}
+    assert shown == {"es": {"Mobile phone": "Teléfono móvil", "Post Office branch": "Oficina de correos",
+                            "ATM Network": "Red de cajeros automáticos"},
+                     "fr": {"Mobile phone": "Téléphone mobile", "Post Office branch": "Bureau de poste",
+                            "ATM Network": "Réseau de guichets automatiques"}}[language]

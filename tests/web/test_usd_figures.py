@@ -41,14 +41,17 @@ def test_no_rate_for_the_send_currency_shows_the_surveys_usd_figures_and_says_wh
 
 @pytest.mark.parametrize("language, words", [
     ("es", ["Cifras en dólares estadounidenses.", "remit no tiene un tipo de cambio de referencia para SAR",
-            "Envío de 200 USD: todos los servicios encuestados", "no disponible"]),
+            "Envío de 200 USD: todos los servicios encuestados", "no disponible",
+            "STC Pay Dinero móvil · Teléfono móvil"]),
     ("fr", ["Montants en dollars américains.", "remit n’a pas de taux de référence pour SAR",
-            "Envoi de 500 USD : tous les services relevés", "non disponible"]),
+            "Envoi de 500 USD : tous les services relevés", "non disponible",
+            "STC Pay Argent mobile · Téléphone mobile"]),
 ])
 def test_the_usd_figures_in_spanish_and_french(saudi, client, language, words):
     text = text_of(client.get(f"/compare?send=SA&receive=IN&mode=send&amount=1000&lang={language}"))
     for word in words:
         assert word in text.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "Mobile phone" not in text  # the survey's words, every one in the reader's language
 
 
 def test_the_corridor_list_says_which_corridors_have_no_rate(saudi, client):
@@ -68,3 +71,24 @@ def test_a_quotes_usd_cost_is_the_surveys_own_else_its_percentage_of_the_amount(
     assert survey_cost_usd(Decimal(200), Decimal("3.14"), Decimal("6.28")) == Decimal("6.28")
     assert survey_cost_usd(Decimal(500), Decimal("1.763")) == Decimal("8.815")  # rounded once, at output
     assert survey_cost_usd(Decimal(200), None) is None
+
+
+def test_the_partner_api_says_which_corridors_have_no_rate_and_why(saudi, client):
+    """The corridor list of the partner API: Saudi Arabia → India (no rate for SAR: the survey's USD figures),
+    Canada → Kenya (a rate for CAD, none for KES: costs in CAD, the amount received not available), Tanzania
+    → Kenya (none for either) and Canada → India (both held)."""
+    listed = {c["code"]: c for c in client.get("/api/v1/corridors?page_size=100").json}
+    fields = ("reference_rate", "no_rate_currencies", "survey_in_usd")
+    assert {code: tuple(listed[code][f] for f in fields) for code in ("SA-IN", "CA-KE", "TZ-KE", "CA-IN")} == {
+        "SA-IN": (False, ["SAR"], True), "CA-KE": (False, ["KES"], False), "TZ-KE": (False, ["TZS", "KES"], False),
+        "CA-IN": (True, [], False)}
+    assert listed["SA-IN"]["no_rate_reason"] == (
+        "remit holds no reference rate for SAR: the survey's own figures are given in US dollars (cost at USD 200 and "
+        "USD 500, percentages as surveyed), and what the family receives is not available; no rate is guessed.")
+    assert listed["CA-KE"]["no_rate_reason"] == (
+        "remit holds no reference rate for KES: costs are given in CAD, and what the family receives is not "
+        "available; no rate is guessed.")
+    assert listed["CA-IN"]["no_rate_reason"] is None and listed["CA-IN"]["reference_rate_as_of"] is not None
+    assert all(c["reference_rate"] == (c["reference_rate_as_of"] is not None) for c in listed.values())
+    # The same with the filters the list takes.
+    assert [c["code"] for c in client.get("/api/v1/corridors?send=SA").json] == ["SA-IN"]

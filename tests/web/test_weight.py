@@ -163,3 +163,25 @@ def test_a_part_of_a_static_file_is_sent_as_it_is(client):
     with client.get("/static/remit.css", headers={"Range": "bytes=0-1999", "Accept-Encoding": "br, gzip"}) as part:
         assert part.status_code == 206 and "Content-Encoding" not in part.headers
         assert part.headers["Content-Range"].startswith("bytes 0-1999/") and part.get_data() == expected
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/compare?send=US&receive=MX&mode=send&amount=abc", 422),  # a bad amount: the form shown again
+    ("/compare?send=US&receive=NZ&mode=send&amount=200", 422),  # a corridor remit does not hold
+    ("/corridors/US-NZ", 404),  # a corridor page that does not exist
+    ("/corridors?page=99", 404),
+])
+def test_a_refused_page_is_compressed_as_a_page_that_succeeds(seeded, client, path, status):
+    """A refused compare page is a whole page (the form, its message, the footer): sent compressed
+    to a client that accepts it, the same page as the uncompressed one, and plain to one that does not."""
+    plain = client.get(path)
+    assert plain.status_code == status and "Content-Encoding" not in plain.headers
+    html = plain.get_data(as_text=True)
+    assert len(plain.data) > 1_000 and "</html>" in html
+    for encoding, decode in (("gzip", gzip.decompress), ("br", brotli.decompress)):
+        page = client.get(path, headers={"Accept-Encoding": encoding})
+        assert page.status_code == status and page.headers["Content-Encoding"] == encoding
+        assert "Accept-Encoding" in page.headers["Vary"]
+        assert decode(page.data).decode() == html
+        assert len(page.data) * 2 < len(plain.data)
+    assert "Content-Encoding" not in client.get(path, headers={"Accept-Encoding": "identity"}).headers

@@ -61,11 +61,12 @@ def _regions(_locale: str, country: str | None) -> tuple[SelectChoice, ...]:
 
 
 @lru_cache(maxsize=128)
-def _trend_chart(_locale: str, labels: tuple, series: tuple, targets: tuple, years: tuple) -> str:
+def _trend_chart(_locale: str, labels: tuple, series: tuple, targets: tuple, years: tuple,
+                 covered: tuple = ()) -> str:
     """A corridor's trend chart, drawn once for the same figures, words and language (the axis writes
     numbers as the language does; pygal takes some 15 ms)."""
     return charts.trend(list(labels), [(name, list(values)) for name, values in series], list(targets),
-                        list(years))
+                        list(years), covered=set(covered))
 
 
 def index():
@@ -192,18 +193,24 @@ def _corridors_found(form, total: int) -> str:
 
 def _corridor_trend(current, quarters) -> str | None:
     """The chart of the corridor's averages quarter by quarter against the UN targets; None for a corridor
-    known only from fee tables, or without any average."""
-    if current.basis == stats.FEE_TABLE or not any(p and p.stats.average_total_cost_pct_200 is not None
-                                                   for _, p in quarters):
+    known only from fee tables, or without any average. The quarter after a half-yearly survey's has no
+    point of its own and no break: the line goes on from the half-year's figure to the next."""
+    if current.basis == stats.FEE_TABLE or not any(q.figure and q.figure.stats.average_total_cost_pct_200 is not None
+                                                   for q in quarters):
         return None
-    series = [(_("Average at USD 200"), [p.stats.average_total_cost_pct_200 if p else None for _, p in quarters]),
-              (_("SmaRT (3 cheapest)"), [p.stats.smart_pct if p else None for _, p in quarters]),
-              (_("Cheapest service"), [p.stats.cheapest_pct_200 if p else None for _, p in quarters])]
-    return _trend_chart(str(get_locale()), tuple(quarter(period) for period, _ in quarters),
-                        tuple((name, tuple(values)) for name, values in series if any(v is not None for v in values)),
+
+    def values(figure_of) -> tuple:
+        return tuple(figure_of(q.figure.stats) if q.figure else None for q in quarters)
+
+    series = [(_("Average at USD 200"), values(lambda s: s.average_total_cost_pct_200)),
+              (_("SmaRT (3 cheapest)"), values(lambda s: s.smart_pct)),
+              (_("Cheapest service"), values(lambda s: s.cheapest_pct_200))]
+    return _trend_chart(str(get_locale()), tuple(quarter(q.period) for q in quarters),
+                        tuple((name, vs) for name, vs in series if any(v is not None for v in vs)),
                         ((_("UN target: 3%"), stats_rules.SDG_TARGET, "target-3"),
                          (_("5%: far from the target"), stats_rules.SDG_CEILING, "target-5")),
-                        tuple(period[:4] for period, _ in quarters))
+                        tuple(q.period[:4] for q in quarters),
+                        tuple(i for i, q in enumerate(quarters, start=1) if q.half_year_second))
 
 
 # Corridor pages as drawn, per corridor, language, query, reader (signed in or not: the header differs)
