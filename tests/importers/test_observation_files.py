@@ -325,3 +325,10 @@ def test_the_round_page_links_administrators_to_its_exports(corridor, runner, cl
     assert client.get(f"{base}/rpw.xlsx").status_code == 200
     assert client.get(f"{base}/other.csv").status_code == 404
     assert client.get("/collect/rounds/CA-GT/2026-10/observations.csv").status_code == 404
+
+
+def test_rpw_reads_the_instrument_an_export_writes_as_the_same_funding_method():
+    from remit.domain.vocabulary import FUNDING_METHODS, RPW_INSTRUMENTS, rpw_funding
+
+    assert {method: rpw_funding(RPW_INSTRUMENTS[method]) for method in FUNDING_METHODS} == {
+        method: method for method in FUNDING_METHODS}
