@@ -222,7 +222,7 @@ def import_observations(file: Path, dry_run: bool) -> None:
                f"reviewed), {report.unchanged} already recorded." + (" Nothing was written." if dry_run else ""))
 
 
-def figures_text(fig, send_currency: str, receive_currency: str) -> str:
+def _figures_text(fig, send_currency: str, receive_currency: str) -> str:
     """An observation's cost as the command line says it: margin, FX cost, total, what the family receives."""
     from .domain.money import round_money, round_pct
 
@@ -247,7 +247,7 @@ def _imported_line(row) -> str:
     return (f"row {row.row}: {a.round} {given.provider_name.strip()} · {given.product_name.strip()}, "
             f"{given.corridor.send_currency} {given.send_amount.normalize():f} fee {given.fee.normalize():f} at "
             f"{a.figures.exchange_rate:f}: "
-            f"{figures_text(a.figures, given.corridor.send_currency, given.corridor.receive_currency)}; "
+            f"{_figures_text(a.figures, given.corridor.send_currency, given.corridor.receive_currency)}; "
             f"flags: {flags} → {what}")
 
 
@@ -280,14 +280,14 @@ def _write_whole(file: Path, text: str | bytes) -> None:
 
     try:
         if file.exists() and not stat.S_ISREG(file.stat().st_mode):
-            with open(file, *_mode(text)) as out:
+            with open(file, **_mode(text)) as out:
                 out.write(text)
             return
         fd, temporary = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.")
     except OSError as exc:
         raise click.ClickException(f"cannot write {file}: {exc.strerror or exc}") from exc
     try:
-        with os.fdopen(fd, *_mode(text)) as out:
+        with os.fdopen(fd, **_mode(text)) as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
@@ -300,11 +300,11 @@ def _write_whole(file: Path, text: str | bytes) -> None:
         raise click.ClickException(f"cannot write {file}: {exc.strerror or exc}") from exc
 
 
-def _mode(content: str | bytes) -> tuple:
+def _mode(content: str | bytes) -> dict:
     """How a file is opened to write `content`: bytes as they are, text as UTF-8 with its own line ends."""
     if isinstance(content, bytes):
-        return ("wb",)
-    return ("w", -1, "utf-8", None, "")
+        return {"mode": "wb"}
+    return {"mode": "w", "encoding": "utf-8", "newline": ""}
 
 
 @remit_cli.command("create-user")
