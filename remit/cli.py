@@ -199,6 +199,58 @@ _import_command("rpw", "Import World Bank RPW rows or RPW's published corridor a
                 "corridor-quarters in the file.")
 
 
+@import_group.command("observations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate, work out each row's figures and flags; write nothing.")
+def import_observations(file: Path, dry_run: bool) -> None:
+    """Import a round of observed prices (CSV or XLSX, the contract's observation layout): all or nothing,
+    stored unreviewed (submitted) in their rounds; each row's margin, total cost and flags are printed."""
+    from .importers import observations as observation_files
+    from .importers.limits import from_config
+
+    result = observation_files.run(file, file.name, actor=_actor(), dry_run=dry_run,
+                                   max_age_days=int(current_app.config.get("REMIT_RATE_MAX_AGE_DAYS", 14)),
+                                   limits=from_config(current_app.config))
+    report = result.report
+    if not report.ok:
+        _print_report(report)
+        sys.exit(1)
+    for row in result.rows:
+        click.echo(_imported_line(row))
+    recorded = "would record" if dry_run else "recorded"
+    click.echo(f"{report.filename}: {report.rows} rows; {recorded} {report.added} observations (submitted, to be "
+               f"reviewed), {report.unchanged} already recorded." + (" Nothing was written." if dry_run else ""))
+
+
+def _figures_text(fig, send_currency: str, receive_currency: str) -> str:
+    """An observation's cost as the command line says it: margin, FX cost, total, what the family receives."""
+    from .domain.money import round_money, round_pct
+
+    send_unit, receive_unit = codes.minor_unit(send_currency), codes.minor_unit(receive_currency)
+    received = f"the family receives {receive_currency} {round_money(fig.receive_amount, receive_unit):,f}"
+    if fig.waiting_for_rate:
+        return f"fee {fig.fee_pct}%, margin and total cost waiting for a rate; {received}"
+    return (f"margin {round_pct(fig.fx_margin_pct)}%, FX cost {round_money(fig.fx_cost, send_unit):,f}, "
+            f"total {round_money(fig.total_cost, send_unit):,f} {send_currency} ({fig.total_cost_pct}%); {received}")
+
+
+def _imported_line(row) -> str:
+    """One row of an observation file: where it goes, its figures and its flags."""
+    given, a = row.given, row.assessment
+    if row.unchanged:
+        what = f"already recorded as observation {row.observation_id} ({row.status})"
+    elif row.observation_id is None:
+        what = "would be recorded"
+    else:
+        what = f"observation {row.observation_id}"
+    flags = ", ".join(f.code for f in a.flags) or "no flag"
+    return (f"row {row.row}: {a.round} {given.provider_name.strip()} · {given.product_name.strip()}, "
+            f"{given.corridor.send_currency} {given.send_amount.normalize():f} fee {given.fee.normalize():f} at "
+            f"{a.figures.exchange_rate:f}: "
+            f"{_figures_text(a.figures, given.corridor.send_currency, given.corridor.receive_currency)}; "
+            f"flags: {flags} → {what}")
+
+
 @remit_cli.group("export")
 def export_group() -> None:
     """Export data in the import formats."""
@@ -219,7 +271,7 @@ def export_fees(file: Path | None, as_of) -> None:
         click.echo(f"wrote {text.count(chr(10)) - 1} fee tiers to {file}", err=True)
 
 
-def _write_whole(file: Path, text: str) -> None:
+def _write_whole(file: Path, text: str | bytes) -> None:
     """Write a regular file through a temporary file beside it, renamed into place: on a full disk FILE
     is left as it was, never cut short. Anything else (a pipe, a terminal, a device) is written to."""
     import os
@@ -228,14 +280,14 @@ def _write_whole(file: Path, text: str) -> None:
 
     try:
         if file.exists() and not stat.S_ISREG(file.stat().st_mode):
-            with open(file, "w", encoding="utf-8", newline="") as out:
+            with open(file, **_mode(text)) as out:
                 out.write(text)
             return
         fd, temporary = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.")
     except OSError as exc:
         raise click.ClickException(f"cannot write {file}: {exc.strerror or exc}") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+        with os.fdopen(fd, **_mode(text)) as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
@@ -246,6 +298,13 @@ def _write_whole(file: Path, text: str) -> None:
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise click.ClickException(f"cannot write {file}: {exc.strerror or exc}") from exc
+
+
+def _mode(content: str | bytes) -> dict:
+    """How a file is opened to write `content`: bytes as they are, text as UTF-8 with its own line ends."""
+    if isinstance(content, bytes):
+        return {"mode": "wb"}
+    return {"mode": "w", "encoding": "utf-8", "newline": ""}
 
 
 @remit_cli.command("create-user")
@@ -545,7 +604,7 @@ def ledger_export(file: Path) -> None:
 
 @remit_cli.group("observations")
 def observations_group() -> None:
-    """Observed prices: list a round's observations, approve or reject them (scripted review)."""
+    """Observed prices: list a round's observations, approve or reject them (scripted review), export a round."""
 
 
 def _round_option(text: str | None):
@@ -608,6 +667,34 @@ def _review(ids: tuple[int, ...], round_: str | None, decision: str, reason: str
     db.session.commit()
     done = "approved" if decision == "approve" else "rejected"
     click.echo(f"{len(rows)} observations {done}: {', '.join(str(r.id) for r in rows) or 'none'}")
+
+
+@observations_group.command("export")
+@click.option("--round", "round_", required=True, help="CORRIDOR:YYYY-MM, e.g. CA-GT:2026-11.")
+@click.option("--layout", type=click.Choice(["observations", "rpw"]), required=True,
+              help="observations: the observation file `import observations` reads; rpw: RPW's flattened quote "
+                   "layout, which `import rpw` reads.")
+@click.option("--format", "file_format", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write (default: standard output).")
+def observations_export(round_: str, layout: str, file_format: str, output: Path | None) -> None:
+    """Export a round's published observations (approved, not superseded; submitted and rejected ones never)."""
+    from .services.observation_exports import export
+
+    corridor, month = _round_option(round_)
+    made = export(corridor, month, layout, file_format,
+                  organisation=current_app.config.get("REMIT_ORGANISATION", "remit"),
+                  max_age_days=int(current_app.config.get("REMIT_RATE_MAX_AGE_DAYS", 14)))
+    if output is None:
+        click.echo(made.content, nl=False)
+    else:
+        _write_whole(output, made.content)
+    where = f" to {output}" if output else ""
+    click.echo(f"wrote {made.exported} published observations of round {corridor.code}:{month} (approved, not "
+               f"superseded) in the {layout} layout{where}", err=True)
+    if made.left_out:
+        click.echo(f"left out (no reference rate of their day to price them or to convert to USD): observations "
+                   f"{', '.join(map(str, made.left_out))}", err=True)
 
 
 @observations_group.command("approve")

@@ -42,6 +42,12 @@ RPW_PAYOUT = {
     "cash": "cash_pickup", "bank account": "bank_account", "own/partner bank account": "bank_account",
     "mobile wallet": "mobile_wallet", "home delivery": "home_delivery",
 }
+# A funding method in the words of RPW's `instrument`, as a round exported in RPW's layout writes it
+# (read back as the same method by `rpw_funding`).
+RPW_INSTRUMENTS = {
+    "cash": "Cash", "bank_account": "Bank account transfer", "debit_card": "Debit card",
+    "credit_card": "Credit card", "online": "Online", "mobile_wallet": "Mobile wallet",
+}
 RPW_FIRM_TYPES = {"bank": "bank", "money transfer operator": "mto", "post office": "post",
                   "mobile operator": "mobile"}
 

@@ -73,15 +73,10 @@ class FeeRowSchema(RuledSchema):
         if data["min_amount"] > data["max_amount"]:
             errors.setdefault("min_amount", []).append(msg(
                 "band_inverted", "%(min)s is above max_amount %(max)s", min=data["min_amount"], max=data["max_amount"]))
-        places = codes.minor_unit(data["send_currency"])
         for name in ("min_amount", "max_amount", "fee_fixed"):
-            # As written: a file's 1.000 has three decimals, which CAD cannot hold (it is not read as 1).
-            if written_places(data[name]) > places:
-                errors.setdefault(name, []).append(msg(
-                    "currency_decimals_written",
-                    "“%(typed)s” has more decimals than %(currency)s allows (%(places)s); a file takes plain numbers, "
-                    "so a thousand is 1000", typed=format(data[name], "f"), currency=data["send_currency"],
-                    places=places))
+            problem = places_problem(data[name], data["send_currency"])
+            if problem:
+                errors.setdefault(name, []).append(problem)
         return errors
 
     @row_rule("effective_from", "effective_to")
@@ -108,6 +103,17 @@ class FeeRowSchema(RuledSchema):
             if problem:
                 errors.setdefault(currency, []).append(problem)
         return errors
+
+
+def places_problem(value: Decimal, currency: str):
+    """Why an amount of `currency` cannot be written so in a file (None when it can). As written: a file's
+    1.000 has three decimals, which CAD cannot hold (it is not read as 1)."""
+    places = codes.minor_unit(currency)
+    if written_places(value) <= places:
+        return None
+    return msg("currency_decimals_written",
+               "“%(typed)s” has more decimals than %(currency)s allows (%(places)s); a file takes plain numbers, "
+               "so a thousand is 1000", typed=format(value, "f"), currency=currency, places=places)
 
 
 def currency_problem(country: str, currency: str, start=None, end=None):

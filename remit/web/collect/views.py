@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import io
 import re
 from functools import wraps
 
@@ -24,7 +25,7 @@ from ...domain.messages import msg
 from ...errors import on_refusal
 from ...inputs import MAX_AMOUNT, MAX_RATE, record_id
 from ...services import evidence as evidence_files
-from ...services import observations
+from ...services import observation_exports, observations
 from ..access import actor
 from ..forms import read_amount
 from ..ledger.forms import read_date
@@ -238,3 +239,18 @@ def review(observation_id: int):
           else _("Observation %(id)s is rejected.", id=row.id))
     return redirect(url_for("collect.round_page", corridor=row.corridor.code, month=row.month,
                             _anchor=f"observation-{row.id}"))
+
+
+@admins_only
+def round_export(corridor: str, month: str, layout: str, file_format: str):
+    """A round's published observations as a file, in the observation layout or RPW's quote layout."""
+    if layout not in observation_exports.LAYOUTS or file_format not in observation_exports.FORMATS:
+        abort(404)
+    found, _rows = _round_rows(corridor, month)
+    made = observation_exports.export(found, month, layout, file_format,
+                                      organisation=current_app.config.get("REMIT_ORGANISATION", "remit"),
+                                      max_age_days=_max_age())
+    response = send_file(io.BytesIO(made.content), mimetype=made.media_type, as_attachment=True,
+                         download_name=made.filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
