@@ -326,3 +326,24 @@ def _create_service(row: PriceObservation) -> None:
         db.session.add(product)
         db.session.flush()
     row.provider_id, row.product_id = provider.id, product.id
+
+
+def published_rows(corridor: Corridor | None = None, month: str | None = None) -> list[PriceObservation]:
+    """Every published observation (approved, and corrected by no approved one), newest first: of one
+    corridor, or of one round (a corridor and month). Submitted and rejected ones never are."""
+    superseded = select(PriceObservation.supersedes_id).where(
+        PriceObservation.status == "approved", PriceObservation.supersedes_id.is_not(None))
+    query = select(PriceObservation).where(PriceObservation.status == "approved",
+                                           PriceObservation.id.not_in(superseded))
+    if corridor is not None:
+        query = query.where(PriceObservation.corridor_id == corridor.id)
+    if month is not None:
+        query = query.where(PriceObservation.month == month)
+    return reads().execute(query.order_by(PriceObservation.observed_on.desc(), PriceObservation.id.desc())
+                           ).scalars().all()
+
+
+def is_superseded(row: PriceObservation) -> bool:
+    """An approved observation corrects it."""
+    return reads().execute(select(func.count()).select_from(PriceObservation).where(
+        PriceObservation.supersedes_id == row.id, PriceObservation.status == "approved")).scalar_one() > 0
