@@ -89,12 +89,12 @@ class ObservationRequestSchema(Schema):
     fee = ApiNumber(required=True, minimum=0, maximum=MAX_AMOUNT, places=2, metadata={
         "type": "string", "pattern": FEE_PATTERN, "example": "9.99",
         "description": "the fee asked, in the send currency (0 when there is none); at most the currency's decimals"})
-    exchange_rate = ApiNumber(positive=True, maximum=MAX_RATE, places=10, load_default=None, allow_none=False, metadata={
+    exchange_rate = ApiNumber(positive=True, maximum=MAX_RATE, places=10, metadata={
         "type": "string", "pattern": RATE_PATTERN, "example": "5.40",
         "description": "the rate offered: receive-currency units for one send-currency unit. Give `exchange_rate` "
                        "or `receive_amount`; when both are given, the amount sent at the rate, rounded down to "
                        "the receive currency's minor unit, must be `receive_amount`"})
-    receive_amount = ApiNumber(positive=True, maximum=MAX_LEDGER_AMOUNT, places=2, load_default=None, allow_none=False,
+    receive_amount = ApiNumber(positive=True, maximum=MAX_LEDGER_AMOUNT, places=2,
                                metadata={
         "type": "string", "pattern": LEDGER_POSITIVE,
         "description": "what the family would receive, in the receive currency (instead of, or with, "
@@ -240,8 +240,8 @@ def _given(body: dict) -> observations.ObservationInput:
         corridor=corridor, observed_on=body["observed_on"], collector=body["collector"].strip(),
         provider_name=body["provider"].strip(), product_name=body["product"].strip(),
         funding_method=body["funding_method"], payout_method=body["payout_method"], send_amount=body["send_amount"],
-        fee=body["fee"], channel=body["channel"], exchange_rate=body["exchange_rate"],
-        receive_amount=body["receive_amount"], provider_type=body["provider_type"], speed=body["speed"],
+        fee=body["fee"], channel=body["channel"], exchange_rate=body.get("exchange_rate"),
+        receive_amount=body.get("receive_amount"), provider_type=body["provider_type"], speed=body["speed"],
         accepted_ids=";".join(dict.fromkeys(body["accepted_ids"])),
         regions=";".join(dict.fromkeys(codes.region(r) for r in body["regions"])), notes=body["notes"].strip(),
         evidence_reference=body["evidence"].strip(), supersedes_id=body["supersedes"])

@@ -347,3 +347,12 @@ def is_superseded(row: PriceObservation) -> bool:
     """An approved observation corrects it."""
     return reads().execute(select(func.count()).select_from(PriceObservation).where(
         PriceObservation.supersedes_id == row.id, PriceObservation.status == "approved")).scalar_one() > 0
+
+
+def figures_of(row: PriceObservation, max_age_days: int) -> rules.Figures:
+    """An observation's cost against the reference rate of its day (no flags: nothing else is read)."""
+    rate = rules.offered_rate(row.send_amount, row.exchange_rate, row.receive_amount,
+                              codes.minor_unit(row.receive_currency))
+    return rules.figures(row.send_amount, row.fee, rate,
+                         reference(row.send_currency, row.receive_currency, row.observed_on, max_age_days),
+                         codes.minor_unit(row.send_currency), codes.minor_unit(row.receive_currency))

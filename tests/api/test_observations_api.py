@@ -172,3 +172,53 @@ def test_the_list_is_paginated_as_the_others(corridor, client):
     assert page.status_code == 200
     assert [o["fee"] for o in page.json] == ["1.00"]
     assert '"total": 3' in page.headers["X-Pagination"]
+
+
+ROUND_FEES = {"Remesas Uno": "9.99", "Banco Dos": "3.00", "Tres Envios": "6.00", "Cuatro Pagos": "12.00"}
+
+
+def observed_round(client) -> None:
+    """Four services approved in round CA-GT:2026-11 (CAD 300 at 5.40 against 5.55: FX cost 8.11 each), a
+    cheaper one rejected and another cheaper one never reviewed.
+
+    Total cost % of the four: 9.99 + 8.11 = 18.10 → 6.03; 11.11 → 3.70; 14.11 → 4.70; 20.11 → 6.70.
+    Average (6.03 + 3.70 + 4.70 + 6.70) / 4 = 21.13 / 4 = 5.2825 → 5.28, above 5%: the UN target not met.
+    SmaRT (3.70 + 4.70 + 6.03) / 3 = 14.43 / 3 = 4.81. The rejected one (fee 0: 2.70%) and the submitted one
+    (fee 1: 3.04%) would have lowered both."""
+    collect = key("collect")
+    for provider, fee in ROUND_FEES.items():
+        row = db.session.get(PriceObservation, submit(client, collect, provider=provider, fee=fee).json["id"])
+        observations.review(row, "approve", "", actor="admin")
+    rejected = db.session.get(PriceObservation, submit(client, collect, provider="Cero", fee="0").json["id"])
+    observations.review(rejected, "reject", "fee misread", actor="admin")
+    assert submit(client, collect, provider="Uno Mas", fee="1").status_code == 201
+    db.session.commit()
+
+
+def test_round_statistics_in_the_stats_api_beside_rpw(corridor, client):
+    from remit.importers import run_import
+
+    assert run_import("rpw", b"source_code,destination_code,quarter,avg_cost_pct,cheapest_cost_pct\n"
+                             b"CAN,GTM,2026Q4,5.90,3.10\n", "averages.csv", actor="test").ok
+    db.session.commit()
+    observed_round(client)
+    stats = client.get("/api/v1/corridors/CA-GT/stats")
+    assert stats.status_code == 200, stats.json
+    [found] = stats.json["observed_rounds"]
+    assert {k: found[k] for k in ("round", "month", "source", "first_day", "last_day", "services", "waiting_for_rate",
+                                  "send_amounts", "average_total_cost_pct", "smart_pct", "cheapest_total_cost_pct",
+                                  "sdg_target_met", "above_5pct")} == {
+        "round": "CA-GT:2026-11", "month": "2026-11", "source": "Centro Migrante, prices observed in round CA-GT:2026-11",
+        "first_day": "2026-11-20", "last_day": "2026-11-20", "services": 4, "waiting_for_rate": 0,
+        "send_amounts": ["300.00"], "average_total_cost_pct": "5.28", "smart_pct": "4.81",
+        "cheapest_total_cost_pct": "3.70", "sdg_target_met": False, "above_5pct": True}
+    assert found["cheapest"]["name"] == "Banco Dos · Cash pickup"
+    assert found["rpw"] == {"period": "2026Q4", "basis": "published", "average_total_cost_pct_200": "5.90",
+                            "smart_pct": None, "cheapest_total_cost_pct": "3.10", "sdg_target_met": False,
+                            "above_5pct": True, "source": "The World Bank, Remittance Prices Worldwide, 2026Q4"}
+
+
+def test_a_corridor_without_published_observations_has_no_round(corridor, client):
+    collect = key("collect")
+    assert submit(client, collect).status_code == 201  # submitted only
+    assert client.get("/api/v1/corridors/CA-GT/stats").json["observed_rounds"] == []
