@@ -208,9 +208,11 @@ def _corridor_trend(current, quarters) -> str | None:
 
 def corridor(code: str):
     found = corridor_of(code)
+    organisation = current_app.config.get("REMIT_ORGANISATION", "remit")
     with snapshot():
         history = stats.trend(found)
         providers = catalog.corridor_providers(found.id)
+        rounds = stats.observed_rounds(found, organisation, int(current_app.config.get("REMIT_RATE_MAX_AGE_DAYS", 14)))
     current = history[-1]
     quarters = stats.with_gaps(history)
     by_type: dict[str, list] = {}
@@ -218,7 +220,8 @@ def corridor(code: str):
         by_type.setdefault(provider["type"] or "", []).append(provider)
     # Types come from fee tables and RPW's workbooks; RPW's 2025 per-quote file gives none.
     return render_template("compare/corridor.html", corridor=found, current=current, quarters=quarters,
-                           chart=_corridor_trend(current, quarters), by_type=sorted(by_type.items()))
+                           chart=_corridor_trend(current, quarters), by_type=sorted(by_type.items()),
+                           rounds=list(reversed(rounds)), organisation=organisation)
 
 
 PROVIDERS_PER_PAGE = 100
