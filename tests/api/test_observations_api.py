@@ -141,6 +141,11 @@ def test_keys_and_scopes(corridor, client):
                        data={"kind": "fees"}).status_code == 403
     assert client.get("/api/v1/ledger/groups", headers=collect).status_code == 403
     assert client.post("/api/v1/ledger/groups/1/cycles", json={}, headers=collect).status_code == 403
+    # A key that writes is not for a browser: no other origin may submit (no CORS headers).
+    preflight = client.options("/api/v1/observations", headers={
+        "Origin": "https://partner.example", "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 200
+    assert not any(name.startswith("Access-Control-") for name in preflight.headers.keys())
     assert count() == 0
 
 
