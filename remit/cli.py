@@ -334,9 +334,10 @@ def create_user_command(email: str, role: str, password_stdin: bool, collector: 
 
 @remit_cli.command("create-api-key")
 @click.argument("name")
-@click.option("--scope", type=click.Choice(["read", "import", "ledger"]), required=True,
+@click.option("--scope", type=click.Choice(["read", "import", "ledger", "collect"]), required=True,
               help="read: higher rate limits for reads; import: may also import files through the API; "
-                   "ledger: may read and record the season ledger's cycles and statements.")
+                   "ledger: may read and record the season ledger's cycles and statements; collect: may submit observed "
+                   "prices (POST /api/v1/observations), which an administrator reviews.")
 @click.option("--group", "groups", type=click.IntRange(1, 2**31 - 1), multiple=True, metavar="ID",
               help="ledger keys only, repeatable: a saved group's id (as /ledger and GET /api/v1/ledger/groups give "
                    "it); the key then reaches these groups and no others. Without: every saved group.")

@@ -14,7 +14,7 @@ from .domain import caveats
 from .domain.messages import Amount, Message
 from .inputs import amount_examples
 from .domain.money import rate_places, round_money, round_pct, round_rate, shown_rate
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal
 from flask_babel import get_locale, get_translations
 
@@ -78,6 +78,17 @@ def day(value) -> str:
         except ValueError:
             return quarter(value)  # a survey quarter such as 2025Q3
     return format_date(value, format="medium", locale=get_locale())
+
+
+def month(value: str | None) -> str:
+    """A month (YYYY-MM) as the reader's language writes it: November 2026, noviembre de 2026, novembre 2026."""
+    if not value:
+        return "—"
+    try:
+        first = dt.date(int(value[:4]), int(value[5:7]), 1)
+    except ValueError:
+        return value
+    return format_skeleton("yMMMM", first, locale=get_locale())
 
 
 LABELS = {
@@ -267,7 +278,7 @@ def register(app: Flask) -> None:
         npgettext=lambda context, text, plural, n: translations().unpgettext(context, text, plural, n),
         newstyle=True)
     app.jinja_env.filters.update(money=money, number=number, percent=percent, rate=rate, day=day, label=label,
-                                 t=translate, quarter=quarter, age_words=age_words, sentence=sentence)
+                                 t=translate, quarter=quarter, month=month, age_words=age_words, sentence=sentence)
 
     @app.before_request
     def choose_language_afresh():

@@ -40,7 +40,8 @@ class ProviderForm(FlaskForm):
 class ApiKeyForm(FlaskForm):
     name = StringField(_l("Partner name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
     scope = SelectField(_l("Scope"), choices=[SelectChoice("read", _l("read")), SelectChoice("import", _l("import")),
-                                               SelectChoice("ledger", _l("season ledger"))])
+                                               SelectChoice("ledger", _l("season ledger")),
+                                               SelectChoice("collect", _l("price collection"))])
     # The saved groups, as (id, name) choices, are set by the view.
     groups = SelectMultipleField(_l("Saved groups it may read and record"), coerce=int, choices=[],
                                  widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())

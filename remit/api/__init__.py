@@ -12,10 +12,11 @@ from .bundles import bundles_bp
 from .corridors import corridors_bp
 from .imports import imports_bp, require_import_scope
 from .ledger import ledger_bp, require_ledger_scope
+from .observations import observations_bp, require_observation_scope
 from .providers import providers_bp
 from .quotes import quotes_bp
 
-API_BLUEPRINTS = (corridors_bp, providers_bp, quotes_bp, bundles_bp, imports_bp, ledger_bp)
+API_BLUEPRINTS = (corridors_bp, providers_bp, quotes_bp, bundles_bp, imports_bp, ledger_bp, observations_bp)
 
 # Set up once, at import: blueprints are shared by every app the factory builds.
 def _preflight() -> bool:
@@ -30,6 +31,7 @@ for _blueprint in API_BLUEPRINTS:
 quotes_bp.before_request(caching.answer_from_cache)
 imports_bp.before_request(require_import_scope)
 ledger_bp.before_request(require_ledger_scope)
+observations_bp.before_request(require_observation_scope)
 
 
 _declared: dict[tuple[str, str], frozenset[str]] = {}  # (rule, method) -> the query parameters documented

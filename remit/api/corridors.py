@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 
-from flask import url_for
+from flask import current_app, url_for
 from flask.views import MethodView
 from flask_smorest import Page, abort
 
@@ -76,7 +76,27 @@ def _figures(period_stats) -> dict:
             "smart_pct": present.pct(s.smart_pct), "cheapest_total_cost_pct": present.pct(s.cheapest_pct_200)}
 
 
-def _stats_json(corridor, period_stats, history) -> dict:
+def _round_json(corridor, found) -> dict:
+    s, rpw = found.stats, found.rpw
+    return {
+        "round": found.round, "month": found.month, "source": str(found.source), "first_day": found.first_day,
+        "last_day": found.last_day, "services": s.services, "waiting_for_rate": found.waiting_for_rate,
+        "send_amounts": [present.money(a, codes.minor_unit(corridor.send_currency)) for a in found.send_amounts],
+        "average_total_cost_pct": present.pct(s.average_total_cost_pct_200), "smart_pct": present.pct(s.smart_pct),
+        "smart_negative_margins": s.smart_negative_margins,
+        "cheapest_total_cost_pct": present.pct(s.cheapest_pct_200),
+        "cheapest": None if s.cheapest is None else _cheapest_json(s.cheapest),
+        "sdg_target_met": s.sdg_target_met, "above_5pct": s.above_5pct,
+        "rpw": None if rpw is None else {
+            "period": rpw.period, "basis": rpw.basis,
+            "average_total_cost_pct_200": present.pct(rpw.stats.average_total_cost_pct_200),
+            "smart_pct": present.pct(rpw.stats.smart_pct), "cheapest_total_cost_pct": present.pct(rpw.stats.cheapest_pct_200),
+            "sdg_target_met": rpw.stats.sdg_target_met, "above_5pct": rpw.stats.above_5pct,
+            "source": str(rpw.source)},
+    }
+
+
+def _stats_json(corridor, period_stats, history, rounds=()) -> dict:
     s = period_stats.stats
     return {
         "corridor": corridor.code, "period": period_stats.period, "basis": period_stats.basis,
@@ -99,6 +119,7 @@ def _stats_json(corridor, period_stats, history) -> dict:
                       "figures_of": q.covered_by, **_figures(q.figure)} for q in stats.with_gaps(history)],
         "source": period_stats.source,
         "illustrative": period_stats.illustrative,
+        "observed_rounds": [_round_json(corridor, r) for r in rounds],
     }
 
 
@@ -136,7 +157,10 @@ class CorridorStats(MethodView):
                     chosen = stats.stats_for(corridor, period)
                 except stats.UnknownPeriod:
                     return None
-                return caching.Answer.of(present.json_text(_stats_json(corridor, chosen, stats.trend(corridor))))
+                rounds = stats.observed_rounds(corridor, current_app.config.get("REMIT_ORGANISATION", "remit"),
+                                               int(current_app.config.get("REMIT_RATE_MAX_AGE_DAYS", 14)))
+                return caching.Answer.of(present.json_text(_stats_json(corridor, chosen, stats.trend(corridor),
+                                                                       rounds)))
 
         # Statistics change only with an import: kept per question and data version, like quotes.
         answer = caching.answers.get((caching.request_version(), tag), build)

@@ -53,13 +53,15 @@ def load_request_key() -> None:
             current_app.logger.warning("last use of API key %s not recorded: %s", prefix, fault.kind)
 
 
-def require_scope(scope: str) -> None:
+def require_scope(*scopes: str) -> None:
+    """The request's key has one of `scopes` (401 without a key, 403 with another scope)."""
     key = request_key()
     if key is None:
         abort(401, message="This call needs an API key: send 'Authorization: Bearer <key>'.",
               headers={"WWW-Authenticate": 'Bearer realm="remit"'})
-    if key.scope != scope:
-        abort(403, message=f"This API key has the '{key.scope}' scope; this call needs '{scope}'.")
+    if key.scope not in scopes:
+        needed = " or ".join(f"'{scope}'" for scope in scopes)
+        abort(403, message=f"This API key has the '{key.scope}' scope; this call needs {needed}.")
 
 
 def reachable_groups() -> frozenset[int] | None:

@@ -19,6 +19,7 @@ from werkzeug.datastructures import FileStorage
 
 from .. import codes
 from ..domain.caveats import HALF_YEARLY, QUARTERLY, WARNINGS
+from ..domain.observations import CHANNELS, FLAGS, STATUSES
 from ..inputs import MAX_ID
 from ..domain.vocabulary import (ALLOCATIONS, CONFIRMATIONS, CONTRIBUTION_METHODS, FUNDING_METHODS, ID_TYPES,
                                  PAYOUT_METHODS, PAYOUT_STATUSES, PROVIDER_TYPES, SPEEDS)
@@ -51,6 +52,14 @@ VOCABULARIES: dict[str, tuple[tuple[str, ...], str]] = {
     "PayoutStatus": (PAYOUT_STATUSES, "where a family's payout stands"),
     "Confirmation": (CONFIRMATIONS, "how a family's payout was confirmed"),
     "Language": (tuple(LANGUAGES), "the language a worker's statement is written in"),
+    "Channel": (CHANNELS, "how an observed price was observed: at the counter, by phone, on the website, in the app"),
+    "ObservationStatus": (STATUSES, "where an observation stands: submitted (waiting for review), approved "
+                                    "(published), rejected"),
+    "ObservationFlag": (FLAGS, (
+        "what a reviewer should look at: waiting_for_rate (no reference rate of the day or of the "
+        "REMIT_RATE_MAX_AGE_DAYS before it), negative_margin, high_margin (above 10%), high_fee (above 20% of the "
+        "amount), rate_far (more than 5% from the provider's other observations of the round), outside_limits "
+        "(outside the amounts the service's fee table takes), duplicate")),
 }
 
 UNKNOWN = "unknown"  # what the API says for a speed or payout the data does not record
@@ -66,6 +75,8 @@ PATTERNS = {
     "corridor": r"^[A-Z]{2}-[A-Z]{2}$",
     "region": r"^[A-Z]{2}-[A-Z0-9]{1,3}$",
     "product_id": r"^(ft|rpw|obs)-[0-9]+$",
+    "round": r"^[A-Z]{2}-[A-Z]{2}:[0-9]{4}-(0[1-9]|1[0-2])$",
+    "month": r"^[0-9]{4}-(0[1-9]|1[0-2])$",
     "sha256": r"^[0-9a-f]{64}$",
     "reason": r"^[a-z0-9_]+$",
 }
@@ -363,6 +374,9 @@ def _never_null(schema: dict | None) -> None:
 # the fields' descriptions): a cycle recorded `complete` carries its wire, its contributions and its
 # payouts (remit/services/ledger.py refuses it otherwise, 422).
 CROSS_FIELD_RULES = {
+    # An observation gives the rate offered or the amount the family would receive (or both, agreeing:
+    # the amount sent at the rate, rounded down, is the amount received; that is checked, 422).
+    "ObservationRequest": {"anyOf": [{"required": ["exchange_rate"]}, {"required": ["receive_amount"]}]},
     "LedgerCycleRequest": {
         "if": {"properties": {"complete": {"const": True}}, "required": ["complete"]},
         "then": {"properties": {"wires": {"minItems": 1}, "contributions": {"minItems": 1},

@@ -254,6 +254,42 @@ class QuarterSchema(Answer):
     cheapest_total_cost_pct = Pct(allow_none=True)
 
 
+class RpwBesideSchema(Answer):
+    period = Text("period")
+    basis = Term("Basis")
+    average_total_cost_pct_200 = Pct(allow_none=True)
+    smart_pct = Pct(allow_none=True)
+    cheapest_total_cost_pct = Pct(allow_none=True)
+    sdg_target_met = fields.Boolean(allow_none=True)
+    above_5pct = fields.Boolean(allow_none=True)
+    source = fields.String()
+
+
+class ObservedRoundSchema(Answer):
+    round = Text("round", metadata={"description": "the corridor and month the prices were observed in"})
+    month = Text("month")
+    source = fields.String(metadata={"description": "who observed them and in which round"})
+    first_day = fields.Date(metadata={"description": "the first day an observation counted was made"})
+    last_day = fields.Date()
+    services = fields.Integer(validate=validate.Range(0), metadata={
+        "description": "the services counted: of each, its latest published observation of the round"})
+    waiting_for_rate = fields.Integer(validate=validate.Range(0), metadata={
+        "description": "published observations left out: no reference rate of their day yet"})
+    send_amounts = fields.List(Money(), metadata={
+        "description": "the amounts observed, in the send currency: each service's cost is at its own amount, "
+                       "not at USD 200"})
+    average_total_cost_pct = Pct("the mean of the services' total cost % at the amounts observed", allow_none=True)
+    smart_pct = Pct("SmaRT-style: the mean of the three cheapest (transparent, 5 days or less); null with fewer "
+                    "than three", allow_none=True)
+    smart_negative_margins = fields.Integer(validate=validate.Range(0, 3))
+    cheapest_total_cost_pct = Pct(allow_none=True)
+    cheapest = fields.Nested(CheapestSchema, allow_none=True)
+    sdg_target_met = fields.Boolean(allow_none=True, metadata={"description": "the average is below 3% (SDG 10.c)"})
+    above_5pct = fields.Boolean(allow_none=True, metadata={"description": "the average is above 5%"})
+    rpw = fields.Nested(RpwBesideSchema, allow_none=True, metadata={
+        "description": "RPW's figures for the quarter the month falls in (at USD 200), where remit holds them"})
+
+
 class CorridorStatsSchema(Answer):
     corridor = Text("corridor")
     period = Text("period")
@@ -296,6 +332,9 @@ class CorridorStatsSchema(Answer):
     illustrative = fields.Boolean(metadata={
         "description": "true when the figures come from fee tables some of which are flagged illustrative (an "
                        "example, not prices anyone observed)"})
+    observed_rounds = fields.List(fields.Nested(ObservedRoundSchema), metadata={
+        "description": "every round of prices the resource centre observed in the corridor and published (approved; "
+                       "submitted and rejected observations never count), oldest first, whatever `period`"})
 
 
 class ProviderProductSchema(Answer):

@@ -31,6 +31,8 @@ RATE_SPREAD_PCT = Decimal(5)  # a rate this far from the provider's others in th
 
 CHANNELS = ("in_person", "phone", "website", "app")
 STATUSES = ("submitted", "approved", "rejected")
+# The checks' flags, in the order `checks` gives them.
+FLAGS = ("waiting_for_rate", "negative_margin", "high_margin", "high_fee", "rate_far", "outside_limits", "duplicate")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 
-API_SCOPES = ("read", "import", "ledger")
+API_SCOPES = ("read", "import", "ledger", "collect")
 
 
 class ApiKey(db.Model):

@@ -5,7 +5,13 @@ An image is decoded and written again from its pixels alone, so nothing it carri
 kept: no EXIF (the camera, the time), no GPS position, no comments. Its orientation is applied first,
 so the photo still shows as it was taken. An image whose pixels would take more memory than a photo
 needs (a decompression bomb: a small file that expands to gigapixels) is refused before it is decoded.
-A PDF is kept as it came (it must begin as a PDF does and end with its end-of-file mark).
+A PDF is opened (pikepdf, qpdf) and written again whole without its document information (author,
+creator, dates) and its XMP metadata, the document's and its pages': what it shows is kept, who made
+it and with what is not. A file pikepdf cannot read, or one locked with a password, is refused.
+
+A file is written before the observation that names it is committed: should that commit fail (or the
+request be refused after), the session's rollback removes the file, so no evidence is left on disk
+that no observation names.
 
 Files are stored under the instance folder (REMIT_EVIDENCE_DIR), outside the static files, under a
 random name; only staff pages serve them (remit.web.collect).
@@ -19,11 +25,15 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ..domain.errors import RemitError
 from ..domain.messages import msg
+from ..extensions import db
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 MAX_EVIDENCE_PIXELS = 50_000_000  # a 50-megapixel photo; a bomb claims far more
@@ -53,8 +63,30 @@ def clean(content: bytes) -> Evidence:
     if content.startswith(b"%PDF-"):
         if b"%%EOF" not in content[-1024:]:
             raise RemitError(_not_what_it_says(), field="evidence")
-        return Evidence(content, *PDF)
+        return Evidence(_pdf_without_metadata(content), *PDF)
     return _clean_image(content)
+
+
+def _pdf_without_metadata(content: bytes) -> bytes:
+    """The PDF written again without its document information dictionary and its XMP metadata streams
+    (the catalogue's and each page's); earlier revisions kept by incremental updates go too."""
+    try:
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            if "/Info" in pdf.trailer:
+                del pdf.trailer["/Info"]
+            if "/Metadata" in pdf.Root:
+                del pdf.Root["/Metadata"]
+            if "/PieceInfo" in pdf.Root:
+                del pdf.Root["/PieceInfo"]
+            for page in pdf.pages:
+                for name in ("/Metadata", "/PieceInfo"):
+                    if name in page.obj:
+                        del page.obj[name]
+            out = io.BytesIO()
+            pdf.save(out, fix_metadata_version=False, deterministic_id=True)
+    except (pikepdf.PdfError, pikepdf.PasswordError, ValueError, OSError):
+        raise RemitError(_not_what_it_says(), field="evidence") from None
+    return out.getvalue()
 
 
 def _not_what_it_says():
@@ -109,13 +141,31 @@ def folder() -> Path:
     return path
 
 
+WRITTEN = "remit.evidence_written"  # in the session's info: files written since its last commit
+
+
 def store(evidence: Evidence) -> str:
-    """Write the file under a new random name and return the name."""
+    """Write the file under a new random name and return the name. It is removed again should the
+    database session roll back before it commits (a refusal, or a commit that fails)."""
     name = f"{secrets.token_hex(NAME_LENGTH // 2)}.{evidence.extension}"
     target = folder() / name
     with open(target, "xb") as out:
         out.write(evidence.content)
+    db.session.info.setdefault(WRITTEN, []).append(target)
     return name
+
+
+@event.listens_for(Session, "after_commit")
+def _kept(session: Session) -> None:
+    session.info.pop(WRITTEN, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _discarded(session: Session, previous_transaction) -> None:
+    if previous_transaction.nested:  # a savepoint: the outer transaction may still commit
+        return
+    for path in session.info.pop(WRITTEN, ()):
+        path.unlink(missing_ok=True)
 
 
 def path_of(name: str) -> Path | None:

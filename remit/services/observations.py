@@ -326,3 +326,33 @@ def _create_service(row: PriceObservation) -> None:
         db.session.add(product)
         db.session.flush()
     row.provider_id, row.product_id = provider.id, product.id
+
+
+def published_rows(corridor: Corridor | None = None, month: str | None = None) -> list[PriceObservation]:
+    """Every published observation (approved, and corrected by no approved one), newest first: of one
+    corridor, or of one round (a corridor and month). Submitted and rejected ones never are."""
+    superseded = select(PriceObservation.supersedes_id).where(
+        PriceObservation.status == "approved", PriceObservation.supersedes_id.is_not(None))
+    query = select(PriceObservation).where(PriceObservation.status == "approved",
+                                           PriceObservation.id.not_in(superseded))
+    if corridor is not None:
+        query = query.where(PriceObservation.corridor_id == corridor.id)
+    if month is not None:
+        query = query.where(PriceObservation.month == month)
+    return reads().execute(query.order_by(PriceObservation.observed_on.desc(), PriceObservation.id.desc())
+                           ).scalars().all()
+
+
+def is_superseded(row: PriceObservation) -> bool:
+    """An approved observation corrects it."""
+    return reads().execute(select(func.count()).select_from(PriceObservation).where(
+        PriceObservation.supersedes_id == row.id, PriceObservation.status == "approved")).scalar_one() > 0
+
+
+def figures_of(row: PriceObservation, max_age_days: int) -> rules.Figures:
+    """An observation's cost against the reference rate of its day (no flags: nothing else is read)."""
+    rate = rules.offered_rate(row.send_amount, row.exchange_rate, row.receive_amount,
+                              codes.minor_unit(row.receive_currency))
+    return rules.figures(row.send_amount, row.fee, rate,
+                         reference(row.send_currency, row.receive_currency, row.observed_on, max_age_days),
+                         codes.minor_unit(row.send_currency), codes.minor_unit(row.receive_currency))

@@ -18,9 +18,10 @@ from ..domain.vocabulary import rpw_speed
 from ..domain.caveats import (HALF_YEARLY, age, frequency, next_quarter, quarter_bounds, quarter_of, rate_is_stale,
                               survey_is_stale)
 from ..domain.errors import NotFound
-from ..domain.messages import msg
-from . import catalog
-from .comparison import DataDate, fee_table_services, freshness, survey_observations, survey_source
+from ..domain.messages import Message, msg
+from . import catalog, observations
+from .comparison import (DataDate, fee_table_services, freshness, observed_source, survey_observations,
+                         survey_source)
 from .rates import RateBook
 from .snapshot import consistent, reads, snapshot
 from .versions import VersionedCache, data_version
@@ -401,3 +402,57 @@ def corridor_list(*, send: str | None = None, receive: str | None = None, status
         dated.sort(key=lambda line: line.summary.data_as_of, reverse=True)
         found = dated + [line for line in found if line.summary.data_as_of is None]
     return found, len(lines)
+
+
+@dataclass(frozen=True)
+class RoundStats:
+    """A round of observed prices (a corridor and month) as statistics: of each service, its published
+    observation of the round (the latest), its total cost % at the amount observed; the average, SmaRT
+    (the three cheapest, as RPW's) and the UN targets as for a quarter (remit.domain.stats). Beside it,
+    RPW's figures for the quarter the month falls in, where remit holds them."""
+
+    round: str  # CA-GT:2026-11
+    month: str
+    stats: CorridorStats  # at the amounts observed: `average_total_cost_pct_200` is their average
+    source: Message
+    send_amounts: tuple[Decimal, ...]  # the amounts observed, smallest first
+    waiting_for_rate: int  # published observations left out: no reference rate of their day yet
+    first_day: dt.date
+    last_day: dt.date
+    rpw: PeriodStats | None  # the RPW quarter of the month, where held
+
+
+def month_quarter(month: str) -> str:
+    """The quarter a month (YYYY-MM) falls in: 2026-11 → 2026Q4."""
+    return f"{month[:4]}Q{(int(month[5:7]) - 1) // 3 + 1}"
+
+
+@consistent
+def observed_rounds(corridor: Corridor, organisation: str, max_age_days: int,
+                    on: dt.date | None = None) -> list[RoundStats]:
+    """Every round of the corridor with a published observation, oldest first. Submitted, rejected and
+    superseded observations never count; one still waiting for a reference rate is left out and counted."""
+    on = on or dt.date.today()
+    by_month: dict[str, dict[int, object]] = {}
+    for row in reversed(observations.published_rows(corridor)):  # oldest first: the latest of a service wins
+        by_month.setdefault(row.month, {})[row.product_id or -row.id] = row
+    periods = held_periods(corridor) if by_month else {}
+    found = []
+    for month in sorted(by_month):
+        rows = list(by_month[month].values())
+        costs, waiting = [], 0
+        for row in rows:
+            fig = observations.figures_of(row, max_age_days)
+            if fig.waiting_for_rate:
+                waiting += 1
+                continue
+            costs.append(ServiceCost(f"obs-{row.id}", f"{row.provider_name} · {row.product_name}", True, row.speed,
+                                     fig.total_cost_pct, None, negative_margin=fig.fx_margin_pct < 0,
+                                     provider=row.provider_name))
+        quarter = month_quarter(month)
+        rpw = stats_for(corridor, quarter, on=on) if quarter in periods else None
+        name = f"{corridor.code}:{month}"
+        found.append(RoundStats(name, month, corridor_stats(costs), observed_source(organisation, name),
+                                tuple(sorted({r.send_amount for r in rows})), waiting,
+                                min(r.observed_on for r in rows), max(r.observed_on for r in rows), rpw))
+    return found

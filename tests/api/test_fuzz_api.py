@@ -19,6 +19,9 @@ to be invalid) to what the seeded server holds, for exactly these rules:
   fees of at most 25 each (fees larger than what a transfer carries leave nothing to plan), each in
   CAD, USD or EUR when a currency is named (the seeds' rates reach those);
 - imports: a seed file of the kind asked for (a file's rows are not a JSON Schema matter);
+- observations (with a `collect` key): CA-GT in its currencies, observed on a day of the seeds' rates, the
+  rate offered (the amount received, when given with it, must agree: no JSON Schema matter), regions of
+  Guatemala, and no `supersedes` (it must name a published observation);
 - the ledger (with a `ledger` key): the saved group and the cycle the setup records (or ids that do not
   exist: 404); a cycle recorded from a plan that bundles, without entries (that the entries add up, a wire
   within the contributions, payouts to the cycle's members, is no JSON Schema matter).
@@ -63,6 +66,7 @@ def _seeded_app():
         _, key = create_key("fuzz", "import")
         _, ledger_key = create_key("fuzz ledger", "ledger")
         _, read_key = create_key("fuzz reads", "read")
+        _, collect_key = create_key("fuzz collect", "collect")
         group, cycle = _ledger_group()
         db.session.commit()
         corridors = [(c.send_country, c.receive_country, c.send_currency) for c in db.session.scalars(select(Corridor))]
@@ -73,6 +77,7 @@ def _seeded_app():
         data = {"key": key, "corridors": corridors, "products": products, "widest_band": widest,
                 "slugs": sorted(db.session.scalars(select(Provider.slug))),
                 "imports": sorted(db.session.scalars(select(ImportRun.id))), "ledger_key": ledger_key, "read_key": read_key,
+                "collect_key": collect_key,
                 "group": group, "cycle": cycle, "season": dt.date.today().year}
         db.session.remove()
     return app, data
@@ -160,6 +165,16 @@ def _steer(case) -> None:
         case.path_parameters["group_id"] = DATA["group"]
         case.body.clear()
         case.body["plan"] = copy.deepcopy(LEDGER_PLAN)
+    elif operation == "POST /api/v1/observations" and isinstance(case.body, dict):
+        case.body.update(send_country="CA", receive_country="GT", send_currency="CAD", receive_currency="GTQ",
+                         observed_on=draw(["2025-10-01", (dt.date.today() - dt.timedelta(days=1)).isoformat()]))
+        case.body.pop("supersedes", None)
+        if "exchange_rate" in case.body:
+            case.body.pop("receive_amount", None)
+        if "regions" in case.body:
+            case.body["regions"] = case.body["regions"] and ["GT-HU"]
+    elif operation == "GET /api/v1/observations/{observation_id}":
+        case.path_parameters["observation_id"] = draw([1, 999_999])
     elif operation == "POST /api/v1/bundles" and isinstance(case.body, dict):
         _steer_bundle(draw, case.body)
     elif operation == "POST /api/v1/imports" and isinstance(case.body, dict) and case.body.get("kind") in SEED_FILES:
@@ -201,7 +216,8 @@ def _steer_bundle(draw, body: dict) -> None:
 def test_api_conforms_to_its_openapi_document(case):
     # Every check schemathesis knows. Called through WSGI, where nothing decodes a compressed body as an
     # HTTP client would: the body is asked for plain.
-    key = DATA["ledger_key"] if case.operation.path.startswith("/api/v1/ledger") else DATA["key"]
+    key = (DATA["ledger_key"] if case.operation.path.startswith("/api/v1/ledger")
+           else DATA["collect_key"] if case.operation.path.startswith("/api/v1/observations") else DATA["key"])
     headers = {"Accept-Encoding": "identity", "Authorization": f"Bearer {key}"}
     if _positive(case):
         _steer(case)
@@ -223,12 +239,13 @@ def test_most_valid_requests_reach_the_handlers():
 @settings(max_examples=max(5, EXAMPLES // 3), deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
 def test_api_conforms_with_a_read_key(case):
-    """The same checks with a partner's read key: imports and the ledger answer 403 (documented), the
-    rest as above."""
+    """The same checks with a partner's read key: imports, the ledger and submitting an observation answer
+    403 (documented), the rest as above."""
     headers = {"Accept-Encoding": "identity", "Authorization": f"Bearer {DATA['read_key']}"}
     if _positive(case):
         _steer(case)
     response = case.call(headers=headers)
-    if case.operation.path.startswith(("/api/v1/imports", "/api/v1/ledger")) and _positive(case):
+    if _positive(case) and (case.operation.path.startswith(("/api/v1/imports", "/api/v1/ledger"))
+                            or _operation(case) == "POST /api/v1/observations"):
         assert response.status_code == 403, (response.status_code, response.text[:200])
     case.validate_response(response, checks=CHECKS.get_all(), headers=headers)

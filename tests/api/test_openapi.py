@@ -47,7 +47,7 @@ def test_every_operation_lists_its_statuses_with_the_error_schema_and_its_securi
                 assert ("Retry-After" in response["headers"]) == (status in ("429", "503")), (method, path, status)
             else:
                 assert "Retry-After" not in response.get("headers", {})
-        if path.startswith(("/api/v1/imports", "/api/v1/ledger")):
+        if path.startswith(("/api/v1/imports", "/api/v1/ledger", "/api/v1/observations")):
             assert operation["security"] == [{"bearer": []}] and {"401", "403"} <= statuses
         else:
             assert "security" not in operation and "403" not in statuses

@@ -195,3 +195,67 @@ def test_a_published_observation_is_corrected_by_a_new_one_that_supersedes_it(co
     db.session.expire_all()
     assert (first.status, first.fee, second.supersedes_id, second.status) == ("approved", D("9.9900"), first.id,
                                                                               "submitted")
+
+
+def pdf_with_metadata() -> bytes:
+    """A one-page PDF whose document information and XMP name its author and the tool that made it."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 100))
+    pdf.docinfo["/Author"] = "Maria Garcia"
+    pdf.docinfo["/Producer"] = "SecretScanner 9"
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:creator"] = ["Maria Garcia"]
+        meta["xmp:CreatorTool"] = "SecretScanner 9"
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_a_pdf_is_stored_without_its_document_information_and_xmp(corridor, client, tmp_path):
+    import pikepdf
+
+    original = pdf_with_metadata()
+    assert b"Maria Garcia" in original and b"SecretScanner" in original
+    login_collector(client)
+    response = post(client, observation(client, action="save", evidence=(io.BytesIO(original), "receipt.pdf")))
+    assert response.status_code == 302
+    row = db.session.execute(select(PriceObservation)).scalar_one()
+    assert row.evidence_type == "application/pdf"
+    stored = (tmp_path / "evidence" / row.evidence_file).read_bytes()
+    assert b"Maria Garcia" not in stored and b"SecretScanner" not in stored
+    with pikepdf.open(io.BytesIO(stored)) as kept:
+        assert len(kept.pages) == 1
+        assert "/Info" not in kept.trailer and "/Metadata" not in kept.Root
+
+
+def test_a_pdf_that_is_not_one_is_refused(corridor, client, tmp_path):
+    login_collector(client)
+    response = post(client, observation(client, action="save",
+                                        evidence=(io.BytesIO(b"%PDF-1.4\nno objects at all\n%%EOF\n"), "x.pdf")))
+    assert response.status_code == 422
+    assert "is not a JPEG, PNG or WebP image nor a PDF" in text_of(response)
+    assert not (tmp_path / "evidence").exists() or not any((tmp_path / "evidence").iterdir())
+
+
+def test_evidence_is_not_left_behind_when_the_commit_fails(corridor, client, app, tmp_path):
+    """The file is written, the observation flushed, then the database refuses the commit (a full disk):
+    the answer is a 503, no observation is kept and the evidence folder is empty."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    login_collector(client)
+    data = observation(client, action="save", evidence=(io.BytesIO(photo_with_gps()), "board.jpg"))
+
+    def refuse(connection):
+        raise OperationalError("COMMIT", {}, Exception("database or disk is full"))
+
+    event.listen(db.engine, "commit", refuse)
+    try:
+        response = post(client, data)
+    finally:
+        event.remove(db.engine, "commit", refuse)
+    assert response.status_code == 503
+    assert db.session.execute(select(PriceObservation)).first() is None
+    assert (tmp_path / "evidence").is_dir() and list((tmp_path / "evidence").iterdir()) == []

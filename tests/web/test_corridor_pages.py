@@ -388,3 +388,34 @@ def test_countries_are_named_as_people_name_them_in_each_language(seeded, client
         row = list_row(client.get(f"/corridors?lang={lang}"), "TZ-KE")
         assert row.startswith(f"{tanzania} → {kenya} TZS → KES"), row
         assert "United Republic" not in row and "República" not in row and "République" not in row
+
+
+def test_the_corridor_page_gives_each_published_round_with_its_source_and_caveats(app, client):
+    """The round worked by hand in tests/api/test_observations_api.py: average 5.28%, SmaRT 4.81%, the
+    cheapest 3.70%, above 5%, beside RPW's published 5.90% for Q4 2026; the rejected and the unreviewed
+    observations are not counted (four services)."""
+    from remit.extensions import db
+    from remit.importers import run_import
+
+    from ..api.test_observations_api import observed_round
+    from ..importers.helpers import load_hand_worked_corridor
+
+    load_hand_worked_corridor(b"CAD,GTQ,5.55,2026-11-20,test rate\n")
+    app.config["REMIT_ORGANISATION"] = "Centro Migrante"
+    assert run_import("rpw", b"source_code,destination_code,quarter,avg_cost_pct,cheapest_cost_pct\n"
+                             b"CAN,GTM,2026Q4,5.90,3.10\n", "averages.csv", actor="test").ok
+    db.session.commit()
+    assert "Prices observed by" not in text_of(client.get("/corridors/CA-GT?lang=en"))
+    observed_round(client)
+    text = text_of(client.get("/corridors/CA-GT?lang=en"))
+    assert "Prices observed by Centro Migrante" in text
+    assert re.search(r"November 2026 5\.28% 4\.81% Banco Dos · Cash pickup ?: 3\.70% above 5% Q4 2026: average 5\.90% "
+                     r"at USD 200 Observed by Centro Migrante, round November 2026 \(4 services counted, observed on "
+                     r"Nov 20, 2026\)", text), text
+    assert "At the amounts observed (CA$300.00), not at USD 200 as the World Bank measures" in text
+    spanish = text_of(client.get("/corridors/CA-GT?lang=es"))
+    assert "Precios observados por Centro Migrante" in spanish
+    assert "Observado por Centro Migrante, ronda de noviembre de 2026 (4 servicios contados" in spanish
+    assert "5,28" in spanish and "4,81" in spanish
+    french = text_of(client.get("/corridors/CA-GT?lang=fr"))
+    assert "Relevé par Centro Migrante, tournée de novembre 2026 (4 services comptés" in french

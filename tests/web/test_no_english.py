@@ -183,7 +183,8 @@ def pages(seeded, client):
 
 def _observations() -> str:
     """A round of observed prices, flagged (a fee over 20%, a rate far from the provider's other one), one of
-    them rejected: the review page shows each figure, flag, status and reason."""
+    them rejected and the other approved: the review page shows each figure, flag, status and reason, and
+    the corridor page the round's statistics."""
     import datetime as dt
     from decimal import Decimal as D
 
@@ -199,6 +200,7 @@ def _observations() -> str:
             exchange_rate=rate)
         rows.append(observations.record(given, actor="test", max_age_days=3650)[0])
     observations.review(rows[0], "reject", "illegible", actor="test")
+    observations.review(rows[1], "approve", "", actor="test")  # the corridor page then shows its round
     db.session.commit()
     return f"/collect/rounds/CA-GT/{day:%Y-%m}"
 

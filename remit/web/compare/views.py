@@ -222,15 +222,17 @@ _corridor_views = VersionedCache(size=1024, budget=16 * 2**20, weigh=len)
 def corridor(code: str):
     found = corridor_of(code)
     today = dt.date.today()
+    organisation = current_app.config.get("REMIT_ORGANISATION", "remit")
     key = (found.id, str(get_locale()), bool(session.get("_user_id")), tuple(request.args.items(multi=True)),
-           data_version(today), freshness())
-    return _corridor_views.get(key, lambda: _corridor_page(found))
+           data_version(today), freshness(), organisation)
+    return _corridor_views.get(key, lambda: _corridor_page(found, organisation))
 
 
-def _corridor_page(found) -> str:
+def _corridor_page(found, organisation: str) -> str:
     with snapshot():
         history = stats.trend(found)
         providers = catalog.corridor_providers(found.id)
+        rounds = stats.observed_rounds(found, organisation, int(current_app.config.get("REMIT_RATE_MAX_AGE_DAYS", 14)))
     current = history[-1]
     quarters = stats.with_gaps(history)
     by_type: dict[str, list] = {}
@@ -238,7 +240,8 @@ def _corridor_page(found) -> str:
         by_type.setdefault(provider["type"] or "", []).append(provider)
     # Types come from fee tables and RPW's workbooks; RPW's 2025 per-quote file gives none.
     return render_template("compare/corridor.html", corridor=found, current=current, quarters=quarters,
-                           chart=_corridor_trend(current, quarters), by_type=sorted(by_type.items()))
+                           chart=_corridor_trend(current, quarters), by_type=sorted(by_type.items()),
+                           rounds=list(reversed(rounds)), organisation=organisation)
 
 
 PROVIDERS_PER_PAGE = 100
