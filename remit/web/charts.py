@@ -13,7 +13,13 @@ from decimal import Decimal
 
 import pygal
 from markupsafe import escape
+from pygal.etree import etree as pygal_etree
 from pygal.style import Style
+
+# pygal writes its SVG with lxml when lxml is installed (pikepdf brings it) and with the standard
+# library's ElementTree otherwise: the two write attributes and empty elements differently, and the
+# bar labels and the tidying below read what ElementTree writes. One writer, whatever is installed.
+pygal_etree.to_etree()
 
 WIDTH = 400
 STYLE = Style(background="white", plot_background="white", foreground="#1b1b1b", foreground_strong="#1b1b1b",
