@@ -199,20 +199,20 @@ def test_the_batch_asks_for_a_sending_country_it_holds(seeded, client, url, stat
 
 # The group option (issue 29: "from which group size, and whom to ask").
 POOLING_SAID = {
-    "en": ("Pooling pays from 2 people sending about CA$300.00 each: each saves about CA$0.99.",
-           "Each pays CA$8.50 instead of CA$9.49 alone, by Illustrative Money Transfer B · App to a bank account: "
-           "a fee of CA$7.99 per transfer, its exchange rate 1.50% under the mid-market rate.",
-           "CA$0.00 taken by intermediary banks and CA$0.00 by the receiving bank per transfer",
-           "Whom to ask: the bank that would hold the collective account at home",
-           "the sending bank (its wire fee, its exchange rate, and its limits per transfer and per day)",
+    "en": ("About CA$300.00 each: pooling pays from 2 people; each saves about CA$0.99.",
+           "Assumed: one transfer by Illustrative Money Transfer B · App to a bank account, at a fee of CA$7.99 for "
+           "these groups and an exchange rate 1.50% under the mid-market rate. Illustrative, not observed.",
+           "Per transfer, CA$0.00 taken by intermediary banks and CA$0.00 by the receiving bank; CA$0.00 to pay out "
+           "each share (as the group transfer page starts).",
+           "Whom to ask: the bank that would hold the collective account",
+           "the sending bank (its wire fee, rate and limits per transfer and per day)",
            "Registering with FINTRAC", "In Guatemala: the law against money laundering"),
-    "es": ("Juntar el dinero conviene a partir de 2 personas que envían unos 300,00 CAD cada una: cada una ahorra "
-           "unos 0,99 CAD.", "Cada una paga 8,50 CAD en lugar de 9,49 CAD por su cuenta",
-           "una comisión de 7,99 CAD por transferencia", "A quién preguntar: al banco que tendría la cuenta colectiva",
-           "Inscribirse en FINTRAC"),
-    "fr": ("Regrouper l’argent est avantageux à partir de 2 personnes envoyant environ 300,00 $CA chacune : chacune "
-           "économise environ 0,99 $CA.", "Chacune paie 8,50 $CA au lieu de 9,49 $CA seule",
-           "À qui demander : à la banque qui tiendrait le compte collectif", "S’inscrire auprès de CANAFE"),
+    "es": ("Unos 300,00 CAD cada una: conviene juntarlo desde 2 personas; cada una ahorra unos 0,99 CAD.",
+           "con una comisión de 7,99 CAD para estos grupos y un tipo de cambio 1,50% por debajo del tipo medio",
+           "A quién preguntar: al banco que tendría la cuenta colectiva", "Inscribirse en FINTRAC"),
+    "fr": ("Environ 300,00 $CA chacune : regrouper est avantageux dès 2 personnes ; chacune économise environ 0,99 $CA.",
+           "avec des frais de 7,99 $CA pour ces groupes", "À qui demander : à la banque qui tiendrait le compte collectif",
+           "S’inscrire auprès de CANAFE"),
 }
 
 
@@ -250,7 +250,7 @@ def test_the_group_option_could_not_be_assessed_without_a_bank_to_bank_fee_table
     text = visible_text(client.get("/corridors/CA-IN/guide").get_data(as_text=True), [])
     assert ("On this corridor the group option could not be assessed: remit holds no bank-to-bank fee table to "
             "price one pooled transfer.") in text
-    assert "Pooling pays from" not in text and "Whom to ask:" in text
+    assert "pooling pays from" not in text and "Whom to ask:" in text
     found = guide_json(client, "CA-IN")["pooling"]
     assert found == {"assessed": False, "assumed_fees": None, "amounts": [],
                      "ask": ["receiving_bank", "sending_bank", "resource_centre"], "notes_page": "/bundle"}
