@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Page, abort
 
 from .. import codes
+from ..domain.bundling.threshold import LARGEST_GROUP, SMALLEST_GROUP
 from ..domain.caveats import frequency
 from ..domain.messages import msg
 from ..inputs import decimals
@@ -172,7 +173,37 @@ class CorridorStats(MethodView):
         return caching.respond(answer, tag)
 
 
-def _guide_json(found, corridor_page: str, guide_page: str) -> dict:
+ASK = ["receiving_bank", "sending_bank", "resource_centre"]  # whom to ask before pooling, in order
+
+
+def _pooling_json(pool, minor: int, notes_page: str) -> dict:
+    """The group option: each amount's smallest paying group, and the fees it assumes."""
+    def m(value):
+        return present.money(value, minor)
+
+    if pool is None or not pool.assessed:
+        return {"assessed": False, "assumed_fees": None, "amounts": [], "ask": ASK, "notes_page": notes_page}
+    terms = pool.terms
+    amounts = []
+    for amount, th in pool.thresholds:
+        pooled = None
+        if th is not None and th.pooled is not None:
+            info = pool.products[th.pooled.service_key]
+            pooled = {"product_id": th.pooled.service_key, "provider": info.provider_name,
+                      "product": info.product_name, "illustrative": info.illustrative,
+                      "transfers": th.pooled.transfers, "fee": m(th.pooled.fee),
+                      "fx_margin_pct": present.pct(th.pooled.fx_margin_pct)}
+        amounts.append({"amount": m(amount), "alone": m(th.alone) if th else None,
+                        "members": th.members if th else None, "per_member": m(th.per_member) if th else None,
+                        "saving": m(th.saving) if th else None, "searched_from": th.smallest if th else SMALLEST_GROUP,
+                        "searched_to": th.upto if th else LARGEST_GROUP, "pooled": pooled})
+    return {"assessed": True,
+            "assumed_fees": {"intermediary_fee": m(terms.intermediary_fee), "incoming_fee": m(terms.incoming_fee),
+                             "distribution_fee": m(terms.distribution_fee), "coordinator_fee": m(terms.coordinator_fee)},
+            "amounts": amounts, "ask": ASK, "notes_page": notes_page}
+
+
+def _guide_json(found, corridor_page: str, guide_page: str, notes_page: str = "/bundle") -> dict:
     """The guide's figures: each amount's first quotes written by the quotes' one writer (present.quotes_text),
     so that they are GET /api/v1/quotes's to the character."""
     example = None
@@ -195,6 +226,7 @@ def _guide_json(found, corridor_page: str, guide_page: str) -> dict:
                      "cheapest": json.loads(present.quotes_text(a.comparison, 0, guide.SERVICES_PER_AMOUNT))}
                     for a in found.amounts],
         "example": example, "illustrative": found.illustrative, "poolable": found.poolable,
+        "pooling": _pooling_json(found.pooling, minor, notes_page),
         "data_dates": [{"kind": d.kind, "period": d.period, "date": d.last_day, "stale": d.stale}
                        for d in found.data_dates],
         "corridor_page": corridor_page, "guide_page": guide_page,
@@ -236,7 +268,7 @@ class CorridorGuide(MethodView):
             pages = {"code": corridor.code}  # relative, like every address the API gives: never the client's Host
             guide_page = url_for("guide.guide", **pages, amount=[str(a) for a in amounts] or None)
             return caching.Answer.of(present.json_text(_guide_json(found, url_for("compare.corridor", **pages),
-                                                                   guide_page)))
+                                                                   guide_page, url_for("group.bundle"))))
 
         answer = caching.answers.get((caching.request_version(), tag), build)
         return caching.respond(answer, tag)

@@ -54,6 +54,59 @@ class GuideDataDateSchema(Answer):
     stale = fields.Boolean(metadata={"description": "older than REMIT_SURVEY_MAX_AGE_DAYS or REMIT_RATE_MAX_AGE_DAYS"})
 
 
+class GuidePooledSchema(Answer):
+    product_id = Text("product_id", metadata={"description": "the product the pooled transfer goes by (a bank-to-bank "
+                                                             "fee table, as the group plan chooses)"})
+    provider = fields.String(metadata={"description": "its provider's name"})
+    product = fields.String(metadata={"description": "its name"})
+    illustrative = fields.Boolean(metadata={"description": "its fee table is flagged illustrative"})
+    transfers = fields.Integer(validate=validate.Range(1), metadata={
+        "description": "transfers the bank's limit splits the group's total into"})
+    fee = Money("the bank's fee for one transfer (the first, the larger), as charged")
+    fx_margin_pct = Pct("its exchange rate's margin under the mid-market rate")
+
+
+class GuidePoolingAmountSchema(Answer):
+    amount = Money("what each member sends (one of the guide's amounts)")
+    alone = Money("the cheapest way to send it alone (null: no service takes it)", allow_none=True)
+    members = fields.Integer(allow_none=True, validate=validate.Range(2), metadata={
+        "description": "the smallest group, from `searched_from` to `searched_to`, in which each member pays less "
+                       "for one pooled transfer of the group's total (its cost split) than `alone`; null: none"})
+    per_member = Money("what each pays at that size (the larger share when the cost does not divide evenly)",
+                       allow_none=True)
+    saving = Money("alone − per_member", allow_none=True)
+    searched_from = fields.Integer(metadata={"description": "the smallest group size costed"})
+    searched_to = fields.Integer(metadata={"description": "the largest group size costed"})
+    pooled = fields.Nested(GuidePooledSchema, allow_none=True, metadata={
+        "description": "the pooled transfer at `members`, or at `searched_to` when no size pays (null: no product "
+                       "carries the total, or no service alone takes the amount)"})
+
+
+class GuidePoolingFeesSchema(Answer):
+    intermediary_fee = Money("per transfer, taken on the way by correspondent banks")
+    incoming_fee = Money("per transfer, taken by the receiving bank")
+    distribution_fee = Money("per member, to pay out each share from the collective account")
+    coordinator_fee = Money("per transfer, the coordinator's")
+
+
+class GuidePoolingSchema(Answer):
+    assessed = fields.Boolean(metadata={
+        "description": "false when the corridor has no product a pooled transfer can go by (no bank-to-bank fee "
+                       "table): then nothing is said about group sizes"})
+    assumed_fees = fields.Nested(GuidePoolingFeesSchema, allow_none=True, metadata={
+        "description": "the fees the sizes assume, in the send currency: those POST /api/v1/bundles assumes when "
+                       "a request gives none (null when not assessed)"})
+    amounts = fields.List(fields.Nested(GuidePoolingAmountSchema), metadata={
+        "description": "each of the guide's amounts (empty when not assessed)"})
+    ask = fields.List(fields.String(), metadata={
+        "description": "whom to ask before pooling, in order: receiving_bank (the bank holding the collective account "
+                       "at home: its fees to receive and pay out, what it asks about the money's origin), "
+                       "sending_bank (its wire fee, rate and limits), resource_centre (the group transfer page)"})
+    notes_page = fields.String(metadata={
+        "description": "the group transfer page, where the notes on a coordinator's duties (FINTRAC, the IVE) are "
+                       "shown with their sources, relative to the API's address"})
+
+
 class GuideSchema(Answer):
     corridor = Text("corridor")
     send_currency = Iso("Currency")
@@ -65,6 +118,8 @@ class GuideSchema(Answer):
     illustrative = fields.Boolean(metadata={"description": "a quote shown comes from a fee table flagged illustrative"})
     poolable = fields.Boolean(metadata={
         "description": "a service shown charges a fixed fee per transfer, which a group transfer shares"})
+    pooling = fields.Nested(GuidePoolingSchema, metadata={
+        "description": "the group option: from which group size one pooled transfer pays at each amount"})
     data_dates = fields.List(fields.Nested(GuideDataDateSchema))
     corridor_page = fields.String(metadata={"description": "the live corridor page (the printed guide's QR code), relative to the API's address"})
     guide_page = fields.String(metadata={"description": "the printable guide for the same amounts, relative to the API's address"})

@@ -396,6 +396,20 @@ def _members(request: BundleRequest, priced: _Priced, on: dt.date, limits: cavea
     return members, today_keys
 
 
+def pooled_products(services: list[Service]) -> list[Service]:
+    """The products a pooled transfer can go by: bank-to-bank fee tables (funded from and paid into a bank
+    account), the products a plan chooses among unless the request names one."""
+    return [s for s in services if s.basis is Basis.FEE_TABLE
+            and s.funding_method == "bank_account" and s.payout_method == "bank_account"]
+
+
+def default_terms(corridor: Corridor, currency: str, rates: RateBook, on: dt.date) -> Terms:
+    """The terms of a plan whose request gives only the corridor and the currency: its fees as a request
+    leaves them (none), no limit but the product's, the reporting threshold of the sending country."""
+    request = BundleRequest(corridor.send_country, corridor.receive_country, currency, [])
+    return _terms(request, corridor, rates, fee_amounts(request, rates, on, freshness()))
+
+
 def _terms(request: BundleRequest, corridor: Corridor, rates: RateBook, fees: dict[str, FeeAmount]) -> Terms:
     return Terms(
         minor_unit=codes.minor_unit(request.currency), receive_minor_unit=codes.minor_unit(corridor.receive_currency),
@@ -514,8 +528,7 @@ def _bulk_services(request: BundleRequest, corridor, services, names: ServiceNam
             errors["bulk_product"] = [_product_problem(request.bulk_product, corridor.code)]
             return []
         return [bulk]
-    found = [s for s, _ in services if s.basis is Basis.FEE_TABLE
-             and s.funding_method == "bank_account" and s.payout_method == "bank_account"]
+    found = pooled_products([s for s, _ in services])
     if not found:
         errors["bulk_product"] = [msg(
             "no_bulk_product",

@@ -11,15 +11,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import codes
+from ..domain.bundling import PoolingThreshold, Terms, pooling_threshold
 from ..domain.messages import msg
-from ..domain.money import convert
+from ..domain.money import convert, round_money
 from ..domain.errors import RemitError
 from ..domain.pricing import Quote
 from ..models import Corridor
 from . import comparison
+from .bundles import cheapest_alone, default_terms, pooled_products
 from .rates import RateBook
 from .snapshot import snapshot
 from .stats import PRICE_POINTS_USD
+from .versions import data_version
 
 MAX_AMOUNTS = 3  # a staffer may choose up to three amounts: more do not fit on one sheet
 SERVICES_PER_AMOUNT = 3  # the cheapest services shown at each amount
@@ -54,6 +57,21 @@ class WorkedExample:
 
 
 @dataclass(frozen=True)
+class Pooling:
+    """The group option: at each of the guide's amounts, from which group size one pooled transfer (its
+    cost split) costs each member less than the cheapest way alone, found as the group transfer page
+    plans (the same products, the same fees: those a plan assumes until the coordinator enters them).
+    `assessed` is False when the corridor has no product a pooled transfer can go by (no bank-to-bank
+    fee table): nothing is guessed."""
+
+    assessed: bool
+    terms: Terms | None  # the fees assumed (per transfer and per member) and the limits
+    # Each amount and its threshold; None where no service alone takes the amount (nothing to compare).
+    thresholds: list[tuple[Decimal, PoolingThreshold | None]] = field(default_factory=list)
+    products: dict[str, comparison.ServiceInfo] = field(default_factory=dict)  # the pooled products, by key
+
+
+@dataclass(frozen=True)
 class Guide:
     corridor: Corridor
     send_currency: str
@@ -64,6 +82,7 @@ class Guide:
     data_dates: list[comparison.DataDate] = field(default_factory=list)
     sources: list = field(default_factory=list)
     reference_rate_source: str | None = None
+    pooling: Pooling | None = None
 
     @property
     def illustrative(self) -> bool:
@@ -128,7 +147,33 @@ def guide(corridor: Corridor, amounts: list[Decimal] | None = None, *, on: dt.da
     rate_source = next((a.comparison.info[q.service.key].reference_rate_source for a in found for q in a.cheapest
                         if a.comparison.info[q.service.key].reference_rate_source), None)
     return Guide(corridor, currency, corridor.receive_currency, found, bool(amounts), example,
-                 sorted(dates.values(), key=lambda d: (d.kind, d.last_day)), sources, rate_source)
+                 sorted(dates.values(), key=lambda d: (d.kind, d.last_day)), sources, rate_source,
+                 pooling(corridor, [a.amount for a in found], on, version))
+
+
+def pooling(corridor: Corridor, amounts: list[Decimal], on: dt.date, version: str | None = None) -> Pooling:
+    """The group option at each amount (see Pooling): the corridor's bank-to-bank fee tables in its send
+    currency, the plan's default terms, and the cheapest way alone from the envelope the plan compares
+    members with; the domain finds the smallest group from 2 to 50 that pays."""
+    currency = corridor.send_currency
+    with snapshot():
+        version = version or data_version(on)
+        _, built = comparison.priced_services(corridor, on, version)
+        rates = RateBook.load(on)
+    services = [(s, i) for s, i in built if s.send_currency == currency]
+    products = pooled_products([s for s, _ in services])
+    if not products:
+        return Pooling(False, None)
+    terms = default_terms(corridor, currency, rates, on)
+    alone = cheapest_alone(corridor, currency, None, on, version, [s for s, _ in services if s.transparent])
+    thresholds = []
+    for amount in amounts:
+        cheapest = alone.cheapest(amount)
+        thresholds.append((amount, None if cheapest is None else pooling_threshold(
+            amount, products, terms, round_money(cheapest[0], terms.minor_unit))))
+    keys = {s.key for s in products}
+    info = {i.product_id: i for _, i in services if i.product_id in keys}
+    return Pooling(True, terms, thresholds, info)
 
 
 def _example(amounts: list[GuideAmount]) -> WorkedExample | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from decimal import Decimal as D
 
 import pytest
 
@@ -76,6 +77,24 @@ def test_the_page_says_where_to_check_a_sender_and_cites_fcac(seeded, client):
     assert "Keep the receipt" in text and "Questions to ask a provider" in text
     assert "World Bank survey" in text  # the source of CA-IN's prices, beside each
     assert "Source: The World Bank, Remittance Prices Worldwide" in text
+
+
+FCAC_EN = "https://www.canada.ca/en/financial-consumer-agency/services/payment/international-money-transfers.html"
+FCAC_FR = ("https://www.canada.ca/fr/agence-consommation-matiere-financiere/services/paiement/"
+           "transferts-argent-internationaux.html")
+
+
+@pytest.mark.parametrize("language, url, said", [
+    ("fr", FCAC_FR, None), ("en", FCAC_EN, None),
+    # The agency publishes in English and French only: Spanish pages link its English page, and say so.
+    ("es", FCAC_EN, "(en inglés: la agencia publica solo en inglés y en francés)")])
+def test_the_fcac_source_is_linked_in_the_pages_language_where_the_agency_publishes_it(
+        seeded, client, language, url, said):
+    page = client.get(f"/corridors/CA-GT/guide?lang={language}").get_data(as_text=True)
+    assert f'href="{url}"' in page
+    assert f'href="{FCAC_EN if url == FCAC_FR else FCAC_FR}"' not in page
+    if said:
+        assert said in visible_text(page, [])
 
 
 def test_the_qr_code_reads_back_as_the_live_corridor_page(seeded, client):
@@ -176,3 +195,79 @@ def test_the_batch_asks_for_a_sending_country_it_holds(seeded, client, url, stat
     assert response.status_code == status
     if status != 200:
         assert "Choose a sending country from the list." in visible_text(response.get_data(as_text=True), [])
+
+
+# The group option (issue 29: "from which group size, and whom to ask").
+POOLING_SAID = {
+    "en": ("About CA$300.00 each: pooling pays from 2 people; each saves about CA$0.99.",
+           "Assumed: one transfer by Illustrative Money Transfer B · App to a bank account, at a fee of CA$7.99 for "
+           "these groups and an exchange rate 1.50% under the mid-market rate. Illustrative, not observed.",
+           "Per transfer, CA$0.00 taken by intermediary banks and CA$0.00 by the receiving bank; CA$0.00 to pay out "
+           "each share (as the group transfer page starts).",
+           "Whom to ask: the bank that would hold the collective account",
+           "the sending bank (its wire fee, rate and limits per transfer and per day)",
+           "Registering with FINTRAC", "In Guatemala: the law against money laundering"),
+    "es": ("Unos 300,00 CAD cada una: conviene juntarlo desde 2 personas; cada una ahorra unos 0,99 CAD.",
+           "con una comisión de 7,99 CAD para estos grupos y un tipo de cambio 1,50% por debajo del tipo medio",
+           "A quién preguntar: al banco que tendría la cuenta colectiva", "Inscribirse en FINTRAC"),
+    "fr": ("Environ 300,00 $CA chacune : regrouper est avantageux dès 2 personnes ; chacune économise environ 0,99 $CA.",
+           "avec des frais de 7,99 $CA pour ces groupes", "À qui demander : à la banque qui tiendrait le compte collectif",
+           "S’inscrire auprès de CANAFE"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+def test_the_group_option_says_from_which_size_pooling_pays_and_whom_to_ask(seeded, client, language):
+    """Canada→Guatemala, CAD 300 each, worked by hand from the seed's fee table: alone, the cheapest is
+    Illustrative Money Transfer B's app (1.99 + 1% = 4.99 fee, 1.5% of 300 = 4.50: 9.49). Two people
+    pooling CAD 600 in one transfer of the same app (bank account to bank account, as the group plan
+    chooses): fee 1.99 + 6.00 = 7.99, rate 9.00, 16.99 together, 8.50 each (8.495, the larger share):
+    each saves 0.99. With the group page's starting fees (none on the way)."""
+    page = client.get(f"/corridors/CA-GT/guide?amount=300&lang={language}").get_data(as_text=True)
+    raw = re.sub(r"<[^>]+>", "", page).replace("\u202f", " ").replace("\xa0", " ")
+    raw = re.sub(r"\s+", " ", raw)
+    for words in POOLING_SAID[language]:
+        assert words in raw, words
+
+
+def test_the_group_option_is_the_group_plans_break_even(seeded, app):
+    """The guide's size is the one the group transfer page finds for a group of members sending the
+    same amount (its break-even), with the same products and fees."""
+    from remit.services import bundles
+    from remit.services import guide as guide_service
+    from remit.services.reference import find_corridor
+
+    with app.test_request_context():
+        for amount in ("300", "698.44", "1500"):
+            pool = guide_service.guide(find_corridor("CA", "GT"), [D(amount)]).pooling
+            threshold = pool.thresholds[0][1]
+            request = bundles.BundleRequest("CA", "GT", "CAD", [bundles.MemberInput(f"m{i}", D(amount))
+                                                                 for i in range(3)])
+            assert bundles.plan(request).plan.break_even_members == threshold.members, amount
+
+
+def test_the_group_option_could_not_be_assessed_without_a_bank_to_bank_fee_table(seeded, client):
+    text = visible_text(client.get("/corridors/CA-IN/guide").get_data(as_text=True), [])
+    assert ("On this corridor the group option could not be assessed: remit holds no bank-to-bank fee table to "
+            "price one pooled transfer.") in text
+    assert "pooling pays from" not in text and "Whom to ask:" in text
+    found = guide_json(client, "CA-IN")["pooling"]
+    assert found == {"assessed": False, "assumed_fees": None, "amounts": [],
+                     "ask": ["receiving_bank", "sending_bank", "resource_centre"], "notes_page": "/bundle"}
+
+
+def test_the_api_gives_the_group_option_and_its_assumptions(seeded, client):
+    pooling = guide_json(client, "CA-GT", "300")["pooling"]
+    assert pooling["assessed"] is True
+    assert pooling["assumed_fees"] == {"intermediary_fee": "0.00", "incoming_fee": "0.00",
+                                       "distribution_fee": "0.00", "coordinator_fee": "0.00"}
+    (first,) = pooling["amounts"]
+    pooled = first.pop("pooled")
+    assert first == {"amount": "300.00", "alone": "9.49", "members": 2, "per_member": "8.50", "saving": "0.99",
+                     "searched_from": 2, "searched_to": 50}
+    assert {k: pooled[k] for k in ("provider", "product", "illustrative", "transfers", "fee", "fx_margin_pct")} == {
+        "provider": "Illustrative Money Transfer B", "product": "App to a bank account", "illustrative": True,
+        "transfers": 1, "fee": "7.99", "fx_margin_pct": "1.50"}
+    assert pooled["product_id"].startswith("ft-")
+    document = json.loads(client.get("/api/v1/openapi.json").get_data(as_text=True))
+    assert "pooling" in document["components"]["schemas"]["Guide"]["properties"]

@@ -17,6 +17,14 @@ SOURCES = ["https://fintrac-canafe.canada.ca/msb-esm/register-inscrire/reg-ins-e
            "https://fintrac-canafe.canada.ca/guidance-directives/transaction-operation/24hour/1-eng",
            "https://fintrac-canafe.canada.ca/guidance-directives/client-clientele/tpdr-eng",
            "https://fintrac-canafe.canada.ca/guidance-directives/recordkeeping-document/record/msb-eng"]
+
+
+def sources(language: str) -> list[str]:
+    """FINTRAC's pages in the notes' language: French for French (-fra), English for English and for
+    Spanish (FINTRAC publishes in English and French only; the Spanish notes say so)."""
+    return [url.replace("-eng", "-fra") for url in SOURCES] if language == "fr" else SOURCES
+
+
 GUATEMALA = ["https://www.sib.gob.gt/c/journal/view_article_content?articleId=LAVADOACTIVOS-CONTENIDO-FUNCIONES"
              "&amp;groupId=10097&amp;version=1.0",
              "https://www.senabed.gob.gt/2020/images/Informacion.publica/10.01/"
@@ -50,7 +58,7 @@ def test_the_group_page_shows_the_notes_with_their_sources_and_review_date(seede
     text = visible_text(page, [])
     for words in SAID[language]:
         assert words.replace("\u202f", " ") in text.replace("\u202f", " "), words
-    for url in SOURCES + GUATEMALA:
+    for url in sources(language) + GUATEMALA:
         assert f'href="{url}"' in page
 
 
@@ -63,7 +71,7 @@ def test_the_plan_carries_the_notes_onto_its_own_printed_page(seeded, client, la
     assert page.index('id="plan-heading"') < page.index('class="pooling-notes after-plan"')
     assert 'class="pooling-notes after-plan"' in page and "noprint" not in re.search(
         r'<section class="pooling-notes[^"]*"', page).group(0)
-    for url in SOURCES + GUATEMALA:
+    for url in sources(language) + GUATEMALA:
         assert f'href="{url}"' in page
     assert SAID[language][2].replace("\u202f", " ") in visible_text(page, []).replace("\u202f", " ")
 
@@ -120,5 +128,7 @@ def test_each_packaged_file_holds_the_same_six_notes_and_review_date(language):
     notes = pooling.parse((pooling.PACKAGED / f"pooling.{language}.toml").read_text(encoding="utf-8"), language, "")
     english = pooling.parse((pooling.PACKAGED / "pooling.en.toml").read_text(encoding="utf-8"), "en", "")
     assert notes.reviewed == english.reviewed == dt.date(2026, 12, 6)
-    assert [(n.url, n.countries) for n in notes.notes] == [(n.url, n.countries) for n in english.notes]
+    # The same sources, in the file's language where the publisher has one (FINTRAC: French, not Spanish).
+    in_language = [n.url.replace("-eng", "-fra") if language == "fr" else n.url for n in english.notes]
+    assert [(n.url, n.countries) for n in notes.notes] == list(zip(in_language, [n.countries for n in english.notes]))
     assert len(notes.notes) == 6

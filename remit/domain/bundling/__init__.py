@@ -33,7 +33,8 @@ ranges, and its verdict says which applies to this group, and why.
 Every function here is pure: Decimal in, Decimal out. The package, by concept: `model` (what goes in
 and out), `transfers` (the pooled transfers and their days), `sharing` (the split rule and its
 rounding), `coalition` (who gains), `group_sizes` (the curve, the break-even, the sizes that pay),
-`words` (the verdict and the notes) and `planning` (plan(), a sequence of small named steps).
+`words` (the verdict and the notes), `threshold` (from which size
+pooling pays at one amount) and `planning` (plan(), a sequence of small named steps).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from .group_sizes import curve_sizes, group_sizes, paying_sizes
 from .model import (BundleError, BundlePlan, CurvePoint, Member, MemberResult, NoBulkProduct, Option, Terms,
                     TooManyTransfers, Transfer, TransferDay)
 from .planning import check_group, plan
+from .threshold import PooledTerms, PoolingThreshold, pooled_cost, pooling_threshold
 from .sharing import Costed, Parts, allocate, apportion, cost_group, split_exact, split_parts, weight_parts
 from .transfers import (cap_for, check_transfer_cap, cheapest_groups, cheapest_transfers, plan_transfers, schedule,
                         split, split_counts, transfers_cost, transfers_needed)
@@ -52,5 +54,6 @@ __all__ = ["BundleError", "BundlePlan", "Costed", "CurvePoint", "Member", "Membe
            "Terms", "TooManyTransfers", "Transfer", "TransferDay", "allocate", "apportion", "cap_for",
            "check_group", "check_transfer_cap", "cheapest_groups", "cheapest_transfers", "coalition", "cost_group",
            "costs_alone", "curve_sizes", "group_sizes", "member_results", "paying_sizes", "plan", "plan_transfers",
+           "PooledTerms", "PoolingThreshold", "pooled_cost", "pooling_threshold",
            "reporting_notes", "schedule", "size_cause", "sizes_sentence", "split", "split_counts", "split_exact",
            "split_parts", "transfers_cost", "transfers_needed", "verdict", "weight_parts", "Parts"]

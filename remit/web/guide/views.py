@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from ... import codes
 from ...domain.errors import RemitError
 from ...inputs import InputError, parse_amount
-from ...services import catalog
+from ...services import catalog, pooling
 from ...services import guide as guide_service
 from ...services.reference import find_corridor
 from ..format import country_name
@@ -50,7 +50,8 @@ def guide(code: str):
     title = _("Sending money: %(send)s → %(receive)s", send=country_name(corridor.send_country),
               receive=country_name(corridor.receive_country))
     return render_template("guide/guide.html", corridor=corridor, guide=found, problems=[], live=live,
-                           qr=qr_svg(live, title=title), fields=fields if found.chosen else ["", "", ""])
+                           qr=qr_svg(live, title=title), fields=fields if found.chosen else ["", "", ""],
+                           pooling_notes=pooling.notes_for(str(get_locale())))
 
 
 def guides():
@@ -83,4 +84,5 @@ def guides():
         title = _("Sending money: %(send)s → %(receive)s", send=country_name(corridor.send_country),
                   receive=country_name(corridor.receive_country))
         built.append((corridor, found, live, qr_svg(live, title=title)))
-    return render_template("guide/guides.html", countries=countries, send=send, guides=built)
+    return render_template("guide/guides.html", countries=countries, send=send, guides=built,
+                           pooling_notes=pooling.notes_for(str(get_locale())))
