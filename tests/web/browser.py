@@ -29,9 +29,11 @@ def browser_type_launch_args(browser_type_launch_args):
                      "--disable-background-networking", "--disable-component-update", "--disable-sync"]}
 
 
-def serve(tmp_path_factory, live_db: dict[str, str], extra: list[tuple[str, str, bytes]] = ()):
+def serve(tmp_path_factory, live_db: dict[str, str], extra: list[tuple[str, str, bytes]] = (), *,
+          config: dict | None = None, prepare=None):
     """remit with the seed data (and `extra` files, imported after it) on a free loopback port, in a
-    thread; yields its base URL."""
+    thread; yields its base URL. `config`: settings of the app; `prepare`: called in its app context,
+    after the files, to put in what a test needs (instead of the seeds when it is given)."""
     from werkzeug.serving import make_server
 
     from remit import create_app
@@ -42,13 +44,16 @@ def serve(tmp_path_factory, live_db: dict[str, str], extra: list[tuple[str, str,
 
     url = "sqlite:///" + str(tmp_path_factory.mktemp("browser") / "remit.db")
     live_db["url"] = url
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, **(config or {})})
     with app.app_context():
         from flask_migrate import upgrade
 
         upgrade()
-        for kind, name, data in [*suite_files(), *extra]:
+        for kind, name, data in [*(suite_files() if prepare is None else ()), *extra]:
             assert run_import(kind, data, name, actor="test").ok
+        if prepare is not None:
+            prepare()
+            db.session.commit()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

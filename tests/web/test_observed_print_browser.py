@@ -7,53 +7,36 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 from decimal import Decimal as D
 
 import pytest
 
-from .browser import ARTIFACTS, browser_type_launch_args, require_chromium, shot  # noqa: F401
+from .browser import ARTIFACTS, browser_type_launch_args, require_chromium, serve, shot  # noqa: F401
 
 require_chromium()
 
 ORGANISATION = "Centro Migrante"
 
 
-@pytest.fixture(scope="module")
-def observed_server(tmp_path_factory):
-    from werkzeug.serving import make_server
-
-    from remit import create_app
-    from remit.extensions import db
+def _observed() -> None:
+    """The hand-worked corridor, its rate of 2026-11-20 and the observation, approved."""
     from remit.services import observations
 
     from ..importers.helpers import load_hand_worked_corridor
 
-    url = "sqlite:///" + str(tmp_path_factory.mktemp("observed") / "remit.db")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
-                      "REMIT_ORGANISATION": ORGANISATION})
-    with app.app_context():
-        from flask_migrate import upgrade
+    load_hand_worked_corridor(b"CAD,GTQ,5.55,2026-11-20,test rate\n")
+    given = observations.ObservationInput(
+        corridor=observations.corridor_by_code("CA-GT"), observed_on=dt.date(2026, 11, 20), collector="MG",
+        provider_name="Remesas Uno", product_name="Retiro en efectivo", funding_method="cash",
+        payout_method="cash_pickup", send_amount=D("300"), fee=D("9.99"), channel="in_person",
+        exchange_rate=D("5.40"), provider_type="mto")
+    row, _ = observations.record(given, actor="colecta@example.org", max_age_days=14)
+    observations.review(row, "approve", "", actor="admin@example.org")
 
-        upgrade()
-        load_hand_worked_corridor(b"CAD,GTQ,5.55,2026-11-20,test rate\n")
-        given = observations.ObservationInput(
-            corridor=observations.corridor_by_code("CA-GT"), observed_on=dt.date(2026, 11, 20), collector="MG",
-            provider_name="Remesas Uno", product_name="Retiro en efectivo", funding_method="cash",
-            payout_method="cash_pickup", send_amount=D("300"), fee=D("9.99"), channel="in_person",
-            exchange_rate=D("5.40"), provider_type="mto")
-        row, _ = observations.record(given, actor="colecta@example.org", max_age_days=14)
-        observations.review(row, "approve", "", actor="admin@example.org")
-        db.session.commit()
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
+
+@pytest.fixture(scope="module")
+def observed_server(tmp_path_factory):
+    yield from serve(tmp_path_factory, {}, config={"REMIT_ORGANISATION": ORGANISATION}, prepare=_observed)
 
 
 def test_the_printed_spanish_compare_page_shows_the_observed_price_worked_by_hand(page, observed_server):
