@@ -104,6 +104,10 @@ def from_environment(instance_path: str) -> dict:
         # Web pages of other origins that may read public API data (never imports).
         "REMIT_CORS_ORIGINS": cors_origins(os.environ.get("REMIT_CORS_ORIGINS")),
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=8),
+        # The cookie is sent only when the session changes. Sent with every answer, the favicon's or the
+        # style sheet's (which a browser asks for beside the page) could land after the page that chose
+        # another language and put the old one back.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Secure cookies need HTTPS: set REMIT_HTTPS=1 behind TLS (then HSTS is sent too).

@@ -255,3 +255,17 @@ def test_every_admin_page_redirects_anonymous_users(app, client):
         assert response.status_code == 302 and "/login?next=" in response.headers["Location"], path
         checked += 1
     assert checked >= 10
+
+
+def test_a_request_that_changes_nothing_in_the_session_sends_no_cookie(client):
+    """A browser sends the favicon's and the style sheet's requests beside a page's: were each answer to
+    send the session back as it was read, a slow one could land after the page that chose Spanish and
+    put English back. Only an answer that changes the session sends it."""
+    make_user()
+    log_in(client)
+    assert "Set-Cookie" in client.get("/admin/?lang=es").headers
+    static = client.get("/static/favicon.svg")
+    assert static.status_code == 200 and "Set-Cookie" not in static.headers
+    page = client.get("/admin/")
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers
+    assert 'lang="es"' in page.get_data(as_text=True)
