@@ -1,4 +1,5 @@
-"""Server-side SVG charts (pygal, no JavaScript): each comes with a text alternative in the page.
+"""Server-side SVG charts (no JavaScript): each comes with a text alternative in the page. The trend
+chart is pygal's; the cost bars, drawn at every comparison, are written here as pygal would draw them.
 
 The charts carry no styles of their own: pygal's per-chart <style> (5 KB in each chart, not
 cacheable) is taken out and the shared rules for `.pygal-chart` live in remit.css. They are drawn
@@ -29,17 +30,20 @@ STYLE = Style(background="white", plot_background="white", foreground="#1b1b1b",
 LABEL_CHARACTERS = 22
 BAR_LABEL_CHARACTERS = 46  # a label across the plot, 14-unit text: at most 46 characters as pygal reckons them
 BAR_ROW = 46  # units per bar: its label (14-unit text) above a bar 26 units thick
-_BAR = re.compile(r'<rect x="([\d.]+)" y="([\d.]+)" rx="0" ry="0" width="[\d.]+" height="[\d.]+" class="rect reactive')
 _GEOMETRY = re.compile(r'(\s(?:x|y|width|height|d|transform|points|cx|cy|r|x1|x2|y1|y2)=")([^"]*)"')
 _DECIMALS = re.compile(r"(\d+\.\d)\d+")
 MAX_VALUE_LABELS = 8
 _PLOT_WIDTH = re.compile(r'class="plot"><rect x="0" y="0" width="([\d.]+)"')
 
 
-class _Bars(pygal.HorizontalBar):
-    """Bars a little over half their row thick: the rest of the row holds the bar's label, above it."""
-
-    _series_margin = .22
+# As pygal draws: a margin of 8 units around the plot, the axis's numbers 24 units high below it, 2% of
+# each axis's range left free at both ends, and 6% of a bar's room on each side of it. Each bar is a
+# little over half its row thick: 22% of the row above it holds its label.
+_MARGIN = 8
+_ROW_MARGIN = .22
+_AXIS_TEXT = 24
+_FREE = .02
+_SERIE_MARGIN = .06
 
 
 def _render(chart) -> str:
@@ -136,34 +140,54 @@ def cost_axis(top: float, number) -> tuple[list[Decimal], int]:
     raise AssertionError("unreachable: one step covers the whole axis")
 
 
-def cost_bars(title: str, rows: list[tuple[str, str, Decimal]], number=None) -> str:
+def cost_bars(rows: list[tuple[str, str, Decimal]], number=None) -> str:
     """Total cost per service, cheapest first (at the top): `rows` are (label, full name, cost). Each
     bar has its label above it, across the whole plot (full name in a <title>), and the cost axis is
     numbered at steps of 1, 2, 2.5 or 5 × 10ⁿ few enough that its numbers, written by
-    `number(value, decimals)` (the page's locale), never meet."""
+    `number(value, decimals)` (the page's locale), never meet.
+
+    Drawn here, not by pygal: a compare page draws one at every new amount, and pygal took a quarter
+    of the server's time under load (its set-up copies its whole configuration at every chart) for a
+    drawing of rectangles. The drawing is pygal's own: the same classes (remit.css styles them with
+    the trend chart's), sizes and projection (2% of each axis's range left free at both ends)."""
     number = number or (lambda value, places: format(value, f".{places}f"))
     top = max((float(cost) for _, _, cost in rows), default=0)
     ticks, places = cost_axis(top, number)
-    texts = {float(t): number(t, places) for t in ticks}
+    texts = [number(t, places) for t in ticks]
     # The last number is centred on the plot's right edge: half of it must fit in the margin.
-    half = math.ceil(max(len(text) for text in texts.values()) * 0.6 * STYLE.label_font_size / 2)
-    # (The services' axis is pygal's y axis once the chart is turned: its labels are left out.)
-    chart = _Bars(**_options(height=BAR_ROW * len(rows) + 44, title=None, show_y_labels=False,
-                             range=(0, float(ticks[-1])), y_labels=list(texts), margin_top=BAR_ROW // 2,
-                             margin_right=max(8, half + 2), value_formatter=lambda value: texts.get(value, "")))
-    chart.add(title, [float(cost) for _, _, cost in reversed(rows)])  # drawing only: floats are fine here
-    # No guide lines up the plot: the labels run across it.
-    svg = re.sub(r'<path d="[^"]*" class="(major )?guide line" />', "", _render(chart))
-    # The bars, from the bottom up (the cheapest is drawn last, at the top): each gets its label above it.
-    bars = list(_BAR.finditer(svg))
-    labels = []
-    for (label, full, _), bar in zip(reversed(rows), bars):
-        x, y = float(bar.group(1)), float(bar.group(2))
-        labels.append(f'<text x="{x:.1f}" y="{y - 5:.1f}" class="bar-label">{escape(label)}'
+    half = math.ceil(max(len(text) for text in texts) * 0.6 * STYLE.label_font_size / 2)
+    height = BAR_ROW * len(rows) + 44
+    plot_width = WIDTH - _MARGIN - max(_MARGIN, half + 2)
+    plot_height = height - BAR_ROW // 2 - _MARGIN - _AXIS_TEXT
+    span = float(ticks[-1])
+
+    def across(value: float) -> float:  # a cost's place across the plot
+        return plot_width * (value / span + _FREE) / (1 + 2 * _FREE)
+
+    pitch = plot_height / (1 + 2 * _FREE) / len(rows)
+    row = pitch * (1 - 2 * _ROW_MARGIN)  # the part of a row the bar may take
+    thickness = row * (1 - 2 * _SERIE_MARGIN)
+    left = across(0)
+    axis = [f'<g class="guides"><path d="M{left:.1f} 0.0 v{plot_height:.1f}" class="axis major line" />'
+            f'<text x="{left:.1f}" y="{plot_height + 17:.1f}" class="major">{escape(texts[0])}</text></g>']
+    axis += [f'<g class="guides"><text x="{across(float(t)):.1f}" y="{plot_height + 17:.1f}" class="">'
+             f'{escape(text)}</text></g>' for t, text in zip(ticks[1:], texts[1:])]
+    labels, bars = [], []
+    for k, (label, full, cost) in enumerate(rows):
+        y = plot_height * _FREE / (1 + 2 * _FREE) + k * pitch + pitch * _ROW_MARGIN + row * _SERIE_MARGIN
+        labels.append(f'<text x="{left:.1f}" y="{y - 5:.1f}" class="bar-label">{escape(label)}'
                       f'<title>{escape(full)}</title></text>')
-    at = svg.index('<g class="series serie-0')
-    # Written cheapest first, as the table lists them (a screen reader reads them in this order).
-    return svg[:at] + '<g class="bar-labels">' + "".join(reversed(labels)) + "</g>" + svg[at:]
+        bars.append(f'<g class="bar"><rect x="{left:.1f}" y="{y:.1f}" rx="0" ry="0" '
+                    f'width="{across(float(cost)) - left:.1f}" height="{thickness:.1f}" '
+                    f'class="rect reactive tooltip-trigger" /></g>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="pygal-chart" viewBox="0 0 {WIDTH} {height}">'
+            f'<g class="graph _bars-graph horizontal"><rect x="0" y="0" width="{WIDTH}" height="{height}" '
+            f'class="background" /><g transform="translate({_MARGIN}, {BAR_ROW // 2})" class="plot">'
+            f'<rect x="0" y="0" width="{plot_width}" height="{plot_height}" class="background" />'
+            f'<g class="axis x always_show">{"".join(axis)}</g>'
+            # Written cheapest first, as the table lists them (a screen reader reads them in this order).
+            f'<g class="bar-labels">{"".join(labels)}</g>'
+            f'<g class="series serie-0 color-0"><g class="bars">{"".join(bars)}</g></g></g></g></svg>')
 
 
 LONG_TREND = 24  # quarters: beyond six years, the time axis is labelled by year

@@ -1,4 +1,4 @@
-"""The cost chart's labels and axis, worked out before pygal draws them: names that tell services apart in
+"""The cost chart (drawn by remit) and its labels and axis: names that tell services apart in
 the room a label has, and axis numbers that never meet (the browser checks the drawing:
 test_reading_browser.py)."""
 from __future__ import annotations
@@ -53,8 +53,8 @@ def test_the_axis_steps_leave_room_between_its_numbers():
 
 
 def test_each_bar_has_its_label_above_it_and_its_whole_name_in_a_title():
-    svg = charts.cost_bars("Cost", [("Money Transfer B · App", "Illustrative Money Transfer B · App", Decimal("9.49")),
-                                    ("Bank B · Wire & more", "Illustrative Bank B · Wire & more", Decimal("37.50"))])
+    svg = charts.cost_bars([("Money Transfer B · App", "Illustrative Money Transfer B · App", Decimal("9.49")),
+                            ("Bank B · Wire & more", "Illustrative Bank B · Wire & more", Decimal("37.50"))])
     labels = re.findall(r'<text x="([\d.]+)" y="([\d.]+)" class="bar-label">([^<]*)<title>([^<]*)</title>', svg)
     assert [(text, title) for _, _, text, title in labels] == [
         ("Money Transfer B · App", "Illustrative Money Transfer B · App"),
@@ -66,11 +66,27 @@ def test_each_bar_has_its_label_above_it_and_its_whole_name_in_a_title():
     assert "guide line" not in svg and "<script" not in svg
 
 
+def test_bars_are_as_long_as_their_costs_on_the_axis():
+    """Two rows: 2 x 46 + 44 = 136 units high; the axis 0, 5 … 40 on a plot 400 - 8 - 11 = 381 wide, 2% of
+    its range free at each end: 0 at 381 x 0.02 / 1.04 = 7.3, 40 at 381 x 1.02 / 1.04 = 373.7, and CAD 37.50
+    a bar 381 x 37.5 / 41.6 = 343.4 long. The plot is 136 - 23 - 8 - 24 = 81 high, a row 81 / 1.04 / 2 = 38.9:
+    the cheapest bar 1.6 + 38.9 x 0.22 + 38.9 x 0.56 x 0.06 = 11.4 from the plot's top, 38.9 x 0.56 x 0.88 =
+    19.2 thick."""
+    svg = charts.cost_bars([("A", "Provider A", Decimal("9.49")), ("B", "Provider B", Decimal("37.50"))])
+    assert 'viewBox="0 0 400 136"' in svg and 'width="381" height="81" class="background"' in svg
+    axis = re.findall(r'<text x="([\d.]+)" y="[\d.]+" class="(?:major)?">([^<]*)</text>', svg)
+    assert axis[0] == ("7.3", "0") and axis[-1] == ("373.7", "40") and len(axis) == 9
+    bars = re.findall(r'<rect x="([\d.]+)" y="([\d.]+)" rx="0" ry="0" width="([\d.]+)" height="([\d.]+)"', svg)
+    assert bars[0] == ("7.3", "11.4", "86.9", "19.2")  # 381 x 9.49 / 41.6 = 86.9
+    assert bars[1][2] == "343.4"
+
+
 def test_charts_are_written_by_one_xml_writer_whatever_is_installed():
     """pikepdf brings lxml, which pygal then prefers: its SVG differs from ElementTree's (the bar labels
     and the tidying read ElementTree's), so remit keeps pygal on ElementTree."""
     from pygal.etree import etree
 
     assert etree.lxml is False
-    svg = charts.cost_bars("Cost", [("A", "Provider A", Decimal("9.49")), ("B", "Provider B", Decimal("12.10"))])
-    assert svg.count('class="bar-label"') == 2
+    svg = charts.trend(["2025 Q1", "2025 Q2"], [("Average", [Decimal("6.1"), Decimal("5.8")])],
+                       [("SDG", Decimal(3), "target-3")])
+    assert 'class="plot"><rect x="0" y="0" width="' in svg  # what the tidying reads, as ElementTree writes it
