@@ -16,8 +16,8 @@ from ...i18n import number, quarter
 from ...inputs import page_number
 from ...services import catalog, results, stats
 from ...services.comparison import freshness
-from ...services.reference import find_corridor
-from ...services.snapshot import snapshot
+from ...services.reference import corridor_ref
+from ...services.snapshot import consistent, snapshot
 from ...services.versions import VersionedCache, data_version
 from .. import charts
 from ..format import country_name, name_order, product_text, region_name
@@ -38,15 +38,25 @@ def _compare_choices(form, *, start: bool = False) -> list:
     if start and default in senders:
         form.send.data = default
     send = form.send.data if form.send.data in senders else None
-    held = [c for c in corridors if c.send_country == send] if send else corridors
-    form.send.choices = choices([("", _("Choose…"))] + country_choices(senders))
-    form.receive.choices = choices([("", _("Choose…"))] + country_choices({c.receive_country for c in held}))
-    currencies = sorted({c.send_currency for c in held} | {c.receive_currency for c in held})
-    form.currency.choices = choices([("", _("The sending country's"))] + [(c, c) for c in currencies])
-    receivers = {c.receive_country for c in held}
-    receive = form.receive.data if form.receive.data in receivers else None
-    form.region.choices = list(_regions(str(get_locale()), receive))
+    locale = str(get_locale())
+    lists = _choice_lists.get((locale, send, data_version(dt.date.today())), lambda: _choices_from(corridors, send))
+    form.send.choices, form.receive.choices, form.currency.choices = (list(found) for found in lists)
+    receive = form.receive.data if form.receive.data in {c.value for c in lists[1]} else None
+    form.region.choices = list(_regions(locale, receive))
     return corridors
+
+
+# The form's lists per language, sending country and data version: some 150 country names looked up,
+# translated and sorted by the language's collation cost a millisecond on every compare page.
+_choice_lists = VersionedCache(size=512)
+
+
+def _choices_from(corridors, send: str | None) -> tuple[tuple[SelectChoice, ...], ...]:
+    held = [c for c in corridors if c.send_country == send] if send else corridors
+    currencies = sorted({c.send_currency for c in held} | {c.receive_currency for c in held})
+    return (tuple(choices([("", _("Choose…"))] + country_choices({c.send_country for c in corridors}))),
+            tuple(choices([("", _("Choose…"))] + country_choices({c.receive_country for c in held}))),
+            tuple(choices([("", _("The sending country's"))] + [(c, c) for c in currencies])))
 
 
 @lru_cache(maxsize=512)  # some 100 receiving countries in three languages
@@ -69,6 +79,7 @@ def _trend_chart(_locale: str, labels: tuple, series: tuple, targets: tuple, yea
                         list(years), covered=set(covered))
 
 
+@consistent  # one state of the tables, one data version read, for the whole page
 def index():
     # "Change this comparison" comes back with the query, and so does a "Choose" button (the form sent
     # here rather than to the results): the form shows what was asked, with the receiving countries of
@@ -88,13 +99,15 @@ def _region_problem(form) -> None:
                                     country=country_name(form.receive.data)))
 
 
+@consistent  # one state of the tables, one data version read, for the whole page
 def compare():
     form = CompareForm(formdata=request.args)
     corridors = _compare_choices(form)
     corridor = amount = None
     if form.validate():
         try:
-            corridor = find_corridor(codes.country(form.send.data), codes.country(form.receive.data))
+            corridor = corridor_ref(codes.country(form.send.data), codes.country(form.receive.data),
+                                    data_version(dt.date.today()))
         except codes.CodeError:
             corridor = None
         _region_problem(form)
@@ -144,8 +157,7 @@ def _cost_chart(comparison) -> tuple[str | None, str]:
         labels = [label + " *" if i.illustrative else label for label, i in zip(labels, infos)]
     rows = [(label, f"{i.provider_name} · {product}", q.total_cost)
             for label, i, product, q in zip(labels, infos, products, quotes)]
-    chart = charts.cost_bars(_("Total cost per service (%(currency)s)", currency=comparison.send_currency), rows,
-                             number=number)
+    chart = charts.cost_bars(rows, number=number)
     return chart, "all" if marked == len(infos) else "some" if marked else ""
 
 
@@ -157,6 +169,7 @@ CORRIDORS_PER_PAGE = 50
 _corridor_pages = VersionedCache(size=256, budget=16 * 2**20, weigh=lambda page: len(page[0]))
 
 
+@consistent  # one state of the tables, one data version read, for the whole page
 def corridors():
     """Every corridor held, with its latest average, SmaRT, UN target and data date; filtered and
     sorted by a GET form (no script), 50 a page. Each page drawn once per data version."""
@@ -219,6 +232,7 @@ def _corridor_trend(current, quarters) -> str | None:
 _corridor_views = VersionedCache(size=1024, budget=16 * 2**20, weigh=len)
 
 
+@consistent  # one state of the tables, one data version read, for the whole page
 def corridor(code: str):
     found = corridor_of(code)
     today = dt.date.today()
