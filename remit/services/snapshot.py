@@ -15,6 +15,9 @@ at the end:
   timeout) and the reads see one state.
 
 The services read through `reads()`: the snapshot's session inside a snapshot, else the request's.
+Inside a snapshot nothing reads through another connection (the request's `db.session`): on SQLite
+that read would wait for an import's commit, which waits for the snapshot's own lock to go, until
+the driver's busy timeout ends both (a whole page wrapped in a snapshot met it under load).
 Snapshots nest: an inner one joins the outer, so a page that shows quotes and statistics reads both
 from the same state.
 """

@@ -17,7 +17,7 @@ from ...inputs import page_number
 from ...services import catalog, results, stats
 from ...services.comparison import freshness
 from ...services.reference import corridor_ref
-from ...services.snapshot import consistent, snapshot
+from ...services.snapshot import snapshot
 from ...services.versions import VersionedCache, data_version
 from .. import charts
 from ..format import country_name, name_order, product_text, region_name
@@ -26,7 +26,7 @@ from ..forms import choices, country_choices, read_amount
 from .forms import CompareForm, CorridorListForm
 
 
-def _compare_choices(form, *, start: bool = False) -> list:
+def _compare_choices(form, *, start: bool = False, version: str | None = None) -> list:
     """The compare form's choices, sending country first: every sending country remit holds corridors
     from; the receiving countries held from the chosen one (every receiving country until one is
     chosen), in the page's language and sorted by it; the currencies of those corridors; the regions of
@@ -39,7 +39,8 @@ def _compare_choices(form, *, start: bool = False) -> list:
         form.send.data = default
     send = form.send.data if form.send.data in senders else None
     locale = str(get_locale())
-    lists = _choice_lists.get((locale, send, data_version(dt.date.today())), lambda: _choices_from(corridors, send))
+    lists = _choice_lists.get((locale, send, version or data_version(dt.date.today())),
+                              lambda: _choices_from(corridors, send))
     form.send.choices, form.receive.choices, form.currency.choices = (list(found) for found in lists)
     receive = form.receive.data if form.receive.data in {c.value for c in lists[1]} else None
     form.region.choices = list(_regions(locale, receive))
@@ -79,7 +80,6 @@ def _trend_chart(_locale: str, labels: tuple, series: tuple, targets: tuple, yea
                         list(years), covered=set(covered))
 
 
-@consistent  # one state of the tables, one data version read, for the whole page
 def index():
     # "Change this comparison" comes back with the query, and so does a "Choose" button (the form sent
     # here rather than to the results): the form shows what was asked, with the receiving countries of
@@ -99,15 +99,14 @@ def _region_problem(form) -> None:
                                     country=country_name(form.receive.data)))
 
 
-@consistent  # one state of the tables, one data version read, for the whole page
 def compare():
     form = CompareForm(formdata=request.args)
-    corridors = _compare_choices(form)
+    version = data_version(dt.date.today())
+    corridors = _compare_choices(form, version=version)
     corridor = amount = None
     if form.validate():
         try:
-            corridor = corridor_ref(codes.country(form.send.data), codes.country(form.receive.data),
-                                    data_version(dt.date.today()))
+            corridor = corridor_ref(codes.country(form.send.data), codes.country(form.receive.data), version)
         except codes.CodeError:
             corridor = None
         _region_problem(form)
@@ -169,7 +168,6 @@ CORRIDORS_PER_PAGE = 50
 _corridor_pages = VersionedCache(size=256, budget=16 * 2**20, weigh=lambda page: len(page[0]))
 
 
-@consistent  # one state of the tables, one data version read, for the whole page
 def corridors():
     """Every corridor held, with its latest average, SmaRT, UN target and data date; filtered and
     sorted by a GET form (no script), 50 a page. Each page drawn once per data version."""
@@ -232,7 +230,6 @@ def _corridor_trend(current, quarters) -> str | None:
 _corridor_views = VersionedCache(size=1024, budget=16 * 2**20, weigh=len)
 
 
-@consistent  # one state of the tables, one data version read, for the whole page
 def corridor(code: str):
     found = corridor_of(code)
     today = dt.date.today()
