@@ -1,6 +1,6 @@
 """A soak: ten minutes of mixed load on a live remit, on loopback, watching its memory.
 
-    python bench/soak.py [--server default|gunicorn|both] [--seconds 600] [--warmup 60]
+    python bench/soak.py [--server default|gunicorn|both] [--seconds 600] [--warmup 120]
                          [--connections 16] [--postgres]
 
 The server is started as `make run` starts it (`default`: `flask remit serve`, waitress, one process)
@@ -18,7 +18,9 @@ The load, all at once:
 - a fee-table import through the API every 30 seconds (alternately the seed table and a copy with
   every fixed fee a cent higher, so each applies and invalidates the caches), in the background.
 
-wrk runs twice: `--warmup` seconds first (caches filled, the server's memory at its working size),
+wrk runs twice: `--warmup` seconds first (caches filled, the server's memory at its working size:
+two minutes: each of gunicorn's workers sees half the load, and in the runs measured reached its
+size between 40 s and 2 minutes in),
 then `--seconds`. The figures printed are the second run's: requests per second, p50 and p99 of
 wrk's requests, errors (non-2xx answers, socket errors, failed plans or imports), the plans' and
 imports' times, and the server's resident memory (its processes together) at the start, after the
@@ -320,7 +322,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--server", choices=("default", "gunicorn", "both"), default="both")
     parser.add_argument("--seconds", type=int, default=600)
-    parser.add_argument("--warmup", type=int, default=60)
+    parser.add_argument("--warmup", type=int, default=120)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server")
     args = parser.parse_args()
